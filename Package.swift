@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+// ictu — urban thermal comfort (ICTU) engine.
+// Layers, lowest first; a target never imports one above it:
+//   CGDAL/CPROJ/CGEOS (system C libraries) → GeoIO (the only code touching C pointers)
+//   → Grid (pure Swift planes, kernels) → Model (physics, sensors, QC) → City (manifest, loading)
+//   → Products (sample city, run outputs) → ictu (CLI front end).
+import PackageDescription
+
+let package = Package(
+    name: "ictu",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ictu", targets: ["ictu"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS"]),
+        .target(name: "Grid"),
+        .target(name: "Model", dependencies: ["Grid"]),
+        .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City"]),
+        .executableTarget(name: "ictu", dependencies: [
+            "Products", "City", "Model",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
+        .testTarget(name: "GridTests", dependencies: ["Grid"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "CityTests", dependencies: ["City", "Products", "GeoIO", "Model"]),
+    ]
+)

@@ -1,0 +1,218 @@
+import CGDAL
+import Foundation
+
+/// Pixel types the engine writes.
+public enum PixelType: Sendable {
+    case byte, int16, uint16, float32, float64
+    var gdal: GDALDataType {
+        switch self {
+        case .byte: GDT_Byte
+        case .int16: GDT_Int16
+        case .uint16: GDT_UInt16
+        case .float32: GDT_Float32
+        case .float64: GDT_Float64
+        }
+    }
+    init?(gdal: GDALDataType) {
+        switch gdal {
+        case GDT_Byte: self = .byte
+        case GDT_Int16: self = .int16
+        case GDT_UInt16: self = .uint16
+        case GDT_Float32: self = .float32
+        case GDT_Float64: self = .float64
+        default: return nil
+        }
+    }
+    public var name: String { String(cString: GDALGetDataTypeName(gdal)) }
+}
+
+/// An open GDAL raster dataset (file, /vsimem/ or in-memory). Closed when released.
+/// Single-thread object: open one per task.
+public final class RasterDataset {
+    let handle: GDALDatasetH
+    public let path: String
+
+    init(handle: GDALDatasetH, path: String) {
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit { GDALClose(handle) }
+
+    /// Opens an existing raster read-only (or for update).
+    public static func open(_ path: String, update: Bool = false) throws -> RasterDataset {
+        let handle = gdalCall { GDALOpenEx(path, UInt32(GDAL_OF_RASTER | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)), nil, nil, nil) }
+        guard let handle else {
+            if !FileManager.default.fileExists(atPath: path) && !path.hasPrefix("/vsi") {
+                throw GeoError("open raster \(path)", libraryMessage: "no such file")
+            }
+            throw GeoError.gdal("open raster \(path)")
+        }
+        return RasterDataset(handle: handle, path: path)
+    }
+
+    /// Creates a new raster with `driver` ("GTiff", "MEM"); `options` are creation options ("COMPRESS=DEFLATE").
+    public static func create(_ path: String, driver: String = "GTiff", width: Int, height: Int, bands: Int,
+                              type: PixelType, options: [String] = []) throws -> RasterDataset {
+        _ = gdalRuntime
+        guard let drv = GDALGetDriverByName(driver) else { throw GeoError("GDAL driver \(driver) not available") }
+        let handle = gdalCall {
+            withCStringList(options) { GDALCreate(drv, path, Int32(width), Int32(height), Int32(bands), type.gdal, $0) }
+        }
+        guard let handle else { throw GeoError.gdal("create raster \(path)") }
+        return RasterDataset(handle: handle, path: path)
+    }
+
+    /// An in-memory raster (GDAL MEM driver).
+    public static func inMemory(width: Int, height: Int, bands: Int = 1, type: PixelType = .float32) throws -> RasterDataset {
+        try create("", driver: "MEM", width: width, height: height, bands: bands, type: type)
+    }
+
+    public var width: Int { Int(GDALGetRasterXSize(handle)) }
+    public var height: Int { Int(GDALGetRasterYSize(handle)) }
+    public var bandCount: Int { Int(GDALGetRasterCount(handle)) }
+    public var driverName: String {
+        GDALGetDatasetDriver(handle).map { String(cString: GDALGetDriverShortName($0)) } ?? "?"
+    }
+
+    /// The affine georeference, or nil when the file has none.
+    public var geoTransform: GeoTransform? {
+        var c = [Double](repeating: 0, count: 6)
+        guard GDALGetGeoTransform(handle, &c) == CE_None else { return nil }
+        // GDAL returns the default (0,1,0,0,0,1) with CE_Failure; a real north-up raster has a negative cell height.
+        return GeoTransform(coefficients: c)
+    }
+
+    public func setGeoTransform(_ transform: GeoTransform) throws {
+        var c = transform.coefficients
+        guard gdalCall({ GDALSetGeoTransform(handle, &c) }) == CE_None else { throw GeoError.gdal("set georeference of \(path)") }
+    }
+
+    /// The CRS, or nil when the raster has none.
+    public var spatialReference: SpatialReference? {
+        guard let srs = GDALGetSpatialRef(handle) else { return nil }
+        return SpatialReference(cloning: srs)
+    }
+
+    public func setSpatialReference(_ srs: SpatialReference) throws {
+        guard gdalCall({ GDALSetSpatialRef(handle, srs.handle) }) == CE_None else { throw GeoError.gdal("set CRS of \(path)") }
+    }
+
+    /// Band `index`, counted from 1 as GDAL does.
+    public func band(_ index: Int) throws -> RasterBand {
+        guard index >= 1, index <= bandCount, let band = GDALGetRasterBand(handle, Int32(index)) else {
+            throw GeoError("band \(index) of \(path)", libraryMessage: "the raster has \(bandCount) band(s)")
+        }
+        return RasterBand(handle: band, dataset: self, index: index)
+    }
+
+    public func setMetadata(_ key: String, _ value: String) {
+        GDALSetMetadataItem(handle, key, value, nil)
+    }
+
+    public func metadata(_ key: String) -> String? {
+        GDALGetMetadataItem(handle, key, nil).map { String(cString: $0) }
+    }
+
+    /// Writes a copy with another driver (e.g. "COG", "PNG", "GTiff") and returns it (opened).
+    @discardableResult
+    public func copy(to path: String, driver: String, options: [String] = []) throws -> RasterDataset {
+        _ = gdalRuntime
+        guard let drv = GDALGetDriverByName(driver) else { throw GeoError("GDAL driver \(driver) not available") }
+        let out = gdalCall { withCStringList(options) { GDALCreateCopy(drv, path, handle, 0, $0, nil, nil) } }
+        guard let out else { throw GeoError.gdal("write \(driver) \(path)") }
+        return RasterDataset(handle: out, path: path)
+    }
+
+    /// Writes a Cloud-Optimized GeoTIFF (DEFLATE; predictor for floating point), closing it before returning.
+    public func writeCOG(to path: String, extraOptions: [String] = []) throws {
+        var options = ["COMPRESS=DEFLATE", "BLOCKSIZE=512", "OVERVIEWS=AUTO", "NUM_THREADS=2"]
+        if let type = try? band(1).pixelType, type == .float32 || type == .float64 { options.append("PREDICTOR=YES") }
+        _ = try copy(to: path, driver: "COG", options: options + extraOptions)
+    }
+
+    /// Flushes pending writes to disk; GDAL reports write failures (disk full) here.
+    public func flush() throws {
+        GDALFlushCache(handle)
+        if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
+            throw GeoError.gdal("write \(path)")
+        }
+    }
+}
+
+/// One band of a raster dataset; keeps its dataset alive.
+public struct RasterBand {
+    let handle: GDALRasterBandH
+    public let dataset: RasterDataset
+    public let index: Int
+
+    public var pixelType: PixelType? { PixelType(gdal: GDALGetRasterDataType(handle)) }
+    public var pixelTypeName: String { String(cString: GDALGetDataTypeName(GDALGetRasterDataType(handle))) }
+
+    /// The natural block size (tiles or strips) of the band.
+    public var blockSize: (width: Int, height: Int) {
+        var w: Int32 = 0, h: Int32 = 0
+        GDALGetBlockSize(handle, &w, &h)
+        return (Int(w), Int(h))
+    }
+
+    public var noData: Double? {
+        var has: Int32 = 0
+        let value = GDALGetRasterNoDataValue(handle, &has)
+        return has != 0 ? value : nil
+    }
+
+    public func setNoData(_ value: Double) throws {
+        guard gdalCall({ GDALSetRasterNoDataValue(handle, value) }) == CE_None else { throw GeoError.gdal("set nodata of \(dataset.path)") }
+    }
+
+    /// GDAL's scale/offset metadata (value = raw·scale + offset), 1/0 when absent.
+    public var scale: Double { GDALGetRasterScale(handle, nil) }
+    public var offset: Double { GDALGetRasterOffset(handle, nil) }
+
+    public var bandDescription: String { String(cString: GDALGetDescription(handle)) }
+    public func setDescription(_ text: String) { GDALSetDescription(handle, text) }
+
+    /// Reads a window as Float32, row-major, `width × height` values.
+    public func read(x: Int, y: Int, width: Int, height: Int) throws -> [Float] {
+        var values = [Float](repeating: 0, count: width * height)
+        try values.withUnsafeMutableBufferPointer { try read(x: x, y: y, width: width, height: height, into: $0) }
+        return values
+    }
+
+    /// Reads a window into a caller-owned buffer of `width × height` Float32 values.
+    public func read(x: Int, y: Int, width: Int, height: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        precondition(buffer.count >= width * height)
+        let status = gdalCall {
+            GDALRasterIO(handle, GF_Read, Int32(x), Int32(y), Int32(width), Int32(height),
+                         buffer.baseAddress, Int32(width), Int32(height), GDT_Float32, 0, 0)
+        }
+        guard status == CE_None else { throw GeoError.gdal("read \(width)×\(height) window at (\(x), \(y)) of band \(index) of \(dataset.path)") }
+    }
+
+    /// Writes Float32 values (converted to the band's type) to a window.
+    public func write(_ values: [Float], x: Int, y: Int, width: Int, height: Int) throws {
+        precondition(values.count == width * height)
+        try values.withUnsafeBufferPointer { try write($0, x: x, y: y, width: width, height: height) }
+    }
+
+    public func write(_ buffer: UnsafeBufferPointer<Float>, x: Int, y: Int, width: Int, height: Int) throws {
+        let status = gdalCall {
+            GDALRasterIO(handle, GF_Write, Int32(x), Int32(y), Int32(width), Int32(height),
+                         UnsafeMutableRawPointer(mutating: buffer.baseAddress), Int32(width), Int32(height), GDT_Float32, 0, 0)
+        }
+        guard status == CE_None else { throw GeoError.gdal("write window at (\(x), \(y)) of band \(index) of \(dataset.path)") }
+    }
+
+    /// Exact minimum, maximum and mean of valid pixels (nodata excluded), or nil when none is valid.
+    public func statistics() throws -> (min: Double, max: Double, mean: Double)? {
+        var minimum = 0.0, maximum = 0.0, mean = 0.0, deviation = 0.0
+        let status = gdalCall { GDALComputeRasterStatistics(handle, 0, &minimum, &maximum, &mean, &deviation, nil, nil) }
+        if status != CE_None {
+            let message = String(cString: CPLGetLastErrorMsg())
+            if message.lowercased().contains("valid pixel") || message.isEmpty { return nil }
+            throw GeoError("statistics of band \(index) of \(dataset.path)", libraryMessage: message)
+        }
+        return (minimum, maximum, mean)
+    }
+}

@@ -1,0 +1,85 @@
+/// The analysis grid: a north-up raster of square cells in a projected CRS (metres).
+/// Cell (col, row) covers [originX + col·cellSize, originX + (col+1)·cellSize] × [originY − (row+1)·cellSize, originY − row·cellSize].
+public struct GridSpec: Equatable, Sendable, Codable {
+    /// CRS definition understood by GDAL/PROJ, e.g. "EPSG:2154".
+    public var crs: String
+    /// West edge (x of the left side of column 0), metres.
+    public var originX: Double
+    /// North edge (y of the top of row 0), metres.
+    public var originY: Double
+    public var cellSize: Double
+    public var width: Int
+    public var height: Int
+
+    public init(crs: String, originX: Double, originY: Double, cellSize: Double, width: Int, height: Int) {
+        self.crs = crs
+        self.originX = originX; self.originY = originY
+        self.cellSize = cellSize
+        self.width = width; self.height = height
+    }
+
+    /// A grid covering the extent (minX, minY, maxX, maxY), snapped outwards to whole cells.
+    public init(crs: String, minX: Double, minY: Double, maxX: Double, maxY: Double, cellSize: Double) {
+        let width = Int((((maxX - minX) / cellSize) - 1e-9).rounded(.up))
+        let height = Int((((maxY - minY) / cellSize) - 1e-9).rounded(.up))
+        self.init(crs: crs, originX: minX, originY: maxY, cellSize: cellSize, width: max(width, 1), height: max(height, 1))
+    }
+
+    public var cellCount: Int { width * height }
+    public var minX: Double { originX }
+    public var maxX: Double { originX + Double(width) * cellSize }
+    public var maxY: Double { originY }
+    public var minY: Double { originY - Double(height) * cellSize }
+    public var cellArea: Double { cellSize * cellSize }
+
+    /// Centre of a cell in CRS coordinates.
+    public func centre(col: Int, row: Int) -> (x: Double, y: Double) {
+        (originX + (Double(col) + 0.5) * cellSize, originY - (Double(row) + 0.5) * cellSize)
+    }
+
+    /// The cell containing a point, or nil when the point is outside the grid.
+    public func cell(x: Double, y: Double) -> (col: Int, row: Int)? {
+        let col = Int(((x - originX) / cellSize).rounded(.down))
+        let row = Int(((originY - y) / cellSize).rounded(.down))
+        guard col >= 0, col < width, row >= 0, row < height else { return nil }
+        return (col, row)
+    }
+
+    public func contains(x: Double, y: Double) -> Bool { cell(x: x, y: y) != nil }
+
+    /// The sub-grid of a window (same CRS and cell size).
+    public func window(_ w: Window) -> GridSpec {
+        GridSpec(crs: crs, originX: originX + Double(w.x) * cellSize, originY: originY - Double(w.y) * cellSize,
+                 cellSize: cellSize, width: w.width, height: w.height)
+    }
+
+    /// Number of whole cells spanning `metres` (at least 1).
+    public func cells(forMetres metres: Double) -> Int { max(1, Int((metres / cellSize).rounded())) }
+}
+
+/// A rectangular window of a grid, in cells.
+public struct Window: Equatable, Hashable, Sendable, Codable {
+    public var x: Int, y: Int, width: Int, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x; self.y = y; self.width = width; self.height = height
+    }
+    public var cellCount: Int { width * height }
+
+    /// The window grown by `halo` cells on every side, clipped to a `width × height` grid.
+    public func expanded(by halo: Int, within gridWidth: Int, _ gridHeight: Int) -> Window {
+        let x0 = max(0, x - halo), y0 = max(0, y - halo)
+        let x1 = min(gridWidth, x + width + halo), y1 = min(gridHeight, y + height + halo)
+        return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    /// Windows of at most `size × size` cells tiling a `width × height` grid, row by row.
+    public static func tiles(width: Int, height: Int, size: Int) -> [Window] {
+        var result: [Window] = []
+        for y in stride(from: 0, to: height, by: size) {
+            for x in stride(from: 0, to: width, by: size) {
+                result.append(Window(x: x, y: y, width: min(size, width - x), height: min(size, height - y)))
+            }
+        }
+        return result
+    }
+}

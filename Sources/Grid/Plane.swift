@@ -1,0 +1,87 @@
+/// A 2-D field of Float32 values, row-major (row 0 = north). NaN means "no data".
+public struct Plane: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public var values: [Float]
+
+    public init(width: Int, height: Int, value: Float = 0) {
+        self.width = width
+        self.height = height
+        values = [Float](repeating: value, count: width * height)
+    }
+
+    public init(width: Int, height: Int, values: [Float]) {
+        precondition(values.count == width * height, "plane of \(width)×\(height) needs \(width * height) values, got \(values.count)")
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    /// Builds a plane from a function of (col, row).
+    public init(width: Int, height: Int, _ value: (Int, Int) -> Float) {
+        self.width = width
+        self.height = height
+        var values = [Float](repeating: 0, count: width * height)
+        for row in 0..<height { for col in 0..<width { values[row * width + col] = value(col, row) } }
+        self.values = values
+    }
+
+    public var count: Int { values.count }
+
+    @inline(__always)
+    public subscript(col: Int, row: Int) -> Float {
+        get { values[row * width + col] }
+        set { values[row * width + col] = newValue }
+    }
+
+    /// The values of a window, as a new plane.
+    public func cropped(to w: Window) -> Plane {
+        var out = [Float](repeating: 0, count: w.cellCount)
+        for r in 0..<w.height {
+            let source = (w.y + r) * width + w.x
+            out.replaceSubrange(r * w.width..<(r + 1) * w.width, with: values[source..<source + w.width])
+        }
+        return Plane(width: w.width, height: w.height, values: out)
+    }
+
+    /// Copies `other` into this plane with its top-left corner at (x, y).
+    public mutating func paste(_ other: Plane, x: Int, y: Int) {
+        for r in 0..<other.height {
+            let target = (y + r) * width + x
+            values.replaceSubrange(target..<target + other.width, with: other.values[r * other.width..<(r + 1) * other.width])
+        }
+    }
+
+    /// Element-wise combination of two planes of the same size.
+    public func combined(with other: Plane, _ f: (Float, Float) -> Float) -> Plane {
+        precondition(width == other.width && height == other.height)
+        return Plane(width: width, height: height, values: zip(values, other.values).map(f))
+    }
+
+    public func mapped(_ f: (Float) -> Float) -> Plane { Plane(width: width, height: height, values: values.map(f)) }
+
+    /// Minimum and maximum of the non-NaN values, nil when all are NaN.
+    public var range: (min: Float, max: Float)? {
+        var lo = Float.infinity, hi = -Float.infinity
+        for v in values where !v.isNaN { lo = min(lo, v); hi = max(hi, v) }
+        return lo <= hi ? (lo, hi) : nil
+    }
+
+    /// Mean of the non-NaN values.
+    public var mean: Double {
+        var sum = 0.0, n = 0
+        for v in values where !v.isNaN { sum += Double(v); n += 1 }
+        return n > 0 ? sum / Double(n) : .nan
+    }
+
+    /// Bilinear sample at fractional cell coordinates (centres at col + 0.5), clamped at the edges.
+    public func bilinear(x: Double, y: Double) -> Float {
+        let fx = min(max(x - 0.5, 0), Double(width - 1)), fy = min(max(y - 0.5, 0), Double(height - 1))
+        let x0 = Int(fx), y0 = Int(fy)
+        let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
+        let tx = Float(fx - Double(x0)), ty = Float(fy - Double(y0))
+        let top = self[x0, y0] * (1 - tx) + self[x1, y0] * tx
+        let bottom = self[x0, y1] * (1 - tx) + self[x1, y1] * tx
+        return top * (1 - ty) + bottom * ty
+    }
+}

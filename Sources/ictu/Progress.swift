@@ -1,0 +1,21 @@
+import Foundation
+
+/// Progress on a terminal (one updating line on stderr); silent in pipes or with --quiet.
+struct TerminalProgress: Sendable {
+    let enabled: Bool
+
+    init(quiet: Bool) { enabled = !quiet && isatty(STDERR_FILENO) != 0 }
+
+    func report(_ stage: String, _ fraction: Double) {
+        guard enabled else { return }
+        let percent = Int((fraction * 100).rounded())
+        FileHandle.standardError.write("\r\u{1B}[2K\(stage) \(percent) %".data(using: .utf8)!)
+        if fraction >= 1 && stage == "done" { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+    }
+}
+
+/// Prints a clear error and exits non-zero (ArgumentParser's ExitCode).
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write("ictu: error: \(message)\n".data(using: .utf8)!)
+    exit(1)
+}
