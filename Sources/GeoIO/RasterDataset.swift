@@ -41,7 +41,7 @@ public final class RasterDataset {
 
     /// Opens an existing raster read-only (or for update).
     public static func open(_ path: String, update: Bool = false) throws -> RasterDataset {
-        let handle = gdalCall { GDALOpenEx(path, UInt32(GDAL_OF_RASTER | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)), nil, nil, nil) }
+        let handle = gdalCall { GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_VERBOSE_ERROR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)), nil, nil, nil) }
         guard let handle else {
             if !FileManager.default.fileExists(atPath: path) && !path.hasPrefix("/vsi") {
                 throw GeoError("open raster \(path)", libraryMessage: "no such file")
@@ -110,8 +110,9 @@ public final class RasterDataset {
         GDALSetMetadataItem(handle, key, value, nil)
     }
 
-    public func metadata(_ key: String) -> String? {
-        GDALGetMetadataItem(handle, key, nil).map { String(cString: $0) }
+    /// A metadata item; `domain` e.g. "IMAGE_STRUCTURE" (where GDAL reports LAYOUT=COG, COMPRESSION).
+    public func metadata(_ key: String, domain: String? = nil) -> String? {
+        GDALGetMetadataItem(handle, key, domain).map { String(cString: $0) }
     }
 
     /// Writes a copy with another driver (e.g. "COG", "PNG", "GTiff") and returns it (opened).

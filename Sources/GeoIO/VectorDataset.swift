@@ -39,7 +39,7 @@ public final class VectorDataset {
     deinit { GDALClose(handle) }
 
     public static func open(_ path: String, update: Bool = false) throws -> VectorDataset {
-        let flags = UInt32(GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY))
+        let flags = UInt32(GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY))
         guard let handle = gdalCall({ GDALOpenEx(path, flags, nil, nil, nil) }) else {
             if !FileManager.default.fileExists(atPath: path) && !path.hasPrefix("/vsi") {
                 throw GeoError("open vector \(path)", libraryMessage: "no such file")

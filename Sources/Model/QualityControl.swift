@@ -1,6 +1,6 @@
 /// What QC can say about a value or a sensor. Every flagged value is counted; none is dropped silently.
 public enum QCFlag: String, CaseIterable, Codable, Sendable {
-    /// Expected hourly slot with no temperature.
+    /// An hour the reference station covers for which the sensor gave no temperature.
     case missing
     /// Exact duplicate row (kept once).
     case duplicate
@@ -102,8 +102,18 @@ public enum QualityControl {
             }
             let kept = s.validTemperatureCount
             report.keptHours = kept
-            report.counts[QCFlag.missing.rawValue] = network.series[station.id]!.temperature.reduce(0) { $1.isNaN ? $0 + 1 : $0 }
-            report.rejected = Double(kept) < settings.minimumKeptShare * Double(network.hours)
+            // Expected hours: those the reference station covers (the campaign), not the whole clock.
+            let raw = network.series[station.id]!.temperature
+            var expected = 0, missing = 0
+            for i in 0..<network.hours where !reference.temperature[i].isNaN {
+                expected += 1
+                if raw[i].isNaN { missing += 1 }
+            }
+            report.counts[QCFlag.missing.rawValue] = missing
+            report.expectedHours = expected
+            // A radiation-biased sensor is restricted to the night, not rejected: its share is counted on the hours it is trusted for.
+            let trusted = expected - report.count(.radiationBias)
+            report.rejected = Double(kept) < settings.minimumKeptShare * Double(trusted)
             reports[station.id] = report
         }
         return (cleaned, QCReport(sensors: reports, settings: settings))

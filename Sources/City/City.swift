@@ -1,0 +1,130 @@
+import Foundation
+import GeoIO
+import Grid
+import Model
+
+/// A city as described by its manifest: the analysis grid, the checked inputs, and the QC'd sensor network.
+public final class City {
+    public let manifestPath: String
+    public let manifest: Manifest
+    public let grid: GridSpec
+    public let clock: LocalClock
+    public private(set) var rasters: [RasterRole: RasterInput] = [:]
+    public private(set) var buildings: BuildingFootprints?
+    public private(set) var trees: TreeInventory?
+    public private(set) var stations: [PlacedStation] = []
+    public private(set) var reference: ReferenceSeries?
+    public private(set) var rawNetwork: SensorNetwork?
+    public private(set) var network: SensorNetwork?
+    public private(set) var qc: QCReport?
+
+    /// Opens and checks everything the manifest names. Any problem is a `CityInputError` naming the file.
+    public init(manifestPath: String, qcSettings: QCSettings = QCSettings()) throws {
+        self.manifestPath = manifestPath
+        manifest = try Manifest.load(manifestPath)
+        let folder = URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent()
+        do { clock = try LocalClock(identifier: manifest.timezone ?? "Europe/Paris") } catch {
+            throw CityInputError(file: manifestPath, location: "timezone", problem: "\(error)")
+        }
+        grid = try Self.makeGrid(manifest, folder: folder, manifestPath: manifestPath)
+        for (name, settings) in manifest.rasters.sorted(by: { $0.key < $1.key }) {
+            let role = RasterRole(rawValue: name)!
+            let input = try RasterInput(role: role, settings: settings, manifestFolder: folder, grid: grid)
+            try input.scan()
+            rasters[role] = input
+        }
+        if manifest.rasters[RasterRole.buildingHeight.rawValue] == nil && manifest.vectors?["buildings"] == nil {
+            throw CityInputError(file: manifestPath, problem: "no buildings: give `rasters.building_height` or `vectors.buildings`")
+        }
+        if let settings = manifest.vectors?["buildings"] { buildings = try BuildingFootprints(settings: settings, manifestFolder: folder, grid: grid) }
+        if let settings = manifest.vectors?["trees"] { trees = try TreeInventory(settings: settings, manifestFolder: folder) }
+        if let sensors = manifest.sensors {
+            func file(_ relative: String) -> (path: String, displayName: String) {
+                (folder.appendingPathComponent(relative).standardizedFileURL.path, relative)
+            }
+            let stationFile = file(sensors.stations)
+            stations = try SensorFiles.readStations(path: stationFile.path, displayName: stationFile.displayName, grid: grid)
+            let referenceFile = file(sensors.reference)
+            let reference = try SensorFiles.readReference(path: referenceFile.path, displayName: referenceFile.displayName)
+            self.reference = reference
+            let raw = try SensorFiles.readMeasurements(files: sensors.measurements.map(file), stations: stations.map(\.station), clock: reference)
+            rawNetwork = raw
+            let (cleaned, report) = QualityControl.run(raw, reference: reference, settings: qcSettings)
+            network = cleaned
+            qc = report
+        }
+    }
+
+    static func makeGrid(_ manifest: Manifest, folder: URL, manifestPath: String) throws -> GridSpec {
+        let settings = manifest.grid
+        let cell = settings?.cellSizeMetres ?? 2
+        guard cell > 0, cell.isFinite else {
+            throw CityInputError(file: manifestPath, location: "grid.cell_size_m", problem: "cell size must be a positive number of metres")
+        }
+        var crs = settings?.crs
+        if let crs {
+            do { _ = try SpatialReference(definition: crs) } catch {
+                throw CityInputError(file: manifestPath, location: "grid.crs", problem: "unknown CRS '\(crs)'", fix: "use an EPSG code such as EPSG:2154")
+            }
+        }
+        if let extent = settings?.extent {
+            guard extent.count == 4, extent[0] < extent[2], extent[1] < extent[3] else {
+                throw CityInputError(file: manifestPath, location: "grid.extent", problem: "extent must be [minx, miny, maxx, maxy] with min < max")
+            }
+            return GridSpec(crs: crs ?? "EPSG:2154", minX: extent[0], minY: extent[1], maxX: extent[2], maxY: extent[3], cellSize: cell)
+        }
+        // Default extent and CRS: those of the tree canopy raster (else the first raster listed).
+        let name = manifest.rasters[RasterRole.treeCanopy.rawValue] != nil ? RasterRole.treeCanopy.rawValue : manifest.rasters.keys.sorted()[0]
+        let path = folder.appendingPathComponent(manifest.rasters[name]!.path).standardizedFileURL.path
+        guard let dataset = try? RasterDataset.open(path), let t = dataset.geoTransform, t.isNorthUp, let srs = dataset.spatialReference else {
+            throw CityInputError(file: manifest.rasters[name]!.path, problem: "cannot define the grid from this raster (missing, unreadable or without georeference/CRS)",
+                                 fix: "fix the raster or give grid.crs and grid.extent in the manifest")
+        }
+        crs = crs ?? srs.authorityCode ?? srs.wkt
+        return GridSpec(crs: crs!, minX: t.originX, minY: t.originY + Double(dataset.height) * t.cellHeight,
+                        maxX: t.originX + Double(dataset.width) * t.cellWidth, maxY: t.originY, cellSize: cell)
+    }
+
+    /// All surface layers on a window of the grid. Absent roles default to 0 (and albedo to 0.15);
+    /// canopy stress comes from `hydric_stress_canopy`, else from NDMI against its baseline (model.md:
+    /// s = clip((NDMI_base − NDMI)/0.175, 0, 1)), masked to canopy.
+    public func layers(_ window: Window) throws -> SurfaceLayers {
+        var out = SurfaceLayers(width: window.width, height: window.height)
+        func fill(_ role: RasterRole, _ keyPath: WritableKeyPath<SurfaceLayers, Plane>, default value: Float = 0) throws {
+            guard let input = rasters[role] else {
+                if value != 0 { out[keyPath: keyPath] = Plane(width: window.width, height: window.height, value: value) }
+                return
+            }
+            out[keyPath: keyPath] = try input.read(window).mapped { $0.isNaN ? value : $0 }
+        }
+        try fill(.treeCanopy, \.treeCanopy); try fill(.shrub, \.shrub); try fill(.grass, \.grass)
+        try fill(.hydricStressShrub, \.shrubStress); try fill(.hydricStressGrass, \.grassStress)
+        try fill(.impervious, \.impervious); try fill(.albedo, \.albedo, default: 0.15); try fill(.water, \.water)
+        try fill(.canopyHeight, \.canopyHeight)
+        if rasters[.hydricStressCanopy] != nil {
+            try fill(.hydricStressCanopy, \.canopyStress)
+        } else if let ndmi = rasters[.ndmi], let baseline = rasters[.ndmiBaseline] {
+            let now = try ndmi.read(window), base = try baseline.read(window)
+            out.canopyStress = base.combined(with: now) { b, t in
+                guard !b.isNaN, !t.isNaN else { return 0 }
+                return min(1, max(0, (b - t) / 0.175))
+            }
+        }
+        out.canopyStress = out.canopyStress.combined(with: out.treeCanopy) { s, f in f > 0 ? s : 0 }
+        if let buildings {
+            out.buildingHeight = try buildings.rasterize(window, grid: grid)
+        } else {
+            try fill(.buildingHeight, \.buildingHeight)
+        }
+        out.buildingFraction = out.buildingHeight.mapped { $0 > 0 ? 1 : 0 }
+        return out
+    }
+
+    /// First and last hour (UTC, hours since 1970) with reference data.
+    public var period: (first: Int, last: Int)? {
+        guard let reference else { return nil }
+        let valid = reference.temperature.indices.filter { !reference.temperature[$0].isNaN }
+        guard let a = valid.first, let b = valid.last else { return nil }
+        return (reference.startHour + a, reference.startHour + b)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Yams
+
+/// The roles a raster can play in a city, and what each holds.
+public enum RasterRole: String, CaseIterable, Codable, Sendable {
+    case treeCanopy = "tree_canopy", shrub, grass
+    case hydricStressCanopy = "hydric_stress_canopy", hydricStressShrub = "hydric_stress_shrub", hydricStressGrass = "hydric_stress_grass"
+    case ndmi, ndmiBaseline = "ndmi_baseline"
+    case impervious, albedo, water
+    case buildingHeight = "building_height", canopyHeight = "canopy_height"
+    case population
+
+    /// Roles whose values must lie in 0–1 (after `scale`).
+    public var isFraction: Bool {
+        switch self {
+        case .treeCanopy, .shrub, .grass, .hydricStressCanopy, .hydricStressShrub, .hydricStressGrass, .impervious, .albedo, .water: true
+        default: false
+        }
+    }
+
+    public var unit: String {
+        switch self {
+        case .buildingHeight, .canopyHeight: "m"
+        case .ndmi, .ndmiBaseline: "index −1…1"
+        case .population: "people per cell"
+        default: "fraction 0–1"
+        }
+    }
+}
+
+/// A city manifest (YAML). Every path is relative to the manifest's folder.
+public struct Manifest: Codable, Sendable {
+    public struct GridSettings: Codable, Sendable {
+        public var crs: String?
+        public var cellSizeMetres: Double?
+        /// [minX, minY, maxX, maxY] in the grid CRS; default: the tree canopy raster's extent.
+        public var extent: [Double]?
+        enum CodingKeys: String, CodingKey { case crs, cellSizeMetres = "cell_size_m", extent }
+    }
+
+    public struct RasterInput: Codable, Sendable {
+        public var path: String
+        /// Multiplies the stored values (e.g. 0.01 for percent), after the file's own scale/offset.
+        public var scale: Double?
+        public var offset: Double?
+        /// Overrides the file's nodata value.
+        public var nodata: Double?
+        /// Overrides the automatic choice (average when the source is finer, bilinear when coarser).
+        public var resampling: String?
+    }
+
+    public struct VectorInput: Codable, Sendable {
+        public var path: String
+        public var layer: String?
+        /// Building height attribute (BD TOPO: `hauteur`).
+        public var heightAttribute: String?
+        enum CodingKeys: String, CodingKey { case path, layer, heightAttribute = "height_attribute" }
+    }
+
+    public struct SensorInputs: Codable, Sendable {
+        public var stations: String
+        public var measurements: [String]
+        public var reference: String
+    }
+
+    public var name: String?
+    public var timezone: String?
+    public var grid: GridSettings?
+    public var rasters: [String: RasterInput]
+    public var vectors: [String: VectorInput]?
+    public var sensors: SensorInputs?
+
+    /// Reads and checks a manifest: YAML syntax, known keys and roles, at least one raster.
+    public static func load(_ path: String) throws -> Manifest {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CityInputError(file: path, problem: "no such manifest", fix: "give the path of a city YAML file (run `ictu sample --out DIR` for an example)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CityInputError(file: path, problem: "cannot be read as UTF-8 text")
+        }
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw CityInputError(file: path, problem: "the manifest is empty", fix: "it needs at least `rasters:` with a `tree_canopy` entry; see README › Data formats")
+        }
+        // Unknown raster roles are reported before decoding, with the list of valid ones.
+        if let node = try? Yams.compose(yaml: text), let rasters = node.mapping?["rasters"]?.mapping {
+            for (key, _) in rasters {
+                guard let role = key.string else { continue }
+                if RasterRole(rawValue: role) == nil {
+                    let line = key.mark.map { "line \($0.line)" }
+                    throw CityInputError(file: path, location: line, problem: "unknown raster role '\(role)'",
+                                         fix: "valid roles: \(RasterRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+        }
+        do {
+            let manifest = try YAMLDecoder().decode(Manifest.self, from: text)
+            if manifest.rasters.isEmpty {
+                throw CityInputError(file: path, problem: "no rasters listed", fix: "add at least `tree_canopy: {path: ...}` under `rasters:`")
+            }
+            for key in (manifest.vectors ?? [:]).keys where !["buildings", "trees", "exposure"].contains(key) {
+                throw CityInputError(file: path, problem: "unknown vector role '\(key)'", fix: "valid roles: buildings, trees, exposure")
+            }
+            return manifest
+        } catch let error as CityInputError {
+            throw error
+        } catch let error as DecodingError {
+            throw CityInputError(file: path, problem: describe(error), fix: "see README › Data formats for the manifest keys")
+        } catch {
+            throw CityInputError(file: path, problem: "not valid YAML: \(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [CodingKey]) -> String { codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing key '\(path(context.codingPath + [key]))'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at '\(path(context.codingPath))': \(context.debugDescription)"
+        case .dataCorrupted(let context): return "invalid value at '\(path(context.codingPath))': \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GeoIO
+import Grid
+import Model
+
+/// A sensor placed on the analysis grid.
+public struct PlacedStation: Sendable {
+    public var station: Station
+    public var x: Double, y: Double
+    public var col: Int, row: Int
+}
+
+/// Reading the sensor network's files (data contract: sensors.csv, measurements, reference station).
+public enum SensorFiles {
+    /// Reads `sensors.csv` and places each sensor on the grid. Duplicate ids and sensors off the grid are errors.
+    public static func readStations(path: String, displayName: String, grid: GridSpec) throws -> [PlacedStation] {
+        let required = ["sensor_id", "site_id", "commune", "lon", "lat", "height_m"]
+        let csv = try CSVReader(path: path, displayName: displayName, required: required)
+        let transform = try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
+        var placed: [PlacedStation] = []
+        var seen: [String: Int] = [:]
+        while let row = try csv.next() {
+            let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
+            guard !id.isEmpty else { throw CityInputError(file: displayName, location: "line \(row.line), column sensor_id", problem: "empty sensor id") }
+            if let first = seen[id] {
+                throw CityInputError(file: displayName, location: "line \(row.line)", problem: "sensor id '\(id)' already used on line \(first)", fix: "each sensor needs its own id")
+            }
+            seen[id] = row.line
+            let lon = try row.number("lon", allowEmpty: false)!, lat = try row.number("lat", allowEmpty: false)!
+            guard (-180...180).contains(lon), (-90...90).contains(lat) else {
+                throw CityInputError(file: displayName, location: "line \(row.line)", problem: "lon \(lon), lat \(lat) are not WGS 84 degrees",
+                                     fix: "sensors.csv takes longitude and latitude in degrees (EPSG:4326)")
+            }
+            let (x, y) = try transform.transform(x: lon, y: lat)
+            guard let cell = grid.cell(x: x, y: y) else {
+                throw CityInputError(file: displayName, location: "line \(row.line), sensor \(id)",
+                                     problem: "lon \(lon), lat \(lat) is outside the analysis grid (\(Int(grid.minX)), \(Int(grid.minY))) – (\(Int(grid.maxX)), \(Int(grid.maxY))) in \(grid.crs)",
+                                     fix: "check the coordinates (lon/lat swapped?) or widen grid.extent in the manifest")
+            }
+            var extra: [String: String] = [:]
+            for (i, name) in csv.header.enumerated() where !required.contains(name) { extra[name] = row.fields[i] }
+            let station = Station(id: id, site: row.text("site_id"), commune: row.text("commune"), longitude: lon, latitude: lat,
+                                  heightMetres: try row.number("height_m") ?? .nan, extra: extra)
+            placed.append(PlacedStation(station: station, x: x, y: y, col: cell.col, row: cell.row))
+        }
+        guard !placed.isEmpty else { throw CityInputError(file: displayName, problem: "no sensors listed") }
+        return placed
+    }
+
+    /// Reads the reference station: hourly means on a UTC hour clock.
+    public static func readReference(path: String, displayName: String) throws -> ReferenceSeries {
+        let csv = try CSVReader(path: path, displayName: displayName, required: ["time", "temperature_c", "humidity_pct", "wind_ms", "global_radiation_wm2"])
+        var rows: [(hour: Int, values: [Double?])] = []
+        while let row = try csv.next() {
+            let time = try parseTime(row, file: displayName)
+            rows.append((Int((Double(time) / 3600).rounded(.down)),
+                         [try row.number("temperature_c"), try row.number("humidity_pct"), try row.number("wind_ms"), try row.number("global_radiation_wm2")]))
+        }
+        guard let first = rows.map(\.hour).min(), let last = rows.map(\.hour).max() else {
+            throw CityInputError(file: displayName, problem: "no data rows")
+        }
+        var series = ReferenceSeries(startHour: first, hours: last - first + 1)
+        var sums = [[Double]](repeating: [0, 0, 0, 0], count: series.hours), counts = sums
+        for (hour, values) in rows {
+            for (k, v) in values.enumerated() { if let v { sums[hour - first][k] += v; counts[hour - first][k] += 1 } }
+        }
+        for i in 0..<series.hours {
+            func mean(_ k: Int) -> Float { counts[i][k] > 0 ? Float(sums[i][k] / counts[i][k]) : .nan }
+            series.temperature[i] = mean(0); series.humidity[i] = mean(1); series.wind[i] = mean(2); series.radiation[i] = mean(3)
+        }
+        return series
+    }
+
+    /// Reads measurement files into hourly series on the reference's clock. Unknown sensor ids, times without
+    /// an offset and non-numeric values are errors naming the file and line; exact duplicate rows are counted
+    /// (and kept once); conflicting duplicates are counted and dropped.
+    public static func readMeasurements(files: [(path: String, displayName: String)], stations: [Station], clock reference: ReferenceSeries) throws -> SensorNetwork {
+        let ids = Dictionary(uniqueKeysWithValues: stations.enumerated().map { ($1.id, $0) })
+        let hours = reference.hours
+        var tSum = [[Double]](repeating: [Double](repeating: 0, count: hours), count: stations.count)
+        var hSum = tSum
+        var tCount = [[UInt16]](repeating: [UInt16](repeating: 0, count: hours), count: stations.count), hCount = tCount
+        var seen: [Int: [Int: (Double?, Double?)]] = [:]
+        var duplicates: [String: Int] = [:], conflicts: [String: Int] = [:]
+        var conflicting: [Int: Set<Int>] = [:]
+        for file in files {
+            let csv = try CSVReader(path: file.path, displayName: file.displayName, required: ["sensor_id", "time", "temperature_c", "humidity_pct"])
+            while let row = try csv.next() {
+                let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
+                guard let k = ids[id] else {
+                    throw CityInputError(file: file.displayName, location: "line \(row.line)", problem: "unknown sensor id '\(id)'", fix: "every sensor_id must be listed in sensors.csv")
+                }
+                let time = try parseTime(row, file: file.displayName)
+                let temperature = try row.number("temperature_c"), humidity = try row.number("humidity_pct")
+                if let previous = seen[k, default: [:]][time] {
+                    if previous.0 == temperature && previous.1 == humidity { duplicates[id, default: 0] += 1 }
+                    else { conflicts[id, default: 0] += 1; conflicting[k, default: []].insert(time) }
+                    continue
+                }
+                seen[k, default: [:]][time] = (temperature, humidity)
+                let slot = Int((Double(time) / 3600).rounded(.down)) - reference.startHour
+                guard slot >= 0, slot < hours else { continue } // outside the reference period: no anomaly can be formed
+                if let temperature { tSum[k][slot] += temperature; tCount[k][slot] += 1 }
+                if let humidity { hSum[k][slot] += humidity; hCount[k][slot] += 1 }
+            }
+        }
+        var series: [String: HourlySeries] = [:]
+        for (k, station) in stations.enumerated() {
+            var s = HourlySeries(hours: hours)
+            for i in 0..<hours {
+                if tCount[k][i] > 0 { s.temperature[i] = Float(tSum[k][i] / Double(tCount[k][i])) }
+                if hCount[k][i] > 0 { s.humidity[i] = Float(hSum[k][i] / Double(hCount[k][i])) }
+            }
+            for time in conflicting[k] ?? [] {
+                let slot = Int((Double(time) / 3600).rounded(.down)) - reference.startHour
+                if slot >= 0, slot < hours { s.temperature[slot] = .nan; s.humidity[slot] = .nan }
+            }
+            series[station.id] = s
+        }
+        return SensorNetwork(stations: stations, startHour: reference.startHour, hours: hours, series: series,
+                             duplicateRows: duplicates, conflictingRows: conflicts)
+    }
+
+    static func parseTime(_ row: CSVReader.Row, file: String) throws -> Int {
+        do { return try Timestamp.parse(row.text("time").trimmingCharacters(in: .whitespaces)) } catch let error as Timestamp.ParseError {
+            throw CityInputError(file: file, location: "line \(row.line), column time", problem: error.description)
+        }
+    }
+}

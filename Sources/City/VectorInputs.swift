@@ -1,0 +1,93 @@
+import Foundation
+import GeoIO
+import Grid
+
+/// Building footprints with heights, checked feature by feature.
+public final class BuildingFootprints {
+    public let displayName: String
+    public let heightAttribute: String
+    public let count: Int
+    public let heightRange: (min: Double, max: Double)
+    let dataset: VectorDataset
+    let layerIndex: Int
+    let crsWKT: String
+
+    init(settings: Manifest.VectorInput, manifestFolder: URL, grid: GridSpec) throws {
+        displayName = settings.path
+        let path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CityInputError(file: displayName, location: "vectors.buildings", problem: "no such file", fix: "check the path (relative to the manifest)")
+        }
+        let opened: VectorDataset
+        do { opened = try VectorDataset.open(path) } catch {
+            throw CityInputError(file: settings.path, problem: "not a vector file GDAL can read (\((error as? GeoError)?.libraryMessage ?? "\(error)"))", fix: "use GeoPackage, GeoJSON or Shapefile")
+        }
+        dataset = opened
+        var index = 0
+        if let name = settings.layer {
+            guard let i = (0..<opened.layerCount).first(where: { (try? opened.layer($0).name) == name }) else {
+                throw CityInputError(file: displayName, problem: "no layer named '\(name)'")
+            }
+            index = i
+        }
+        layerIndex = index
+        let layer = try dataset.layer(index)
+        heightAttribute = settings.heightAttribute ?? "hauteur"
+        guard layer.fieldNames.contains(heightAttribute) else {
+            throw CityInputError(file: displayName, problem: "no height attribute '\(heightAttribute)' (fields: \(layer.fieldNames.joined(separator: ", ")))",
+                                 fix: "set vectors.buildings.height_attribute in the manifest")
+        }
+        guard let srs = layer.spatialReference else {
+            throw CityInputError(file: displayName, problem: "has no coordinate reference system", fix: "assign one (ogr2ogr -a_srs EPSG:2154)")
+        }
+        crsWKT = srs.wkt
+        var n = 0, lo = Double.infinity, hi = -Double.infinity
+        let attribute = heightAttribute
+        let name = displayName
+        try layer.forEachFeature { feature in
+            n += 1
+            guard let value = feature.fields[attribute] ?? nil, let height = value.doubleValue else {
+                throw CityInputError(file: name, location: "feature \(feature.id)", problem: "building without a height ('\(attribute)' is empty)",
+                                     fix: "give every footprint a height in metres, or remove it")
+            }
+            guard height.isFinite, height > 0, height < 1000 else {
+                throw CityInputError(file: name, location: "feature \(feature.id)", problem: "height \(height) m is not plausible", fix: "heights are metres above ground, 0–1000")
+            }
+            lo = min(lo, height); hi = max(hi, height)
+        }
+        count = n
+        heightRange = n > 0 ? (lo, hi) : (0, 0)
+    }
+
+    /// Building height (m, 0 where no building) on a window of the grid: a cell is built when its centre is in a footprint.
+    public func rasterize(_ window: Window, grid: GridSpec) throws -> Plane {
+        let sub = grid.window(window)
+        let raster = try RasterDataset.inMemory(width: window.width, height: window.height)
+        try raster.setGeoTransform(GeoTransform(originX: sub.originX, cellWidth: sub.cellSize, originY: sub.originY, cellHeight: -sub.cellSize))
+        try raster.setSpatialReference(SpatialReference(definition: grid.crs))
+        try raster.rasterize(try dataset.layer(layerIndex), attribute: heightAttribute)
+        return Plane(width: window.width, height: window.height, values: try raster.band(1).read(x: 0, y: 0, width: window.width, height: window.height))
+    }
+}
+
+/// The municipal tree inventory (points).
+public struct TreeInventory: Sendable {
+    public var count: Int
+    public var displayName: String
+
+    init(settings: Manifest.VectorInput, manifestFolder: URL) throws {
+        displayName = settings.path
+        let path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
+        let dataset: VectorDataset
+        do { dataset = try VectorDataset.open(path) } catch {
+            throw CityInputError(file: displayName, location: "vectors.trees", problem: FileManager.default.fileExists(atPath: path) ? "not a vector file GDAL can read" : "no such file")
+        }
+        let layer = try dataset.layer(0)
+        let required = ["id", "species", "height_m", "crown_diameter_m", "planted"]
+        let missing = required.filter { !layer.fieldNames.contains($0) }
+        guard missing.isEmpty else {
+            throw CityInputError(file: displayName, problem: "missing attribute(s) \(missing.joined(separator: ", "))", fix: "tree inventories need \(required.joined(separator: ", "))")
+        }
+        count = layer.featureCount
+    }
+}

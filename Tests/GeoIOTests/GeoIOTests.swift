@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import XCTest
+@testable import GeoIO
+
+/// Keeps the XCTest harness's summary meaningful (Swift Testing runs the rest).
+final class HarnessTests: XCTestCase {
+    func testGDALIsAvailable() { XCTAssertTrue(gdalVersion.hasPrefix("3.")) }
+}
+
+func temporaryFolder() -> String {
+    let path = NSTemporaryDirectory() + "ictu-test-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite struct RasterTests {
+    @Test func writeReadWindowAndGeoreference() throws {
+        let folder = temporaryFolder()
+        let ds = try RasterDataset.create(folder + "/a.tif", width: 10, height: 8, bands: 1, type: .float32, options: ["COMPRESS=DEFLATE"])
+        try ds.setGeoTransform(GeoTransform(originX: 416000, cellWidth: 2, originY: 6423000, cellHeight: -2))
+        try ds.setSpatialReference(SpatialReference(epsg: 2154))
+        let band = try ds.band(1)
+        try band.setNoData(-9999)
+        try band.write((0..<80).map(Float.init), x: 0, y: 0, width: 10, height: 8)
+        try ds.flush()
+        let reopened = try RasterDataset.open(folder + "/a.tif")
+        #expect(reopened.width == 10 && reopened.height == 8)
+        #expect(reopened.geoTransform?.cellWidth == 2)
+        #expect(reopened.spatialReference?.authorityCode == "EPSG:2154")
+        #expect(try reopened.band(1).noData == -9999)
+        // Window (x 2…4, y 3…4): row-major values 3·10+2 …
+        #expect(try reopened.band(1).read(x: 2, y: 3, width: 3, height: 2) == [32, 33, 34, 42, 43, 44])
+    }
+
+    @Test func missingAndCorruptFilesGiveGDALsMessage() throws {
+        #expect(throws: GeoError.self) { try RasterDataset.open("/nonexistent/x.tif") }
+        let folder = temporaryFolder()
+        try Data("not a tiff".utf8).write(to: URL(fileURLWithPath: folder + "/bad.tif"))
+        do { _ = try RasterDataset.open(folder + "/bad.tif"); Issue.record("opened a corrupt file") } catch let error as GeoError {
+            #expect(!error.libraryMessage.isEmpty, "GDAL's own message is carried")
+        }
+    }
+
+    @Test func cloudOptimisedCopyIsACOG() throws {
+        let folder = temporaryFolder()
+        let mem = try RasterDataset.inMemory(width: 600, height: 600)
+        try mem.setGeoTransform(GeoTransform(originX: 0, cellWidth: 1, originY: 600, cellHeight: -1))
+        try mem.setSpatialReference(SpatialReference(epsg: 2154))
+        try mem.band(1).write((0..<360_000).map { Float($0 % 97) }, x: 0, y: 0, width: 600, height: 600)
+        try mem.writeCOG(to: folder + "/c.tif")
+        let cog = try RasterDataset.open(folder + "/c.tif")
+        #expect(cog.metadata("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG")
+        #expect(cog.metadata("COMPRESSION", domain: "IMAGE_STRUCTURE") == "DEFLATE")
+        #expect(try cog.band(1).read(x: 5, y: 0, width: 1, height: 1) == [5])
+    }
+
+    @Test func warpAveragesFineCellsOntoACoarserGrid() throws {
+        let fine = try RasterDataset.inMemory(width: 4, height: 4)
+        try fine.setGeoTransform(GeoTransform(originX: 0, cellWidth: 1, originY: 4, cellHeight: -1))
+        try fine.setSpatialReference(SpatialReference(epsg: 2154))
+        try fine.band(1).write([1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 8, 8, 0, 0, 8, 8], x: 0, y: 0, width: 4, height: 4)
+        let coarse = try fine.warped(onto: WarpTarget(crsDefinition: "EPSG:2154", originX: 0, originY: 4, cellSize: 2, width: 2, height: 2), resampling: .average)
+        #expect(try coarse.band(1).read(x: 0, y: 0, width: 2, height: 2) == [2.5, 0, 0, 8])
+    }
+}
+
+@Suite struct ProjectionTests {
+    @Test func lambert93MatchesIGNsReferencePoint() throws {
+        // IGN: the Lambert-93 projection origin is 3°E, 46.5°N at (700 000, 6 600 000).
+        let t = try CoordinateTransform(from: "EPSG:4326", to: "EPSG:2154")
+        let (x, y) = try t.transform(x: 3, y: 46.5)
+        #expect(abs(x - 700_000) < 0.01 && abs(y - 6_600_000) < 0.01)
+        let back = try CoordinateTransform(from: "EPSG:2154", to: "EPSG:4326")
+        let (lon, lat) = try back.transform(x: 700_000, y: 6_600_000)
+        #expect(abs(lon - 3) < 1e-9 && abs(lat - 46.5) < 1e-9)
+    }
+
+    @Test func unknownCRSIsAnError() {
+        #expect(throws: GeoError.self) { try CoordinateTransform(from: "EPSG:999999", to: "EPSG:4326") }
+        #expect(throws: GeoError.self) { try SpatialReference(definition: "not a crs") }
+    }
+}
+
+@Suite struct VectorAndGeometryTests {
+    @Test func geoPackageRoundTripAndRasterize() throws {
+        let folder = temporaryFolder()
+        let ds = try VectorDataset.create(folder + "/b.gpkg", driver: "GPKG")
+        let layer = try ds.createLayer("buildings", crs: SpatialReference(epsg: 2154), geometry: .polygon, fields: [("hauteur", .real), ("usage", .string)])
+        try ds.inTransaction {
+            try layer.addFeature(wkb: WKB.rectangle(minX: 2, minY: 2, maxX: 6, maxY: 6), values: ["hauteur": .real(12.5), "usage": .string("school")])
+        }
+        let read = try VectorDataset.open(folder + "/b.gpkg").layer(0)
+        #expect(read.featureCount == 1)
+        var heights: [Double] = []
+        try read.forEachFeature { heights.append($0.fields["hauteur"]!!.doubleValue!) }
+        #expect(heights == [12.5])
+        let grid = try RasterDataset.inMemory(width: 10, height: 10)
+        try grid.setGeoTransform(GeoTransform(originX: 0, cellWidth: 1, originY: 10, cellHeight: -1))
+        try grid.setSpatialReference(SpatialReference(epsg: 2154))
+        try grid.rasterize(read, attribute: "hauteur")
+        let values = try grid.band(1).read(x: 0, y: 0, width: 10, height: 10)
+        // A 4 × 4 m footprint burns exactly 16 cells (cell-centre rule) with its height.
+        #expect(values.filter { $0 == 12.5 }.count == 16)
+        #expect(values[4 * 10 + 2] == 12.5 && values[3 * 10 + 2] == 0)
+    }
+
+    @Test func geometryValidityAreaBufferIntersection() throws {
+        let square = try Geometry(wkt: "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))")
+        #expect(square.isValid && square.area == 100)
+        let bowtie = try Geometry(wkt: "POLYGON((0 0, 10 10, 10 0, 0 10, 0 0))")
+        #expect(!bowtie.isValid && bowtie.validityReason.contains("Self-intersection"))
+        let other = try Geometry(wkt: "POLYGON((5 5, 15 5, 15 15, 5 15, 5 5))", context: square.context)
+        #expect(try square.intersection(other).area == 25)
+        // Buffer of a square by 1: area 100 + perimeter·1 + π·1² (within the polygonal approximation).
+        let grown = try square.buffer(1, quadrantSegments: 64).area
+        #expect(abs(grown - (100 + 40 + Double.pi)) < 0.01)
+        let fromWKB = try Geometry(wkb: WKB.rectangle(minX: 0, minY: 0, maxX: 2, maxY: 3))
+        #expect(fromWKB.area == 6)
+    }
+}
+
+@Suite struct TextFileTests {
+    @Test func gzipRoundTripLineByLine() throws {
+        let path = temporaryFolder() + "/t.csv.gz"
+        let w = try TextFileWriter(path: path)
+        for i in 0..<10_000 { try w.write("row,\(i)\r\n") }
+        try w.close()
+        let r = try TextLineReader(path: path)
+        var n = 0
+        while let line = try r.nextLine() { #expect(line == "row,\(n)"); n += 1 }
+        #expect(n == 10_000 && r.lineNumber == 10_000)
+    }
+
+    @Test func nonUTF8AndEndlessLinesAreErrors() throws {
+        let folder = temporaryFolder()
+        try Data([0x61, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: folder + "/bad.csv"))
+        #expect(throws: GeoError.self) { _ = try TextLineReader(path: folder + "/bad.csv").nextLine() }
+        try Data(repeating: 0x41, count: 5000).write(to: URL(fileURLWithPath: folder + "/long.csv"))
+        #expect(throws: GeoError.self) { _ = try TextLineReader(path: folder + "/long.csv", maxLineBytes: 1000).nextLine() }
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+@testable import Grid
+
+@Suite struct DistanceTransformTests {
+    @Test func matchesBruteForceEuclideanDistance() {
+        let w = 37, h = 23
+        let features = Set([5 * w + 3, 20 * w + 30, 11 * w + 17, 0])
+        let (distance, nearest) = DistanceTransform.nearest(width: w, height: h) { features.contains($0) }
+        for i in 0..<(w * h) {
+            let (c, r) = (i % w, i / w)
+            let best = features.map { f -> Double in
+                let dc = Double(c - f % w), dr = Double(r - f / w)
+                return (dc * dc + dr * dr).squareRoot()
+            }.min()!
+            #expect(abs(Double(distance[i]) - best) < 1e-4)
+            let f = Int(nearest[i])
+            let dc = Double(c - f % w), dr = Double(r - f / w)
+            #expect(abs((dc * dc + dr * dr).squareRoot() - best) < 1e-4, "nearest feature is one of the closest")
+        }
+    }
+}
+
+@Suite struct ConnectedComponentsTests {
+    @Test func diagonalNeighboursJoinOnlyWithEightConnectivity() {
+        // Two 2×2 squares touching at one corner.
+        let w = 6, h = 6
+        let cells = Set([0, 1, 6, 7, 14, 15, 20, 21])
+        let eight = ConnectedComponents.label(width: w, height: h, connectivity: .eight) { cells.contains($0) }
+        let four = ConnectedComponents.label(width: w, height: h, connectivity: .four) { cells.contains($0) }
+        #expect(eight.sizes.count - 1 == 1 && eight.sizes[1] == 8)
+        #expect(four.sizes.count - 1 == 2 && four.sizes[1] == 4 && four.sizes[2] == 4)
+    }
+
+    @Test func uShapeMergesIntoOneRegion() {
+        // A U: two arms joined at the bottom only (union–find must merge labels met late).
+        let w = 5, h = 4
+        let cells = Set([0, 4, 5, 9, 10, 14, 15, 16, 17, 18, 19])
+        let result = ConnectedComponents.label(width: w, height: h, connectivity: .four) { cells.contains($0) }
+        #expect(result.sizes.count - 1 == 1 && result.sizes[1] == cells.count)
+    }
+}
+
+@Suite struct GridSpecTests {
+    @Test func cellsAndCentresAgree() {
+        let g = GridSpec(crs: "EPSG:2154", minX: 1000, minY: 2000, maxX: 1010, maxY: 2006, cellSize: 2)
+        #expect(g.width == 5 && g.height == 3)
+        let centre = g.centre(col: 4, row: 2)
+        #expect(centre.x == 1009 && centre.y == 2001)
+        #expect(g.cell(x: 1009, y: 2001)! == (4, 2))
+        #expect(g.cell(x: 1010.5, y: 2001) == nil)
+    }
+}
