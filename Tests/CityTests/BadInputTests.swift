@@ -65,36 +65,28 @@ import Testing
 
     @Test func nonNumericCSVField() throws {
         let f = try FixtureCity()
-        var text = try String(contentsOfFile: f.folder + "/SensorData/measurements.csv", encoding: .utf8)
-        text = text.replacingOccurrences(of: "A,2022-07-18T03:00:00Z,22", with: "A,2022-07-18T03:00:00Z,22°C")
-        try f.write("SensorData/measurements.csv", text)
+        try f.edit("SensorData/measurements.csv") { $0.replacingOccurrences(of: "A,2022-07-18T03:00:00Z,22", with: "A,2022-07-18T03:00:00Z,22°C") }
         let message = try #require(f.error())
         #expect(message.contains("SensorData/measurements.csv (line 8, column temperature_c)") && message.contains("not a number"), "\(message)")
     }
 
     @Test func timeWithoutOffset() throws {
         let f = try FixtureCity()
-        var text = try String(contentsOfFile: f.folder + "/SensorData/measurements.csv", encoding: .utf8)
-        text = text.replacingOccurrences(of: "B,2022-07-18T05:00:00Z", with: "B,2022-07-18T05:00:00")
-        try f.write("SensorData/measurements.csv", text)
+        try f.edit("SensorData/measurements.csv") { $0.replacingOccurrences(of: "B,2022-07-18T05:00:00Z", with: "B,2022-07-18T05:00:00") }
         let message = try #require(f.error())
         #expect(message.contains("line 13, column time") && message.contains("no UTC offset"), "\(message)")
     }
 
     @Test func unknownSensorID() throws {
         let f = try FixtureCity()
-        var text = try String(contentsOfFile: f.folder + "/SensorData/measurements.csv", encoding: .utf8)
-        text += "Z9,2022-07-18T05:00:00Z,20,50\n"
-        try f.write("SensorData/measurements.csv", text)
+        try f.edit("SensorData/measurements.csv") { $0 + "Z9,2022-07-18T05:00:00Z,20,50\n" }
         let message = try #require(f.error())
         #expect(message.contains("line 50") && message.contains("unknown sensor id 'Z9'"), "\(message)")
     }
 
     @Test func duplicatedSensorID() throws {
         let f = try FixtureCity()
-        var text = try String(contentsOfFile: f.folder + "/SensorData/sensors.csv", encoding: .utf8)
-        text = text.replacingOccurrences(of: "\nB,", with: "\nA,")
-        try f.write("SensorData/sensors.csv", text)
+        try f.edit("SensorData/sensors.csv") { $0.replacingOccurrences(of: "\nB,", with: "\nA,") }
         let message = try #require(f.error())
         #expect(message.contains("SensorData/sensors.csv (line 3)") && message.contains("already used on line 2"), "\(message)")
     }

@@ -52,6 +52,11 @@ struct FixtureCity {
         try text.write(toFile: folder + "/" + relative, atomically: true, encoding: .utf8)
     }
 
+    /// Rewrites a text file of the fixture through `change`.
+    func edit(_ relative: String, _ change: (String) -> String) throws {
+        try write(relative, change(try String(contentsOfFile: folder + "/" + relative, encoding: .utf8)))
+    }
+
     func writeRaster(_ relative: String, values: [Float], georeferenced: Bool = true, crs: Bool = true, originX: Double = minX) throws {
         let ds = try RasterDataset.create(folder + "/" + relative, width: 20, height: 20, bands: 1, type: .float32)
         if georeferenced { try ds.setGeoTransform(GeoTransform(originX: originX, cellWidth: 2, originY: Self.maxY, cellHeight: -2)) }
