@@ -1,0 +1,84 @@
+import Foundation
+
+/// Cast shadows on a height model for one sun position, by a line sweep: O(1) per cell.
+///
+/// A point at height z above cell p is shaded when some cell j toward the sun, at distance d_j, rises above the
+/// sun ray: H_j − d_j·tan β > z. Along a line parallel to the sun's azimuth with positions s (metres),
+/// d_j = s_p − s_j, so the test is max_j (H_j + s_j·tan β) > z + s_p·tan β: a running maximum as the sweep walks
+/// away from the sun. Lines step one cell along the dominant axis, so every cell is visited once.
+public enum ShadowCaster {
+    /// Shadow (1 shaded, 0 sunlit) at height `observerMetres` above every cell, from obstacles of height `heights` (m).
+    /// `opacity` (0–1, optional) is how much sun an obstacle stops (1 for a wall, (1 − τ)… for a crown): a cell takes
+    /// the opacity of the obstacle that currently defines the horizon.
+    public static func shadow(heights: Plane, opacity: Plane? = nil, cellSize: Double, sunAzimuthDegrees: Double,
+                              sunElevationDegrees: Double, observerMetres: Double = 1.1) -> Plane {
+        let w = heights.width, h = heights.height
+        var out = Plane(width: w, height: h)
+        guard sunElevationDegrees > 0 else { return Plane(width: w, height: h, value: 1) }
+        let az = sunAzimuthDegrees * .pi / 180
+        // Direction toward the sun in (col, row): east = +col, north = −row.
+        let towardSun = (dx: sin(az), dy: -cos(az))
+        let rise = tan(sunElevationDegrees * .pi / 180)
+        let xDominant = abs(towardSun.dx) >= abs(towardSun.dy)
+        let along = xDominant ? w : h, across = xDominant ? h : w
+        let major = xDominant ? towardSun.dx : towardSun.dy, minor = xDominant ? towardSun.dy : towardSun.dx
+        let slope = minor / major                      // minor-axis cells per major-axis cell
+        let stepMetres = cellSize * (1 + slope * slope).squareRoot()
+        // Walk away from the sun: start on the sun side of the major axis.
+        let start = major > 0 ? along - 1 : 0, step = major > 0 ? -1 : 1
+        let reach = Int((abs(slope) * Double(along)).rounded(.up)) + 1
+        heights.values.withUnsafeBufferPointer { H in
+            out.values.withUnsafeMutableBufferPointer { S in
+                for offset in -reach..<(across + reach) {
+                    var best = -Double.infinity, bestOpacity = 1.0
+                    for k in 0..<along {
+                        let m = start + k * step
+                        // Position of this line on the minor axis at major index m (lines are parallel, one per offset).
+                        let n = Int((Double(offset) + slope * Double(k * step)).rounded())
+                        guard n >= 0, n < across else { continue }
+                        let i = xDominant ? n * w + m : m * w + n
+                        let s = Double(k) * stepMetres
+                        if best > observerMetres + s * rise { S[i] = Float(bestOpacity) }
+                        let top = Double(H[i]) + s * rise
+                        if top > best {
+                            best = top
+                            bestOpacity = opacity.map { Double($0.values[i]) } ?? 1
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sky view factor at `observerMetres` above each cell, from horizon angles in `directions` azimuths
+    /// sampled out to `reachMetres`: SVF = 1 − mean(sin² γ) (isotropic sky). O(directions · reach) per cell.
+    public static func skyViewFactor(heights: Plane, cellSize: Double, directions: Int = 8, reachMetres: Double = 60,
+                                     observerMetres: Double = 1.1) -> Plane {
+        let w = heights.width, h = heights.height
+        var out = Plane(width: w, height: h)
+        let steps = max(1, Int(reachMetres / cellSize))
+        let dirs = (0..<directions).map { k -> (Double, Double) in
+            let a = 2 * Double.pi * Double(k) / Double(directions)
+            return (sin(a), -cos(a))
+        }
+        for row in 0..<h {
+            for col in 0..<w {
+                var sum = 0.0
+                for (dx, dy) in dirs {
+                    var maxTangent = 0.0
+                    for t in 1...steps {
+                        let c = col + Int((dx * Double(t)).rounded()), r = row + Int((dy * Double(t)).rounded())
+                        guard c >= 0, c < w, r >= 0, r < h else { break }
+                        let rise = Double(heights[c, r]) - observerMetres
+                        if rise > 0 { maxTangent = max(maxTangent, rise / (Double(t) * cellSize)) }
+                    }
+                    let sinSquared = maxTangent * maxTangent / (1 + maxTangent * maxTangent)
+                    sum += sinSquared
+                }
+                out[col, row] = Float(1 - sum / Double(directions))
+            }
+        }
+        return out
+    }
+}

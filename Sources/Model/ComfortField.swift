@@ -1,0 +1,164 @@
+import Foundation
+import Grid
+
+/// The ICTU (UTCI-equivalent felt temperature) of a window of hours over a block of cells, with every
+/// intermediate field and its decomposition into terms (model.md eq. 1–6).
+public struct WindowField: Sendable {
+    /// Mean UTCI over the hours, °C (NaN on buildings and where UTCI is not defined).
+    public var ictu: Plane
+    /// Contribution of each term, °C (means over the hours); they sum to `ictu`.
+    public var terms: [ComfortTerm: Plane]
+    public var airTemperature: Plane
+    public var airAnomaly: Plane
+    public var vapourPressure: Plane
+    public var meanRadiantTemperature: Plane
+    public var sunlitFraction: Plane
+    /// Cells × hours where UTCI was outside its validity (left out of the mean, counted).
+    public var invalidCellHours: Int
+}
+
+public enum Regime: String, Codable, Sendable { case day, night }
+
+public enum ComfortField {
+    /// Computes the window over `layers` (a block plus the halo its neighbourhoods and shadows need; the caller
+    /// keeps the core). `parkInfluence` is exp(−d/L) on the same cells.
+    public static func window(layers: SurfaceLayers, parkInfluence: Plane, cellSize: Double, hours: [HourConditions],
+                              regime: Regime, coefficients: ModelCoefficients) -> WindowField {
+        let k = regime == .day ? coefficients.day : coefficients.night
+        let r = coefficients.radiative
+        let w = layers.width, h = layers.height, n = w * h
+        func focal(_ radius: Double, _ value: (Int) -> Float) -> [Float] {
+            FocalMean.gaussian(Plane(width: w, height: h, values: (0..<n).map(value)), radiusCells: radius / cellSize).values
+        }
+        let L = layers
+        let sealed = focal(k.builtRadiusMetres) { min(1, L.impervious.values[$0] + L.buildingFraction.values[$0]) }
+        let volume = focal(k.builtRadiusMetres) { L.buildingFraction.values[$0] * L.buildingHeight.values[$0] / Float(k.referenceHeightMetres) }
+        let canopy = focal(k.vegetationRadiusMetres) { L.treeCanopy.values[$0] }
+        let canopyStressed = focal(k.vegetationRadiusMetres) { L.treeCanopy.values[$0] * L.canopyStress.values[$0] }
+        let shrub = focal(k.vegetationRadiusMetres) { L.shrub.values[$0] }
+        let shrubStressed = focal(k.vegetationRadiusMetres) { L.shrub.values[$0] * L.shrubStress.values[$0] }
+        let grass = focal(k.vegetationRadiusMetres) { L.grass.values[$0] }
+        let grassStressed = focal(k.vegetationRadiusMetres) { L.grass.values[$0] * L.grassStress.values[$0] }
+        let water = focal(k.waterRadiusMetres) { L.water.values[$0] }
+        let localSealed = regime == .day ? focal(r.longwaveRadiusMetres) { min(1, L.impervious.values[$0] + L.buildingFraction.values[$0]) } : []
+
+        // Obstacles: buildings (opaque) and crowns (opacity from cover, transmissivity and stress).
+        let buildings = L.buildingHeight
+        let crowns = Plane(width: w, height: h) { c, row in
+            let i = row * w + c
+            return L.treeCanopy.values[i] > 0 && L.buildingFraction.values[i] < 0.5 ? max(L.canopyHeight.values[i], 3) : 0
+        }
+        let crownOpacity = Plane(width: w, height: h) { c, row in
+            let i = row * w + c
+            return L.treeCanopy.values[i] * Float((1 - r.canopyTransmissivity) * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i])))
+        }
+        let skyView = regime == .night
+            ? ShadowCaster.skyViewFactor(heights: buildings, cellSize: cellSize, directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres).values
+            : []
+
+        // Anomalies of this regime (eq. 3–4), split by term.
+        var field = WindowField(ictu: Plane(width: w, height: h), terms: Dictionary(uniqueKeysWithValues: ComfortTerm.allCases.map { ($0, Plane(width: w, height: h)) }),
+                                airTemperature: Plane(width: w, height: h), airAnomaly: Plane(width: w, height: h), vapourPressure: Plane(width: w, height: h),
+                                meanRadiantTemperature: Plane(width: w, height: h), sunlitFraction: Plane(width: w, height: h), invalidCellHours: 0)
+        var validHours = [Int32](repeating: 0, count: n)
+        // Running sums, one plane of n cells per slot: the terms (in ComfortTerm.allCases order), then the fields.
+        let terms = ComfortTerm.allCases
+        let termCount = terms.count
+        precondition(termCount == 13, "the parts buffer holds 13 terms")
+        let ictuSlot = termCount, taSlot = termCount + 1, anomalySlot = termCount + 2, vapourSlot = termCount + 3, tmrtSlot = termCount + 4, sunSlot = termCount + 5
+        var sums = [Double](repeating: 0, count: (termCount + 6) * n)
+        let slot = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($1, $0) })
+        let (sReference, sOffset, sBuildings, sSealed, sCanopy, sShrub, sGrass, sStress, sShade, sAlbedo, sWater, sPark, sResidual) =
+            (slot[.reference]!, slot[.cityOffset]!, slot[.buildings]!, slot[.sealedGround]!, slot[.treeCanopy]!, slot[.shrub]!, slot[.grass]!,
+             slot[.hydricStress]!, slot[.shade]!, slot[.albedo]!, slot[.water]!, slot[.park]!, slot[.residual]!)
+
+        for hour in hours {
+            let wind = min(max(hour.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
+            let table = UTCITable(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
+                                  vapourPressureKPa: max(0, hour.vapourPressure / 10 - 1)...(hour.vapourPressure / 10 + 1))
+            let day = regime == .day && hour.sunElevationDegrees > 0
+            let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
+            let albedoGain = day ? r.albedoKelvin * sin(hour.sunElevationDegrees * .pi / 180) / sin(max(hour.dayMaxElevationDegrees, 1) * .pi / 180) : 0
+            let buildingShadow = day ? ShadowCaster.shadow(heights: buildings, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                                                           sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres).values : []
+            let crownShadow = day ? ShadowCaster.shadow(heights: crowns, opacity: crownOpacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres).values : []
+            let referenceRadiant = regime == .day ? r.baseLongwaveKelvin + sunGain : -r.nightSkyCoolingKelvin
+            let referenceUTCI = table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10)
+            let tau = r.canopyTransmissivity, kSh = r.stressShadeLoss
+            for i in 0..<n {
+                let fc = Double(L.treeCanopy.values[i]), sc = Double(L.canopyStress.values[i])
+                // Air temperature terms (°C) and vapour terms (hPa).
+                let taOffset = k.intercept
+                let taSealed = k.sealed * Double(sealed[i]), taBuildings = k.buildingVolume * Double(volume[i])
+                let taCanopy = -k.canopy * Double(canopy[i]), taShrub = -k.shrub * Double(shrub[i]), taGrass = -k.grass * Double(grass[i])
+                let taStress = k.canopy * Double(canopyStressed[i]) + k.shrub * Double(shrubStressed[i]) + k.grass * Double(grassStressed[i])
+                let taWater = -k.water * Double(water[i]), taPark = -k.parkIntensity * Double(parkInfluence.values[i])
+                let anomaly = taOffset + taSealed + taBuildings + taCanopy + taShrub + taGrass + taStress + taWater + taPark
+                let eCanopy = k.vapourGain * Double(canopy[i]), eShrub = k.vapourGain * Double(shrub[i]), eGrass = k.vapourGain * Double(grass[i])
+                let eStress = -k.vapourGain * Double(canopyStressed[i] + shrubStressed[i] + grassStressed[i])
+                let ta = hour.airTemperature + anomaly
+                let e = hour.vapourPressure + eCanopy + eShrub + eGrass + eStress
+                // Mean radiant temperature terms, as D = Tmrt − Ta (K).
+                var dSealed = 0.0, dShade = 0.0, dCanopy = 0.0, dStress = 0.0, dAlbedo = 0.0, dBuildings = 0.0, sunlit = 0.0
+                let radiant: Double
+                if regime == .day {
+                    // Sun reaching a pedestrian: buildings' shadow, then the crown above the cell for its covered part
+                    // (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
+                    let building = day ? Double(buildingShadow[i]) : 1
+                    let crown = day ? Double(crownShadow[i]) : 1
+                    sunlit = (1 - building) * ((1 - fc) * (1 - crown) + fc * (1 - (1 - kSh * sc) * (1 - tau)))
+                    dSealed = r.sealedLongwaveKelvin * Double(localSealed[i])
+                    dShade = -sunGain * (building + (1 - building) * (1 - fc) * crown)
+                    dCanopy = -sunGain * (1 - building) * fc * (1 - tau)
+                    dStress = sunGain * (1 - building) * fc * kSh * sc * (1 - tau)
+                    dAlbedo = day ? Double(L.albedo.values[i]) * (1 - Double(buildingShadow[i])) * albedoGain : 0
+                    radiant = r.baseLongwaveKelvin + dSealed + sunlit * sunGain + dAlbedo
+                } else {
+                    let svf = Double(skyView[i])
+                    let openness = svf * (1 - fc * (1 - kSh * sc) * (1 - tau))
+                    dBuildings = r.nightSkyCoolingKelvin * (1 - svf)
+                    dCanopy = r.nightSkyCoolingKelvin * svf * fc * (1 - tau)
+                    dStress = -r.nightSkyCoolingKelvin * svf * fc * kSh * sc * (1 - tau)
+                    radiant = -r.nightSkyCoolingKelvin * openness
+                }
+                let utci = table.value(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10)
+                guard utci.isFinite else { field.invalidCellHours += 1; continue }
+                let p = table.partials(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10)
+                let pe = p.vapour / 10 // per hPa
+                var parts = InlineArray<13, Double>(repeating: 0)
+                parts[sReference] = referenceUTCI
+                parts[sOffset] = p.ta * taOffset
+                parts[sBuildings] = p.ta * taBuildings + p.radiant * dBuildings
+                parts[sSealed] = p.ta * taSealed + p.radiant * dSealed
+                parts[sCanopy] = p.ta * taCanopy + pe * eCanopy + p.radiant * dCanopy
+                parts[sShrub] = p.ta * taShrub + pe * eShrub
+                parts[sGrass] = p.ta * taGrass + pe * eGrass
+                parts[sStress] = p.ta * taStress + pe * eStress + p.radiant * dStress
+                parts[sShade] = p.radiant * dShade
+                parts[sAlbedo] = p.radiant * dAlbedo
+                parts[sWater] = p.ta * taWater
+                parts[sPark] = p.ta * taPark
+                var explained = 0.0
+                for t in 0..<termCount where t != sResidual { explained += parts[t] }
+                parts[sResidual] = utci - explained
+                for t in 0..<termCount { sums[t * n + i] += parts[t] }
+                sums[ictuSlot * n + i] += utci
+                sums[taSlot * n + i] += ta; sums[anomalySlot * n + i] += anomaly; sums[vapourSlot * n + i] += e
+                sums[tmrtSlot * n + i] += ta + radiant; sums[sunSlot * n + i] += sunlit
+                validHours[i] += 1
+            }
+        }
+        for i in 0..<n {
+            let onRoof = L.buildingFraction.values[i] >= 0.5
+            let count = Double(validHours[i])
+            func mean(_ s: Int) -> Float { count > 0 && !onRoof ? Float(sums[s * n + i] / count) : .nan }
+            field.ictu.values[i] = mean(ictuSlot)
+            for (t, term) in terms.enumerated() { field.terms[term]!.values[i] = mean(t) }
+            field.airTemperature.values[i] = mean(taSlot); field.airAnomaly.values[i] = mean(anomalySlot)
+            field.vapourPressure.values[i] = mean(vapourSlot); field.meanRadiantTemperature.values[i] = mean(tmrtSlot)
+            field.sunlitFraction.values[i] = mean(sunSlot)
+        }
+        return field
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import Grid
+
+@Suite struct ShadowTests {
+    /// A north–south wall of height H shades, under a sun from the west (azimuth 270°) at elevation β, a strip
+    /// east of it of length (H − z)·cot β at observer height z.
+    @Test(arguments: [20.0, 35.0, 60.0])
+    func wallShadowLengthIsHCotBeta(elevation: Double) {
+        let cell = 0.5, wallHeight = 12.0, observer = 0.0
+        var heights = Plane(width: 200, height: 10)
+        for r in 0..<10 { heights[20, r] = Float(wallHeight) }
+        let shade = ShadowCaster.shadow(heights: heights, cellSize: cell, sunAzimuthDegrees: 270, sunElevationDegrees: elevation, observerMetres: observer)
+        let expected = wallHeight / tan(elevation * .pi / 180)
+        let shaded = (21..<200).filter { shade[$0, 5] == 1 }.count
+        #expect(abs(Double(shaded) * cell - expected) <= cell, "β \(elevation)°: shadow \(Double(shaded) * cell) m, H·cot β = \(expected) m")
+        #expect(shade[19, 5] == 0, "the sunny side is lit")
+    }
+
+    @Test func obliqueSunShadesAlongTheAzimuth() {
+        // A single 10 m pillar, sun from the south-west (225°) at 45°: the shadow runs north-east, √2·7 m cells long.
+        var heights = Plane(width: 60, height: 60)
+        heights[20, 40] = 10
+        let shade = ShadowCaster.shadow(heights: heights, cellSize: 1, sunAzimuthDegrees: 225, sunElevationDegrees: 45, observerMetres: 0)
+        #expect(shade[25, 35] == 1 && shade[27, 33] == 1, "north-east of the pillar is shaded")
+        #expect(shade[15, 45] == 0 && shade[25, 45] == 0 && shade[15, 35] == 0, "other directions are lit")
+        #expect(shade[28, 32] == 0, "beyond 10·cot 45° = 10 m (diagonal cells 7.07 m each) the sun is back")
+    }
+
+    @Test func treeOpacityIsCarried() {
+        var heights = Plane(width: 40, height: 5)
+        heights[10, 2] = 8
+        let opacity = Plane(width: 40, height: 5, value: 0.6)
+        let shade = ShadowCaster.shadow(heights: heights, opacity: opacity, cellSize: 1, sunAzimuthDegrees: 270, sunElevationDegrees: 45, observerMetres: 0)
+        #expect(abs(shade[12, 2] - 0.6) < 1e-6)
+    }
+
+    @Test func skyViewFactorOfACanyon() {
+        // Infinite canyon H/W = 1, observer at the centre on the ground: in the 8 azimuths the walls subtend
+        // 63.4° (across, 4 directions… 2 exactly across) — open sky along the canyon. SVF(flat) = 1.
+        let flat = ShadowCaster.skyViewFactor(heights: Plane(width: 30, height: 30), cellSize: 1)
+        #expect(flat.values.allSatisfy { $0 == 1 })
+        var canyon = Plane(width: 41, height: 41)
+        for r in 0..<41 { canyon[10, r] = 20; canyon[30, r] = 20 }
+        let svf = ShadowCaster.skyViewFactor(heights: canyon, cellSize: 1, reachMetres: 200, observerMetres: 0)
+        // Across (E, W): tan γ = 20/10 → sin² = 0.8; diagonals: horizontal distance 10√2, tan = √2 → sin² = 2/3.
+        let expected = 1 - (2 * 0.8 + 4 * (2.0 / 3.0)) / 8
+        #expect(abs(Double(svf[20, 20]) - expected) < 0.03, "SVF \(svf[20, 20]) vs \(expected)")
+    }
+}
