@@ -171,6 +171,13 @@ public struct RasterBand {
     public var scale: Double { GDALGetRasterScale(handle, nil) }
     public var offset: Double { GDALGetRasterOffset(handle, nil) }
 
+    /// Sets GDAL's scale/offset metadata (readers such as QGIS show raw·scale + offset).
+    public func setScale(_ scale: Double, offset: Double = 0) throws {
+        guard gdalCall({ GDALSetRasterScale(handle, scale) }) == CE_None, gdalCall({ GDALSetRasterOffset(handle, offset) }) == CE_None else {
+            throw GeoError.gdal("set scale of \(dataset.path)")
+        }
+    }
+
     public var bandDescription: String { String(cString: GDALGetDescription(handle)) }
     public func setDescription(_ text: String) { GDALSetDescription(handle, text) }
 

@@ -10,8 +10,10 @@ public enum ShadowCaster {
     /// Shadow (1 shaded, 0 sunlit) at height `observerMetres` above every cell, from obstacles of height `heights` (m).
     /// `opacity` (0–1, optional) is how much sun an obstacle stops (1 for a wall, (1 − τ)… for a crown): a cell takes
     /// the opacity of the obstacle that currently defines the horizon.
+    /// `origin` is the grid position of the plane's cell (0, 0): ray lines are anchored to the whole grid, so a
+    /// cell gets the same shadow whatever block it is computed in.
     public static func shadow(heights: Plane, opacity: Plane? = nil, cellSize: Double, sunAzimuthDegrees: Double,
-                              sunElevationDegrees: Double, observerMetres: Double = 1.1) -> Plane {
+                              sunElevationDegrees: Double, observerMetres: Double = 1.1, origin: (col: Int, row: Int) = (0, 0)) -> Plane {
         let w = heights.width, h = heights.height
         var out = Plane(width: w, height: h)
         guard sunElevationDegrees > 0 else { return Plane(width: w, height: h, value: 1) }
@@ -26,15 +28,17 @@ public enum ShadowCaster {
         let stepMetres = cellSize * (1 + slope * slope).squareRoot()
         // Walk away from the sun: start on the sun side of the major axis.
         let start = major > 0 ? along - 1 : 0, step = major > 0 ? -1 : 1
-        let reach = Int((abs(slope) * Double(along)).rounded(.up)) + 1
+        let majorOrigin = xDominant ? origin.col : origin.row, minorOrigin = xDominant ? origin.row : origin.col
+        // Line b holds the cells whose global minor index is round(b + slope · global major index).
+        let intercepts = [0, along - 1].flatMap { m in [0, across - 1].map { n in Double(n + minorOrigin) - slope * Double(m + majorOrigin) } }
+        let firstLine = Int(intercepts.min()!.rounded(.down)) - 1, lastLine = Int(intercepts.max()!.rounded(.up)) + 1
         heights.values.withUnsafeBufferPointer { H in
             out.values.withUnsafeMutableBufferPointer { S in
-                for offset in -reach..<(across + reach) {
+                for line in firstLine...lastLine {
                     var best = -Double.infinity, bestOpacity = 1.0
                     for k in 0..<along {
                         let m = start + k * step
-                        // Position of this line on the minor axis at major index m (lines are parallel, one per offset).
-                        let n = Int((Double(offset) + slope * Double(k * step)).rounded())
+                        let n = Int((Double(line) + slope * Double(m + majorOrigin)).rounded()) - minorOrigin
                         guard n >= 0, n < across else { continue }
                         let i = xDominant ? n * w + m : m * w + n
                         let s = Double(k) * stepMetres
@@ -53,17 +57,19 @@ public enum ShadowCaster {
 
     /// Sky view factor at `observerMetres` above each cell, from horizon angles in `directions` azimuths
     /// sampled out to `reachMetres`: SVF = 1 − mean(sin² γ) (isotropic sky). O(directions · reach) per cell.
+    /// With `only`, the result covers just that window of cells (obstacles are still read all around it).
     public static func skyViewFactor(heights: Plane, cellSize: Double, directions: Int = 8, reachMetres: Double = 60,
-                                     observerMetres: Double = 1.1) -> Plane {
+                                     observerMetres: Double = 1.1, only: Window? = nil) -> Plane {
         let w = heights.width, h = heights.height
-        var out = Plane(width: w, height: h)
+        let area = only ?? Window(x: 0, y: 0, width: w, height: h)
+        var out = Plane(width: area.width, height: area.height)
         let steps = max(1, Int(reachMetres / cellSize))
         let dirs = (0..<directions).map { k -> (Double, Double) in
             let a = 2 * Double.pi * Double(k) / Double(directions)
             return (sin(a), -cos(a))
         }
-        for row in 0..<h {
-            for col in 0..<w {
+        for row in area.y..<(area.y + area.height) {
+            for col in area.x..<(area.x + area.width) {
                 var sum = 0.0
                 for (dx, dy) in dirs {
                     var maxTangent = 0.0
@@ -76,7 +82,7 @@ public enum ShadowCaster {
                     let sinSquared = maxTangent * maxTangent / (1 + maxTangent * maxTangent)
                     sum += sinSquared
                 }
-                out[col, row] = Float(1 - sum / Double(directions))
+                out[col - area.x, row - area.y] = Float(1 - sum / Double(directions))
             }
         }
         return out

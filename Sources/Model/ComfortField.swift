@@ -20,10 +20,12 @@ public struct WindowField: Sendable {
 public enum Regime: String, Codable, Sendable { case day, night }
 
 public enum ComfortField {
-    /// Computes the window over `layers` (a block plus the halo its neighbourhoods and shadows need; the caller
-    /// keeps the core). `parkInfluence` is exp(−d/L) on the same cells.
+    /// Computes the window for the `core` cells of `layers` (the layers include the halo the neighbourhoods and
+    /// shadows need; neighbourhoods and shadows use it, the per-cell work and the outputs cover the core only).
+    /// `parkInfluence` is exp(−d/L) on the same cells as `layers`. Without `core`, the whole of `layers`.
     public static func window(layers: SurfaceLayers, parkInfluence: Plane, cellSize: Double, hours: [HourConditions],
-                              regime: Regime, coefficients: ModelCoefficients) -> WindowField {
+                              regime: Regime, coefficients: ModelCoefficients, core: Window? = nil, origin: (col: Int, row: Int) = (0, 0)) -> WindowField {
+        let core = core ?? Window(x: 0, y: 0, width: layers.width, height: layers.height)
         let k = regime == .day ? coefficients.day : coefficients.night
         let r = coefficients.radiative
         let w = layers.width, h = layers.height, n = w * h
@@ -53,20 +55,23 @@ public enum ComfortField {
             return L.treeCanopy.values[i] * Float((1 - r.canopyTransmissivity) * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i])))
         }
         let skyView = regime == .night
-            ? ShadowCaster.skyViewFactor(heights: buildings, cellSize: cellSize, directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres).values
+            ? ShadowCaster.skyViewFactor(heights: buildings, cellSize: cellSize, directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres,
+                                         observerMetres: r.pedestrianHeightMetres, only: core).values
             : []
 
         // Anomalies of this regime (eq. 3–4), split by term.
-        var field = WindowField(ictu: Plane(width: w, height: h), terms: Dictionary(uniqueKeysWithValues: ComfortTerm.allCases.map { ($0, Plane(width: w, height: h)) }),
-                                airTemperature: Plane(width: w, height: h), airAnomaly: Plane(width: w, height: h), vapourPressure: Plane(width: w, height: h),
-                                meanRadiantTemperature: Plane(width: w, height: h), sunlitFraction: Plane(width: w, height: h), invalidCellHours: 0)
-        var validHours = [Int32](repeating: 0, count: n)
+        let cw = core.width, ch = core.height, cn = cw * ch
+        func empty() -> Plane { Plane(width: cw, height: ch) }
+        var field = WindowField(ictu: empty(), terms: Dictionary(uniqueKeysWithValues: ComfortTerm.allCases.map { ($0, empty()) }),
+                                airTemperature: empty(), airAnomaly: empty(), vapourPressure: empty(),
+                                meanRadiantTemperature: empty(), sunlitFraction: empty(), invalidCellHours: 0)
+        var validHours = [Int32](repeating: 0, count: cn)
         // Running sums, one plane of n cells per slot: the terms (in ComfortTerm.allCases order), then the fields.
         let terms = ComfortTerm.allCases
         let termCount = terms.count
         precondition(termCount == 13, "the parts buffer holds 13 terms")
         let ictuSlot = termCount, taSlot = termCount + 1, anomalySlot = termCount + 2, vapourSlot = termCount + 3, tmrtSlot = termCount + 4, sunSlot = termCount + 5
-        var sums = [Double](repeating: 0, count: (termCount + 6) * n)
+        var sums = [Double](repeating: 0, count: (termCount + 6) * cn)
         let slot = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($1, $0) })
         let (sReference, sOffset, sBuildings, sSealed, sCanopy, sShrub, sGrass, sStress, sShade, sAlbedo, sWater, sPark, sResidual) =
             (slot[.reference]!, slot[.cityOffset]!, slot[.buildings]!, slot[.sealedGround]!, slot[.treeCanopy]!, slot[.shrub]!, slot[.grass]!,
@@ -80,13 +85,14 @@ public enum ComfortField {
             let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
             let albedoGain = day ? r.albedoKelvin * sin(hour.sunElevationDegrees * .pi / 180) / sin(max(hour.dayMaxElevationDegrees, 1) * .pi / 180) : 0
             let buildingShadow = day ? ShadowCaster.shadow(heights: buildings, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                                           sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres).values : []
+                                                           sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values : []
             let crownShadow = day ? ShadowCaster.shadow(heights: crowns, opacity: crownOpacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres).values : []
+                                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values : []
             let referenceRadiant = regime == .day ? r.baseLongwaveKelvin + sunGain : -r.nightSkyCoolingKelvin
             let referenceUTCI = table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10)
             let tau = r.canopyTransmissivity, kSh = r.stressShadeLoss
-            for i in 0..<n {
+            for o in 0..<cn {
+                let i = (core.y + o / cw) * w + core.x + o % cw // cell in the layers; o in the core
                 let fc = Double(L.treeCanopy.values[i]), sc = Double(L.canopyStress.values[i])
                 // Air temperature terms (°C) and vapour terms (hPa).
                 let taOffset = k.intercept
@@ -115,7 +121,7 @@ public enum ComfortField {
                     dAlbedo = day ? Double(L.albedo.values[i]) * (1 - Double(buildingShadow[i])) * albedoGain : 0
                     radiant = r.baseLongwaveKelvin + dSealed + sunlit * sunGain + dAlbedo
                 } else {
-                    let svf = Double(skyView[i])
+                    let svf = Double(skyView[o])
                     let openness = svf * (1 - fc * (1 - kSh * sc) * (1 - tau))
                     dBuildings = r.nightSkyCoolingKelvin * (1 - svf)
                     dCanopy = r.nightSkyCoolingKelvin * svf * fc * (1 - tau)
@@ -142,22 +148,23 @@ public enum ComfortField {
                 var explained = 0.0
                 for t in 0..<termCount where t != sResidual { explained += parts[t] }
                 parts[sResidual] = utci - explained
-                for t in 0..<termCount { sums[t * n + i] += parts[t] }
-                sums[ictuSlot * n + i] += utci
-                sums[taSlot * n + i] += ta; sums[anomalySlot * n + i] += anomaly; sums[vapourSlot * n + i] += e
-                sums[tmrtSlot * n + i] += ta + radiant; sums[sunSlot * n + i] += sunlit
-                validHours[i] += 1
+                for t in 0..<termCount { sums[t * cn + o] += parts[t] }
+                sums[ictuSlot * cn + o] += utci
+                sums[taSlot * cn + o] += ta; sums[anomalySlot * cn + o] += anomaly; sums[vapourSlot * cn + o] += e
+                sums[tmrtSlot * cn + o] += ta + radiant; sums[sunSlot * cn + o] += sunlit
+                validHours[o] += 1
             }
         }
-        for i in 0..<n {
+        for o in 0..<cn {
+            let i = (core.y + o / cw) * w + core.x + o % cw
             let onRoof = L.buildingFraction.values[i] >= 0.5
-            let count = Double(validHours[i])
-            func mean(_ s: Int) -> Float { count > 0 && !onRoof ? Float(sums[s * n + i] / count) : .nan }
-            field.ictu.values[i] = mean(ictuSlot)
-            for (t, term) in terms.enumerated() { field.terms[term]!.values[i] = mean(t) }
-            field.airTemperature.values[i] = mean(taSlot); field.airAnomaly.values[i] = mean(anomalySlot)
-            field.vapourPressure.values[i] = mean(vapourSlot); field.meanRadiantTemperature.values[i] = mean(tmrtSlot)
-            field.sunlitFraction.values[i] = mean(sunSlot)
+            let count = Double(validHours[o])
+            func mean(_ s: Int) -> Float { count > 0 && !onRoof ? Float(sums[s * cn + o] / count) : .nan }
+            field.ictu.values[o] = mean(ictuSlot)
+            for (t, term) in terms.enumerated() { field.terms[term]!.values[o] = mean(t) }
+            field.airTemperature.values[o] = mean(taSlot); field.airAnomaly.values[o] = mean(anomalySlot)
+            field.vapourPressure.values[o] = mean(vapourSlot); field.meanRadiantTemperature.values[o] = mean(tmrtSlot)
+            field.sunlitFraction.values[o] = mean(sunSlot)
         }
         return field
     }

@@ -40,9 +40,7 @@ struct ComfortCommand: ParsableCommand {
                             heatIndex: round1(heatIndex), heatIndexReading: ComfortIndices.heatIndexReading(heatIndex),
                             apparentTemperature: round1(ComfortIndices.apparentTemperature(airTemperature: ta, relativeHumidity: rh, wind: v10)))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(data: try encoder.encode(output), encoding: .utf8)!)
+            try printJSON(output)
             return
         }
         print(String(format: "Conditions: air %.1f °C, humidity %.0f %%, wind %.1f m/s at 10 m, mean radiant %.1f °C", ta, rh, v10, radiant))

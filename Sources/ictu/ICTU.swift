@@ -6,5 +6,5 @@ struct ICTU: ParsableCommand {
         commandName: "ictu",
         abstract: "Urban thermal comfort (ICTU) maps from street sensors, satellite vegetation and building morphology.",
         version: "0.1.0",
-        subcommands: [SampleCommand.self, InspectCommand.self, ComfortCommand.self])
+        subcommands: [SampleCommand.self, InspectCommand.self, ComputeCommand.self, ExplainCommand.self, ComfortCommand.self])
 }

@@ -15,9 +15,7 @@ struct InspectCommand: ParsableCommand {
         do {
             let inspection = Inspection(try City(manifestPath: city))
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(data: try encoder.encode(inspection), encoding: .utf8)!)
+                try printJSON(inspection)
             } else {
                 print(inspection.text, terminator: "")
             }

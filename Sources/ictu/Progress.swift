@@ -19,3 +19,11 @@ func fail(_ message: String) -> Never {
     FileHandle.standardError.write("ictu: error: \(message)\n".data(using: .utf8)!)
     exit(1)
 }
+
+/// Prints a value as pretty, key-sorted JSON (the commands' --json output).
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    print(String(data: try encoder.encode(value), encoding: .utf8)!)
+}

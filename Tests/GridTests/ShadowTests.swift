@@ -48,3 +48,26 @@ import Testing
         #expect(abs(Double(svf[20, 20]) - expected) < 0.03, "SVF \(svf[20, 20]) vs \(expected)")
     }
 }
+
+@Suite struct ShadowBlockIndependenceTests {
+    @Test func aCellsShadowDoesNotDependOnTheBlockItIsComputedIn() {
+        // Random obstacles; the shadow of an inner window computed alone (with its grid origin) equals the
+        // same cells of the whole-grid shadow, for several sun positions.
+        var state: UInt64 = 11
+        let heights = Plane(width: 200, height: 150) { _, _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (state >> 60) < 2 ? Float((state >> 40) % 20) : 0
+        }
+        for (azimuth, elevation) in [(200.0, 55.0), (250.0, 35.0), (95.0, 40.0), (340.0, 30.0)] {
+            let whole = ShadowCaster.shadow(heights: heights, cellSize: 1, sunAzimuthDegrees: azimuth, sunElevationDegrees: elevation)
+            let window = Window(x: 41, y: 27, width: 110, height: 100)
+            let part = ShadowCaster.shadow(heights: heights.cropped(to: window), cellSize: 1, sunAzimuthDegrees: azimuth,
+                                           sunElevationDegrees: elevation, origin: (window.x, window.y))
+            // Cells far enough inside the window that every blocker within reach (20 m / tan β) is in it.
+            let margin = Int((20 / tan(elevation * .pi / 180)).rounded(.up)) + 1
+            var differing = 0
+            for r in margin..<(window.height - margin) { for c in margin..<(window.width - margin) where part[c, r] != whole[window.x + c, window.y + r] { differing += 1 } }
+            #expect(differing == 0, "sun \(azimuth)°/\(elevation)°: \(differing) cells differ")
+        }
+    }
+}

@@ -95,7 +95,8 @@ public struct SampleWriter: Sendable {
         let dataset: RasterDataset
         let scale: Float
         let factor: Int
-        init(_ path: String, grid: GridSpec, factor: Int, type: PixelType, scale: Float, noData: Double?, description: String) throws {
+        /// `scaleInFile`: also record the scale as GDAL metadata (truth rasters; the inputs' scales live in the manifest instead).
+        init(_ path: String, grid: GridSpec, factor: Int, type: PixelType, scale: Float, noData: Double?, description: String, scaleInFile: Bool = false) throws {
             self.scale = scale
             self.factor = factor
             var options = ["COMPRESS=DEFLATE", "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256"]
@@ -107,6 +108,7 @@ public struct SampleWriter: Sendable {
             let band = try dataset.band(1)
             if let noData { try band.setNoData(noData) }
             band.setDescription(description)
+            if scaleInFile { try band.setScale(Double(scale)) }
         }
         /// Writes physical values (divided by the stored scale and rounded) for rows starting at `row` (in this raster's pixels).
         func write(_ values: [Float], row: Int, width: Int) throws {
@@ -137,7 +139,8 @@ public struct SampleWriter: Sendable {
         let truthNames = ["delta_ta_day", "delta_ta_night", "delta_e_day", "delta_e_night"]
         for name in truthNames {
             outputs[name] = try StripRaster(try out.path("Rasters/truth/\(name).tif"), grid: grid, factor: 1, type: .int16, scale: 0.001, noData: -32768,
-                                           description: name.hasPrefix("delta_ta") ? "true air temperature anomaly, °C ×1000" : "true vapour pressure anomaly, hPa ×1000")
+                                           description: name.hasPrefix("delta_ta") ? "true air temperature anomaly, °C (stored ×1000, scale 0.001)" : "true vapour pressure anomaly, hPa (stored ×1000, scale 0.001)",
+                                           scaleInFile: true)
         }
 
         let stripRows = Int((1000 / grid.cellSize).rounded())

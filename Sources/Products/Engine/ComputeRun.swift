@@ -1,0 +1,196 @@
+import City
+import Foundation
+import GeoIO
+import Grid
+import Model
+
+public struct ComputeOptions: Sendable {
+    public var blockSize = 1024
+    public var overwrite = false
+    /// Skip calibration and use the documented defaults (model.md).
+    public var defaultsOnly = false
+    public init() {}
+}
+
+/// `calibration.json`: everything needed to explain and reproduce a run.
+public struct RunRecord: Codable, Sendable {
+    public var engineVersion: String
+    public var manifest: String
+    public var inputs: [String: String]            // relative path → SHA-256
+    public var grid: GridSpec
+    public var windows: [String: String]
+    public var hotDays: [String]
+    public var compositeDay: [HourConditions]
+    public var coefficients: ModelCoefficients
+    public var calibrated: Bool
+    public var day: RegimeCalibration?
+    public var night: RegimeCalibration?
+    public var residualSpatialCorrelation: String
+    public var qc: QCReport?
+    public var medianDayICTU: Double
+    public var invalidCellHours: Int
+    public var bands: [String: [String]]
+}
+
+public enum ComputeRun {
+    public static let engineVersion = "0.2.0"
+    public static let entries = ["ictu_day.tif", "ictu_night.tif", "ictu_class.tif", "ictu_delta_median.tif", "components.tif",
+                                 "intermediate.tif", "uncertainty.tif", "calibration.json"]
+
+    public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
+        progress("reading the city", 0)
+        let city = try City(manifestPath: manifest)
+        let staged = try StagedOutput(destination: out, entries: entries, overwrite: options.overwrite)
+        let grid = city.grid
+        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+        let centre = try toWGS.transform(x: (grid.minX + grid.maxX) / 2, y: (grid.minY + grid.maxY) / 2)
+        guard let reference = city.reference else { throw OutputError("\(manifest): `sensors.reference` is needed for the weather of the hot days") }
+        let hot = HotDays(reference: reference, clock: city.clock, latitude: centre.y, longitude: centre.x)
+        guard !hot.days.isEmpty else { throw OutputError("the reference station has no day reaching \(hot.threshold) °C: no hot day to map") }
+        progress("parks", 0)
+        let parks = try ParkField(city: city)
+
+        // Calibration on the sensors (or the documented defaults).
+        var coefficients = ModelCoefficients()
+        var day: RegimeCalibration? = nil, night: RegimeCalibration? = nil
+        var correlation = "no calibration"
+        if !options.defaultsOnly, city.network != nil {
+            progress("calibrating", 0)
+            let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: coefficients)
+            day = Calibration.fit(sites, regime: .day, prior: coefficients.day)
+            night = Calibration.fit(sites, regime: .night, prior: coefficients.night)
+            if let day { coefficients.day = day.coefficients }
+            if let night { coefficients.night = night.coefficients }
+            correlation = ResidualCorrelation.describe(sites: sites, residuals: day?.residuals ?? [:])
+        }
+
+        // Blocks with halos; reading and writing through GDAL one at a time, the physics on both cores.
+        let maxHeight = 60.0
+        let lowestSun = HotDays.dayHours.map { hot.composite[$0].sunElevationDegrees }.min() ?? 30
+        let shadowReach = maxHeight / tan(max(lowestSun, 10) * .pi / 180)
+        let reachMetres = max(coefficients.day.reachMetres, coefficients.night.reachMetres, shadowReach, coefficients.radiative.skyViewReachMetres)
+        let halo = Int((reachMetres / grid.cellSize).rounded(.up))
+        let terms = ComfortTerm.allCases
+        let intermediateNames = ["air_temperature_c", "air_anomaly_c", "vapour_pressure_hpa", "mean_radiant_temperature_c", "sunlit_fraction"]
+        let writers = try StagedRasters(staged: staged, grid: grid, layout: [
+            ("ictu_day", 1), ("ictu_night", 1), ("components", terms.count * 2), ("intermediate", intermediateNames.count * 2),
+        ])
+        let blocks = Window.tiles(width: grid.width, height: grid.height, size: options.blockSize)
+        let lock = NSLock()
+        let reader = SerialisedReader(city)
+        let failure = ErrorBox()
+        let done = Counter()
+        // Hours the reference cannot give (e.g. no morning after the last hot day) are left out of the window, and said.
+        func available(_ hours: [Int]) -> [HourConditions] {
+            hours.map { hot.composite[$0] }.filter { $0.airTemperature.isFinite && $0.vapourPressure.isFinite && $0.wind.isFinite }
+        }
+        let dayHours = available(HotDays.dayHours), nightHours = available(HotDays.nightHours)
+        guard !dayHours.isEmpty, !nightHours.isEmpty else {
+            throw OutputError("the reference station does not cover the day (14–17 h) and night (22–06 h) windows of its hot days")
+        }
+        let cellSize = grid.cellSize
+        let model = coefficients
+        DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+            guard !failure.hasError else { return }
+            let core = blocks[b]
+            let window = core.expanded(by: halo, within: grid.width, grid.height)
+            let layers: SurfaceLayers
+            do {
+                lock.lock(); defer { lock.unlock() }
+                layers = try reader.city.layers(window)
+            } catch { failure.set(error); return }
+            let park = parks.sample(window)
+            let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
+            let d = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: dayHours, regime: .day, coefficients: model, core: local, origin: (window.x, window.y))
+            let n = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: nightHours, regime: .night, coefficients: model, core: local, origin: (window.x, window.y))
+            func crop(_ p: Plane) -> Plane { p }
+            let componentBands = terms.map { crop(d.terms[$0]!) } + terms.map { crop(n.terms[$0]!) }
+            let intermediate = [d.airTemperature, d.airAnomaly, d.vapourPressure, d.meanRadiantTemperature, d.sunlitFraction,
+                                n.airTemperature, n.airAnomaly, n.vapourPressure, n.meanRadiantTemperature, n.sunlitFraction].map(crop)
+            do {
+                lock.lock(); defer { lock.unlock() }
+                try writers.write("ictu_day", [crop(d.ictu)], at: core)
+                try writers.write("ictu_night", [crop(n.ictu)], at: core)
+                try writers.write("components", componentBands, at: core)
+                try writers.write("intermediate", intermediate, at: core)
+                writers.invalidCellHours += d.invalidCellHours + n.invalidCellHours
+                progress("computing blocks", Double(done.increment()) / Double(blocks.count))
+            } catch { failure.set(error) }
+        }
+        if let error = failure.error { throw error }
+        try writers.describe("components", terms.map { "day: \($0.label) (°C)" } + terms.map { "night: \($0.label) (°C)" })
+        try writers.describe("intermediate", intermediateNames.map { "day: \($0)" } + intermediateNames.map { "night: \($0)" })
+        try writers.describe("ictu_day", ["ICTU day (UTCI °C, mean 14–17 h local, composite hot day)"])
+        try writers.describe("ictu_night", ["ICTU night (UTCI °C, mean 22–06 h local, composite hot day)"])
+
+        // Derived maps: classes, relative to the median, uncertainty.
+        progress("derived maps", 0)
+        let median = try writers.median("ictu_day")
+        let looRMSE = day?.leaveOneSiteOut.rmse ?? 1.0
+        let sitePoints: [(x: Double, y: Double)] = city.stations.map { (x: $0.x, y: $0.y) }
+        try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("ictu_delta_median", .float32, nil), ("uncertainty", .float32, nil)]) { value, x, y in
+            guard !value.isNaN else { return [255, .nan, .nan] }
+            let cls = Float(UTCI.StressClass(utci: Double(value)).rawValue + 5)
+            var nearest = 1000.0
+            for p in sitePoints { nearest = min(nearest, hypot(p.x - x, p.y - y)) }
+            // Leave-one-site-out error, growing with distance to the nearest site (× √2 at 1 km and beyond).
+            let sigma = looRMSE * (1 + min(1, nearest / 1000)).squareRoot()
+            return [cls, value - Float(median), Float(sigma)]
+        }
+        try writers.describe("ictu_class", ["UTCI class of the day ICTU: 0 extreme cold … 5 no thermal stress, 6 moderate, 7 strong, 8 very strong, 9 extreme heat"])
+        try writers.describe("ictu_delta_median", [String(format: "day ICTU minus its median over the open (non-building) cells, %.2f °C", median)])
+        try writers.describe("uncertainty", ["1-σ uncertainty of the day ICTU, °C (leave-one-site-out RMSE, growing with distance to the nearest site)"])
+        progress("writing COGs", 0)
+        try writers.finishAsCOGs()
+
+        var inputs: [String: String] = [:]
+        let folder = URL(fileURLWithPath: manifest).deletingLastPathComponent()
+        var files: [String] = [URL(fileURLWithPath: manifest).lastPathComponent]
+        files += city.manifest.rasters.values.map { $0.path }
+        files += (city.manifest.vectors ?? [:]).values.map { $0.path }
+        if let s = city.manifest.sensors { files += [s.stations, s.reference]; files += s.measurements }
+        for f in Set(files) { inputs[f] = try SHA256.hex(ofFile: folder.appendingPathComponent(f).path) }
+        let record = RunRecord(
+            engineVersion: engineVersion, manifest: manifest, inputs: inputs, grid: grid,
+            windows: ["day": "mean of hourly UTCI at \(dayHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local (\(city.clock.zone.identifier))",
+                      "night": "mean of hourly UTCI at \(nightHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local",
+                      "weather": "composite hot day: per local hour, the median over the hot days (reference maximum ≥ \(Int(hot.threshold)) °C) of the reference station; sun of the median hot date \(isoDate(hot.medianDate))"],
+            hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: coefficients, calibrated: day != nil,
+            day: day, night: night, residualSpatialCorrelation: correlation, qc: city.qc, medianDayICTU: median,
+            invalidCellHours: writers.invalidCellHours,
+            bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
+                    "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(record).write(to: URL(fileURLWithPath: try staged.path("calibration.json")))
+        try staged.commit()
+        progress("done", 1)
+        return record
+    }
+
+    static func isoDate(_ day: Int) -> String {
+        let (y, m, d) = Timestamp.civil(fromDays: day)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}
+
+/// The city's GDAL handles, shared by the block workers; every use is under the run's lock.
+final class SerialisedReader: @unchecked Sendable {
+    let city: City
+    init(_ city: City) { self.city = city }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var hasError: Bool { lock.withLock { stored != nil } }
+    var error: Error? { lock.withLock { stored } }
+    func set(_ e: Error) { lock.withLock { if stored == nil { stored = e } } }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GeoIO
+import Grid
+import Model
+
+/// `ictu explain`: at one point, per window, the ICTU, every term's contribution and the intermediate fields,
+/// read back from the run's rasters (so what is printed is what the maps hold).
+public struct Explanation: Codable, Sendable {
+    public struct WindowPart: Codable, Sendable {
+        public var ictu: Double?
+        public var utciClass: String?
+        public var terms: [String: Double]
+        public var sumOfTerms: Double
+        public var airTemperature: Double, airAnomaly: Double, vapourPressure: Double, meanRadiantTemperature: Double, sunlitFraction: Double
+    }
+    public var longitude: Double, latitude: Double
+    public var x: Double, y: Double, col: Int, row: Int
+    public var day: WindowPart
+    public var night: WindowPart
+    public var uncertainty: Double?
+    public var windows: [String: String]
+
+    public static func at(run: String, longitude: Double, latitude: Double) throws -> Explanation {
+        let recordData = try Data(contentsOf: URL(fileURLWithPath: run + "/calibration.json"))
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let record = try decoder.decode(RunRecord.self, from: recordData)
+        let grid = record.grid
+        let (x, y) = try CoordinateTransform(from: "EPSG:4326", to: grid.crs).transform(x: longitude, y: latitude)
+        guard let cell = grid.cell(x: x, y: y) else {
+            throw OutputError(String(format: "%.6f, %.6f is outside the run's grid (%@ %.0f %.0f – %.0f %.0f)", longitude, latitude, grid.crs, grid.minX, grid.minY, grid.maxX, grid.maxY))
+        }
+        func read(_ file: String, band: Int) throws -> Double {
+            Double(try RasterDataset.open(run + "/" + file).band(band).read(x: cell.col, y: cell.row, width: 1, height: 1)[0])
+        }
+        let terms = ComfortTerm.allCases
+        func part(_ name: String, offset: Int) throws -> WindowPart {
+            let value = try read("ictu_\(name).tif", band: 1)
+            var contributions: [String: Double] = [:]
+            for (k, t) in terms.enumerated() { contributions[t.rawValue] = try read("components.tif", band: offset * terms.count + k + 1) }
+            let i = offset * 5
+            return WindowPart(ictu: value.isNaN ? nil : value, utciClass: value.isNaN ? nil : UTCI.StressClass(utci: value).label,
+                              terms: contributions, sumOfTerms: contributions.values.reduce(0, +),
+                              airTemperature: try read("intermediate.tif", band: i + 1), airAnomaly: try read("intermediate.tif", band: i + 2),
+                              vapourPressure: try read("intermediate.tif", band: i + 3), meanRadiantTemperature: try read("intermediate.tif", band: i + 4),
+                              sunlitFraction: try read("intermediate.tif", band: i + 5))
+        }
+        let sigma = try read("uncertainty.tif", band: 1)
+        return Explanation(longitude: longitude, latitude: latitude, x: x, y: y, col: cell.col, row: cell.row,
+                           day: try part("day", offset: 0), night: try part("night", offset: 1), uncertainty: sigma.isNaN ? nil : sigma, windows: record.windows)
+    }
+
+    public var text: String {
+        var out = String(format: "At %.6f, %.6f (x %.1f, y %.1f; cell %d, %d)\n", longitude, latitude, x, y, col, row)
+        for (name, p) in [("Day (14–17 h)", day), ("Night (22–06 h)", night)] {
+            guard let value = p.ictu else { out += "\n\(name): no value (a building, or outside UTCI's validity)\n"; continue }
+            out += String(format: "\n%@: ICTU %.1f °C — %@\n", name, value, p.utciClass ?? "")
+            for t in ComfortTerm.allCases { out += "  " + t.label.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%+7.2f °C\n", p.terms[t.rawValue] ?? 0) }
+            out += String(format: "  %@%7.2f °C\n", "sum of the terms".padding(toLength: 34, withPad: " ", startingAt: 0), p.sumOfTerms)
+            out += String(format: "  air temperature %.2f °C (anomaly to the reference %+.2f °C), vapour pressure %.2f hPa,\n  mean radiant temperature %.2f °C, sunlit fraction %.2f\n",
+                          p.airTemperature, p.airAnomaly, p.vapourPressure, p.meanRadiantTemperature, p.sunlitFraction)
+        }
+        if let uncertainty { out += String(format: "\nUncertainty (1 σ) of the day value: %.2f °C\n", uncertainty) }
+        return out
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Model
+
+/// Are the calibration residuals spatially correlated? Moran's I with inverse-distance weights within 1 km,
+/// against its expectation −1/(n−1) and the normal-approximation variance. Interpolating residuals only makes
+/// sense when they are (model.md).
+enum ResidualCorrelation {
+    static func moransI(_ points: [(x: Double, y: Double, value: Double)], range: Double = 1000) -> (i: Double, z: Double)? {
+        let n = points.count
+        guard n >= 5 else { return nil }
+        let mean = points.map(\.value).reduce(0, +) / Double(n)
+        var numerator = 0.0, s0 = 0.0, s1 = 0.0
+        var rowSums = [Double](repeating: 0, count: n)
+        for a in 0..<n { for b in 0..<n where a != b {
+            let d = hypot(points[a].x - points[b].x, points[a].y - points[b].y)
+            guard d <= range, d > 0 else { continue }
+            let w = 1 / d
+            numerator += w * (points[a].value - mean) * (points[b].value - mean)
+            s0 += w; s1 += 2 * w * w; rowSums[a] += w
+        } }
+        let denominator = points.map { ($0.value - mean) * ($0.value - mean) }.reduce(0, +)
+        guard s0 > 0, denominator > 0 else { return nil }
+        let i = Double(n) / s0 * numerator / denominator
+        let expected = -1 / Double(n - 1)
+        let s2 = rowSums.map { 4 * $0 * $0 }.reduce(0, +)
+        let nn = Double(n)
+        let variance = (nn * nn * s1 - nn * s2 + 3 * s0 * s0) / ((nn * nn - 1) * s0 * s0) - expected * expected
+        return (i, (i - expected) / variance.squareRoot())
+    }
+
+    static func describe(sites: [CalibrationSite], residuals: [String: Double]) -> String {
+        let points = sites.compactMap { s in residuals[s.site].map { (x: s.x, y: s.y, value: $0) } }
+        guard let (i, z) = moransI(points) else { return "too few sites to test" }
+        let verdict = z > 1.96 ? "correlated (interpolation of residuals is warranted; not yet applied)" : "not significantly correlated: residuals are not interpolated"
+        return String(format: "Moran's I %.3f (z %.2f, inverse distance ≤ 1 km): %@", i, z, verdict)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GeoIO
+import Grid
+
+/// Run rasters written block by block into tiled GeoTIFFs in the staging folder, then copied to COGs.
+/// Not thread-safe: callers serialise access.
+final class StagedRasters: @unchecked Sendable {
+    let staged: StagedOutput
+    let grid: GridSpec
+    var datasets: [String: RasterDataset] = [:]
+    var invalidCellHours = 0
+
+    init(staged: StagedOutput, grid: GridSpec, layout: [(String, Int)]) throws {
+        self.staged = staged
+        self.grid = grid
+        for (name, bands) in layout { datasets[name] = try create(name, bands: bands, type: .float32, noData: nil) }
+    }
+
+    private func create(_ name: String, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
+        let ds = try RasterDataset.create(try staged.path(".work/\(name).tif"), width: grid.width, height: grid.height, bands: bands, type: type,
+                                          options: ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=ZSTD", "BIGTIFF=IF_SAFER"])
+        try ds.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
+        try ds.setSpatialReference(SpatialReference(definition: grid.crs))
+        for b in 1...bands { try ds.band(b).setNoData(noData ?? .nan) }
+        return ds
+    }
+
+    func write(_ name: String, _ planes: [Plane], at window: Window) throws {
+        let ds = datasets[name]!
+        for (b, plane) in planes.enumerated() { try ds.band(b + 1).write(plane.values, x: window.x, y: window.y, width: window.width, height: window.height) }
+    }
+
+    func describe(_ name: String, _ descriptions: [String]) throws {
+        for (b, text) in descriptions.enumerated() { try datasets[name]!.band(b + 1).setDescription(text) }
+    }
+
+    /// Median of band 1 over valid cells (0.01 °C histogram, streamed by rows).
+    func median(_ name: String) throws -> Double {
+        let band = try datasets[name]!.band(1)
+        var histogram = [Int](repeating: 0, count: 20_000) // −50 … 150 °C
+        var total = 0
+        for y in stride(from: 0, to: grid.height, by: 256) {
+            let h = min(256, grid.height - y)
+            for v in try band.read(x: 0, y: y, width: grid.width, height: h) where !v.isNaN {
+                histogram[max(0, min(19_999, Int(((Double(v) + 50) * 100).rounded())))] += 1; total += 1
+            }
+        }
+        guard total > 0 else { return .nan }
+        var seen = 0
+        for (i, n) in histogram.enumerated() { seen += n; if seen * 2 >= total { return Double(i) / 100 - 50 } }
+        return .nan
+    }
+
+    /// New single-band rasters computed cell by cell from band 1 of `source` (value, cell centre x, y).
+    func derive(from source: String, into outputs: [(String, PixelType, Double?)], _ f: (Float, Double, Double) -> [Float]) throws {
+        for (name, type, noData) in outputs { datasets[name] = try create(name, bands: 1, type: type, noData: noData) }
+        let band = try datasets[source]!.band(1)
+        for y in stride(from: 0, to: grid.height, by: 256) {
+            let h = min(256, grid.height - y)
+            let values = try band.read(x: 0, y: y, width: grid.width, height: h)
+            var out = [[Float]](repeating: [Float](repeating: 0, count: values.count), count: outputs.count)
+            for (i, v) in values.enumerated() {
+                let (cx, cy) = grid.centre(col: i % grid.width, row: y + i / grid.width)
+                for (k, r) in f(v, cx, cy).enumerated() { out[k][i] = r }
+            }
+            for (k, output) in outputs.enumerated() { try datasets[output.0]!.band(1).write(out[k], x: 0, y: y, width: grid.width, height: h) }
+        }
+    }
+
+    /// Copies every staged GeoTIFF to a COG under its final name (still in staging), then drops the work files.
+    func finishAsCOGs() throws {
+        for (name, ds) in datasets {
+            try ds.flush()
+            try ds.writeCOG(to: try staged.path("\(name).tif"))
+        }
+        datasets.removeAll()
+        try FileManager.default.removeItem(atPath: try staged.path(".work"))
+    }
+}

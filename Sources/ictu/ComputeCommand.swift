@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Products
+
+struct ComputeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compute",
+        abstract: "Calibrate on the sensors and write the ICTU maps (COGs), components, uncertainty and calibration.json.")
+
+    @Option(help: "City manifest (YAML). Default: city.yaml in the current folder (the bundled sample).") var city = "city.yaml"
+    @Option(help: "Run folder to write.") var out: String
+    @Flag(help: "Use model.md's default coefficients instead of calibrating.") var defaults = false
+    @Option(help: "Block size in cells (memory per worker grows with it).") var block = 1024
+    @Flag(help: "Replace the outputs if the folder already has them.") var force = false
+    @Flag(help: "No progress on the terminal.") var quiet = false
+    @Flag(help: "Print a JSON summary.") var json = false
+
+    func run() throws {
+        var options = ComputeOptions()
+        options.defaultsOnly = defaults; options.blockSize = block; options.overwrite = force
+        let progress = TerminalProgress(quiet: quiet || json)
+        do {
+            let started = Date()
+            let record = try ComputeRun.run(manifest: city, out: out, options: options) { progress.report($0, $1) }
+            let seconds = Date().timeIntervalSince(started)
+            if json {
+                let summary: [String: String] = ["run": out, "cells": String(record.grid.cellCount), "seconds": String(format: "%.1f", seconds),
+                                                 "calibrated": String(record.calibrated), "median_day_ictu": String(format: "%.2f", record.medianDayICTU)]
+                print(String(data: try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]), encoding: .utf8)!)
+            } else if !quiet {
+                print(String(format: "wrote %@: ICTU day/night COGs, classes, relative map, components, uncertainty, calibration.json (%d cells in %.1f s)", out, record.grid.cellCount, seconds))
+                if let d = record.day { print(String(format: "calibration (day): leave-one-site-out RMSE %.2f °C, MAE %.2f, bias %+.2f over %d sites", d.leaveOneSiteOut.rmse, d.leaveOneSiteOut.mae, d.leaveOneSiteOut.bias, d.sites)) }
+                if let n = record.night { print(String(format: "calibration (night): leave-one-site-out RMSE %.2f °C over %d sites", n.leaveOneSiteOut.rmse, n.sites)) }
+            }
+        } catch {
+            fail("\(error)")
+        }
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "At a point: day and night ICTU, each term's contribution in °C and the intermediate fields.")
+
+    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder: String
+    @Option(help: "LON,LAT in WGS 84 degrees.") var at: String
+    @Flag(help: "Machine-readable JSON.") var json = false
+
+    func run() throws {
+        let parts = at.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let lon = parts[0], let lat = parts[1] else { fail("--at takes LON,LAT in degrees, e.g. --at -0.5600,44.8100") }
+        do {
+            let explanation = try Explanation.at(run: runFolder, longitude: lon, latitude: lat)
+            if json {
+                try printJSON(explanation)
+            } else {
+                print(explanation.text, terminator: "")
+            }
+        } catch {
+            fail("\(error)")
+        }
+    }
+}
