@@ -125,11 +125,13 @@ public final class RasterDataset {
         return RasterDataset(handle: out, path: path)
     }
 
-    /// Writes a Cloud-Optimized GeoTIFF (DEFLATE; predictor for floating point), closing it before returning.
-    public func writeCOG(to path: String, extraOptions: [String] = []) throws {
-        var options = ["COMPRESS=DEFLATE", "BLOCKSIZE=512", "OVERVIEWS=AUTO", "NUM_THREADS=2"]
+    /// Writes a Cloud-Optimized GeoTIFF (predictor for floating point), closing it before returning.
+    /// Maps meant for display keep DEFLATE (read everywhere) and overviews; analysis stacks can use ZSTD without.
+    public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true) throws {
+        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=512", "OVERVIEWS=\(overviews ? "AUTO" : "NONE")", "NUM_THREADS=2"]
+        if compression == "ZSTD" { options.append("LEVEL=1") }
         if let type = try? band(1).pixelType, type == .float32 || type == .float64 { options.append("PREDICTOR=YES") }
-        _ = try copy(to: path, driver: "COG", options: options + extraOptions)
+        _ = try copy(to: path, driver: "COG", options: options)
     }
 
     /// Flushes pending writes to disk; GDAL reports write failures (disk full) here.

@@ -29,20 +29,31 @@ public enum ComfortField {
         let k = regime == .day ? coefficients.day : coefficients.night
         let r = coefficients.radiative
         let w = layers.width, h = layers.height, n = w * h
-        func focal(_ radius: Double, _ value: (Int) -> Float) -> [Float] {
-            FocalMean.gaussian(Plane(width: w, height: h, values: (0..<n).map(value)), radiusCells: radius / cellSize).values
-        }
+        // Neighbourhood means, grouped by radius so each group shares one normalisation pass.
         let L = layers
-        let sealed = focal(k.builtRadiusMetres) { min(1, L.impervious.values[$0] + L.buildingFraction.values[$0]) }
-        let volume = focal(k.builtRadiusMetres) { L.buildingFraction.values[$0] * L.buildingHeight.values[$0] / Float(k.referenceHeightMetres) }
-        let canopy = focal(k.vegetationRadiusMetres) { L.treeCanopy.values[$0] }
-        let canopyStressed = focal(k.vegetationRadiusMetres) { L.treeCanopy.values[$0] * L.canopyStress.values[$0] }
-        let shrub = focal(k.vegetationRadiusMetres) { L.shrub.values[$0] }
-        let shrubStressed = focal(k.vegetationRadiusMetres) { L.shrub.values[$0] * L.shrubStress.values[$0] }
-        let grass = focal(k.vegetationRadiusMetres) { L.grass.values[$0] }
-        let grassStressed = focal(k.vegetationRadiusMetres) { L.grass.values[$0] * L.grassStress.values[$0] }
-        let water = focal(k.waterRadiusMetres) { L.water.values[$0] }
-        let localSealed = regime == .day ? focal(r.longwaveRadiusMetres) { min(1, L.impervious.values[$0] + L.buildingFraction.values[$0]) } : []
+        func plane(_ value: (Int) -> Float) -> Plane { Plane(width: w, height: h, values: (0..<n).map(value)) }
+        func focal(_ radius: Double, _ planes: [Plane]) -> [[Float]] {
+            FocalMean.gaussian(planes, radiusCells: radius / cellSize).map(\.values)
+        }
+        let builtInputs = [plane { min(1, L.impervious.values[$0] + L.buildingFraction.values[$0]) },
+                           plane { L.buildingFraction.values[$0] * L.buildingHeight.values[$0] / Float(k.referenceHeightMetres) }]
+        let vegetationInputs = [L.treeCanopy, plane { L.treeCanopy.values[$0] * L.canopyStress.values[$0] }, L.shrub,
+                                plane { L.shrub.values[$0] * L.shrubStress.values[$0] }, L.grass, plane { L.grass.values[$0] * L.grassStress.values[$0] }]
+        var byRadius: [Double: [Plane]] = [:]
+        byRadius[k.builtRadiusMetres, default: []] += builtInputs
+        byRadius[k.vegetationRadiusMetres, default: []] += vegetationInputs
+        byRadius[k.waterRadiusMetres, default: []] += [L.water]
+        var results: [Double: [[Float]]] = [:]
+        for (radius, planes) in byRadius { results[radius] = focal(radius, planes) }
+        // Take results back in the order they were queued for each radius.
+        var taken: [Double: Int] = [:]
+        func next(_ radius: Double) -> [Float] { let i = taken[radius, default: 0]; taken[radius] = i + 1; return results[radius]![i] }
+        let sealed = next(k.builtRadiusMetres), volume = next(k.builtRadiusMetres)
+        let canopy = next(k.vegetationRadiusMetres), canopyStressed = next(k.vegetationRadiusMetres)
+        let shrub = next(k.vegetationRadiusMetres), shrubStressed = next(k.vegetationRadiusMetres)
+        let grass = next(k.vegetationRadiusMetres), grassStressed = next(k.vegetationRadiusMetres)
+        let water = next(k.waterRadiusMetres)
+        let localSealed = regime == .day ? focal(r.longwaveRadiusMetres, [builtInputs[0]])[0] : []
 
         // Obstacles: buildings (opaque) and crowns (opacity from cover, transmissivity and stress).
         let buildings = L.buildingHeight

@@ -48,6 +48,15 @@ import Testing
         }
     }
 
+    @Test func sharedNormalisationEqualsOnePlaneAtATime() {
+        let a = landCoverField(width: 50, height: 40), b = a.mapped { 1 - $0 }
+        let together = FocalMean.gaussian([a, b], radiusCells: 9)
+        for (plane, shared) in zip([a, b], together) {
+            let alone = FocalMean.gaussian(plane, radiusCells: 9)
+            #expect(zip(alone.values, shared.values).allSatisfy { abs($0 - $1) < 1e-6 })
+        }
+    }
+
     @Test func isolatedPeakIsWithinTheDocumentedBoxFilterBound() {
         // Box composites have the right variance but a flatter top (excess kurtosis −1.2/n): an isolated
         // impulse's peak comes out ≈ (1 − 0.3/n)² of the Gaussian's (≈ 0.94 with n = 5). This bounds that worst case.

@@ -30,6 +30,8 @@ public struct RunRecord: Codable, Sendable {
     public var medianDayICTU: Double
     public var invalidCellHours: Int
     public var bands: [String: [String]]
+    /// Wall-clock seconds per stage of this run (reading and QC, parks, calibration, blocks, derived maps, COG writing).
+    public var stageSeconds: [String: Double]
 }
 
 public enum ComputeRun {
@@ -38,8 +40,12 @@ public enum ComputeRun {
                                  "intermediate.tif", "uncertainty.tif", "calibration.json"]
 
     public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
+        var stages: [String: Double] = [:]
+        var clock = Date()
+        func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
         progress("reading the city", 0)
         let city = try City(manifestPath: manifest)
+        lap("read inputs and QC")
         let staged = try StagedOutput(destination: out, entries: entries, overwrite: options.overwrite)
         let grid = city.grid
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
@@ -49,6 +55,7 @@ public enum ComputeRun {
         guard !hot.days.isEmpty else { throw OutputError("the reference station has no day reaching \(hot.threshold) °C: no hot day to map") }
         progress("parks", 0)
         let parks = try ParkField(city: city)
+        lap("parks")
 
         // Calibration on the sensors (or the documented defaults).
         var coefficients = ModelCoefficients()
@@ -63,6 +70,7 @@ public enum ComputeRun {
             if let night { coefficients.night = night.coefficients }
             correlation = ResidualCorrelation.describe(sites: sites, residuals: day?.residuals ?? [:])
         }
+        lap("calibration")
 
         // Blocks with halos; reading and writing through GDAL one at a time, the physics on both cores.
         let maxHeight = 60.0
@@ -118,6 +126,7 @@ public enum ComputeRun {
             } catch { failure.set(error) }
         }
         if let error = failure.error { throw error }
+        lap("blocks (read layers, physics, write GeoTIFF)")
         try writers.describe("components", terms.map { "day: \($0.label) (°C)" } + terms.map { "night: \($0.label) (°C)" })
         try writers.describe("intermediate", intermediateNames.map { "day: \($0)" } + intermediateNames.map { "night: \($0)" })
         try writers.describe("ictu_day", ["ICTU day (UTCI °C, mean 14–17 h local, composite hot day)"])
@@ -140,8 +149,10 @@ public enum ComputeRun {
         try writers.describe("ictu_class", ["UTCI class of the day ICTU: 0 extreme cold … 5 no thermal stress, 6 moderate, 7 strong, 8 very strong, 9 extreme heat"])
         try writers.describe("ictu_delta_median", [String(format: "day ICTU minus its median over the open (non-building) cells, %.2f °C", median)])
         try writers.describe("uncertainty", ["1-σ uncertainty of the day ICTU, °C (leave-one-site-out RMSE, growing with distance to the nearest site)"])
+        lap("derived maps")
         progress("writing COGs", 0)
         try writers.finishAsCOGs()
+        lap("COG writing")
 
         var inputs: [String: String] = [:]
         let folder = URL(fileURLWithPath: manifest).deletingLastPathComponent()
@@ -159,7 +170,7 @@ public enum ComputeRun {
             day: day, night: night, residualSpatialCorrelation: correlation, qc: city.qc, medianDayICTU: median,
             invalidCellHours: writers.invalidCellHours,
             bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
-                    "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }])
+                    "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }], stageSeconds: stages)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -71,7 +71,9 @@ final class StagedRasters: @unchecked Sendable {
     func finishAsCOGs() throws {
         for (name, ds) in datasets {
             try ds.flush()
-            try ds.writeCOG(to: try staged.path("\(name).tif"))
+            // The multi-band analysis stacks are read by `explain` and analysts, not displayed: fast ZSTD, no overviews.
+            let analysis = ["components", "intermediate"].contains(name)
+            try ds.writeCOG(to: try staged.path("\(name).tif"), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis)
         }
         datasets.removeAll()
         try FileManager.default.removeItem(atPath: try staged.path(".work"))
