@@ -34,6 +34,11 @@ public enum FocalMean {
             boxRows(&weight, width: w, height: h, box)
             boxColumns(&weight, width: w, height: h, box)
         }
+        return normalised(data, by: weight, paddedWidth: w, pad: pad, like: plane)
+    }
+
+    /// The core (un-padded) cells of filtered data divided by the filtered weights; NaN where no weight reached.
+    static func normalised(_ data: [Double], by weight: [Double], paddedWidth w: Int, pad: Int, like plane: Plane) -> Plane {
         var out = [Float](repeating: .nan, count: plane.count)
         for row in 0..<plane.height {
             for col in 0..<plane.width {
@@ -64,15 +69,7 @@ public enum FocalMean {
         }
         let weight = filtered { _ in 1 }
         return planes.map { plane in
-            let data = filtered { Double(plane.values[$0]) }
-            var out = [Float](repeating: .nan, count: plane.count)
-            for row in 0..<plane.height {
-                for col in 0..<plane.width {
-                    let i = (row + pad) * w + col + pad
-                    if weight[i] > 1e-12 { out[row * plane.width + col] = Float(data[i] / weight[i]) }
-                }
-            }
-            return Plane(width: plane.width, height: plane.height, values: out)
+            normalised(filtered { Double(plane.values[$0]) }, by: weight, paddedWidth: w, pad: pad, like: plane)
         }
     }
 
