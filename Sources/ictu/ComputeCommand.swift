@@ -44,7 +44,7 @@ struct ExplainCommand: ParsableCommand {
         abstract: "At a point: day and night ICTU, each term's contribution in °C and the intermediate fields.")
 
     @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder: String
-    @Option(help: "LON,LAT in WGS 84 degrees.") var at: String
+    @Option(help: "LON,LAT in WGS 84 degrees; write --at=-0.56,44.83 when the longitude is negative.") var at: String
     @Flag(help: "Machine-readable JSON.") var json = false
 
     func run() throws {
