@@ -111,14 +111,13 @@ public enum ComputeRun {
             let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
             let d = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: dayHours, regime: .day, coefficients: model, core: local, origin: (window.x, window.y))
             let n = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: nightHours, regime: .night, coefficients: model, core: local, origin: (window.x, window.y))
-            func crop(_ p: Plane) -> Plane { p }
-            let componentBands = terms.map { crop(d.terms[$0]!) } + terms.map { crop(n.terms[$0]!) }
+            let componentBands = terms.map { d.terms[$0]! } + terms.map { n.terms[$0]! }
             let intermediate = [d.airTemperature, d.airAnomaly, d.vapourPressure, d.meanRadiantTemperature, d.sunlitFraction,
-                                n.airTemperature, n.airAnomaly, n.vapourPressure, n.meanRadiantTemperature, n.sunlitFraction].map(crop)
+                                n.airTemperature, n.airAnomaly, n.vapourPressure, n.meanRadiantTemperature, n.sunlitFraction]
             do {
                 lock.lock(); defer { lock.unlock() }
-                try writers.write("ictu_day", [crop(d.ictu)], at: core)
-                try writers.write("ictu_night", [crop(n.ictu)], at: core)
+                try writers.write("ictu_day", [d.ictu], at: core)
+                try writers.write("ictu_night", [n.ictu], at: core)
                 try writers.write("components", componentBands, at: core)
                 try writers.write("intermediate", intermediate, at: core)
                 writers.invalidCellHours += d.invalidCellHours + n.invalidCellHours

@@ -30,8 +30,11 @@ public struct Explanation: Codable, Sendable {
         guard let cell = grid.cell(x: x, y: y) else {
             throw OutputError(String(format: "%.6f, %.6f is outside the run's grid (%@ %.0f %.0f – %.0f %.0f)", longitude, latitude, grid.crs, grid.minX, grid.minY, grid.maxX, grid.maxY))
         }
+        var opened: [String: RasterDataset] = [:]
         func read(_ file: String, band: Int) throws -> Double {
-            Double(try RasterDataset.open(run + "/" + file).band(band).read(x: cell.col, y: cell.row, width: 1, height: 1)[0])
+            let dataset = try opened[file] ?? RasterDataset.open(run + "/" + file)
+            opened[file] = dataset
+            return Double(try dataset.band(band).read(x: cell.col, y: cell.row, width: 1, height: 1)[0])
         }
         let terms = ComfortTerm.allCases
         func part(_ name: String, offset: Int) throws -> WindowPart {

@@ -42,27 +42,29 @@ enum SitePredictorBuilder {
                 signature[regime] = siteSignature(signatures[regime])
                 for year in years { perYear[regime, default: [:]][year] = siteSignature(byYear[regime]?[year]) }
             }
+            // The built, water and park neighbourhoods do not depend on the vegetation radius: once per site.
+            let cell = city.grid.cellSize, n = Double(members.count)
+            let cells = members.map { (c: $0.col - full.x, r: $0.row - full.y) }
+            let built = prior.day.builtRadiusMetres / cell, wat = prior.day.waterRadiusMetres / cell
+            let h0 = Float(prior.day.referenceHeightMetres)
+            func siteMean(_ radiusCells: Double, _ value: (SurfaceLayers, Int) -> Float) -> Double {
+                cells.map { focal(layers, $0.c, $0.r, radiusCells, value) }.reduce(0, +) / n
+            }
+            var common = SitePredictors()
+            common.sealed = siteMean(built) { min(1, $0.impervious.values[$1] + $0.buildingFraction.values[$1]) }
+            common.volume = siteMean(built) { $0.buildingFraction.values[$1] * $0.buildingHeight.values[$1] / h0 }
+            common.water = siteMean(wat) { $0.water.values[$1] }
+            common.park = cells.map { Double(park[$0.c, $0.r]) }.reduce(0, +) / n
             var predictors: [Double: SitePredictors] = [:]
             for radius in Set(vegetationRadiusCandidates + [prior.day.vegetationRadiusMetres, prior.night.vegetationRadiusMetres]) {
-                var p = SitePredictors()
-                for member in members {
-                    let (c, r) = (member.col - full.x, member.row - full.y)
-                    let built = prior.day.builtRadiusMetres / city.grid.cellSize, veg = radius / city.grid.cellSize, wat = prior.day.waterRadiusMetres / city.grid.cellSize
-                    let h0 = Float(prior.day.referenceHeightMetres)
-                    p.sealed += focal(layers, c, r, built) { min(1, $0.impervious.values[$1] + $0.buildingFraction.values[$1]) }
-                    p.volume += focal(layers, c, r, built) { $0.buildingFraction.values[$1] * $0.buildingHeight.values[$1] / h0 }
-                    p.canopy += focal(layers, c, r, veg) { $0.treeCanopy.values[$1] }
-                    p.canopyStressed += focal(layers, c, r, veg) { $0.treeCanopy.values[$1] * $0.canopyStress.values[$1] }
-                    p.shrub += focal(layers, c, r, veg) { $0.shrub.values[$1] }
-                    p.shrubStressed += focal(layers, c, r, veg) { $0.shrub.values[$1] * $0.shrubStress.values[$1] }
-                    p.grass += focal(layers, c, r, veg) { $0.grass.values[$1] }
-                    p.grassStressed += focal(layers, c, r, veg) { $0.grass.values[$1] * $0.grassStress.values[$1] }
-                    p.water += focal(layers, c, r, wat) { $0.water.values[$1] }
-                    p.park += Double(park[c, r])
-                }
-                let n = Double(members.count)
-                p.sealed /= n; p.volume /= n; p.canopy /= n; p.canopyStressed /= n; p.shrub /= n; p.shrubStressed /= n
-                p.grass /= n; p.grassStressed /= n; p.water /= n; p.park /= n
+                let veg = radius / cell
+                var p = common
+                p.canopy = siteMean(veg) { $0.treeCanopy.values[$1] }
+                p.canopyStressed = siteMean(veg) { $0.treeCanopy.values[$1] * $0.canopyStress.values[$1] }
+                p.shrub = siteMean(veg) { $0.shrub.values[$1] }
+                p.shrubStressed = siteMean(veg) { $0.shrub.values[$1] * $0.shrubStress.values[$1] }
+                p.grass = siteMean(veg) { $0.grass.values[$1] }
+                p.grassStressed = siteMean(veg) { $0.grass.values[$1] * $0.grassStress.values[$1] }
                 predictors[radius] = p
             }
             let centre = (members.map(\.x).reduce(0, +) / Double(members.count), members.map(\.y).reduce(0, +) / Double(members.count))
