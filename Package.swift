@@ -6,6 +6,10 @@
 //   → Products (sample city, run outputs) → ictu (CLI front end).
 import PackageDescription
 
+// The kernels run per cell and per hour: even the test build optimises them, so the end-to-end tests on a
+// sample city take seconds, not minutes (testability is kept; debug info too).
+let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "ictu",
     platforms: [.macOS(.v14)],
@@ -21,10 +25,10 @@ let package = Package(
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS"]),
-        .target(name: "Grid"),
-        .target(name: "Model", dependencies: ["Grid"]),
-        .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City"]),
+        .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
+        .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City"], swiftSettings: optimisedEvenInDebug),
         .executableTarget(name: "ictu", dependencies: [
             "Products", "City", "Model",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -87,7 +87,7 @@ public final class City {
 
     /// All surface layers on a window of the grid. Absent roles default to 0 (and albedo to 0.15);
     /// canopy stress comes from `hydric_stress_canopy`, else from NDMI against its baseline (model.md:
-    /// s = clip((NDMI_base − NDMI)/0.175, 0, 1)), masked to canopy.
+    /// s = clip((NDMI_base − NDMI)/(0.175 · canopy cover of the pixel), 0, 1)), masked to canopy.
     public func layers(_ window: Window) throws -> SurfaceLayers {
         var out = SurfaceLayers(width: window.width, height: window.height)
         func fill(_ role: RasterRole, _ keyPath: WritableKeyPath<SurfaceLayers, Plane>, default value: Float = 0) throws {
@@ -105,10 +105,13 @@ public final class City {
             try fill(.hydricStressCanopy, \.canopyStress)
         } else if let ndmi = rasters[.ndmi], let baseline = rasters[.ndmiBaseline] {
             let now = try ndmi.read(window), base = try baseline.read(window)
-            out.canopyStress = base.combined(with: now) { b, t in
-                guard !b.isNaN, !t.isNaN else { return 0 }
-                return min(1, max(0, (b - t) / 0.175))
-            }
+            // A satellite pixel mixes crowns and ground: its NDMI drop is 0.175 × stress × the pixel's canopy cover,
+            // so the drop is divided by the canopy cover over the pixel's footprint (else stress under sparse
+            // crowns would be read as a fraction of itself).
+            let half = Int((ndmi.resolution / grid.cellSize / 2).rounded(.down))
+            let cover = BoxMean.mean(out.treeCanopy, halfWidthCells: half)
+            let drop = base.combined(with: now) { b, t in b.isNaN || t.isNaN ? 0 : b - t }
+            out.canopyStress = drop.combined(with: cover) { d, f in f > 0.02 ? min(1, max(0, d / (0.175 * f))) : 0 }
         }
         out.canopyStress = out.canopyStress.combined(with: out.treeCanopy) { s, f in f > 0 ? s : 0 }
         if let buildings {

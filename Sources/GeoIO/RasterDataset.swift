@@ -190,6 +190,22 @@ public struct RasterBand {
         return values
     }
 
+    /// Reads a window resampled to `bufferWidth × bufferHeight` values by averaging (GDAL uses the overviews
+    /// when the file has them): a quick look at a big raster.
+    public func read(x: Int, y: Int, width: Int, height: Int, bufferWidth: Int, bufferHeight: Int) throws -> [Float] {
+        var values = [Float](repeating: 0, count: bufferWidth * bufferHeight)
+        var extra = GDALRasterIOExtraArg(nVersion: 1, eResampleAlg: GRIORA_Average, pfnProgress: nil, pProgressData: nil,
+                                         bFloatingPointWindowValidity: 0, dfXOff: 0, dfYOff: 0, dfXSize: 0, dfYSize: 0)
+        let status = values.withUnsafeMutableBufferPointer { buffer in
+            gdalCall {
+                GDALRasterIOEx(handle, GF_Read, Int32(x), Int32(y), Int32(width), Int32(height), buffer.baseAddress,
+                               Int32(bufferWidth), Int32(bufferHeight), GDT_Float32, 0, 0, &extra)
+            }
+        }
+        guard status == CE_None else { throw GeoError.gdal("read \(width)×\(height) window at (\(x), \(y)) of band \(index) of \(dataset.path) as \(bufferWidth)×\(bufferHeight)") }
+        return values
+    }
+
     /// Reads a window into a caller-owned buffer of `width × height` Float32 values.
     public func read(x: Int, y: Int, width: Int, height: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         precondition(buffer.count >= width * height)

@@ -48,7 +48,14 @@ public struct RegimeCalibration: Codable, Sendable {
     public var leaveOneSummerOut: CVScore?
     public var humidityLeaveOneSiteOut: CVScore
     public var residuals: [String: Double]
+    /// Observed window anomaly (site signature) per site, °C; predicted = observed − residual.
+    public var observed: [String: Double]
     public var sites: Int
+    /// Jackknife (leave-one-site-out) standard error of each fitted coefficient, in its own unit: the stated
+    /// uncertainty of the calibration. Coefficients pinned at their sign bound in most refits get a small one.
+    public var standardErrors: [String: Double]
+    /// Names of the fitted coefficients, in the order of the design row.
+    public static let fittedNames = ["intercept", "sealed", "buildingVolume", "canopy", "shrub", "grass", "water", "parkIntensity"]
 }
 
 public enum Calibration {
@@ -83,6 +90,14 @@ public enum Calibration {
             if score < bestScore { bestScore = score; best = radius }
         }
         let beta = coefficients(usable, radius: best)
+        // Jackknife over sites: SE² = (n−1)/n · Σ (β₋ᵢ − mean β₋)².
+        let refits = usable.map { s in coefficients(usable.filter { $0.site != s.site }, radius: best) }
+        var standardErrors: [String: Double] = [:]
+        let n = Double(refits.count)
+        for (j, name) in RegimeCalibration.fittedNames.enumerated() {
+            let mean = refits.map { $0[j] }.reduce(0, +) / n
+            standardErrors[name] = ((n - 1) / n * refits.map { ($0[j] - mean) * ($0[j] - mean) }.reduce(0, +)).squareRoot()
+        }
         var k = prior
         k.intercept = beta[0]; k.sealed = beta[1]; k.buildingVolume = beta[2]; k.canopy = beta[3]; k.shrub = beta[4]; k.grass = beta[5]
         k.water = beta[6]; k.parkIntensity = beta[7]; k.vegetationRadiusMetres = best
@@ -92,10 +107,16 @@ public enum Calibration {
                                        nonNegative: [0], ridge: ridge)[0]
         k.vapourGain = gamma
         var humidityPairs: [(Double, Double)] = []
+        var gammas: [Double] = []
         for s in humid {
             let train = humid.filter { $0.site != s.site }
             let g = LeastSquares.solve(rows: train.map { [$0.predictors[best]!.transpiring] }, targets: train.map { $0.signature[regime]!.deltaVapourPressure }, nonNegative: [0], ridge: ridge)[0]
+            gammas.append(g)
             humidityPairs.append((s.signature[regime]!.deltaVapourPressure, g * s.predictors[best]!.transpiring))
+        }
+        if !gammas.isEmpty {
+            let m = Double(gammas.count), mean = gammas.reduce(0, +) / m
+            standardErrors["vapourGain"] = ((m - 1) / m * gammas.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)).squareRoot()
         }
         // Leave one summer out: fit on one year's signatures, predict the other's.
         var summerPairs: [(Double, Double)] = []
@@ -116,6 +137,8 @@ public enum Calibration {
         return RegimeCalibration(coefficients: k, vegetationRadiusCandidates: scores, leaveOneSiteOut: grouped({ $0.site }, radius: best),
                                  leaveOneCommuneOut: grouped({ $0.commune }, radius: best),
                                  leaveOneSummerOut: summerPairs.isEmpty ? nil : CVScore.of(summerPairs),
-                                 humidityLeaveOneSiteOut: CVScore.of(humidityPairs), residuals: residuals, sites: usable.count)
+                                 humidityLeaveOneSiteOut: CVScore.of(humidityPairs), residuals: residuals,
+                                 observed: Dictionary(uniqueKeysWithValues: usable.map { ($0.site, $0.signature[regime]!.deltaTemperature) }), sites: usable.count,
+                                 standardErrors: standardErrors)
     }
 }

@@ -49,6 +49,12 @@ public struct HotDays: Sendable {
         composite = hours
     }
 
+    /// The composite day's conditions at these local hours, leaving out hours the reference cannot give
+    /// (e.g. no morning after the last hot day).
+    public func conditions(at localHours: [Int]) -> [HourConditions] {
+        localHours.map { composite[$0] }.filter { $0.airTemperature.isFinite && $0.vapourPressure.isFinite && $0.wind.isFinite }
+    }
+
     /// Local hours of the model's windows.
     public static let dayHours = [14, 15, 16, 17]
     public static let nightHours = [22, 23, 0, 1, 2, 3, 4, 5, 6]

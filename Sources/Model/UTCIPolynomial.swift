@@ -4,7 +4,7 @@
 // Do not edit by hand.
 
 extension UTCI {
-    nonisolated(unsafe) static let polynomial: [(coefficient: Double, ta: Int, wind: Int, radiant: Int, vapour: Int)] = [
+    static let polynomial: [(coefficient: Double, ta: Int, wind: Int, radiant: Int, vapour: Int)] = [
         (1.0, 1, 0, 0, 0),
         (0.607562052, 0, 0, 0, 0),
         (-0.0227712343, 1, 0, 0, 0),

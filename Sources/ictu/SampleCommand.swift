@@ -13,7 +13,7 @@ struct SampleCommand: ParsableCommand {
         """)
 
     @Option(help: "Output folder.") var out: String
-    @Option(name: .customLong("size-km"), help: "Side of the square city, km (whole number).") var sizeKm = 4
+    @Option(name: .customLong("size-km"), help: "Side of the square city, km (whole number, 4 to 100: the sensor sites sit in the fixed 4 × 4 km core).") var sizeKm = 4
     @Option(help: "Cell size of the analysis layers, m (0.5, 1, 2, 4 or 5).") var cell = 2.0
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @Flag(help: "Replace city.yaml, Rasters/ and SensorData/ if the folder already has them.") var force = false

@@ -30,14 +30,23 @@ public struct RunRecord: Codable, Sendable {
     public var medianDayICTU: Double
     public var invalidCellHours: Int
     public var bands: [String: [String]]
+    /// The sensor sites (positions in the grid's CRS and in WGS 84, their sensors), for maps and viewers.
+    public var sites: [RunSite]
     /// Wall-clock seconds per stage of this run (reading and QC, parks, calibration, blocks, derived maps, COG writing).
     public var stageSeconds: [String: Double]
+}
+
+/// A sensor site of the run.
+public struct RunSite: Codable, Sendable {
+    public var id: String, commune: String, setting: String
+    public var x: Double, y: Double, longitude: Double, latitude: Double
+    public var sensors: [String]
 }
 
 public enum ComputeRun {
     public static let engineVersion = "0.2.0"
     public static let entries = ["ictu_day.tif", "ictu_night.tif", "ictu_class.tif", "ictu_delta_median.tif", "components.tif",
-                                 "intermediate.tif", "uncertainty.tif", "calibration.json"]
+                                 "intermediate.tif", "uncertainty.tif", "calibration.json", "report.html"]
 
     public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
         var stages: [String: Double] = [:]
@@ -88,11 +97,8 @@ public enum ComputeRun {
         let reader = SerialisedReader(city)
         let failure = ErrorBox()
         let done = Counter()
-        // Hours the reference cannot give (e.g. no morning after the last hot day) are left out of the window, and said.
-        func available(_ hours: [Int]) -> [HourConditions] {
-            hours.map { hot.composite[$0] }.filter { $0.airTemperature.isFinite && $0.vapourPressure.isFinite && $0.wind.isFinite }
-        }
-        let dayHours = available(HotDays.dayHours), nightHours = available(HotDays.nightHours)
+        // Hours the reference cannot give are left out of the window, and said (calibration.json's windows).
+        let dayHours = hot.conditions(at: HotDays.dayHours), nightHours = hot.conditions(at: HotDays.nightHours)
         guard !dayHours.isEmpty, !nightHours.isEmpty else {
             throw OutputError("the reference station does not cover the day (14–17 h) and night (22–06 h) windows of its hot days")
         }
@@ -160,7 +166,7 @@ public enum ComputeRun {
         files += (city.manifest.vectors ?? [:]).values.map { $0.path }
         if let s = city.manifest.sensors { files += [s.stations, s.reference]; files += s.measurements }
         for f in Set(files) { inputs[f] = try SHA256.hex(ofFile: folder.appendingPathComponent(f).path) }
-        let record = RunRecord(
+        var record = RunRecord(
             engineVersion: engineVersion, manifest: manifest, inputs: inputs, grid: grid,
             windows: ["day": "mean of hourly UTCI at \(dayHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local (\(city.clock.zone.identifier))",
                       "night": "mean of hourly UTCI at \(nightHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local",
@@ -169,7 +175,17 @@ public enum ComputeRun {
             day: day, night: night, residualSpatialCorrelation: correlation, qc: city.qc, medianDayICTU: median,
             invalidCellHours: writers.invalidCellHours,
             bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
-                    "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }], stageSeconds: stages)
+                    "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }], sites: [], stageSeconds: stages)
+        var sites: [String: RunSite] = [:]
+        for placed in city.stations {
+            let s = placed.station
+            sites[s.site, default: RunSite(id: s.site, commune: s.commune, setting: s.extra["setting"] ?? "", x: placed.x, y: placed.y,
+                                           longitude: s.longitude, latitude: s.latitude, sensors: [])].sensors.append(s.id)
+        }
+        record.sites = sites.values.sorted { $0.id < $1.id }
+        progress("report", 0)
+        let report = try RunReport.html(record: record, cityName: city.manifest.name ?? "city") { try staged.path($0) }
+        try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path("report.html")))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -112,12 +112,40 @@ extension SampleWriter {
         return n
     }
 
+    /// The reference station's weather: hourly UTC over both campaigns (local midnight, CEST, to UTC).
+    func referenceWeather() throws -> (LocalClock, SyntheticWeather, hours: [Int], reference: [SyntheticWeather.Hour]) {
+        let (lonC, latC) = try centre()
+        let clock = try LocalClock(identifier: "Europe/Paris")
+        let weather = SyntheticWeather(random: DeterministicRandom(seed: options.seed &+ 1000), latitude: latC, longitude: lonC, clock: clock)
+        var hours: [Int] = []
+        for day in SyntheticWeather.campaignDays { for h in 0..<24 { hours.append(day * 86400 + h * 3600 - 2 * 3600) } }
+        return (clock, weather, hours, hours.map { weather.hour(utcSeconds: $0) })
+    }
+
+    /// The city's centre in WGS 84 degrees (longitude, latitude).
+    func centre() throws -> (Double, Double) {
+        try CoordinateTransform(from: grid.crs, to: "EPSG:4326").transform(x: city.minX + city.size / 2, y: city.minY + city.size / 2)
+    }
+
+    /// The hot days as the engine will find them: from the reference station as written (values rounded as in the file).
+    func hotDays() throws -> HotDays {
+        let (clock, _, hours, reference) = try referenceWeather()
+        let start = hours[0] / 3600
+        var series = ReferenceSeries(startHour: start, hours: hours[hours.count - 1] / 3600 - start + 1)
+        func round(_ v: Double, _ digits: Double) -> Float { Float((v * digits).rounded() / digits) }
+        for (t, w) in zip(hours, reference) {
+            let i = t / 3600 - start
+            series.temperature[i] = round(w.temperature, 100); series.humidity[i] = round(w.humidity, 10)
+            series.wind[i] = round(w.wind, 10); series.radiation[i] = round(w.radiation, 1)
+        }
+        let (lon, lat) = try centre()
+        return HotDays(reference: series, clock: clock, latitude: lat, longitude: lon)
+    }
+
     /// Writes sensors.csv, the reference station and the two summers of measurements, with planted faults.
     func writeSensors(_ out: StagedOutput, sites: [Site], truth: [String: SensorTruth], progress: ProgressHandler) throws -> PlantedFaults {
         let transform = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
-        let (lonC, latC) = try transform.transform(x: city.minX + city.size / 2, y: city.minY + city.size / 2)
-        let clock = try LocalClock(identifier: "Europe/Paris")
-        let weather = SyntheticWeather(random: DeterministicRandom(seed: options.seed &+ 1000), latitude: latC, longitude: lonC, clock: clock)
+        let (clock, weather, hours, reference) = try referenceWeather()
         let random = DeterministicRandom(seed: options.seed &+ 2000)
 
         let stations = try TextFileWriter(path: try out.path("SensorData/sensors.csv"))
@@ -131,10 +159,6 @@ extension SampleWriter {
         try stations.close()
 
         // Reference station, hourly UTC over both campaigns.
-        let days = SyntheticWeather.campaignDays
-        var hours: [Int] = []
-        for day in days { for h in 0..<24 { hours.append(day * 86400 + h * 3600 - 2 * 3600) } } // local midnight (CEST) to UTC
-        let reference = hours.map { weather.hour(utcSeconds: $0) }
         let referenceFile = try TextFileWriter(path: try out.path("SensorData/reference_station.csv.gz"))
         try referenceFile.write("time,temperature_c,humidity_pct,wind_ms,global_radiation_wm2\n")
         for (t, w) in zip(hours, reference) {

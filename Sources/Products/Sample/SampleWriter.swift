@@ -27,7 +27,7 @@ public struct SampleWriter: Sendable {
     public static let entries = ["city.yaml", "Rasters", "SensorData"]
 
     public init(options: SampleOptions) throws {
-        guard (1...100).contains(options.sizeKm) else { throw OutputError("--size-km must be a whole number of km from 1 to 100") }
+        guard (4...100).contains(options.sizeKm) else { throw OutputError("--size-km must be a whole number of km from 4 to 100 (the sensor sites sit in the fixed 4 × 4 km core)") }
         guard [0.5, 1, 2, 4, 5].contains(options.cellMetres) else { throw OutputError("--cell must be one of 0.5, 1, 2, 4 or 5 m (so 10 m and 20 m pixels hold whole cells)") }
         self.options = options
         city = SyntheticCity(seed: options.seed, sizeKm: options.sizeKm)
@@ -42,7 +42,7 @@ public struct SampleWriter: Sendable {
         let sites = placeSites()
         progress("parks", 0)
         let parks = coarseParkInfluence()
-        let rasters = try writeRasters(out, parks: parks, sites: sites, progress: progress)
+        let rasters = try writeRasters(out, parks: parks, sites: sites, hot: try hotDays(), progress: progress)
         progress("vectors", 0)
         let buildingCount = try writeBuildings(out)
         let treeCount = try writeTrees(out)
@@ -95,10 +95,12 @@ public struct SampleWriter: Sendable {
         let dataset: RasterDataset
         let scale: Float
         let factor: Int
+        let noData: Float?
         /// `scaleInFile`: also record the scale as GDAL metadata (truth rasters; the inputs' scales live in the manifest instead).
         init(_ path: String, grid: GridSpec, factor: Int, type: PixelType, scale: Float, noData: Double?, description: String, scaleInFile: Bool = false) throws {
             self.scale = scale
             self.factor = factor
+            self.noData = noData.map(Float.init)
             var options = ["COMPRESS=DEFLATE", "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256"]
             options.append(type == .float32 ? "PREDICTOR=3" : "PREDICTOR=2")
             dataset = try RasterDataset.create(path, width: grid.width / factor, height: grid.height / factor, bands: 1, type: type, options: options)
@@ -112,12 +114,12 @@ public struct SampleWriter: Sendable {
         }
         /// Writes physical values (divided by the stored scale and rounded) for rows starting at `row` (in this raster's pixels).
         func write(_ values: [Float], row: Int, width: Int) throws {
-            let raw = values.map { ($0 / scale).rounded() }
+            let raw = values.map { $0.isNaN ? noData ?? 0 : ($0 / scale).rounded() }
             try dataset.band(1).write(raw, x: 0, y: row, width: width, height: values.count / width)
         }
     }
 
-    func writeRasters(_ out: StagedOutput, parks: (plane: Plane, factor: Int), sites: [Site], progress: ProgressHandler) throws -> RasterResult {
+    func writeRasters(_ out: StagedOutput, parks: (plane: Plane, factor: Int), sites: [Site], hot: HotDays, progress: ProgressHandler) throws -> RasterResult {
         let percent: [(String, String, (CellSurface) -> Float)] = [
             ("tree_canopy", "tree canopy fraction (>3 m), percent", { $0.canopy }),
             ("shrub", "shrub fraction (0.5–3 m), percent", { $0.shrub }),
@@ -143,8 +145,20 @@ public struct SampleWriter: Sendable {
                                            scaleInFile: true)
         }
 
+        // The true ICTU: the felt-temperature model with the true coefficients on the true surface, for the hot-day
+        // windows the engine will find in the reference station.
+        for name in ["ictu_day", "ictu_night"] {
+            outputs[name] = try StripRaster(try out.path("Rasters/truth/\(name).tif"), grid: grid, factor: 1, type: .int16, scale: 0.01, noData: -32768,
+                                           description: "true ICTU \(name == "ictu_day" ? "day (14–17 h)" : "night (22–06 h)"), UTCI °C (stored ×100, scale 0.01); no data on buildings",
+                                           scaleInFile: true)
+        }
+        let truthModel = ModelCoefficients(day: SampleTruth.day, night: SampleTruth.night)
+        let dayHours = hot.conditions(at: HotDays.dayHours), nightHours = hot.conditions(at: HotDays.nightHours)
+
         let stripRows = Int((1000 / grid.cellSize).rounded())
-        let halo = Int((max(SampleTruth.day.reachMetres, SampleTruth.night.reachMetres) / grid.cellSize).rounded(.up))
+        // Reach of neighbourhoods, shadows (60 m at 10°) and sky view.
+        let reach = max(SampleTruth.day.reachMetres, SampleTruth.night.reachMetres, 60 / tan(10 * Double.pi / 180), truthModel.radiative.skyViewReachMetres)
+        let halo = Int((reach / grid.cellSize).rounded(.up))
         let width = grid.width
         var sensorCells: [(id: String, col: Int, row: Int)] = []
         for site in sites { for s in site.sensors { sensorCells.append((s.id, s.col, s.row)) } }
@@ -198,6 +212,9 @@ public struct SampleWriter: Sendable {
                 try outputs[name]!.write(plane.values, row: core.y, width: width)
             }
             try outputs["canopy_height"]!.write(coreLayers.canopyHeight.values, row: core.y, width: width)
+            let (ictuDay, ictuNight) = trueICTU(layers, influence: influence, strip: window, core: core, halo: halo, model: truthModel, dayHours: dayHours, nightHours: nightHours)
+            try outputs["ictu_day"]!.write(ictuDay, row: core.y, width: width)
+            try outputs["ictu_night"]!.write(ictuNight, row: core.y, width: width)
             let truths = [("delta_ta_day", day.temperature), ("delta_ta_night", night.temperature), ("delta_e_day", day.vapourPressure), ("delta_e_night", night.vapourPressure)]
             for (name, plane) in truths { try outputs[name]!.write(plane.cropped(to: local).values, row: core.y, width: width) }
             for cell in sensorCells where cell.row >= core.y && cell.row < core.y + core.height {
@@ -216,6 +233,31 @@ public struct SampleWriter: Sendable {
         for raster in outputs.values { try raster.dataset.flush() }
         progress("rasters", 1)
         return RasterResult(sensorTruth: sensorTruth)
+    }
+
+    /// Day and night ICTU over the core rows of a full-width strip, in column blocks on both cores.
+    func trueICTU(_ layers: SurfaceLayers, influence: Plane, strip: Window, core: Window, halo: Int, model: ModelCoefficients,
+                  dayHours: [HourConditions], nightHours: [HourConditions]) -> ([Float], [Float]) {
+        let width = grid.width
+        let blocks = Window.tiles(width: width, height: core.height, size: 512)
+        let day = UnsafeMutableSendableBuffer(count: width * core.height), night = UnsafeMutableSendableBuffer(count: width * core.height)
+        DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+            let block = blocks[b]
+            // The block's cells within the strip, and its window with the halo (the strip's rows already hold theirs).
+            let coreInStrip = Window(x: block.x, y: core.y - strip.y + block.y, width: block.width, height: block.height)
+            let x0 = max(0, block.x - halo), x1 = min(width, block.x + block.width + halo)
+            let window = Window(x: x0, y: 0, width: x1 - x0, height: strip.height)
+            let local = Window(x: coreInStrip.x - x0, y: coreInStrip.y, width: block.width, height: block.height)
+            let cropped = layers.cropped(to: window), park = influence.cropped(to: window)
+            let d = ComfortField.window(layers: cropped, parkInfluence: park, cellSize: grid.cellSize, hours: dayHours, regime: .day, coefficients: model, core: local, origin: (x0, strip.y))
+            let n = ComfortField.window(layers: cropped, parkInfluence: park, cellSize: grid.cellSize, hours: nightHours, regime: .night, coefficients: model, core: local, origin: (x0, strip.y))
+            for r in 0..<block.height { for c in 0..<block.width {
+                day[(block.y + r) * width + block.x + c] = d.ictu[c, r]
+                night[(block.y + r) * width + block.x + c] = n.ictu[c, r]
+            } }
+        }
+        defer { day.deallocate(); night.deallocate() }
+        return (day.array, night.array)
     }
 
     /// Weighted mean of `values` over factor × factor pixels (0 where the weight is 0).

@@ -1,0 +1,55 @@
+import Model
+
+/// A fixed colour ramp: a value always gets the same colour, on every map, tile and zoom.
+public struct ColourRamp: Sendable {
+    public struct Stop: Sendable { public var value: Double; public var rgb: (UInt8, UInt8, UInt8) }
+    public let name: String
+    public let unit: String
+    public let stops: [Stop]
+    /// Class boundaries drawn on the legend (value, label).
+    public let ticks: [(value: Double, label: String)]
+
+    /// RGBA of `value` (linear between stops, clamped at the ends); transparent for NaN (no data).
+    public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {
+        guard !value.isNaN else { return (0, 0, 0, 0) }
+        let v = Double(value)
+        if v <= stops[0].value { let c = stops[0].rgb; return (c.0, c.1, c.2, 255) }
+        for k in 1..<stops.count where v <= stops[k].value {
+            let a = stops[k - 1], b = stops[k]
+            let t = (v - a.value) / (b.value - a.value)
+            func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + t * (Double(y) - Double(x))).rounded()) }
+            return (mix(a.rgb.0, b.rgb.0), mix(a.rgb.1, b.rgb.1), mix(a.rgb.2, b.rgb.2), 255)
+        }
+        let c = stops[stops.count - 1].rgb
+        return (c.0, c.1, c.2, 255)
+    }
+
+    public func hex(_ value: Double) -> String {
+        let (r, g, b, _) = rgba(Float(value))
+        return "#" + [r, g, b].map { String($0, radix: 16).leftPadded(2) }.joined()
+    }
+
+    /// Felt temperature (UTCI °C), colour-blind safe: ColorBrewer RdYlBu's blues for cold stress up to 9 °C, a pale
+    /// yellow for no stress (9–26 °C), then ColorBrewer YlOrRd in 3 °C steps through the heat-stress classes, whose
+    /// boundaries (26, 32, 38, 46 °C) fall on stops, so city-scale differences of a few degrees stay visible.
+    public static let utci = ColourRamp(
+        name: "utci", unit: "°C",
+        stops: [Stop(value: -13, rgb: (49, 54, 149)), Stop(value: 0, rgb: (69, 117, 180)), Stop(value: 9, rgb: (171, 217, 233)),
+                Stop(value: 26, rgb: (255, 255, 204)), Stop(value: 29, rgb: (255, 237, 160)), Stop(value: 32, rgb: (254, 217, 118)),
+                Stop(value: 35, rgb: (254, 178, 76)), Stop(value: 38, rgb: (253, 141, 60)), Stop(value: 41, rgb: (252, 78, 42)),
+                Stop(value: 44, rgb: (227, 26, 28)), Stop(value: 46, rgb: (189, 0, 38)), Stop(value: 50, rgb: (128, 0, 38)),
+                Stop(value: 54, rgb: (60, 0, 30))],
+        ticks: [(0, "0"), (9, "9"), (26, "26"), (32, "32"), (38, "38"), (46, "46")])
+
+    /// A signed difference (°C) around 0: ColorBrewer RdBu reversed (blue cooler, red warmer), ±`range`.
+    public static func difference(range: Double) -> ColourRamp {
+        ColourRamp(name: "difference", unit: "°C",
+                   stops: [Stop(value: -range, rgb: (33, 102, 172)), Stop(value: -range / 2, rgb: (146, 197, 222)), Stop(value: 0, rgb: (247, 247, 247)),
+                           Stop(value: range / 2, rgb: (244, 165, 130)), Stop(value: range, rgb: (178, 24, 43))],
+                   ticks: [(-range, String(format: "%+.1f", -range)), (0, "0"), (range, String(format: "%+.1f", range))])
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

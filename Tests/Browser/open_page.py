@@ -1,0 +1,44 @@
+#!/usr/bin/python3
+"""Opens a page in headless Chromium (Debian's chromium + chromium-driver, through Selenium) and prints JSON:
+the browser console's messages, every <img>/<svg image> decoded or not, and the counts of the CSS selectors
+asked for. Optional screenshot. Used by the Swift tests: the checks are done by a real browser.
+
+usage: open_page.py URL [--screenshot PNG] [--count SELECTOR ...] [--width W] [--height H]
+"""
+import argparse, json, sys
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+parser = argparse.ArgumentParser()
+parser.add_argument("url")
+parser.add_argument("--screenshot")
+parser.add_argument("--count", nargs="*", default=[])
+parser.add_argument("--width", type=int, default=1200)
+parser.add_argument("--height", type=int, default=900)
+args = parser.parse_args()
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={args.width},{args.height}"]:
+    options.add_argument(flag)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+try:
+    driver.set_page_load_timeout(60)
+    driver.get(args.url)
+    # Decode every inlined or linked image: <img> and SVG <image>.
+    images = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const sources = [...document.querySelectorAll('img')].map(i => i.src)
+            .concat([...document.querySelectorAll('image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')));
+        Promise.all(sources.map(src => { const im = new Image(); im.src = src;
+            return im.decode().then(() => ({ok: true, width: im.naturalWidth, height: im.naturalHeight}), () => ({ok: false})); }))
+          .then(done);
+    """)
+    counts = {s: len(driver.find_elements("css selector", s)) for s in args.count}
+    if args.screenshot:
+        driver.save_screenshot(args.screenshot)
+    console = [{"level": e["level"], "message": e["message"]} for e in driver.get_log("browser")]
+    print(json.dumps({"title": driver.title, "console": console, "images": images, "counts": counts}))
+finally:
+    driver.quit()
