@@ -23,8 +23,11 @@ public enum ComfortField {
     /// Computes the window for the `core` cells of `layers` (the layers include the halo the neighbourhoods and
     /// shadows need; neighbourhoods and shadows use it, the per-cell work and the outputs cover the core only).
     /// `parkInfluence` is exp(−d/L) on the same cells as `layers`. Without `core`, the whole of `layers`.
+    /// `airResidual` (°C, same cells, read on the core only): the interpolated calibration residual added to the
+    /// air-temperature anomaly, reported in the `residual` term.
     public static func window(layers: SurfaceLayers, parkInfluence: Plane, cellSize: Double, hours: [HourConditions],
-                              regime: Regime, coefficients: ModelCoefficients, core: Window? = nil, origin: (col: Int, row: Int) = (0, 0)) -> WindowField {
+                              regime: Regime, coefficients: ModelCoefficients, core: Window? = nil, origin: (col: Int, row: Int) = (0, 0),
+                              airResidual: Plane? = nil) -> WindowField {
         let core = core ?? Window(x: 0, y: 0, width: layers.width, height: layers.height)
         let k = regime == .day ? coefficients.day : coefficients.night
         let r = coefficients.radiative
@@ -111,7 +114,8 @@ public enum ComfortField {
                 let taCanopy = -k.canopy * Double(canopy[i]), taShrub = -k.shrub * Double(shrub[i]), taGrass = -k.grass * Double(grass[i])
                 let taStress = k.canopy * Double(canopyStressed[i]) + k.shrub * Double(shrubStressed[i]) + k.grass * Double(grassStressed[i])
                 let taWater = -k.water * Double(water[i]), taPark = -k.parkIntensity * Double(parkInfluence.values[i])
-                let anomaly = taOffset + taSealed + taBuildings + taCanopy + taShrub + taGrass + taStress + taWater + taPark
+                let taResidual = airResidual.map { Double($0.values[i]) } ?? 0
+                let anomaly = taOffset + taSealed + taBuildings + taCanopy + taShrub + taGrass + taStress + taWater + taPark + taResidual
                 let eCanopy = k.vapourGain * Double(canopy[i]), eShrub = k.vapourGain * Double(shrub[i]), eGrass = k.vapourGain * Double(grass[i])
                 let eStress = -k.vapourGain * Double(canopyStressed[i] + shrubStressed[i] + grassStressed[i])
                 let ta = hour.airTemperature + anomaly

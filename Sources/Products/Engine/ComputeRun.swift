@@ -26,6 +26,8 @@ public struct RunRecord: Codable, Sendable {
     public var day: RegimeCalibration?
     public var night: RegimeCalibration?
     public var residualSpatialCorrelation: String
+    /// Kriged calibration residuals per regime ("day", "night"), present only where they were warranted.
+    public var residualSurfaces: [String: ResidualSurface]
     public var qc: QCReport?
     public var medianDayICTU: Double
     public var invalidCellHours: Int
@@ -70,6 +72,7 @@ public enum ComputeRun {
         var coefficients = ModelCoefficients()
         var day: RegimeCalibration? = nil, night: RegimeCalibration? = nil
         var correlation = "no calibration"
+        var residualSurfaces: [String: ResidualSurface] = [:]
         if !options.defaultsOnly, city.network != nil {
             progress("calibrating", 0)
             let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: coefficients)
@@ -77,7 +80,10 @@ public enum ComputeRun {
             night = Calibration.fit(sites, regime: .night, prior: coefficients.night)
             if let day { coefficients.day = day.coefficients }
             if let night { coefficients.night = night.coefficients }
-            correlation = ResidualCorrelation.describe(sites: sites, residuals: day?.residuals ?? [:])
+            let dayCheck = ResidualCorrelation.assess(sites: sites, residuals: day?.residuals ?? [:])
+            let nightCheck = ResidualCorrelation.assess(sites: sites, residuals: night?.residuals ?? [:])
+            correlation = "day: \(dayCheck.description); night: \(nightCheck.description)"
+            residualSurfaces = ["day": dayCheck.surface, "night": nightCheck.surface].compactMapValues { $0 }
         }
         lap("calibration")
 
@@ -104,6 +110,7 @@ public enum ComputeRun {
         }
         let cellSize = grid.cellSize
         let model = coefficients
+        let surfaces = residualSurfaces
         DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
             guard !failure.hasError else { return }
             let core = blocks[b]
@@ -115,8 +122,20 @@ public enum ComputeRun {
             } catch { failure.set(error); return }
             let park = parks.sample(window)
             let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
-            let d = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: dayHours, regime: .day, coefficients: model, core: local, origin: (window.x, window.y))
-            let n = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: nightHours, regime: .night, coefficients: model, core: local, origin: (window.x, window.y))
+            // The kriged residual, on the core cells only (the only ones it is read on).
+            func residual(_ regime: String) -> Plane? {
+                guard let surface = surfaces[regime] else { return nil }
+                var plane = Plane(width: window.width, height: window.height)
+                for r in local.y..<(local.y + local.height) { for c in local.x..<(local.x + local.width) {
+                    let (x, y) = grid.centre(col: window.x + c, row: window.y + r)
+                    plane.values[r * window.width + c] = Float(surface.value(x: x, y: y))
+                } }
+                return plane
+            }
+            let d = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: dayHours, regime: .day, coefficients: model, core: local,
+                                        origin: (window.x, window.y), airResidual: residual("day"))
+            let n = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: nightHours, regime: .night, coefficients: model, core: local,
+                                        origin: (window.x, window.y), airResidual: residual("night"))
             let componentBands = terms.map { d.terms[$0]! } + terms.map { n.terms[$0]! }
             let intermediate = [d.airTemperature, d.airAnomaly, d.vapourPressure, d.meanRadiantTemperature, d.sunlitFraction,
                                 n.airTemperature, n.airAnomaly, n.vapourPressure, n.meanRadiantTemperature, n.sunlitFraction]
@@ -172,7 +191,7 @@ public enum ComputeRun {
                       "night": "mean of hourly UTCI at \(nightHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local",
                       "weather": "composite hot day: per local hour, the median over the hot days (reference maximum ≥ \(Int(hot.threshold)) °C) of the reference station; sun of the median hot date \(isoDate(hot.medianDate))"],
             hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: coefficients, calibrated: day != nil,
-            day: day, night: night, residualSpatialCorrelation: correlation, qc: city.qc, medianDayICTU: median,
+            day: day, night: night, residualSpatialCorrelation: correlation, residualSurfaces: residualSurfaces, qc: city.qc, medianDayICTU: median,
             invalidCellHours: writers.invalidCellHours,
             bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
                     "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }], sites: [], stageSeconds: stages)

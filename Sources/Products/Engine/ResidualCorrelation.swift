@@ -28,10 +28,17 @@ enum ResidualCorrelation {
         return (i, (i - expected) / variance.squareRoot())
     }
 
-    static func describe(sites: [CalibrationSite], residuals: [String: Double]) -> String {
+    /// Tests the residuals; when they are correlated, fits the kriged residual surface (kept only if it beats
+    /// no correction in leave-one-site-out cross-validation). Returns what was found, in words, and the surface.
+    static func assess(sites: [CalibrationSite], residuals: [String: Double]) -> (description: String, surface: ResidualSurface?) {
         let points = sites.compactMap { s in residuals[s.site].map { (x: s.x, y: s.y, value: $0) } }
-        guard let (i, z) = moransI(points) else { return "too few sites to test" }
-        let verdict = z > 1.96 ? "correlated (interpolation of residuals is warranted; not yet applied)" : "not significantly correlated: residuals are not interpolated"
-        return String(format: "Moran's I %.3f (z %.2f, inverse distance ≤ 1 km): %@", i, z, verdict)
+        guard let (i, z) = moransI(points) else { return ("too few sites to test", nil) }
+        let test = String(format: "Moran's I %.3f (z %.2f, inverse distance ≤ 1 km)", i, z)
+        guard z > 1.96 else { return (test + ": not significantly correlated: residuals are not interpolated", nil) }
+        guard let surface = ResidualSurface.fit(points) else {
+            return (test + ": correlated, but kriging does not beat the uncorrected model in leave-one-site-out: not interpolated", nil)
+        }
+        return (test + String(format: ": correlated; residuals kriged (exponential, range %.0f m, nugget %.0f %%), leave-one-site-out RMSE of the residual %.2f → %.2f °C",
+                              surface.rangeMetres, 100 * surface.nugget / (surface.nugget + surface.sill), surface.uncorrectedRMSE, surface.crossValidatedRMSE), surface)
     }
 }
