@@ -93,9 +93,18 @@ enum Browser {
     struct Result: Decodable { var title: String; var console: [Message]; var images: [Image]; var counts: [String: Int] }
 
     static func open(_ url: String, script: String, count selectors: [String] = [], screenshot: String? = nil) throws -> Result {
+        let arguments = [script, url] + (screenshot.map { ["--screenshot", $0] } ?? []) + (selectors.isEmpty ? [] : ["--count"] + selectors)
+        let data = try Process.output("/usr/bin/python3", arguments)
+        return try JSONDecoder().decode(Result.self, from: Data(data.utf8))
+    }
+}
+
+extension Process {
+    /// Runs a program and returns its standard output (throws with its error output when it fails).
+    static func output(_ program: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, url] + (screenshot.map { ["--screenshot", $0] } ?? []) + (selectors.isEmpty ? [] : ["--count"] + selectors)
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out; process.standardError = err
         try process.run()
@@ -103,8 +112,8 @@ enum Browser {
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw OutputError("the browser check failed (\(process.terminationStatus)): \(String(decoding: errors, as: UTF8.self).suffix(2000))")
+            throw OutputError("\(program) failed (\(process.terminationStatus)): \(String(decoding: errors, as: UTF8.self).suffix(2000))")
         }
-        return try JSONDecoder().decode(Result.self, from: data)
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -48,7 +48,7 @@ public struct RunSite: Codable, Sendable {
 public enum ComputeRun {
     public static let engineVersion = "0.2.0"
     public static let entries = ["ictu_day.tif", "ictu_night.tif", "ictu_class.tif", "ictu_delta_median.tif", "components.tif",
-                                 "intermediate.tif", "uncertainty.tif", "calibration.json", "report.html"]
+                                 "intermediate.tif", "uncertainty.tif", "hydric_stress.tif", "calibration.json", "report.html"]
 
     public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
         var stages: [String: Double] = [:]
@@ -96,7 +96,7 @@ public enum ComputeRun {
         let terms = ComfortTerm.allCases
         let intermediateNames = ["air_temperature_c", "air_anomaly_c", "vapour_pressure_hpa", "mean_radiant_temperature_c", "sunlit_fraction"]
         let writers = try StagedRasters(staged: staged, grid: grid, layout: [
-            ("ictu_day", 1), ("ictu_night", 1), ("components", terms.count * 2), ("intermediate", intermediateNames.count * 2),
+            ("ictu_day", 1), ("ictu_night", 1), ("components", terms.count * 2), ("intermediate", intermediateNames.count * 2), ("hydric_stress", 1),
         ])
         let blocks = Window.tiles(width: grid.width, height: grid.height, size: options.blockSize)
         let lock = NSLock()
@@ -145,6 +145,8 @@ public enum ComputeRun {
                 try writers.write("ictu_night", [n.ictu], at: core)
                 try writers.write("components", componentBands, at: core)
                 try writers.write("intermediate", intermediate, at: core)
+                let stress = layers.canopyStress.cropped(to: local).combined(with: layers.treeCanopy.cropped(to: local)) { s, f in f > 0 ? s : .nan }
+                try writers.write("hydric_stress", [stress], at: core)
                 writers.invalidCellHours += d.invalidCellHours + n.invalidCellHours
                 progress("computing blocks", Double(done.increment()) / Double(blocks.count))
             } catch { failure.set(error) }
@@ -153,6 +155,7 @@ public enum ComputeRun {
         lap("blocks (read layers, physics, write GeoTIFF)")
         try writers.describe("components", terms.map { "day: \($0.label) (°C)" } + terms.map { "night: \($0.label) (°C)" })
         try writers.describe("intermediate", intermediateNames.map { "day: \($0)" } + intermediateNames.map { "night: \($0)" })
+        try writers.describe("hydric_stress", ["canopy hydric stress, 0 none … 1 severe (the input's, or from NDMI against its baseline); no data where there is no canopy"])
         try writers.describe("ictu_day", ["ICTU day (UTCI °C, mean 14–17 h local, composite hot day)"])
         try writers.describe("ictu_night", ["ICTU night (UTCI °C, mean 22–06 h local, composite hot day)"])
 
@@ -236,6 +239,7 @@ final class ErrorBox: @unchecked Sendable {
 
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    private var count = 0
+    func increment() -> Int { lock.withLock { count += 1; return count } }
+    var value: Int { lock.withLock { count } }
 }

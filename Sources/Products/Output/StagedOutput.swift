@@ -2,8 +2,9 @@ import Foundation
 
 /// Writes a set of outputs into a hidden staging folder beside the destination, then moves each into place
 /// only when all are complete: a crash or an error leaves no partial file under a final name, and nothing the
-/// user had is overwritten unless `overwrite` is set.
-public final class StagedOutput {
+/// user had is overwritten unless `overwrite` is set. `path` may be called from several threads (it only creates
+/// folders); `commit` once, from one.
+public final class StagedOutput: @unchecked Sendable {
     public let destination: URL
     public let staging: URL
     private var committed = false

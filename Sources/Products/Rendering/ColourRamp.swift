@@ -50,6 +50,21 @@ public struct ColourRamp: Sendable {
     }
 }
 
+extension ColourRamp {
+    /// Hydric stress 0–1: ColorBrewer YlOrBr (colour-blind safe), pale = none, dark brown = severe.
+    public static let stress = ColourRamp(
+        name: "stress", unit: "0–1",
+        stops: [Stop(value: 0, rgb: (255, 255, 229)), Stop(value: 0.25, rgb: (254, 227, 145)), Stop(value: 0.5, rgb: (254, 153, 41)),
+                Stop(value: 0.75, rgb: (204, 76, 2)), Stop(value: 1, rgb: (102, 37, 6))],
+        ticks: [(0, "0"), (0.5, "0.5"), (1, "1")])
+
+    /// An uncertainty in °C, 0–1: ColorBrewer Purples.
+    public static let uncertainty = ColourRamp(
+        name: "uncertainty", unit: "°C",
+        stops: [Stop(value: 0, rgb: (252, 251, 253)), Stop(value: 0.5, rgb: (158, 154, 200)), Stop(value: 1, rgb: (63, 0, 125))],
+        ticks: [(0, "0"), (0.5, "0.5"), (1, "1")])
+}
+
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

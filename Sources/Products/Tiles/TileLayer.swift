@@ -1,0 +1,65 @@
+import Foundation
+import Model
+
+/// A layer of a run that can be drawn as tiles: which raster and band it reads, how it is coloured, its legend.
+public struct TileLayer: Sendable {
+    public enum Kind: Sendable { case continuous, utciClasses }
+    public let name: String
+    public let title: String
+    public let file: String
+    public let band: Int
+    public let kind: Kind
+    public let ramp: ColourRamp
+
+    /// Every layer a run folder offers, in the viewer's order. `components` adds each term of components.tif, day and night.
+    public static func catalogue(run: String) -> [TileLayer] {
+        var layers = [
+            TileLayer(name: "day", title: "ICTU day (14–17 h), °C", file: "ictu_day.tif", band: 1, kind: .continuous, ramp: .utci),
+            TileLayer(name: "night", title: "ICTU night (22–06 h), °C", file: "ictu_night.tif", band: 1, kind: .continuous, ramp: .utci),
+            TileLayer(name: "relative", title: "Day ICTU relative to the median, °C", file: "ictu_delta_median.tif", band: 1, kind: .continuous,
+                      ramp: .difference(range: 6)),
+            TileLayer(name: "classes", title: "UTCI heat-stress class (day)", file: "ictu_day.tif", band: 1, kind: .utciClasses, ramp: .utci),
+            TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", file: "hydric_stress.tif", band: 1, kind: .continuous, ramp: .stress),
+            TileLayer(name: "uncertainty", title: "Uncertainty of the day ICTU (1 σ), °C", file: "uncertainty.tif", band: 1, kind: .continuous, ramp: .uncertainty),
+        ]
+        let terms = ComfortTerm.allCases
+        for (w, window) in ["day", "night"].enumerated() {
+            for (t, term) in terms.enumerated() {
+                layers.append(TileLayer(name: "\(window)-\(term.rawValue)", title: "\(window == "day" ? "Day" : "Night"): \(term.label), °C",
+                                        file: "components.tif", band: w * terms.count + t + 1, kind: .continuous,
+                                        ramp: term == .reference ? .utci : .difference(range: 6)))
+            }
+        }
+        return layers.filter { FileManager.default.fileExists(atPath: run + "/" + $0.file) }
+    }
+
+    /// Colour of a value: the ramp's, or for classes the colour of the class's middle (one flat colour per class).
+    public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {
+        switch kind {
+        case .continuous: return ramp.rgba(value)
+        case .utciClasses:
+            guard !value.isNaN else { return (0, 0, 0, 0) }
+            return ramp.rgba(Float(TileLayer.classMiddle(UTCI.StressClass(utci: Double(value)))))
+        }
+    }
+
+    static func classMiddle(_ c: UTCI.StressClass) -> Double {
+        switch c {
+        case .extremeCold: -45; case .veryStrongCold: -33.5; case .strongCold: -20; case .moderateCold: -6.5; case .slightCold: 4.5
+        case .none: 17.5; case .moderateHeat: 29; case .strongHeat: 35; case .veryStrongHeat: 42; case .extremeHeat: 49
+        }
+    }
+
+    /// The legend as data (for TileJSON and the viewer): colour stops or classes.
+    public var legend: [String: Any] {
+        switch kind {
+        case .continuous:
+            return ["type": "ramp", "unit": ramp.unit, "stops": ramp.stops.map { ["value": $0.value, "colour": ramp.hex($0.value)] },
+                    "ticks": ramp.ticks.map { ["value": $0.value, "label": $0.label] }]
+        case .utciClasses:
+            let heat: [UTCI.StressClass] = [.none, .moderateHeat, .strongHeat, .veryStrongHeat, .extremeHeat]
+            let ranges = ["9–26 °C", "26–32 °C", "32–38 °C", "38–46 °C", "> 46 °C"]
+            return ["type": "classes", "classes": zip(heat, ranges).map { c, r in ["label": c.label, "range": r, "colour": ramp.hex(TileLayer.classMiddle(c))] }]
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GeoIO
+import Grid
+
+/// Draws 256-px Web Mercator tiles of a run's layers. Each pixel is the layer's value at the pixel centre's
+/// position: centres are projected from EPSG:3857 to the grid's CRS by PROJ on a 17 × 17 lattice per tile and
+/// interpolated between (both projections are smooth and conformal: the error is far below a pixel).
+public final class TileRenderer: @unchecked Sendable {
+    public let grid: GridSpec
+    private let toGrid: CoordinateTransform
+    private let lock = NSLock()
+
+    public init(grid: GridSpec) throws {
+        self.grid = grid
+        toGrid = try CoordinateTransform(from: "EPSG:3857", to: grid.crs)
+    }
+
+    /// Grid coordinates (fractional col, row) of the tile's pixel centres, row-major 256 × 256, and each pixel's footprint in cells.
+    func gridCoordinates(_ tile: WebMercator.Tile) throws -> (cols: [Double], rows: [Double], footprint: Double) {
+        let n = WebMercator.tileSize, step = 16, lattice = n / step + 1
+        let b = tile.bounds
+        let pixel = (b.maxX - b.minX) / Double(n)
+        var xs = [Double](), ys = [Double]()
+        for j in 0..<lattice { for i in 0..<lattice {
+            xs.append(b.minX + (Double(i * step) + 0.5) * pixel)
+            ys.append(b.maxY - (Double(j * step) + 0.5) * pixel)
+        } }
+        // PROJ objects are not thread-safe: one transform at a time.
+        try lock.withLock { try toGrid.transform(xs: &xs, ys: &ys) }
+        var cols = [Double](repeating: 0, count: n * n), rows = cols
+        for py in 0..<n {
+            let j = min(py / step, lattice - 2), fy = Double(py - j * step) / Double(step)
+            for px in 0..<n {
+                let i = min(px / step, lattice - 2), fx = Double(px - i * step) / Double(step)
+                let k = j * lattice + i
+                func mix(_ a: [Double]) -> Double {
+                    (1 - fy) * ((1 - fx) * a[k] + fx * a[k + 1]) + fy * ((1 - fx) * a[k + lattice] + fx * a[k + lattice + 1])
+                }
+                cols[py * n + px] = (mix(xs) - grid.originX) / grid.cellSize
+                rows[py * n + px] = (grid.originY - mix(ys)) / grid.cellSize
+            }
+        }
+        // Pixel footprint in cells, from the lattice's spacing at the tile's centre.
+        let c = (lattice / 2) * lattice + lattice / 2
+        let footprint = hypot(xs[c + 1] - xs[c], ys[c + 1] - ys[c]) / Double(step) / grid.cellSize
+        return (cols, rows, footprint)
+    }
+
+    /// Whether the tile touches the grid at all (cheap test on its lattice corners and the grid's box).
+    public func touches(_ tile: WebMercator.Tile, bounds: (west: Double, south: Double, east: Double, north: Double)) -> Bool {
+        let b = tile.bounds
+        let sw = WebMercator.unproject(x: b.minX, y: b.minY), ne = WebMercator.unproject(x: b.maxX, y: b.maxY)
+        return sw.longitude <= bounds.east && ne.longitude >= bounds.west && sw.latitude <= bounds.north && ne.latitude >= bounds.south
+    }
+
+    /// The tile's values (NaN outside the grid and on no data), 256 × 256, row-major from the north-west.
+    public func values(_ tile: WebMercator.Tile, layer pyramid: LayerPyramid) throws -> [Float] {
+        let (cols, rows, footprint) = try gridCoordinates(tile)
+        var out = [Float](repeating: .nan, count: cols.count)
+        for i in cols.indices { out[i] = pyramid.sample(col: cols[i], row: rows[i], footprint: footprint) }
+        return out
+    }
+
+    /// The tile as PNG (RGBA, transparent where there is no data), or nil when it holds no data at all.
+    public func png(_ tile: WebMercator.Tile, layer: TileLayer, pyramid: LayerPyramid, compression: Int = 6) throws -> Data? {
+        let v = try values(tile, layer: pyramid)
+        var rgba = [UInt8](repeating: 0, count: v.count * 4)
+        var any = false
+        for (i, value) in v.enumerated() where !value.isNaN {
+            let (r, g, b, a) = layer.rgba(value)
+            rgba[4 * i] = r; rgba[4 * i + 1] = g; rgba[4 * i + 2] = b; rgba[4 * i + 3] = a
+            any = true
+        }
+        guard any else { return nil }
+        return try PNGImage.encode(rgba: rgba, width: WebMercator.tileSize, height: WebMercator.tileSize, compression: compression)
+    }
+}
