@@ -3,7 +3,7 @@
 // Layers, lowest first; a target never imports one above it:
 //   CGDAL/CPROJ/CGEOS/CSQLite (system C libraries) → GeoIO (the only code touching C pointers)
 //   → Grid (pure Swift planes, kernels) → Model (physics, sensors, QC) → City (manifest, loading)
-//   → Products (sample city, run outputs) → ictu (CLI front end).
+//   → Products (sample city, run outputs, tiles) → Server (HTTP API and viewer) → ictu (CLI front end).
 import PackageDescription
 
 // The kernels run per cell and per hour: even the test build optimises them, so the end-to-end tests on a
@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
@@ -30,13 +31,14 @@ let package = Package(
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Server", dependencies: ["Products", "GeoIO", "Model", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ictu", dependencies: [
-            "Products", "City", "Model",
+            "Products", "City", "Model", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
         .testTarget(name: "GridTests", dependencies: ["Grid"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CityTests", dependencies: ["City", "Products", "GeoIO", "Model"]),
+        .testTarget(name: "CityTests", dependencies: ["City", "Products", "GeoIO", "Model", "Server"]),
     ]
 )

@@ -2,10 +2,10 @@ import ArgumentParser
 import Products
 
 @main
-struct ICTU: ParsableCommand {
+struct ICTU: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ictu",
         abstract: "Urban thermal comfort (ICTU) maps from street sensors, satellite vegetation and building morphology.",
         version: ComputeRun.engineVersion,
-        subcommands: [SampleCommand.self, InspectCommand.self, ComputeCommand.self, ExplainCommand.self, ComfortCommand.self, TilesCommand.self])
+        subcommands: [SampleCommand.self, InspectCommand.self, ComputeCommand.self, ExplainCommand.self, ComfortCommand.self, TilesCommand.self, ServeCommand.self])
 }

@@ -1,0 +1,111 @@
+import Foundation
+import GeoIO
+import Model
+import Products
+
+/// What the server knows of one run: its map, tiles rendered on demand (pyramids loaded once per layer, PNGs
+/// kept in a bounded cache), and JSON documents for the viewer. Thread-safe.
+public final class RunService: @unchecked Sendable {
+    public let map: RunMap
+    let renderer: TileRenderer
+    private let lock = NSLock()
+    private var pyramids: [String: LayerPyramid] = [:]
+    private let cache: TileCache
+    /// An empty, fully transparent tile (for tiles off the grid).
+    let emptyTile: Data
+
+    public init(run: String, cacheBytes: Int = 64 << 20) throws {
+        map = try RunMap(run: run)
+        renderer = try TileRenderer(grid: map.record.grid)
+        cache = TileCache(capacityBytes: cacheBytes)
+        emptyTile = try PNGImage.encode(rgba: [UInt8](repeating: 0, count: 256 * 256 * 4), width: 256, height: 256)
+    }
+
+    func pyramid(_ layer: TileLayer) throws -> LayerPyramid {
+        let key = "\(layer.file)#\(layer.band)"
+        if let p = lock.withLock({ pyramids[key] }) { return p }
+        let p = try LayerPyramid(path: map.run + "/" + layer.file, band: layer.band, grid: map.record.grid)
+        lock.withLock { pyramids[key] = p }
+        return p
+    }
+
+    /// The tile's PNG (transparent when off the grid), from the cache when it was drawn before.
+    func tile(_ layer: TileLayer, _ tile: WebMercator.Tile) throws -> Data {
+        let key = "\(layer.name)/\(tile)"
+        if let hit = cache.get(key) { return hit }
+        let bounds = map.bounds
+        let png: Data
+        if renderer.touches(tile, bounds: bounds) {
+            png = try renderer.png(tile, layer: layer, pyramid: try pyramid(layer), compression: 3) ?? emptyTile
+        } else {
+            png = emptyTile
+        }
+        cache.put(key, png)
+        return png
+    }
+
+    /// /api/run: the run's metadata and its layers with their legends.
+    func runDocument() -> [String: Any] {
+        let r = map.record
+        var calibration: [String: Any] = ["calibrated": r.calibrated, "residualSpatialCorrelation": r.residualSpatialCorrelation]
+        for (name, c) in [("day", r.day), ("night", r.night)] {
+            if let c { calibration[name] = ["leaveOneSiteOutRMSE": c.leaveOneSiteOut.rmse, "sites": c.sites] }
+        }
+        return ["engineVersion": r.engineVersion, "manifest": r.manifest, "grid": ["crs": r.grid.crs, "cellSize": r.grid.cellSize, "width": r.grid.width, "height": r.grid.height],
+                "bounds": [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], "center": [map.center.longitude, map.center.latitude],
+                "minzoom": map.zooms.lowerBound, "maxzoom": map.zooms.upperBound, "hotDays": r.hotDays, "windows": r.windows,
+                "medianDayICTU": r.medianDayICTU, "calibration": calibration,
+                "layers": map.layers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend] }]
+    }
+
+    /// /api/sites: the sensor sites as GeoJSON, with QC per sensor and observed vs predicted anomalies.
+    func sitesDocument() -> [String: Any] {
+        let r = map.record
+        let features: [[String: Any]] = r.sites.map { site in
+            var properties: [String: Any] = ["id": site.id, "commune": site.commune, "setting": site.setting]
+            properties["sensors"] = site.sensors.map { id -> [String: Any] in
+                guard let qc = r.qc?.sensors[id] else { return ["id": id] }
+                let flags = qc.counts.filter { $0.value > 0 }
+                return ["id": id, "keptHours": qc.keptHours, "expectedHours": qc.expectedHours, "rejected": qc.rejected, "flags": flags,
+                        "radiationBias": qc.radiationBiasCelsius.map { $0 as Any } ?? NSNull()]
+            }
+            for (name, c) in [("day", r.day), ("night", r.night)] {
+                if let c, let o = c.observed[site.id], let res = c.residuals[site.id] { properties[name] = ["observed": o, "predicted": o - res] }
+            }
+            return ["type": "Feature", "geometry": ["type": "Point", "coordinates": [site.longitude, site.latitude]], "properties": properties]
+        }
+        return ["type": "FeatureCollection", "features": features]
+    }
+}
+
+/// A byte-bounded least-recently-used cache of encoded tiles.
+final class TileCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (data: Data, stamp: Int)] = [:]
+    private var bytes = 0, clock = 0
+    let capacityBytes: Int
+    init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
+
+    func get(_ key: String) -> Data? {
+        lock.withLock {
+            guard let e = entries[key] else { return nil }
+            clock += 1
+            entries[key] = (e.data, clock)
+            return e.data
+        }
+    }
+
+    func put(_ key: String, _ data: Data) {
+        lock.withLock {
+            clock += 1
+            if let old = entries[key] { bytes -= old.data.count }
+            entries[key] = (data, clock)
+            bytes += data.count
+            // Evict the oldest quarter when over budget (amortised: one sort per many inserts).
+            if bytes > capacityBytes {
+                let oldest = entries.sorted { $0.value.stamp < $1.value.stamp }.prefix(max(1, entries.count / 4))
+                for (k, v) in oldest { entries[k] = nil; bytes -= v.data.count }
+            }
+        }
+    }
+}

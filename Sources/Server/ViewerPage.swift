@@ -1,0 +1,232 @@
+/// The viewer: one page on Leaflet (served by us from Debian's libjs-leaflet; no CDN, works offline).
+/// Layer switcher, legend in °C on the UTCI classes, opacity, sensor sites with QC and observed vs predicted,
+/// click (or Enter on "Explain the centre") for a cell's explanation, scale bar, the view kept in the URL,
+/// English and French, an optional OpenStreetMap basemap when online.
+enum ViewerPage {
+    static let html = #"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ICTU viewer</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/leaflet/leaflet.css">
+<style>
+html, body { height: 100%; margin: 0; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1a1a1a; }
+body { display: flex; flex-direction: column; }
+header { display: flex; align-items: center; gap: 1em; padding: .4em 1em; background: #1f2d3d; color: #fff; }
+header h1 { font-size: 1.1em; margin: 0; flex: 1; }
+header button { background: #fff; color: #1f2d3d; border: 0; border-radius: 3px; padding: .3em .7em; font-weight: bold; cursor: pointer; }
+main { flex: 1; display: flex; min-height: 0; }
+#panel { width: 300px; overflow-y: auto; padding: .8em 1em; border-right: 1px solid #ccc; background: #fafafa; font-size: .92em; }
+#panel label { display: block; font-weight: 600; margin: .8em 0 .3em; }
+#panel select, #panel input[type=range] { width: 100%; }
+#panel button { margin-top: .8em; padding: .4em .7em; border: 1px solid #1f2d3d; background: #fff; color: #1f2d3d; border-radius: 3px; cursor: pointer; }
+:focus-visible { outline: 3px solid #c25400; outline-offset: 2px; }
+#map { flex: 1; }
+.bar { height: 16px; border: 1px solid #444; }
+.ticks { position: relative; height: 1.4em; font-size: .85em; }
+.ticks span { position: absolute; transform: translateX(-50%); }
+.classes { list-style: none; padding: 0; margin: 0; }
+.classes li { display: flex; align-items: center; gap: .5em; margin: .15em 0; }
+.swatch { width: 18px; height: 14px; border: 1px solid #444; display: inline-block; }
+.site-icon { background: #2166ac; border: 2px solid #fff; border-radius: 50%; box-shadow: 0 0 0 1.5px #222; }
+.explain table { border-collapse: collapse; font-size: .85em; }
+.explain td, .explain th { padding: 1px 6px; text-align: right; border-bottom: 1px solid #e3e3e3; }
+.explain th[scope=row] { text-align: left; font-weight: normal; }
+.note { color: #444; font-size: .85em; }
+</style>
+</head>
+<body>
+<header>
+  <h1 data-i18n="title">ICTU — felt temperature map</h1>
+  <button id="lang" type="button" aria-label="Français">FR</button>
+</header>
+<main>
+  <div id="panel" role="region" aria-label="Map controls">
+    <label for="layer" data-i18n="layer">Layer</label>
+    <select id="layer"></select>
+    <label for="opacity"><span data-i18n="opacity">Opacity</span> <span id="opacityValue">80 %</span></label>
+    <input id="opacity" type="range" min="0" max="100" value="80">
+    <div id="legend" aria-live="polite"></div>
+    <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
+    <button id="explainCentre" type="button" data-i18n="explainCentre">Explain the centre of the map</button>
+    <p class="note" data-i18n="help">Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.</p>
+    <p class="note" id="runInfo"></p>
+  </div>
+  <div id="map" aria-label="Map"></div>
+</main>
+<script src="/leaflet/leaflet.js"></script>
+<script>
+"use strict";
+const T = {
+  en: { title: "ICTU — felt temperature map", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
+        explainCentre: "Explain the centre of the map", help: "Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.",
+        day: "Day (14–17 h)", night: "Night (22–06 h)", term: "Term", building: "A building (no value here).", sum: "Sum of the terms",
+        air: "Air temperature", anomaly: "anomaly to the reference", vapour: "Vapour pressure", tmrt: "Mean radiant temperature", sunlit: "Sunlit fraction",
+        uncertainty: "Uncertainty (1 σ, day)", site: "Site", sensors: "Sensors", hours: "hours kept", flags: "QC flags", none: "none",
+        observed: "observed", predicted: "predicted", anomalyTitle: "Air-temperature anomaly to the reference, °C", offline: "offline: no basemap",
+        classes: "UTCI heat-stress classes", run: "Run", hotDays: "hot days", median: "median day ICTU", rejected: "rejected",
+        layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
+                  hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
+  fr: { title: "ICTU — carte de température ressentie", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
+        explainCentre: "Expliquer le centre de la carte", help: "Cliquez sur la carte pour l'explication de la cellule : la contribution de chaque terme en °C. Les points bleus sont les sites de capteurs. Flèches : déplacer ; + et − : zoom.",
+        day: "Jour (14–17 h)", night: "Nuit (22–06 h)", term: "Terme", building: "Un bâtiment (pas de valeur ici).", sum: "Somme des termes",
+        air: "Température de l'air", anomaly: "écart à la station de référence", vapour: "Pression de vapeur", tmrt: "Température moyenne radiante", sunlit: "Part ensoleillée",
+        uncertainty: "Incertitude (1 σ, jour)", site: "Site", sensors: "Capteurs", hours: "heures gardées", flags: "Contrôles qualité", none: "aucun",
+        observed: "observé", predicted: "prédit", anomalyTitle: "Écart de température de l'air à la référence, °C", offline: "hors ligne : pas de fond",
+        classes: "Classes de stress thermique UTCI", run: "Calcul", hotDays: "jours chauds", median: "ICTU jour médian", rejected: "rejeté",
+        layers: { day: "ICTU jour (14–17 h), °C", night: "ICTU nuit (22–06 h), °C", relative: "ICTU jour relatif à la médiane, °C", classes: "Classe de stress thermique UTCI (jour)",
+                  hydric_stress: "Stress hydrique de la canopée (0–1)", uncertainty: "Incertitude de l'ICTU jour (1 σ), °C" } }
+};
+const TERMS_FR = { reference: "station de référence, sol ouvert", city_offset: "décalage urbain", buildings: "bâtiments", sealed_ground: "sol imperméabilisé",
+  tree_canopy: "canopée arborée", shrub: "arbustes", grass: "herbe", hydric_stress: "stress hydrique", shade: "ombre portée", albedo: "albédo",
+  water: "eau", park: "parc", residual: "résidu" };
+const CLASSES_FR = { "no thermal stress": "pas de stress thermique", "moderate heat stress": "stress thermique modéré", "strong heat stress": "fort stress thermique",
+  "very strong heat stress": "très fort stress thermique", "extreme heat stress": "stress thermique extrême" };
+
+const params = new URLSearchParams(location.hash.slice(1));
+const state = { layer: params.get("layer") || "day", lang: params.get("lang") === "fr" ? "fr" : "en", opacity: Number(params.get("opacity") || 80) };
+const t = key => T[state.lang][key];
+const fmt = (v, d = 1) => (typeof v === "number" && isFinite(v)) ? v.toFixed(d) : "—";
+const signed = (v, d = 2) => (typeof v === "number" && isFinite(v)) ? (v >= 0 ? "+" : "") + v.toFixed(d) : "—";
+const esc = s => String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+let run, map, overlay, osm;
+
+function layerTitle(layer) {
+  if (state.lang === "fr") {
+    if (T.fr.layers[layer.name]) return T.fr.layers[layer.name];
+    const m = layer.name.match(/^(day|night)-(.*)$/);
+    if (m) return (m[1] === "day" ? "Jour : " : "Nuit : ") + (TERMS_FR[m[2]] || m[2]) + ", °C";
+  }
+  return layer.title;
+}
+
+function saveView() {
+  if (!map) return;
+  const c = map.getCenter();
+  const p = new URLSearchParams({ layer: state.layer, z: map.getZoom(), lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), lang: state.lang, opacity: state.opacity });
+  history.replaceState(null, "", "#" + p.toString());
+}
+
+function renderLegend() {
+  const layer = run.layers.find(l => l.name === state.layer);
+  const box = document.getElementById("legend");
+  if (!layer) { box.innerHTML = ""; return; }
+  const g = layer.legend;
+  let html = `<p><strong>${esc(layerTitle(layer))}</strong></p>`;
+  if (g.type === "classes") {
+    html += `<ul class="classes" aria-label="${esc(t("classes"))}">` + g.classes.map(c =>
+      `<li><span class="swatch" style="background:${c.colour}"></span>${esc(state.lang === "fr" ? (CLASSES_FR[c.label] || c.label) : c.label)} (${esc(c.range)})</li>`).join("") + "</ul>";
+  } else {
+    const lo = g.stops[0].value, hi = g.stops[g.stops.length - 1].value;
+    const pct = v => ((v - lo) / (hi - lo) * 100).toFixed(2);
+    html += `<div class="bar" role="img" aria-label="${esc(layerTitle(layer))}" style="background:linear-gradient(to right, ${g.stops.map(s => `${s.colour} ${pct(s.value)}%`).join(", ")})"></div>`;
+    html += `<div class="ticks">` + g.ticks.map(k => `<span style="left:${pct(k.value)}%">${esc(k.label)}</span>`).join("") + `</div><p class="note">${esc(g.unit)}</p>`;
+  }
+  box.innerHTML = html;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll("[data-i18n]").forEach(e => { e.textContent = t(e.dataset.i18n); });
+  const button = document.getElementById("lang");
+  button.textContent = state.lang === "fr" ? "EN" : "FR";
+  button.setAttribute("aria-label", state.lang === "fr" ? "English" : "Français");
+  if (run) {
+    const select = document.getElementById("layer");
+    [...select.options].forEach(o => { o.textContent = layerTitle(run.layers.find(l => l.name === o.value)); });
+    renderLegend();
+    document.getElementById("runInfo").textContent =
+      `${t("run")}: ${run.hotDays.length} ${t("hotDays")}, ${t("median")} ${fmt(run.medianDayICTU)} °C — ictu ${run.engineVersion}`;
+  }
+  saveView();
+}
+
+function setLayer(name) {
+  if (!run.layers.some(l => l.name === name)) name = "day";
+  state.layer = name;
+  document.getElementById("layer").value = name;
+  overlay.setUrl(`/tiles/${encodeURIComponent(name)}/{z}/{x}/{y}.png`);
+  renderLegend();
+  saveView();
+}
+
+function sitePopup(feature) {
+  const p = feature.properties;
+  let html = `<div class="site"><strong>${t("site")} ${esc(p.id)}</strong> — ${esc(p.commune)}<br>${esc(p.setting)}`;
+  html += `<p>${t("anomalyTitle")}:<br>`;
+  for (const w of ["day", "night"]) if (p[w]) html += `${t(w)}: ${t("observed")} ${signed(p[w].observed)}, ${t("predicted")} ${signed(p[w].predicted)}<br>`;
+  html += `</p><p>${t("sensors")}:</p><ul>`;
+  for (const s of p.sensors) {
+    const flags = Object.entries(s.flags || {}).map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`).join(", ") || t("none");
+    html += `<li>${esc(s.id)}: ${s.keptHours ?? "?"}/${s.expectedHours ?? "?"} ${t("hours")}; ${t("flags")}: ${esc(flags)}${s.rejected ? " — " + t("rejected") : ""}</li>`;
+  }
+  return html + "</ul></div>";
+}
+
+async function explain(latlng) {
+  const popup = L.popup({ maxWidth: 420 }).setLatLng(latlng).setContent("…").openOn(map);
+  const response = await fetch(`/api/point?lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`);
+  const e = await response.json();
+  if (!response.ok) { popup.setContent(`<div class="explain">${esc(e.error)}</div>`); return; }
+  const label = k => state.lang === "fr" ? (TERMS_FR[k] || k) : e.termLabels[k];
+  let html = `<div class="explain"><p><strong>${fmt(e.latitude, 5)}, ${fmt(e.longitude, 5)}</strong></p>`;
+  if (e.day.ictu === undefined || e.day.ictu === null) { popup.setContent(html + `<p>${t("building")}</p></div>`); return; }
+  const cls = c => esc(state.lang === "fr" ? (CLASSES_FR[c] || c) : c);
+  html += `<p>${t("day")}: <strong class="ictu-day">${fmt(e.day.ictu)} °C</strong> — ${cls(e.day.utciClass)}<br>${t("night")}: <strong>${fmt(e.night.ictu)} °C</strong> — ${cls(e.night.utciClass)}</p>`;
+  html += `<table><thead><tr><th scope="col">${t("term")}</th><th scope="col">${t("day")}</th><th scope="col">${t("night")}</th></tr></thead><tbody>`;
+  for (const k of e.termOrder) html += `<tr class="term"><th scope="row">${esc(label(k))}</th><td>${signed(e.day.terms[k])} °C</td><td>${signed(e.night.terms[k])} °C</td></tr>`;
+  html += `<tr><th scope="row"><strong>${t("sum")}</strong></th><td><strong>${fmt(e.day.sumOfTerms, 2)} °C</strong></td><td><strong>${fmt(e.night.sumOfTerms, 2)} °C</strong></td></tr></tbody></table>`;
+  html += `<p class="note">${t("air")} ${fmt(e.day.airTemperature)} / ${fmt(e.night.airTemperature)} °C (${t("anomaly")} ${signed(e.day.airAnomaly)} / ${signed(e.night.airAnomaly)});
+    ${t("vapour")} ${fmt(e.day.vapourPressure)} hPa; ${t("tmrt")} ${fmt(e.day.meanRadiantTemperature)} °C; ${t("sunlit")} ${fmt(e.day.sunlitFraction, 2)};
+    ${t("uncertainty")} ${fmt(e.uncertainty, 2)} °C</p></div>`;
+  popup.setContent(html);
+}
+
+async function start() {
+  run = await (await fetch("/api/run")).json();
+  const select = document.getElementById("layer");
+  for (const layer of run.layers) { const o = document.createElement("option"); o.value = layer.name; select.appendChild(o); }
+  const [w, s, e, n] = run.bounds;
+  const bounds = L.latLngBounds([s, w], [n, e]);
+  map = L.map("map", { keyboard: true, maxZoom: run.maxzoom + 3, minZoom: Math.max(0, run.minzoom - 3) });
+  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  if (params.has("z") && params.has("lat") && params.has("lon")) map.setView([Number(params.get("lat")), Number(params.get("lon"))], Number(params.get("z")));
+  else map.fitBounds(bounds);
+  overlay = L.tileLayer(`/tiles/${encodeURIComponent(state.layer)}/{z}/{x}/{y}.png`,
+    { maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, bounds: bounds.pad(0.05), opacity: state.opacity / 100, attribution: "ICTU" }).addTo(map);
+  osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap contributors" });
+  setLayer(state.layer);
+  const opacity = document.getElementById("opacity");
+  opacity.value = state.opacity;
+  document.getElementById("opacityValue").textContent = `${state.opacity} %`;
+  opacity.addEventListener("input", () => {
+    state.opacity = Number(opacity.value);
+    overlay.setOpacity(state.opacity / 100);
+    document.getElementById("opacityValue").textContent = `${state.opacity} %`;
+    saveView();
+  });
+  select.addEventListener("change", () => setLayer(select.value));
+  const basemap = document.getElementById("basemap");
+  if (!navigator.onLine) { basemap.disabled = true; basemap.parentElement.title = t("offline"); }
+  basemap.addEventListener("change", () => { if (basemap.checked) osm.addTo(map).bringToBack(); else map.removeLayer(osm); });
+  document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "fr" ? "en" : "fr"; applyLanguage(); });
+  document.getElementById("explainCentre").addEventListener("click", () => explain(map.getCenter()));
+  map.on("click", ev => explain(ev.latlng));
+  map.on("moveend", saveView);
+  const sites = await (await fetch("/api/sites")).json();
+  L.geoJSON(sites, {
+    pointToLayer: (f, latlng) => L.marker(latlng, { icon: L.divIcon({ className: "site-icon", iconSize: [14, 14] }), title: `${f.properties.id} (${f.properties.commune})`, alt: f.properties.id, keyboard: true }),
+    onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), { maxWidth: 380 })
+  }).addTo(map);
+  applyLanguage();
+  window.ictuReady = true;
+}
+start().catch(err => { document.getElementById("runInfo").textContent = String(err); throw err; });
+</script>
+</body>
+</html>
+"""#
+}

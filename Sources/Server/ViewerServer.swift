@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import Model
+import Products
+
+/// `ictu serve`: the viewer and its HTTP API on 127.0.0.1 (see README, "HTTP API"). Every error is JSON
+/// `{"error": "..."}` with a 4xx status; the server keeps serving whatever it is sent.
+public enum ViewerServer {
+    /// Largest URL accepted (longer: 414), largest request body (bigger: 413). The API only reads URLs.
+    static let maxURLBytes = 2048
+    static let maxBodyBytes = 16 << 10
+    static let leafletFolder = "/usr/share/javascript/leaflet"
+
+    /// Serves until SIGINT/SIGTERM. `onRunning` gets the bound port (useful with port 0).
+    public static func serve(service: RunService, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(service: service, port: port, onRunning: onRunning).runService()
+    }
+
+    public static func application(service: RunService, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: RequestLimits())
+        router.get("/") { _, _ in html(ViewerPage.html) }
+        router.get("/index.html") { _, _ in html(ViewerPage.html) }
+        router.get("/leaflet/{file}") { _, context in try leaflet(context.parameters.get("file") ?? "") }
+        router.get("/leaflet/images/{file}") { _, context in try leaflet("images/" + (context.parameters.get("file") ?? "")) }
+        router.get("/api/run") { _, _ in try json(service.runDocument()) }
+        router.get("/api/sites") { _, _ in try json(service.sitesDocument()) }
+        router.get("/api/layers") { _, _ in try json(service.map.layers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend] }) }
+        router.get("/api/point") { request, _ in try point(request, service: service) }
+        router.get("/tilejson/{layer}.json") { request, context in
+            let name = context.parameters.get("layer") ?? ""
+            guard let layer = service.map.layer(name) else { return error(.notFound, unknownLayer(name, service)) }
+            let host = request.head.authority ?? "127.0.0.1:\(port)"
+            return try json(service.map.tileJSON(layer, tilesURL: "http://\(host)/tiles/\(layer.name)/{z}/{x}/{y}.png"))
+        }
+        router.get("/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
+            try tile(context.parameters, service: service)
+        }
+        // Anything else: a JSON 404 (not the framework's empty one).
+        router.get("**") { request, _ in error(.notFound, "no such resource: \(request.uri.path) (see the README's HTTP API)") }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "ictu"),
+                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
+    }
+
+    // MARK: - Handlers
+
+    static func tile(_ parameters: Parameters, service: RunService) throws -> Response {
+        let name = parameters.get("layer") ?? ""
+        guard let layer = service.map.layer(name) else { return error(.notFound, unknownLayer(name, service)) }
+        guard let z = Int(parameters.get("z") ?? ""), let x = Int(parameters.get("x") ?? ""), let y = Int(parameters.get("y") ?? "") else {
+            return error(.badRequest, "tile coordinates must be whole numbers: /tiles/\(name)/{z}/{x}/{y}.png")
+        }
+        guard (0...24).contains(z) else { return error(.badRequest, "zoom \(z) is out of range 0–24") }
+        let tile = WebMercator.Tile(z: z, x: x, y: y)
+        guard tile.isValid else { return error(.badRequest, "tile \(z)/\(x)/\(y) does not exist: x and y run from 0 to \((1 << z) - 1) at zoom \(z)") }
+        let png = try service.tile(layer, tile)
+        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+    }
+
+    static func point(_ request: Request, service: RunService) throws -> Response {
+        let q = request.uri.queryParameters
+        guard let lonText = q["lon"], let latText = q["lat"], let lon = Double(lonText), let lat = Double(latText),
+              (-180...180).contains(lon), (-90...90).contains(lat) else {
+            return error(.badRequest, "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83")
+        }
+        let explanation: Explanation
+        do { explanation = try Explanation.at(run: service.map.run, longitude: lon, latitude: lat) }
+        catch let e as OutputError { return error(.notFound, e.description) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var document = try JSONSerialization.jsonObject(with: encoder.encode(explanation)) as! [String: Any]
+        document["termLabels"] = Dictionary(uniqueKeysWithValues: ComfortTerm.allCases.map { ($0.rawValue, $0.label) })
+        document["termOrder"] = ComfortTerm.allCases.map(\.rawValue)
+        return try json(document)
+    }
+
+    /// Leaflet from Debian's libjs-leaflet: only its own files, named exactly (no path is ever built from the request).
+    static func leaflet(_ file: String) throws -> Response {
+        let allowed: [String: String] = ["leaflet.js": "text/javascript", "leaflet.css": "text/css",
+                                         "images/layers.png": "image/png", "images/layers-2x.png": "image/png",
+                                         "images/marker-icon.png": "image/png", "images/marker-icon-2x.png": "image/png",
+                                         "images/marker-shadow.png": "image/png"]
+        guard let type = allowed[file] else { return error(.notFound, "no such Leaflet file: \(file)") }
+        guard let data = FileManager.default.contents(atPath: leafletFolder + "/" + file) else {
+            return error(.notFound, "Leaflet is not installed (\(leafletFolder)/\(file)): apt-get install libjs-leaflet")
+        }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func unknownLayer(_ name: String, _ service: RunService) -> String {
+        "no layer \"\(name.prefix(80))\"; layers: \(service.map.layers.map(\.name).joined(separator: ", "))"
+    }
+
+    // MARK: - Responses
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ object: Any) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: ["error": message, "status": status.code])) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Refuses oversized requests before any handler runs, and turns every thrown error into a JSON 500.
+struct RequestLimits<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.description.utf8.count > ViewerServer.maxURLBytes {
+            return ViewerServer.error(.uriTooLong, "the URL is longer than \(ViewerServer.maxURLBytes) bytes")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > ViewerServer.maxBodyBytes {
+            return ViewerServer.error(.contentTooLarge, "request bodies are limited to \(ViewerServer.maxBodyBytes) bytes (the API only reads URLs)")
+        }
+        guard request.method == .get || request.method == .head else {
+            return ViewerServer.error(.methodNotAllowed, "only GET is served")
+        }
+        do {
+            return try await next(request, context)
+        } catch let e as HTTPError {
+            return ViewerServer.error(e.status, e.body ?? "\(e.status)")
+        } catch {
+            return ViewerServer.error(.internalServerError, "\(error)")
+        }
+    }
+}

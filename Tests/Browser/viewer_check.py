@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Drives the ICTU viewer in headless Chromium (Debian's chromium + chromium-driver, through Selenium) and
+prints JSON of what a user would see: tiles drawn (and how many of their pixels are not transparent),
+the layer switch, a click's explanation, the legend, the French labels, the URL hash, the console.
+
+usage: viewer_check.py URL [--screenshot PNG]
+"""
+import argparse, json, time
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait, Select
+
+parser = argparse.ArgumentParser()
+parser.add_argument("url")
+parser.add_argument("--screenshot")
+args = parser.parse_args()
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,860"]:
+    options.add_argument(flag)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+wait = WebDriverWait(driver, 60)
+result = {}
+
+def tiles_state(prefix):
+    """Loaded tiles whose URL starts with prefix, and their non-transparent pixels (drawn on a canvas)."""
+    return driver.execute_script("""
+        const prefix = arguments[0];
+        const tiles = [...document.querySelectorAll('img.leaflet-tile-loaded')].filter(i => new URL(i.src).pathname.startsWith(prefix));
+        let opaque = 0;
+        for (const img of tiles) {
+            const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+            const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+            const d = g.getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) opaque++;
+        }
+        return {tiles: tiles.length, opaque: opaque};
+    """, prefix)
+
+try:
+    driver.set_page_load_timeout(60)
+    driver.get(args.url)
+    wait.until(lambda d: d.execute_script("return window.ictuReady === true"))
+    wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)
+    time.sleep(0.5)
+    result["day"] = tiles_state("/tiles/day/")
+    result["legend"] = driver.find_element(By.ID, "legend").text
+    result["sites"] = len(driver.find_elements(By.CSS_SELECTOR, ".site-icon"))
+    result["scale"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-control-scale").text
+
+    # Switch layer with the select, as a user would.
+    Select(driver.find_element(By.ID, "layer")).select_by_value("night")
+    wait.until(lambda d: tiles_state("/tiles/night/")["opaque"] > 0)
+    result["night"] = tiles_state("/tiles/night/")
+    result["hashAfterSwitch"] = driver.execute_script("return location.hash")
+
+    # Click the map's centre: the cell's explanation.
+    # (A click on a building gets "no value": try a few places near the centre, as a user would.)
+    for dx, dy in [(0, 0), (37, 21), (-53, 44), (71, -36), (-90, -70), (120, 90)]:
+        ActionChains(driver).move_to_element_with_offset(driver.find_element(By.ID, "map"), dx, dy).click().perform()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .explain"))
+        time.sleep(0.3)
+        if "°C" in driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text:
+            break
+    popup = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content")
+    result["explanation"] = popup.text
+    result["explanationTerms"] = len(driver.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content tr.term"))
+
+    # Keyboard: focus the "explain the centre" button and press Enter.
+    button = driver.find_element(By.ID, "explainCentre")
+    button.send_keys("\n")
+    time.sleep(0.5)
+    result["keyboardExplanation"] = "°C" in driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+
+    # French.
+    driver.find_element(By.ID, "lang").click()
+    result["frenchLayerLabel"] = driver.find_element(By.CSS_SELECTOR, "label[for=layer]").text
+    result["frenchHtmlLang"] = driver.execute_script("return document.documentElement.lang")
+    driver.find_element(By.ID, "lang").click()
+
+    if args.screenshot:
+        Select(driver.find_element(By.ID, "layer")).select_by_value("day")
+        wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)
+        time.sleep(1)
+        driver.save_screenshot(args.screenshot)
+    result["console"] = [{"level": e["level"], "message": e["message"]} for e in driver.get_log("browser")]
+finally:
+    driver.quit()
+print(json.dumps(result))
