@@ -1,0 +1,209 @@
+import Foundation
+import GeoIO
+import Grid
+import Model
+
+/// `ictu diagnose`: heat islands (day and night), cool islands and the 300 m access to them, and statistics per
+/// district, from a run folder. Written to RUN/diagnosis/.
+public struct DiagnosisOptions: Sendable {
+    /// Heat island: open cells at or above this ICTU (°C); nil = the `percentile` of the open cells (each window).
+    public var heatThreshold: Double? = nil
+    public var heatPercentile = 0.9
+    /// Cool island: open cells of the day ICTU below 32 °C (at most moderate stress) or ≥ 4 °C below the median.
+    public var coolMaxICTU = 32.0
+    public var coolBelowMedian = 4.0
+    public var minIslandSquareMetres = 500.0
+    /// Access target: a cool island within this distance (m) — the city's 300 m, under 5 minutes' walk.
+    public var accessMetres = 300.0
+    /// Districts: a polygon layer (any OGR format/CRS) and its name attribute.
+    public var zones: String? = nil
+    public var zoneField: String? = nil
+    public var overwrite = false
+    public init() {}
+}
+
+public struct IslandRecord: Codable, Sendable {
+    public var id: Int
+    public var window: String
+    public var areaSquareMetres: Double
+    public var meanICTU: Double, maxICTU: Double
+    /// Terms that make it hotter than the city's open ground on average, as shares of that excess (0–1).
+    public var causes: [String: Double]
+    public var causeText: String
+    public var nearestCoolIslandMetres: Double?
+    public var longitude: Double, latitude: Double
+}
+
+public struct DiagnosisSummary: Codable, Sendable {
+    public var heatThresholds: [String: Double]
+    public var heatIslands: [IslandRecord]
+    public var coolIslands: Int
+    public var coolIslandAreaSquareMetres: Double
+    public var coolCriterion: String
+    public var accessMetres: Double
+    /// Share of the open ground within `accessMetres` of a cool island.
+    public var shareWithinAccess: Double
+    public var shareOpenGroundStrongOrWorseDay: Double
+    public var districts: [DistrictStatistics]
+    public var outputs: [String]
+}
+
+public enum Diagnosis {
+    public static func run(run: String, options: DiagnosisOptions = DiagnosisOptions(), progress: ProgressHandler = { _, _ in }) throws -> DiagnosisSummary {
+        let map = try RunMap(run: run)
+        let grid = map.record.grid
+        let w = grid.width, h = grid.height
+        let staged = try StagedOutput(destination: run, entries: ["diagnosis"], overwrite: options.overwrite)
+        func read(_ file: String, band: Int = 1) throws -> Plane {
+            let ds = try RasterDataset.open(run + "/" + file)
+            let b = try ds.band(band)
+            let noData = b.noData.map(Float.init)
+            var v = try b.read(x: 0, y: 0, width: w, height: h)
+            if let noData { for i in v.indices where v[i] == noData { v[i] = .nan } }
+            return Plane(width: w, height: h, values: v)
+        }
+        let terms = ComfortTerm.allCases
+        let minCells = max(1, Int((options.minIslandSquareMetres / (grid.cellSize * grid.cellSize)).rounded(.up)))
+        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+
+        // Cool islands (day) and the distance to them.
+        progress("cool islands", 0)
+        let day = try read("ictu_day.tif")
+        let open = day.values.map { !$0.isNaN }
+        let median = IslandAnalysis.quantile(day.values, 0.5)
+        // Either criterion makes a cool cell: below the class boundary, or far enough below the median.
+        let coolLimit = max(options.coolMaxICTU, median - options.coolBelowMedian)
+        let cool = IslandAnalysis.regions(values: day, minCells: minCells) { open[$0] && Double(day.values[$0]) < coolLimit }
+        let access = IslandAnalysis.access(width: w, height: h, cellSize: grid.cellSize, radius: options.accessMetres,
+                                           isSource: { cool.labels[$0] > 0 }, counts: { open[$0] })
+        let strongShare = Double(day.values.filter { !$0.isNaN && $0 >= 32 }.count) / Double(max(1, open.filter { $0 }.count))
+
+        // Heat islands, day and night, with their causes against the city's open ground.
+        var records: [IslandRecord] = []
+        var thresholds: [String: Double] = [:]
+        var labelPlanes: [String: [Int32]] = [:]
+        for (k, window) in ["day", "night"].enumerated() {
+            progress("heat islands (\(window))", Double(k) / 2)
+            let values = window == "day" ? day : try read("ictu_night.tif")
+            let parts = try terms.indices.map { try read("components.tif", band: k * terms.count + $0 + 1) }
+            let threshold = options.heatThreshold ?? IslandAnalysis.quantile(values.values, options.heatPercentile)
+            thresholds[window] = threshold
+            let cityMeans = parts.map { p -> Double in
+                var s = 0.0, n = 0
+                for i in p.values.indices where !p.values[i].isNaN { s += Double(p.values[i]); n += 1 }
+                return n > 0 ? s / Double(n) : 0
+            }
+            let found = IslandAnalysis.regions(values: values, extra: parts, minCells: minCells) { !values.values[$0].isNaN && Double(values.values[$0]) >= threshold }
+            labelPlanes[window] = found.labels
+            // Nearest cool island: the smallest distance over the island's cells.
+            var nearest = [Float](repeating: .infinity, count: found.regions.count + 1)
+            for i in found.labels.indices where found.labels[i] > 0 { nearest[Int(found.labels[i])] = min(nearest[Int(found.labels[i])], access.distance[i]) }
+            for region in found.regions {
+                var excess: [(ComfortTerm, Double)] = []
+                for (t, term) in terms.enumerated() where term != .reference {
+                    let e = region.means[t] - cityMeans[t]
+                    if e > 0 { excess.append((term, e)) }
+                }
+                let total = excess.map(\.1).reduce(0, +)
+                var causes: [String: Double] = [:]
+                for (term, e) in excess where total > 0 { causes[term.rawValue] = e / total }
+                let text = excess.sorted { $0.1 > $1.1 }.prefix(3).map { term, e in
+                    "\(term == .shade ? "little shade" : term == .treeCanopy ? "few trees" : term.label) \(Int((100 * e / max(total, 1e-9)).rounded())) %"
+                }.joined(separator: ", ")
+                let x = grid.originX + region.centroid.col * grid.cellSize, y = grid.originY - region.centroid.row * grid.cellSize
+                let ll = try toWGS.transform(x: x, y: y)
+                let d = nearest[Int(region.label)]
+                records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
+                                            meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
+                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, longitude: ll.x, latitude: ll.y))
+            }
+        }
+
+        // Districts.
+        var districts: [DistrictStatistics] = []
+        if let zones = options.zones {
+            progress("districts", 0)
+            districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day, night: try read("ictu_night.tif"),
+                                                       stress: FileManager.default.fileExists(atPath: run + "/hydric_stress.tif") ? try read("hydric_stress.tif") : nil,
+                                                       canopy: try read("components.tif", band: terms.firstIndex(of: .treeCanopy)! + 1),
+                                                       sealed: try read("components.tif", band: terms.firstIndex(of: .sealedGround)! + 1))
+        }
+
+        // Outputs.
+        progress("writing", 0)
+        var outputs: [String] = []
+        let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
+        let islandsJSON = try VectorDataset.create(try staged.path("diagnosis/heat_islands.geojson"), driver: "GeoJSON")
+        let crs = try SpatialReference(definition: grid.crs)
+        let fields: [(String, FieldType)] = [("id", .integer), ("window", .string), ("rank", .integer), ("area_m2", .real), ("mean_ictu", .real),
+                                             ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real)]
+        for window in ["day", "night"] {
+            let polygons = try polygonsOf(labels: labelPlanes[window]!, grid: grid)
+            // GeoJSON holds one layer: the day's (the night's is in the GeoPackage).
+            let targets: [(VectorDataset, [String])] = window == "day" ? [(islandsGPKG, []), (islandsJSON, ["RFC7946=YES"])] : [(islandsGPKG, [])]
+            for (dataset, options) in targets {
+                let layer = try dataset.createLayer(dataset === islandsJSON ? "heat_islands_\(window)" : window, crs: crs, geometry: .multiPolygon, fields: fields, options: options)
+                try dataset.inTransaction {
+                    for r in records where r.window == window {
+                        guard let wkb = polygons[r.id] else { continue }
+                        try layer.addFeature(wkb: wkb, values: ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
+                                                                "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
+                                                                "nearest_cool_island_m": r.nearestCoolIslandMetres.map { .real($0) } ?? .real(-1)])
+                    }
+                }
+            }
+        }
+        outputs += ["heat_islands.gpkg (layers day, night)", "heat_islands.geojson (day)"]
+        let coolGPKG = try VectorDataset.create(try staged.path("diagnosis/cool_islands.gpkg"), driver: "GPKG")
+        let coolLayer = try coolGPKG.createLayer("cool_islands", crs: crs, geometry: .multiPolygon, fields: [("id", .integer), ("area_m2", .real), ("mean_ictu", .real)])
+        let coolPolygons = try polygonsOf(labels: cool.labels, grid: grid)
+        try coolGPKG.inTransaction {
+            for r in cool.regions {
+                guard let wkb = coolPolygons[Int(r.label)] else { continue }
+                try coolLayer.addFeature(wkb: wkb, values: ["id": .integer(Int(r.label)), "area_m2": .real(Double(r.cells) * grid.cellSize * grid.cellSize), "mean_ictu": .real(r.mean)])
+            }
+        }
+        outputs.append("cool_islands.gpkg")
+        let distance = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), width: w, height: h, bands: 1, type: .float32,
+                                                options: ["COMPRESS=DEFLATE", "TILED=YES", "PREDICTOR=3"])
+        try distance.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
+        try distance.setSpatialReference(crs)
+        let band = try distance.band(1)
+        try band.setNoData(-1)
+        band.setDescription("distance to the nearest cool island, m (open ground; -1 on buildings); > \(Int(options.accessMetres)) m is a gap in the network")
+        try band.write(access.distance.enumerated().map { open[$0.offset] ? ($0.element.isFinite ? $0.element : 1e9) : -1 }, x: 0, y: 0, width: w, height: h)
+        try distance.flush()
+        outputs.append("cool_island_distance.tif")
+        if !districts.isEmpty {
+            try DistrictStatistics.csv(districts).write(to: URL(fileURLWithPath: try staged.path("diagnosis/districts.csv")), atomically: false, encoding: .utf8)
+            outputs.append("districts.csv")
+        }
+        let summary = DiagnosisSummary(heatThresholds: thresholds, heatIslands: records, coolIslands: cool.regions.count,
+                                       coolIslandAreaSquareMetres: Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
+                                       coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
+                                                             coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
+                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, shareOpenGroundStrongOrWorseDay: strongShare,
+                                       districts: districts, outputs: outputs + ["diagnosis.json"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(summary).write(to: URL(fileURLWithPath: try staged.path("diagnosis/diagnosis.json")))
+        try staged.commit()
+        progress("done", 1)
+        return summary
+    }
+
+    /// Polygons of each non-zero label, as WKB in the grid's CRS.
+    static func polygonsOf(labels: [Int32], grid: GridSpec) throws -> [Int: [UInt8]] {
+        let raster = try RasterDataset.inMemory(width: grid.width, height: grid.height, bands: 1, type: .float32)
+        try raster.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
+        try raster.setSpatialReference(SpatialReference(definition: grid.crs))
+        try raster.band(1).write(labels.map(Float.init), x: 0, y: 0, width: grid.width, height: grid.height)
+        var out: [Int: [UInt8]] = [:]
+        let context = GeometryContext()
+        // A 4-connected region is one polygon (holes included): GDAL's polygonize is 4-connected too; union just in case.
+        for (value, wkb) in try raster.polygons() {
+            out[value] = try out[value].map { try Geometry(wkb: $0, context: context).union(Geometry(wkb: wkb, context: context)).wkb } ?? wkb
+        }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Products
+
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Heat islands (day, night) with their causes, cool islands and the 300 m access to them, statistics per district.",
+        discussion: """
+        Writes RUN/diagnosis/: heat_islands.gpkg (layers day, night; ranked, with area, mean and max ICTU, causes, \
+        distance to the nearest cool island) and heat_islands.geojson (day, WGS 84), cool_islands.gpkg, \
+        cool_island_distance.tif, districts.csv (with --zones) and diagnosis.json. Islands are 4-connected: two \
+        areas touching only at a corner are two islands.
+        """)
+
+    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder: String
+    @Option(help: "Heat island threshold, °C (e.g. 32 for strong heat stress). Default: the --percentile of the open ground.") var threshold: Double?
+    @Option(help: "Percentile of the open ground's ICTU above which a cell is in a heat island, 0–100.") var percentile = 90.0
+    @Option(name: .customLong("min-area"), help: "Smallest island kept, m².") var minArea = 500.0
+    @Option(name: .customLong("access"), help: "Distance to a cool island that counts as covered, m.") var accessMetres = 300.0
+    @Option(help: "Districts: a polygon file (any OGR format and CRS).") var zones: String?
+    @Option(name: .customLong("zone-field"), help: "Attribute naming each district.") var zoneField: String?
+    @Flag(help: "Replace an existing RUN/diagnosis.") var force = false
+    @Flag(help: "No progress on the terminal.") var quiet = false
+    @Flag(help: "Print diagnosis.json's summary.") var json = false
+
+    func run() throws {
+        guard (0...100).contains(percentile) else { fail("--percentile takes 0–100 (got \(percentile))") }
+        var options = DiagnosisOptions()
+        options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
+        options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = force
+        let progress = TerminalProgress(quiet: quiet || json)
+        do {
+            let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
+            if json { try printJSON(summary); return }
+            guard !quiet else { return }
+            for window in ["day", "night"] {
+                let islands = summary.heatIslands.filter { $0.window == window }
+                print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))
+                for i in islands.prefix(5) {
+                    print(String(format: "  #%d  %6.0f m²  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.areaSquareMetres, i.meanICTU, i.maxICTU, i.causeText,
+                                 i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
+                }
+            }
+            print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
+                         summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
+            print("wrote \(runFolder)/diagnosis/: \(summary.outputs.joined(separator: ", "))")
+        } catch {
+            fail("\(error)")
+        }
+    }
+}

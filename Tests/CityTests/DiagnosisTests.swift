@@ -1,0 +1,89 @@
+import Foundation
+import GeoIO
+import Grid
+import Model
+import Testing
+@testable import Products
+
+/// Diagnosis on constructed grids (known answers), then on the calibrated sample run.
+@Suite struct DiagnosisTests {
+    @Test func aHotSquareInTheShadeIsOneIslandOfItsArea() {
+        // 100 × 100 cells of 2 m at 30 °C (shade), a 20 × 20 cell square at 40 °C.
+        let plane = Plane(width: 100, height: 100) { c, r in (40..<60).contains(c) && (30..<50).contains(r) ? 40 : 30 }
+        let (labels, regions) = IslandAnalysis.regions(values: plane, minCells: 10) { plane.values[$0] >= 35 }
+        #expect(regions.count == 1)
+        #expect(regions.first?.cells == 400, "20 × 20 cells = 1600 m² at 2 m")
+        #expect(regions.first?.mean == 40 && regions.first?.max == 40)
+        #expect(labels.filter { $0 == 1 }.count == 400)
+    }
+
+    @Test func islandsTouchingOnlyAtACornerStayTwo() {
+        // Two 10 × 10 squares meeting at one corner: 4-connected, so two islands (as documented).
+        let plane = Plane(width: 40, height: 40) { c, r in ((5..<15).contains(c) && (5..<15).contains(r)) || ((15..<25).contains(c) && (15..<25).contains(r)) ? 40 : 30 }
+        let (_, regions) = IslandAnalysis.regions(values: plane, minCells: 1) { plane.values[$0] >= 35 }
+        #expect(regions.count == 2 && regions.allSatisfy { $0.cells == 100 })
+        // Sharing an edge instead makes one.
+        let joined = Plane(width: 40, height: 40) { c, r in ((5..<15).contains(c) && (5..<15).contains(r)) || ((15..<25).contains(c) && (5..<15).contains(r)) ? 40 : 30 }
+        #expect(IslandAnalysis.regions(values: joined, minCells: 1) { joined.values[$0] >= 35 }.regions.count == 1)
+    }
+
+    @Test func accessToOneCoolIslandIsADiscOfThreeHundredMetres() {
+        // One cool cell in the middle of an empty 2 m grid of 400 × 400 cells: covered area ≈ π · 300².
+        let n = 400, centre = 200 * n + 200
+        let (distance, share) = IslandAnalysis.access(width: n, height: n, cellSize: 2, radius: 300, isSource: { $0 == centre }, counts: { _ in true })
+        let coveredArea = share * Double(n * n) * 4
+        #expect(abs(coveredArea - Double.pi * 300 * 300) / (Double.pi * 300 * 300) < 0.005, "covered \(coveredArea) m²")
+        #expect(distance[centre] == 0 && abs(distance[200 * n + 350] - 300) < 1e-3, "150 cells east = 300 m")
+    }
+
+    @Test func districtStatisticsMatchADirectComputation() throws {
+        // Two districts (west and east halves) in EPSG:2154 over a 50 × 40 grid of 2 m; values rise eastwards.
+        let grid = GridSpec(crs: "EPSG:2154", originX: 400_000, originY: 6_400_080, cellSize: 2, width: 50, height: 40)
+        let day = Plane(width: 50, height: 40) { c, r in r == 3 && c == 7 ? .nan : Float(30 + Double(c) * 0.2) }
+        let night = Plane(width: 50, height: 40) { c, _ in Float(20 + Double(c) * 0.1) }
+        let zero = Plane(width: 50, height: 40)
+        let path = NSTemporaryDirectory() + "zones-\(UUID().uuidString).gpkg"
+        // Written in a scope of its own: the GeoPackage is closed (flushed) when its dataset and layer go.
+        func writeZones() throws {
+            let dataset = try VectorDataset.create(path, driver: "GPKG")
+            let layer = try dataset.createLayer("zones", crs: try SpatialReference(definition: "EPSG:2154"), geometry: .polygon, fields: [("name", .string)])
+            try layer.addFeature(wkb: WKB.rectangle(minX: 400_000, minY: 6_400_000, maxX: 400_040, maxY: 6_400_080), values: ["name": .string("West")])
+            try layer.addFeature(wkb: WKB.rectangle(minX: 400_040, minY: 6_400_000, maxX: 400_100, maxY: 6_400_080), values: ["name": .string("East")])
+        }
+        try writeZones()
+        let stats = try DistrictStatistics.compute(zones: path, field: "name", grid: grid, day: day, night: night, stress: nil, canopy: zero, sealed: zero)
+        let west = try #require(stats.first { $0.name == "West" }), east = try #require(stats.first { $0.name == "East" })
+        // Direct: West holds columns 0–19 (centres < 40 m), one cell is no data; East columns 20–49.
+        var sum = 0.0, n = 0
+        for r in 0..<40 { for c in 0..<20 where !day[c, r].isNaN { sum += Double(day[c, r]); n += 1 } }
+        #expect(abs(west.dayMean - sum / Double(n)) < 1e-6 && west.openAreaSquareMetres == Double(n * 4))
+        #expect(abs(east.dayMean - (30 + 0.2 * 34.5)) < 1e-5, "east: columns 20–49, mean column 34.5")
+        #expect(abs(east.nightMean - (20 + 0.1 * 34.5)) < 1e-5)
+        #expect(west.areaByDayClass.values.reduce(0, +) == west.openAreaSquareMetres)
+    }
+
+    @Test func theSampleRunIsDiagnosedIntoFilesGDALOpens() throws {
+        let run = SampleRecoveryTests.folder + "/run"
+        var options = DiagnosisOptions()
+        options.overwrite = true
+        let summary = try Diagnosis.run(run: run, options: options)
+        let day = summary.heatIslands.filter { $0.window == "day" }
+        #expect(!day.isEmpty && day.allSatisfy { $0.meanICTU >= summary.heatThresholds["day"]! && $0.areaSquareMetres >= 500 })
+        #expect(zip(day, day.dropFirst()).allSatisfy { $0.meanICTU >= $1.meanICTU }, "ranked by mean ICTU")
+        #expect(day.allSatisfy { abs($0.causes.values.reduce(0, +) - 1) < 1e-6 || $0.causes.isEmpty }, "cause shares sum to 1")
+        #expect(summary.coolIslands > 0 && summary.shareWithinAccess > 0 && summary.shareWithinAccess <= 1)
+        for file in ["heat_islands.gpkg", "heat_islands.geojson", "cool_islands.gpkg"] {
+            let info = try Process.output("/usr/bin/ogrinfo", ["-so", "-al", run + "/diagnosis/" + file])
+            #expect(info.contains("Feature Count"), "\(file): \(info.prefix(300))")
+        }
+        let geojson = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/diagnosis/heat_islands.geojson"))) as! [String: Any]
+        let features = geojson["features"] as! [[String: Any]]
+        #expect(features.count == day.count)
+        // The first position, however deep the geometry nests it (Polygon or MultiPolygon).
+        var nested: Any = (features[0]["geometry"] as! [String: Any])["coordinates"]!
+        while let array = nested as? [Any], let inner = array.first, inner is [Any] { nested = inner }
+        let first = try #require(nested as? [Double])
+        #expect(first[0] > -0.7 && first[0] < -0.4 && first[1] > 44.7 && first[1] < 44.9, "GeoJSON in WGS 84 degrees: \(first)")
+        #expect(try Process.output("/usr/bin/gdalinfo", [run + "/diagnosis/cool_island_distance.tif"]).contains("EPSG\",2154"))
+    }
+}
