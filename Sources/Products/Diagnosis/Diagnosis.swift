@@ -108,7 +108,7 @@ public enum Diagnosis {
                 var causes: [String: Double] = [:]
                 for (term, e) in excess where total > 0 { causes[term.rawValue] = e / total }
                 let text = excess.sorted { $0.1 > $1.1 }.prefix(3).map { term, e in
-                    "\(term == .shade ? "little shade" : term == .treeCanopy ? "few trees" : term.label) \(Int((100 * e / max(total, 1e-9)).rounded())) %"
+                    "\(Self.causeLabel(term)) \(Int((100 * e / max(total, 1e-9)).rounded())) %"
                 }.joined(separator: ", ")
                 let x = grid.originX + region.centroid.col * grid.cellSize, y = grid.originY - region.centroid.row * grid.cellSize
                 let ll = try toWGS.transform(x: x, y: y)
@@ -190,6 +190,21 @@ public enum Diagnosis {
         try staged.commit()
         progress("done", 1)
         return summary
+    }
+
+    /// A term that makes a place hotter than the city's open ground, in words: a warming term is there in excess,
+    /// a cooling term is lacking.
+    static func causeLabel(_ term: ComfortTerm) -> String {
+        switch term {
+        case .shade: "little shade"
+        case .treeCanopy: "few trees"
+        case .shrub: "few shrubs"
+        case .grass: "little grass"
+        case .water: "no water nearby"
+        case .park: "far from parks"
+        case .hydricStress: "stressed vegetation"
+        default: term.label
+        }
     }
 
     /// Polygons of each non-zero label, as WKB in the grid's CRS.
