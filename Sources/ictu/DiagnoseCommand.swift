@@ -20,6 +20,7 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(name: .customLong("access"), help: "Distance to a cool island that counts as covered, m.") var accessMetres = 300.0
     @Option(help: "Districts: a polygon file (any OGR format and CRS).") var zones: String?
     @Option(name: .customLong("zone-field"), help: "Attribute naming each district.") var zoneField: String?
+    @Option(help: "A felt-temperature survey CSV (time,lon,lat,vote; vote cool … very_hot or 1–5) to fit against the ICTU.") var survey: String?
     @Flag(help: "Replace an existing RUN/diagnosis.") var force = false
     @Flag(help: "No progress on the terminal.") var quiet = false
     @Flag(help: "Print diagnosis.json's summary.") var json = false
@@ -29,6 +30,7 @@ struct DiagnoseCommand: ParsableCommand {
         var options = DiagnosisOptions()
         options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
         options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = force
+        options.survey = survey
         let progress = TerminalProgress(quiet: quiet || json)
         do {
             let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
@@ -44,6 +46,11 @@ struct DiagnoseCommand: ParsableCommand {
             }
             print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
                          summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
+            if let s = summary.survey {
+                print(String(format: "survey: %d answers used (%d off the grid or on buildings); Spearman ρ %.2f, AUC (hot or very hot) %.2f; fitted legend:",
+                             s.used, s.skipped, s.spearman, s.aucHot))
+                for line in s.legend { print("  " + line) }
+            }
             print("wrote \(runFolder)/diagnosis/: \(summary.outputs.joined(separator: ", "))")
         } catch {
             fail("\(error)")

@@ -3,6 +3,7 @@ import GeoIO
 import Grid
 import Model
 import Testing
+@testable import City
 @testable import Products
 
 /// Diagnosis on constructed grids (known answers), then on the calibrated sample run.
@@ -85,5 +86,47 @@ import Testing
         let first = try #require(nested as? [Double])
         #expect(first[0] > -0.7 && first[0] < -0.4 && first[1] > 44.7 && first[1] < 44.9, "GeoJSON in WGS 84 degrees: \(first)")
         #expect(try Process.output("/usr/bin/gdalinfo", [run + "/diagnosis/cool_island_distance.tif"]).contains("EPSG\",2154"))
+    }
+}
+
+/// The sample's survey: answers made from the true ICTU through known thresholds.
+@Suite struct SurveyTests {
+    struct Truth: Decodable { var thresholds: [Double]; var logisticScale: Double }
+
+    func truthPlane(_ path: String) throws -> Plane {
+        let ds = try RasterDataset.open(path)
+        let band = try ds.band(1)
+        let scale = Float(band.scale), noData = Float(band.noData ?? -32768)
+        return Plane(width: ds.width, height: ds.height, values: try band.read(x: 0, y: 0, width: ds.width, height: ds.height).map { $0 == noData ? .nan : $0 * scale })
+    }
+
+    @Test func theFitRecoversTheSurveysThresholdsWithinTheirUncertainty() throws {
+        let folder = SampleRecoveryTests.folder
+        let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/SensorData/truth/survey.json")))
+        let answers = try SurveyFile.read(path: folder + "/SensorData/survey.csv")
+        #expect(answers.count > 500)
+        let map = try RunMap(run: folder + "/run")
+        // Against the true ICTU the answers were made from: each threshold within 4 bootstrap standard errors (four
+        // thresholds at once; on this seed the third sits 3.5 SE high: the 511 logistic draws average +0.2 °C,
+        // seen by comparing vote shares with the truth's — the data's, not the fit's, error).
+        let onTruth = try SurveyAnalysis.analyse(answers, grid: map.record.grid, timezone: "Europe/Paris",
+                                                 day: try truthPlane(folder + "/Rasters/truth/ictu_day.tif"), night: try truthPlane(folder + "/Rasters/truth/ictu_night.tif"), source: "survey")
+        for (k, t) in truth.thresholds.enumerated() {
+            #expect(abs(onTruth.thresholds[k] - t) < 4 * onTruth.thresholdStandardErrors[k], "τ\(k + 1) \(onTruth.thresholds[k]) ± \(onTruth.thresholdStandardErrors[k]) vs \(t)")
+        }
+        #expect(abs(onTruth.logisticScale - truth.logisticScale) < 0.25)
+        // Against the computed map (what a city has): close, and the ICTU ranks places as the answers do.
+        var options = DiagnosisOptions()
+        options.survey = folder + "/SensorData/survey.csv"; options.overwrite = true
+        let s = try #require(try Diagnosis.run(run: folder + "/run", options: options).survey)
+        for (k, t) in truth.thresholds.enumerated() { #expect(abs(s.thresholds[k] - t) < 0.5, "computed map: τ\(k + 1) \(s.thresholds[k]) vs \(t)") }
+        #expect(s.spearman > 0.6 && s.aucHot > 0.8, "ρ \(s.spearman), AUC \(s.aucHot)")
+        #expect(s.legend.count == 5 && s.legend[0].hasPrefix("cool: below"))
+    }
+
+    @Test func aBadVoteIsNamedWithItsLine() throws {
+        let path = NSTemporaryDirectory() + "survey-\(UUID().uuidString).csv"
+        try "time,lon,lat,vote\n2022-07-18T15:00:00+02:00,-0.56,44.83,hot\n2022-07-18T15:10:00+02:00,-0.56,44.83,boiling\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try SurveyFile.read(path: path) } throws: { "\($0)".contains("line 3") && "\($0)".contains("boiling") }
     }
 }

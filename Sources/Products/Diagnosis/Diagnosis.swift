@@ -18,6 +18,8 @@ public struct DiagnosisOptions: Sendable {
     /// Districts: a polygon layer (any OGR format/CRS) and its name attribute.
     public var zones: String? = nil
     public var zoneField: String? = nil
+    /// A felt-temperature survey CSV (time,lon,lat,vote) to fit against the ICTU.
+    public var survey: String? = nil
     public var overwrite = false
     public init() {}
 }
@@ -45,6 +47,7 @@ public struct DiagnosisSummary: Codable, Sendable {
     public var shareWithinAccess: Double
     public var shareOpenGroundStrongOrWorseDay: Double
     public var districts: [DistrictStatistics]
+    public var survey: SurveyAnalysis?
     public var outputs: [String]
 }
 
@@ -129,6 +132,12 @@ public enum Diagnosis {
                                                        sealed: try read("components.tif", band: terms.firstIndex(of: .sealedGround)! + 1))
         }
 
+        var survey: SurveyAnalysis? = nil
+        if let path = options.survey {
+            progress("survey", 0)
+            survey = try SurveyAnalysis.run(path: path, map: map, day: day, night: try read("ictu_night.tif"))
+        }
+
         // Outputs.
         progress("writing", 0)
         var outputs: [String] = []
@@ -183,7 +192,7 @@ public enum Diagnosis {
                                        coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
                                                              coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
                                        accessMetres: options.accessMetres, shareWithinAccess: access.share, shareOpenGroundStrongOrWorseDay: strongShare,
-                                       districts: districts, outputs: outputs + ["diagnosis.json"])
+                                       districts: districts, survey: survey, outputs: outputs + ["diagnosis.json"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: URL(fileURLWithPath: try staged.path("diagnosis/diagnosis.json")))

@@ -19,6 +19,8 @@ public struct RunRecord: Codable, Sendable {
     public var inputs: [String: String]            // relative path → SHA-256
     public var grid: GridSpec
     public var windows: [String: String]
+    /// IANA time zone of the windows (local hours).
+    public var timezone: String?
     public var hotDays: [String]
     public var compositeDay: [HourConditions]
     public var coefficients: ModelCoefficients
@@ -193,7 +195,7 @@ public enum ComputeRun {
             windows: ["day": "mean of hourly UTCI at \(dayHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local (\(city.clock.zone.identifier))",
                       "night": "mean of hourly UTCI at \(nightHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local",
                       "weather": "composite hot day: per local hour, the median over the hot days (reference maximum ≥ \(Int(hot.threshold)) °C) of the reference station; sun of the median hot date \(isoDate(hot.medianDate))"],
-            hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: coefficients, calibrated: day != nil,
+            timezone: city.clock.zone.identifier, hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: coefficients, calibrated: day != nil,
             day: day, night: night, residualSpatialCorrelation: correlation, residualSurfaces: residualSurfaces, qc: city.qc, medianDayICTU: median,
             invalidCellHours: writers.invalidCellHours,
             bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },

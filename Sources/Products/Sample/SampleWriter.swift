@@ -42,13 +42,16 @@ public struct SampleWriter: Sendable {
         let sites = placeSites()
         progress("parks", 0)
         let parks = coarseParkInfluence()
-        let rasters = try writeRasters(out, parks: parks, sites: sites, hot: try hotDays(), progress: progress)
+        let hot = try hotDays()
+        let survey = placeSurvey(hot: hot)
+        let rasters = try writeRasters(out, parks: parks, sites: sites, hot: hot, survey: survey, progress: progress)
         progress("vectors", 0)
         let buildingCount = try writeBuildings(out)
         let treeCount = try writeTrees(out)
         progress("sensors", 0)
         let faults = try writeSensors(out, sites: sites, truth: rasters.sensorTruth, progress: progress)
         try writeTruthDocuments(out, faults: faults, sensorTruth: rasters.sensorTruth, sites: sites)
+        try writeSurvey(out, points: survey, trueICTU: rasters.surveyTruth)
         try writeManifest(out)
         try out.commit()
         progress("done", 1)
@@ -57,7 +60,7 @@ public struct SampleWriter: Sendable {
 
     // MARK: - Rasters, streamed in strips
 
-    struct RasterResult { var sensorTruth: [String: SensorTruth] }
+    struct RasterResult { var sensorTruth: [String: SensorTruth]; var surveyTruth: [Int: Float] }
 
     /// Truth at a sensor's cell: anomalies by day and night.
     public struct SensorTruth: Codable, Sendable {
@@ -119,7 +122,7 @@ public struct SampleWriter: Sendable {
         }
     }
 
-    func writeRasters(_ out: StagedOutput, parks: (plane: Plane, factor: Int), sites: [Site], hot: HotDays, progress: ProgressHandler) throws -> RasterResult {
+    func writeRasters(_ out: StagedOutput, parks: (plane: Plane, factor: Int), sites: [Site], hot: HotDays, survey: [SurveyPoint], progress: ProgressHandler) throws -> RasterResult {
         let percent: [(String, String, (CellSurface) -> Float)] = [
             ("tree_canopy", "tree canopy fraction (>3 m), percent", { $0.canopy }),
             ("shrub", "shrub fraction (0.5–3 m), percent", { $0.shrub }),
@@ -163,6 +166,7 @@ public struct SampleWriter: Sendable {
         var sensorCells: [(id: String, col: Int, row: Int)] = []
         for site in sites { for s in site.sensors { sensorCells.append((s.id, s.col, s.row)) } }
         var sensorTruth: [String: SensorTruth] = [:]
+        var surveyTruth: [Int: Float] = [:]
 
         for strip in stride(from: 0, to: grid.height, by: stripRows) {
             progress("rasters", Double(strip) / Double(grid.height))
@@ -215,6 +219,9 @@ public struct SampleWriter: Sendable {
             let (ictuDay, ictuNight) = trueICTU(layers, influence: influence, strip: window, core: core, halo: halo, model: truthModel, dayHours: dayHours, nightHours: nightHours)
             try outputs["ictu_day"]!.write(ictuDay, row: core.y, width: width)
             try outputs["ictu_night"]!.write(ictuNight, row: core.y, width: width)
+            for (k, point) in survey.enumerated() where point.row >= core.y && point.row < core.y + core.height {
+                surveyTruth[k] = ictuDay[(point.row - core.y) * width + point.col]
+            }
             let truths = [("delta_ta_day", day.temperature), ("delta_ta_night", night.temperature), ("delta_e_day", day.vapourPressure), ("delta_e_night", night.vapourPressure)]
             for (name, plane) in truths { try outputs[name]!.write(plane.cropped(to: local).values, row: core.y, width: width) }
             for cell in sensorCells where cell.row >= core.y && cell.row < core.y + core.height {
@@ -232,7 +239,7 @@ public struct SampleWriter: Sendable {
         }
         for raster in outputs.values { try raster.dataset.flush() }
         progress("rasters", 1)
-        return RasterResult(sensorTruth: sensorTruth)
+        return RasterResult(sensorTruth: sensorTruth, surveyTruth: surveyTruth)
     }
 
     /// Day and night ICTU over the core rows of a full-width strip, in column blocks on both cores.
