@@ -44,6 +44,16 @@ public final class RunService: @unchecked Sendable {
         return png
     }
 
+    /// Diagnosis layers `ictu diagnose` wrote (GeoJSON in WGS 84), by name.
+    static let diagnosisLayers = ["heat_islands_day", "heat_islands_night", "cool_islands"]
+    var availableDiagnosis: [String] {
+        Self.diagnosisLayers.filter { FileManager.default.fileExists(atPath: "\(map.run)/diagnosis/\($0).geojson") }
+    }
+    func diagnosis(_ name: String) -> Data? {
+        guard Self.diagnosisLayers.contains(name) else { return nil }
+        return FileManager.default.contents(atPath: "\(map.run)/diagnosis/\(name).geojson")
+    }
+
     /// /api/run: the run's metadata and its layers with their legends.
     func runDocument() -> [String: Any] {
         let r = map.record
@@ -54,7 +64,7 @@ public final class RunService: @unchecked Sendable {
         return ["engineVersion": r.engineVersion, "manifest": r.manifest, "grid": ["crs": r.grid.crs, "cellSize": r.grid.cellSize, "width": r.grid.width, "height": r.grid.height],
                 "bounds": [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], "center": [map.center.longitude, map.center.latitude],
                 "minzoom": map.zooms.lowerBound, "maxzoom": map.zooms.upperBound, "hotDays": r.hotDays, "windows": r.windows,
-                "medianDayICTU": r.medianDayICTU, "calibration": calibration,
+                "medianDayICTU": r.medianDayICTU, "calibration": calibration, "diagnosis": availableDiagnosis,
                 "layers": map.layers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend] }]
     }
 

@@ -36,6 +36,7 @@ main { flex: 1; display: flex; min-height: 0; }
 .explain td, .explain th { padding: 1px 6px; text-align: right; border-bottom: 1px solid #e3e3e3; }
 .explain th[scope=row] { text-align: left; font-weight: normal; }
 .note { color: #444; font-size: .85em; }
+fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-weight: normal !important; margin: .2em 0 !important; }
 </style>
 </head>
 <body>
@@ -50,6 +51,7 @@ main { flex: 1; display: flex; min-height: 0; }
     <label for="opacity"><span data-i18n="opacity">Opacity</span> <span id="opacityValue">80 %</span></label>
     <input id="opacity" type="range" min="0" max="100" value="80">
     <div id="legend" aria-live="polite"></div>
+    <fieldset id="diagnosis" hidden><legend data-i18n="diagnosisTitle">Diagnosis</legend></fieldset>
     <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
     <button id="explainCentre" type="button" data-i18n="explainCentre">Explain the centre of the map</button>
     <p class="note" data-i18n="help">Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.</p>
@@ -68,6 +70,8 @@ const T = {
         uncertainty: "Uncertainty (1 σ, day)", site: "Site", sensors: "Sensors", hours: "hours kept", flags: "QC flags", none: "none",
         observed: "observed", predicted: "predicted", anomalyTitle: "Air-temperature anomaly to the reference, °C", offline: "offline: no basemap",
         classes: "UTCI heat-stress classes", run: "Run", hotDays: "hot days", median: "median day ICTU", rejected: "rejected",
+        diagnosisTitle: "Diagnosis", heat_islands_day: "Heat islands, day", heat_islands_night: "Heat islands, night", cool_islands: "Cool islands",
+        heatIsland: "Heat island", coolIsland: "Cool island", area: "area", mean: "mean", max: "max", causes: "causes", nearestCool: "nearest cool island",
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
   fr: { title: "ICTU — carte de température ressentie", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
@@ -77,6 +81,8 @@ const T = {
         uncertainty: "Incertitude (1 σ, jour)", site: "Site", sensors: "Capteurs", hours: "heures gardées", flags: "Contrôles qualité", none: "aucun",
         observed: "observé", predicted: "prédit", anomalyTitle: "Écart de température de l'air à la référence, °C", offline: "hors ligne : pas de fond",
         classes: "Classes de stress thermique UTCI", run: "Calcul", hotDays: "jours chauds", median: "ICTU jour médian", rejected: "rejeté",
+        diagnosisTitle: "Diagnostic", heat_islands_day: "Îlots de chaleur, jour", heat_islands_night: "Îlots de chaleur, nuit", cool_islands: "Îlots de fraîcheur",
+        heatIsland: "Îlot de chaleur", coolIsland: "Îlot de fraîcheur", area: "surface", mean: "moyenne", max: "max", causes: "causes", nearestCool: "îlot de fraîcheur le plus proche",
         layers: { day: "ICTU jour (14–17 h), °C", night: "ICTU nuit (22–06 h), °C", relative: "ICTU jour relatif à la médiane, °C", classes: "Classe de stress thermique UTCI (jour)",
                   hydric_stress: "Stress hydrique de la canopée (0–1)", uncertainty: "Incertitude de l'ICTU jour (1 σ), °C" } }
 };
@@ -185,6 +191,38 @@ async function explain(latlng) {
   popup.setContent(html);
 }
 
+const DIAGNOSIS_STYLE = { heat_islands_day: { color: "#67000d", weight: 2, fillColor: "#d7301f", fillOpacity: 0.35 },
+  heat_islands_night: { color: "#3f007d", weight: 2, fillColor: "#807dba", fillOpacity: 0.35 },
+  cool_islands: { color: "#08306b", weight: 2, fillColor: "#4292c6", fillOpacity: 0.35 } };
+
+function islandPopup(name, p) {
+  if (name === "cool_islands") return `<div class="island"><strong>${t("coolIsland")} #${p.id}</strong><br>${t("area")} ${fmt(p.area_m2, 0)} m², ${t("mean")} ${fmt(p.mean_ictu)} °C</div>`;
+  const nearest = p.nearest_cool_island_m >= 0 ? `${fmt(p.nearest_cool_island_m, 0)} m` : "—";
+  return `<div class="island"><strong>${t("heatIsland")} #${p.rank}</strong> (${esc(t(name))})<br>${t("area")} ${fmt(p.area_m2, 0)} m²,
+    ${t("mean")} ${fmt(p.mean_ictu)} °C, ${t("max")} ${fmt(p.max_ictu)} °C<br>${t("causes")}: ${esc(p.causes)}<br>${t("nearestCool")}: ${nearest}</div>`;
+}
+
+async function addDiagnosis() {
+  const box = document.getElementById("diagnosis");
+  for (const name of run.diagnosis || []) {
+    box.hidden = false;
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" id="diag-${name}"> <span data-i18n="${name}">${esc(t(name))}</span>`;
+    box.appendChild(label);
+    let layer = null;
+    label.querySelector("input").addEventListener("change", async ev => {
+      if (!ev.target.checked) { if (layer) map.removeLayer(layer); return; }
+      if (!layer) {
+        const data = await (await fetch(`/api/diagnosis/${name}`)).json();
+        // Clicks on an island open its popup and do not reach the map (whose click explains a cell).
+        layer = L.geoJSON(data, { bubblingMouseEvents: false, style: () => ({ ...DIAGNOSIS_STYLE[name], className: `island-shape ${name}` }),
+                                  onEachFeature: (f, l) => l.bindPopup(() => islandPopup(name, f.properties)) });
+      }
+      layer.addTo(map);
+    });
+  }
+}
+
 async function start() {
   run = await (await fetch("/api/run")).json();
   const select = document.getElementById("layer");
@@ -221,6 +259,7 @@ async function start() {
     pointToLayer: (f, latlng) => L.marker(latlng, { icon: L.divIcon({ className: "site-icon", iconSize: [14, 14] }), title: `${f.properties.id} (${f.properties.commune})`, alt: f.properties.id, keyboard: true }),
     onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), { maxWidth: 380 })
   }).addTo(map);
+  await addDiagnosis();
   applyLanguage();
   window.ictuReady = true;
 }

@@ -27,6 +27,13 @@ public enum ViewerServer {
         router.get("/api/sites") { _, _ in try json(service.sitesDocument()) }
         router.get("/api/layers") { _, _ in try json(service.map.layers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend] }) }
         router.get("/api/point") { request, _ in try point(request, service: service) }
+        router.get("/api/diagnosis/{name}") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let data = service.diagnosis(name) else {
+                return error(.notFound, "no diagnosis layer \"\(name.prefix(80))\" (run `ictu diagnose --run` first; layers: \(RunService.diagnosisLayers.joined(separator: ", ")))")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
         router.get("/tilejson/{layer}.json") { request, context in
             let name = context.parameters.get("layer") ?? ""
             guard let layer = service.map.layer(name) else { return error(.notFound, unknownLayer(name, service)) }

@@ -8,7 +8,7 @@ struct DiagnoseCommand: ParsableCommand {
         abstract: "Heat islands (day, night) with their causes, cool islands and the 300 m access to them, statistics per district.",
         discussion: """
         Writes RUN/diagnosis/: heat_islands.gpkg (layers day, night; ranked, with area, mean and max ICTU, causes, \
-        distance to the nearest cool island) and heat_islands.geojson (day, WGS 84), cool_islands.gpkg, \
+        distance to the nearest cool island) and heat_islands_day.geojson and heat_islands_night.geojson (WGS 84), cool_islands.gpkg and .geojson, \
         cool_island_distance.tif, districts.csv (with --zones) and diagnosis.json. Islands are 4-connected: two \
         areas touching only at a corner are two islands.
         """)

@@ -82,6 +82,20 @@ try:
     result["frenchHtmlLang"] = driver.execute_script("return document.documentElement.lang")
     driver.find_element(By.ID, "lang").click()
 
+    # Diagnosis layers, when the run has them: show the day's heat islands and open one's popup.
+    toggles = driver.find_elements(By.ID, "diag-heat_islands_day")
+    result["heatIslands"] = 0
+    result["islandPopup"] = ""
+    if toggles:
+        driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-close-button").click()
+        toggles[0].click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.heat_islands_day"))
+        shapes = driver.find_elements(By.CSS_SELECTOR, "path.heat_islands_day")
+        result["heatIslands"] = len(shapes)
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: arguments[0].getBoundingClientRect().x + 2, clientY: arguments[0].getBoundingClientRect().y + 2}))", shapes[0])
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .island"))
+        result["islandPopup"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .island").text
+
     if args.screenshot:
         Select(driver.find_element(By.ID, "layer")).select_by_value("day")
         wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)

@@ -64,20 +64,19 @@ import Testing
     }
 
     @Test func theSampleRunIsDiagnosedIntoFilesGDALOpens() throws {
-        let run = SampleRecoveryTests.folder + "/run"
+        let run = try SampleRecoveryTests.copyOfRun()
         var options = DiagnosisOptions()
-        options.overwrite = true
         let summary = try Diagnosis.run(run: run, options: options)
         let day = summary.heatIslands.filter { $0.window == "day" }
         #expect(!day.isEmpty && day.allSatisfy { $0.meanICTU >= summary.heatThresholds["day"]! && $0.areaSquareMetres >= 500 })
         #expect(zip(day, day.dropFirst()).allSatisfy { $0.meanICTU >= $1.meanICTU }, "ranked by mean ICTU")
         #expect(day.allSatisfy { abs($0.causes.values.reduce(0, +) - 1) < 1e-6 || $0.causes.isEmpty }, "cause shares sum to 1")
         #expect(summary.coolIslands > 0 && summary.shareWithinAccess > 0 && summary.shareWithinAccess <= 1)
-        for file in ["heat_islands.gpkg", "heat_islands.geojson", "cool_islands.gpkg"] {
+        for file in ["heat_islands.gpkg", "heat_islands_day.geojson", "heat_islands_night.geojson", "cool_islands.gpkg", "cool_islands.geojson"] {
             let info = try Process.output("/usr/bin/ogrinfo", ["-so", "-al", run + "/diagnosis/" + file])
             #expect(info.contains("Feature Count"), "\(file): \(info.prefix(300))")
         }
-        let geojson = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/diagnosis/heat_islands.geojson"))) as! [String: Any]
+        let geojson = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/diagnosis/heat_islands_day.geojson"))) as! [String: Any]
         let features = geojson["features"] as! [[String: Any]]
         #expect(features.count == day.count)
         // The first position, however deep the geometry nests it (Polygon or MultiPolygon).
@@ -117,8 +116,8 @@ import Testing
         #expect(abs(onTruth.logisticScale - truth.logisticScale) < 0.25)
         // Against the computed map (what a city has): close, and the ICTU ranks places as the answers do.
         var options = DiagnosisOptions()
-        options.survey = folder + "/SensorData/survey.csv"; options.overwrite = true
-        let s = try #require(try Diagnosis.run(run: folder + "/run", options: options).survey)
+        options.survey = folder + "/SensorData/survey.csv"
+        let s = try #require(try Diagnosis.run(run: try SampleRecoveryTests.copyOfRun(), options: options).survey)
         for (k, t) in truth.thresholds.enumerated() { #expect(abs(s.thresholds[k] - t) < 0.5, "computed map: τ\(k + 1) \(s.thresholds[k]) vs \(t)") }
         #expect(s.spearman > 0.6 && s.aucHot > 0.8, "ρ \(s.spearman), AUC \(s.aucHot)")
         #expect(s.legend.count == 5 && s.legend[0].hasPrefix("cool: below"))

@@ -19,6 +19,16 @@ import Testing
         return folder
     }()
 
+    /// A private copy of the computed run's files (not the folders other suites write into, such as tiles/), for a
+    /// suite that writes into it: suites run in parallel.
+    static func copyOfRun() throws -> String {
+        let fm = FileManager.default
+        let copy = NSTemporaryDirectory() + "ictu-run-copy-\(UUID().uuidString)"
+        try fm.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        for name in ComputeRun.entries { try fm.copyItem(atPath: folder + "/run/" + name, toPath: copy + "/" + name) }
+        return copy
+    }
+
     func values(_ path: String) throws -> [Float] {
         let ds = try RasterDataset.open(path)
         let band = try ds.band(1)

@@ -10,6 +10,10 @@ import Testing
     static let base: String = {
         let port = PortBox()
         do {
+            // The diagnosis first (its layers are served), into the shared run: no other suite writes a diagnosis there.
+            var options = DiagnosisOptions()
+            options.overwrite = true
+            _ = try Diagnosis.run(run: SampleRecoveryTests.folder + "/run", options: options)
             let service = try RunService(run: SampleRecoveryTests.folder + "/run")
             let app = ViewerServer.application(service: service, port: 0) { port.set($0) }
             Task.detached { try await app.run() }
@@ -24,6 +28,7 @@ import Testing
         var day: Tiles; var night: Tiles; var legend: String; var sites: Int; var scale: String; var hashAfterSwitch: String
         var explanation: String; var explanationTerms: Int; var keyboardExplanation: Bool
         var frenchLayerLabel: String; var frenchHtmlLang: String
+        var heatIslands: Int; var islandPopup: String
         var console: [Browser.Message]
     }
 
@@ -39,6 +44,8 @@ import Testing
         #expect(r.explanationTerms == 13 && r.explanation.contains("tree canopy") && r.explanation.contains("Sum of the terms"), "\(r.explanation)")
         #expect(r.keyboardExplanation, "the explanation is reachable from the keyboard")
         #expect(r.frenchLayerLabel == "Couche" && r.frenchHtmlLang == "fr")
+        #expect(r.heatIslands > 10, "the day's heat islands drawn: \(r.heatIslands)")
+        #expect(r.islandPopup.contains("Heat island #") && r.islandPopup.contains("m²") && r.islandPopup.contains("causes"), "\(r.islandPopup)")
         #expect(r.console.filter { $0.level == "SEVERE" }.isEmpty, "console errors: \(r.console)")
     }
 

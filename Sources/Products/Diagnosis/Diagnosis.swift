@@ -141,38 +141,32 @@ public enum Diagnosis {
         // Outputs.
         progress("writing", 0)
         var outputs: [String] = []
-        let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
-        let islandsJSON = try VectorDataset.create(try staged.path("diagnosis/heat_islands.geojson"), driver: "GeoJSON")
         let crs = try SpatialReference(definition: grid.crs)
+        let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
         let fields: [(String, FieldType)] = [("id", .integer), ("window", .string), ("rank", .integer), ("area_m2", .real), ("mean_ictu", .real),
                                              ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real)]
         for window in ["day", "night"] {
             let polygons = try polygonsOf(labels: labelPlanes[window]!, grid: grid)
-            // GeoJSON holds one layer: the day's (the night's is in the GeoPackage).
-            let targets: [(VectorDataset, [String])] = window == "day" ? [(islandsGPKG, []), (islandsJSON, ["RFC7946=YES"])] : [(islandsGPKG, [])]
-            for (dataset, options) in targets {
-                let layer = try dataset.createLayer(dataset === islandsJSON ? "heat_islands_\(window)" : window, crs: crs, geometry: .multiPolygon, fields: fields, options: options)
-                try dataset.inTransaction {
-                    for r in records where r.window == window {
-                        guard let wkb = polygons[r.id] else { continue }
-                        try layer.addFeature(wkb: wkb, values: ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
-                                                                "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
-                                                                "nearest_cool_island_m": r.nearestCoolIslandMetres.map { .real($0) } ?? .real(-1)])
-                    }
-                }
+            let rows: [([UInt8], [String: FieldValue])] = records.filter { $0.window == window }.compactMap { r in
+                polygons[r.id].map { ($0, ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
+                                           "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
+                                           "nearest_cool_island_m": .real(r.nearestCoolIslandMetres ?? -1)]) }
             }
+            try write(rows, layer: window, fields: fields, crs: crs, into: islandsGPKG)
+            // GeoJSON (RFC 7946: WGS 84) holds one layer per file.
+            try write(rows, layer: "heat_islands_\(window)", fields: fields, crs: crs,
+                      into: try VectorDataset.create(try staged.path("diagnosis/heat_islands_\(window).geojson"), driver: "GeoJSON"), options: ["RFC7946=YES"])
         }
-        outputs += ["heat_islands.gpkg (layers day, night)", "heat_islands.geojson (day)"]
-        let coolGPKG = try VectorDataset.create(try staged.path("diagnosis/cool_islands.gpkg"), driver: "GPKG")
-        let coolLayer = try coolGPKG.createLayer("cool_islands", crs: crs, geometry: .multiPolygon, fields: [("id", .integer), ("area_m2", .real), ("mean_ictu", .real)])
+        outputs += ["heat_islands.gpkg (layers day, night)", "heat_islands_day.geojson", "heat_islands_night.geojson"]
         let coolPolygons = try polygonsOf(labels: cool.labels, grid: grid)
-        try coolGPKG.inTransaction {
-            for r in cool.regions {
-                guard let wkb = coolPolygons[Int(r.label)] else { continue }
-                try coolLayer.addFeature(wkb: wkb, values: ["id": .integer(Int(r.label)), "area_m2": .real(Double(r.cells) * grid.cellSize * grid.cellSize), "mean_ictu": .real(r.mean)])
-            }
+        let coolRows: [([UInt8], [String: FieldValue])] = cool.regions.compactMap { r in
+            coolPolygons[Int(r.label)].map { ($0, ["id": .integer(Int(r.label)), "area_m2": .real(Double(r.cells) * grid.cellSize * grid.cellSize), "mean_ictu": .real(r.mean)]) }
         }
-        outputs.append("cool_islands.gpkg")
+        let coolFields: [(String, FieldType)] = [("id", .integer), ("area_m2", .real), ("mean_ictu", .real)]
+        try write(coolRows, layer: "cool_islands", fields: coolFields, crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/cool_islands.gpkg"), driver: "GPKG"))
+        try write(coolRows, layer: "cool_islands", fields: coolFields, crs: crs,
+                  into: try VectorDataset.create(try staged.path("diagnosis/cool_islands.geojson"), driver: "GeoJSON"), options: ["RFC7946=YES"])
+        outputs += ["cool_islands.gpkg", "cool_islands.geojson"]
         let distance = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), width: w, height: h, bands: 1, type: .float32,
                                                 options: ["COMPRESS=DEFLATE", "TILED=YES", "PREDICTOR=3"])
         try distance.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
@@ -199,6 +193,13 @@ public enum Diagnosis {
         try staged.commit()
         progress("done", 1)
         return summary
+    }
+
+    /// Writes polygons with their attributes as a new layer of `dataset`, in one transaction.
+    static func write(_ rows: [([UInt8], [String: FieldValue])], layer name: String, fields: [(String, FieldType)], crs: SpatialReference,
+                      into dataset: VectorDataset, options: [String] = []) throws {
+        let layer = try dataset.createLayer(name, crs: crs, geometry: .multiPolygon, fields: fields, options: options)
+        try dataset.inTransaction { for (wkb, values) in rows { try layer.addFeature(wkb: wkb, values: values) } }
     }
 
     /// A term that makes a place hotter than the city's open ground, in words: a warming term is there in excess,
