@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import City
 import Products
 
 struct DiagnoseCommand: ParsableCommand {
@@ -20,6 +21,8 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(name: .customLong("access"), help: "Distance to a cool island that counts as covered, m.") var accessMetres = 300.0
     @Option(help: "Districts: a polygon file (any OGR format and CRS).") var zones: String?
     @Option(name: .customLong("zone-field"), help: "Attribute naming each district.") var zoneField: String?
+    @Option(help: "City manifest whose building footprints get their exposure (default: the run's own manifest when it is found).") var city: String?
+    @Option(name: .customLong("use-field"), help: "Attribute of the footprints naming each building's use (sensitive uses are flagged).") var useField = "usage"
     @Option(help: "A felt-temperature survey CSV (time,lon,lat,vote; vote cool … very_hot or 1–5) to fit against the ICTU.") var survey: String?
     @Flag(help: "Replace an existing RUN/diagnosis.") var force = false
     @Flag(help: "No progress on the terminal.") var quiet = false
@@ -31,6 +34,20 @@ struct DiagnoseCommand: ParsableCommand {
         options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
         options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = force
         options.survey = survey
+        options.useField = useField
+        do {
+            let map = try RunMap(run: runFolder)
+            let manifestPath = city ?? map.record.manifest
+            if FileManager.default.fileExists(atPath: manifestPath) {
+                let manifest = try Manifest.load(manifestPath)
+                if let buildings = manifest.vectors?["buildings"] {
+                    options.buildings = URL(fileURLWithPath: manifestPath).deletingLastPathComponent().appendingPathComponent(buildings.path).path
+                    options.buildingsLayer = buildings.layer
+                }
+            } else if city != nil {
+                fail("\(manifestPath): no such manifest")
+            }
+        } catch { fail("\(error)") }
         let progress = TerminalProgress(quiet: quiet || json)
         do {
             let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
@@ -46,6 +63,13 @@ struct DiagnoseCommand: ParsableCommand {
             }
             print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
                          summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
+            if let n = summary.buildings, let top = summary.mostExposedBuildings {
+                print("buildings: \(n) with open ground around them, \(summary.sensitiveBuildings ?? 0) with a sensitive use; the most exposed:")
+                for b in top.prefix(5) {
+                    print(String(format: "  #%d  feature %d (%@)  day %.1f °C (max %.1f), night %.1f °C, %.0f %% of the surroundings ≥ 38 °C", b.rank, b.feature,
+                                 b.use.isEmpty ? "use unknown" : b.use, b.dayMean, b.dayMax, b.nightMean, 100 * b.veryStrongShare))
+                }
+            }
             if let s = summary.survey {
                 print(String(format: "survey: %d answers used (%d off the grid or on buildings); Spearman ρ %.2f, AUC (hot or very hot) %.2f; fitted legend:",
                              s.used, s.skipped, s.spearman, s.aucHot))

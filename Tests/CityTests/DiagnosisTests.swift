@@ -63,16 +63,49 @@ import Testing
         #expect(west.areaByDayClass.values.reduce(0, +) == west.openAreaSquareMetres)
     }
 
+    @Test func buildingsAreRankedByTheICTUAroundThemWithSensitiveUsesFirst() throws {
+        // 60 × 40 cells of 2 m: a house in hot ground (west half, 40 °C), a school and a house in cooler ground (east, 30 °C).
+        let grid = GridSpec(crs: "EPSG:2154", originX: 400_000, originY: 6_400_080, cellSize: 2, width: 60, height: 40)
+        let footprints = [(400_020.0, 6_400_030.0, "residential"), (400_080, 6_400_030, "school"), (400_080, 6_400_055, "residential")]
+        func inside(_ c: Int, _ r: Int) -> Bool {
+            let x = 400_000 + (Double(c) + 0.5) * 2, y = 6_400_080 - (Double(r) + 0.5) * 2
+            return footprints.contains { x > $0.0 && x < $0.0 + 10 && y > $0.1 && y < $0.1 + 10 }
+        }
+        // Footprints are no data, as in a run.
+        let day = Plane(width: 60, height: 40) { c, r in inside(c, r) ? .nan : (c < 30 ? 40 : 30) }
+        let night = Plane(width: 60, height: 40) { c, r in inside(c, r) ? .nan : (c < 30 ? 24 : 20) }
+        let path = NSTemporaryDirectory() + "buildings-\(UUID().uuidString).gpkg"
+        func writeBuildings() throws {
+            let dataset = try VectorDataset.create(path, driver: "GPKG")
+            let layer = try dataset.createLayer("buildings", crs: try SpatialReference(definition: "EPSG:2154"), geometry: .polygon, fields: [("usage", .string)])
+            for (x, y, use) in footprints {
+                try layer.addFeature(wkb: WKB.rectangle(minX: x, minY: y, maxX: x + 10, maxY: y + 10), values: ["usage": .string(use)])
+            }
+        }
+        try writeBuildings()
+        let (records, _) = try BuildingExposure.compute(path: path, layer: nil, useField: "usage", grid: grid, day: day, night: night)
+        #expect(records.count == 3)
+        #expect(records[0].use == "school" && records[0].sensitive && abs(records[0].dayMean - 30) < 1e-9, "sensitive first")
+        #expect(records[1].use == "residential" && abs(records[1].dayMean - 40) < 1e-9 && abs(records[1].nightMean - 24) < 1e-9 && records[1].veryStrongShare == 1,
+                "then the hottest surroundings")
+        #expect(records[2].dayMean == 30 && records[2].strongShare == 0)
+        // The ring: open cells within 6 m (3 cells) of the footprint's touched cells.
+        #expect(records.allSatisfy { $0.surroundingCells > 40 && $0.surroundingCells < 150 }, "\(records.map(\.surroundingCells))")
+    }
+
     @Test func theSampleRunIsDiagnosedIntoFilesGDALOpens() throws {
         let run = try SampleRecoveryTests.copyOfRun()
         var options = DiagnosisOptions()
+        options.buildings = SampleRecoveryTests.folder + "/Rasters/buildings.gpkg"
         let summary = try Diagnosis.run(run: run, options: options)
         let day = summary.heatIslands.filter { $0.window == "day" }
         #expect(!day.isEmpty && day.allSatisfy { $0.meanICTU >= summary.heatThresholds["day"]! && $0.areaSquareMetres >= 500 })
         #expect(zip(day, day.dropFirst()).allSatisfy { $0.meanICTU >= $1.meanICTU }, "ranked by mean ICTU")
         #expect(day.allSatisfy { abs($0.causes.values.reduce(0, +) - 1) < 1e-6 || $0.causes.isEmpty }, "cause shares sum to 1")
         #expect(summary.coolIslands > 0 && summary.shareWithinAccess > 0 && summary.shareWithinAccess <= 1)
-        for file in ["heat_islands.gpkg", "heat_islands_day.geojson", "heat_islands_night.geojson", "cool_islands.gpkg", "cool_islands.geojson"] {
+        #expect((summary.buildings ?? 0) > 1000 && (summary.sensitiveBuildings ?? 0) > 0, "the sample's buildings, its schools flagged")
+        #expect(summary.mostExposedBuildings?.first?.sensitive == true)
+        for file in ["heat_islands.gpkg", "heat_islands_day.geojson", "heat_islands_night.geojson", "cool_islands.gpkg", "cool_islands.geojson", "buildings_exposure.gpkg"] {
             let info = try Process.output("/usr/bin/ogrinfo", ["-so", "-al", run + "/diagnosis/" + file])
             #expect(info.contains("Feature Count"), "\(file): \(info.prefix(300))")
         }

@@ -18,6 +18,10 @@ public struct DiagnosisOptions: Sendable {
     /// Districts: a polygon layer (any OGR format/CRS) and its name attribute.
     public var zones: String? = nil
     public var zoneField: String? = nil
+    /// Building footprints (any OGR source) for their exposure, with the attribute naming each building's use.
+    public var buildings: String? = nil
+    public var buildingsLayer: String? = nil
+    public var useField: String? = "usage"
     /// A felt-temperature survey CSV (time,lon,lat,vote) to fit against the ICTU.
     public var survey: String? = nil
     public var overwrite = false
@@ -48,6 +52,10 @@ public struct DiagnosisSummary: Codable, Sendable {
     public var shareOpenGroundStrongOrWorseDay: Double
     public var districts: [DistrictStatistics]
     public var survey: SurveyAnalysis?
+    /// Buildings with open ground around them, how many have a sensitive use, and the 20 most exposed (sensitive first).
+    public var buildings: Int?
+    public var sensitiveBuildings: Int?
+    public var mostExposedBuildings: [BuildingExposure]?
     public var outputs: [String]
 }
 
@@ -138,6 +146,14 @@ public enum Diagnosis {
             survey = try SurveyAnalysis.run(path: path, map: map, day: day, night: try read("ictu_night.tif"))
         }
 
+        var exposure: [BuildingExposure]? = nil
+        var footprints: [Int: [UInt8]] = [:]
+        if let path = options.buildings {
+            progress("buildings", 0)
+            (exposure, footprints) = try BuildingExposure.compute(path: path, layer: options.buildingsLayer, useField: options.useField, grid: grid,
+                                                                  day: day, night: try read("ictu_night.tif"))
+        }
+
         // Outputs.
         progress("writing", 0)
         var outputs: [String] = []
@@ -167,6 +183,18 @@ public enum Diagnosis {
         try write(coolRows, layer: "cool_islands", fields: coolFields, crs: crs,
                   into: try VectorDataset.create(try staged.path("diagnosis/cool_islands.geojson"), driver: "GeoJSON"), options: ["RFC7946=YES"])
         outputs += ["cool_islands.gpkg", "cool_islands.geojson"]
+        if let exposure {
+            try BuildingExposure.csv(exposure).write(to: URL(fileURLWithPath: try staged.path("diagnosis/buildings_exposure.csv")), atomically: false, encoding: .utf8)
+            let rows: [([UInt8], [String: FieldValue])] = exposure.compactMap { r in
+                footprints[r.feature].map { ($0, ["rank": .integer(r.rank), "feature": .integer(r.feature), "use": .string(r.use), "sensitive": .integer(r.sensitive ? 1 : 0),
+                                                  "day_mean": .real(r.dayMean), "day_max": .real(r.dayMax), "night_mean": .real(r.nightMean),
+                                                  "strong_share": .real(r.strongShare), "very_strong_share": .real(r.veryStrongShare)]) }
+            }
+            try write(rows, layer: "buildings_exposure", fields: [("rank", .integer), ("feature", .integer), ("use", .string), ("sensitive", .integer),
+                                                                  ("day_mean", .real), ("day_max", .real), ("night_mean", .real), ("strong_share", .real), ("very_strong_share", .real)],
+                      crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/buildings_exposure.gpkg"), driver: "GPKG"))
+            outputs += ["buildings_exposure.csv", "buildings_exposure.gpkg"]
+        }
         let distance = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), width: w, height: h, bands: 1, type: .float32,
                                                 options: ["COMPRESS=DEFLATE", "TILED=YES", "PREDICTOR=3"])
         try distance.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
@@ -186,7 +214,8 @@ public enum Diagnosis {
                                        coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
                                                              coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
                                        accessMetres: options.accessMetres, shareWithinAccess: access.share, shareOpenGroundStrongOrWorseDay: strongShare,
-                                       districts: districts, survey: survey, outputs: outputs + ["diagnosis.json"])
+                                       districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
+                                       mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: URL(fileURLWithPath: try staged.path("diagnosis/diagnosis.json")))
