@@ -118,6 +118,12 @@ import Testing
         let first = try #require(nested as? [Double])
         #expect(first[0] > -0.7 && first[0] < -0.4 && first[1] > 44.7 && first[1] < 44.9, "GeoJSON in WGS 84 degrees: \(first)")
         #expect(try Process.output("/usr/bin/gdalinfo", [run + "/diagnosis/cool_island_distance.tif"]).contains("EPSG\",2154"))
+        // report.html gained its diagnosis section, and still opens cleanly in Chromium.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Browser/open_page.py").path
+        let page = try Browser.open("file://" + run + "/report.html", script: script, count: ["#diagnosis svg.map", "table.islands-day tbody tr", "section#diagnosis"])
+        #expect(page.console.isEmpty, "\(page.console)")
+        #expect(page.counts["#diagnosis svg.map"] == 2 && page.counts["section#diagnosis"] == 1 && page.counts["table.islands-day tbody tr"] == min(10, day.count))
+        #expect(page.images.allSatisfy { $0.ok })
     }
 }
 

@@ -87,8 +87,9 @@ extension SampleRecoveryTests {
         let result = try Browser.open("file://" + Self.folder + "/run/report.html", script: script,
                                       count: ["svg.map", "table.qc tbody tr", ".chart circle", ".legend svg", "svg.map circle"])
         #expect(result.console.isEmpty, "console: \(result.console)")
-        #expect(result.images.count == 3 && result.images.allSatisfy { $0.ok && $0.width == 800 }, "the three 800 px maps decode: \(result.images)")
-        #expect(result.counts["svg.map"] == 3, "day, night and residual maps")
+        #expect([3, 5].contains(result.images.count) && result.images.allSatisfy { $0.ok && $0.width == 800 }, "the 800 px maps decode: \(result.images)")
+        // Day, night and residual maps (+ the two of the diagnosis section when another suite has diagnosed this run).
+        #expect([3, 5].contains(result.counts["svg.map"] ?? 0), "maps: \(result.counts)")
         #expect(result.counts["table.qc tbody tr"] == 80, "one QC row per sensor")
         #expect(result.counts[".chart circle"] == 80, "40 sites in each of the day and night observed-vs-predicted charts")
         #expect(result.counts["svg.map circle"] == 40, "one residual marker per site")

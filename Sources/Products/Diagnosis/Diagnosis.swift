@@ -220,6 +220,9 @@ public enum Diagnosis {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: URL(fileURLWithPath: try staged.path("diagnosis/diagnosis.json")))
         try staged.commit()
+        // report.html gains (or renews) its diagnosis section.
+        let section = try DiagnosisReport.section(summary: summary, grid: grid, day: day, heatLabels: labelPlanes["day"]!, coolLabels: cool.labels, distance: access.distance)
+        try DiagnosisReport.insert(section, intoReportAt: run + "/report.html")
         progress("done", 1)
         return summary
     }
