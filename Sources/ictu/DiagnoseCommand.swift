@@ -40,6 +40,7 @@ struct DiagnoseCommand: ParsableCommand {
             let manifestPath = city ?? map.record.manifest
             if FileManager.default.fileExists(atPath: manifestPath) {
                 let manifest = try Manifest.load(manifestPath)
+                options.population = try PopulationLayer.read(manifest: manifestPath, grid: map.record.grid)
                 if let buildings = manifest.vectors?["buildings"] {
                     options.buildings = URL(fileURLWithPath: manifestPath).deletingLastPathComponent().appendingPathComponent(buildings.path).path
                     options.buildingsLayer = buildings.layer
@@ -63,6 +64,7 @@ struct DiagnoseCommand: ParsableCommand {
             }
             print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
                          summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
+            if let share = summary.populationShareWithinAccess { print(String(format: "population within %.0f m of a cool island: %.0f %%", summary.accessMetres, 100 * share)) }
             if let n = summary.buildings, let top = summary.mostExposedBuildings {
                 print("buildings: \(n) with open ground around them, \(summary.sensitiveBuildings ?? 0) with a sensitive use; the most exposed:")
                 for b in top.prefix(5) {

@@ -97,12 +97,17 @@ import Testing
         let run = try SampleRecoveryTests.copyOfRun()
         var options = DiagnosisOptions()
         options.buildings = SampleRecoveryTests.folder + "/Rasters/buildings.gpkg"
+        // One resident per cell: people exposed = the island's cells, population share = the cells' share.
+        options.population = Plane(width: 800, height: 800, value: 1)
         let summary = try Diagnosis.run(run: run, options: options)
         let day = summary.heatIslands.filter { $0.window == "day" }
         #expect(!day.isEmpty && day.allSatisfy { $0.meanICTU >= summary.heatThresholds["day"]! && $0.areaSquareMetres >= 500 })
         #expect(zip(day, day.dropFirst()).allSatisfy { $0.meanICTU >= $1.meanICTU }, "ranked by mean ICTU")
         #expect(day.allSatisfy { abs($0.causes.values.reduce(0, +) - 1) < 1e-6 || $0.causes.isEmpty }, "cause shares sum to 1")
         #expect(summary.coolIslands > 0 && summary.shareWithinAccess > 0 && summary.shareWithinAccess <= 1)
+        #expect(day.allSatisfy { abs(($0.people ?? -1) - $0.areaSquareMetres / 25) < 1e-6 }, "people = cells at one per 5 m cell")
+        let populationShare = try #require(summary.populationShareWithinAccess)
+        #expect(populationShare > 0 && populationShare <= 1)
         #expect((summary.buildings ?? 0) > 1000 && (summary.sensitiveBuildings ?? 0) > 0, "the sample's buildings, its schools flagged")
         #expect(summary.mostExposedBuildings?.first?.sensitive == true)
         for file in ["heat_islands.gpkg", "heat_islands_day.geojson", "heat_islands_night.geojson", "cool_islands.gpkg", "cool_islands.geojson", "buildings_exposure.gpkg"] {

@@ -22,6 +22,9 @@ public struct DiagnosisOptions: Sendable {
     public var buildings: String? = nil
     public var buildingsLayer: String? = nil
     public var useField: String? = "usage"
+    /// People per cell of the run's grid (e.g. from the manifest's population raster): people exposed per island,
+    /// and the share of the population within the access distance of a cool island.
+    public var population: Plane? = nil
     /// A felt-temperature survey CSV (time,lon,lat,vote) to fit against the ICTU.
     public var survey: String? = nil
     public var overwrite = false
@@ -37,6 +40,8 @@ public struct IslandRecord: Codable, Sendable {
     public var causes: [String: Double]
     public var causeText: String
     public var nearestCoolIslandMetres: Double?
+    /// People living in the island's cells, when a population layer is given.
+    public var people: Double?
     public var longitude: Double, latitude: Double
 }
 
@@ -49,6 +54,8 @@ public struct DiagnosisSummary: Codable, Sendable {
     public var accessMetres: Double
     /// Share of the open ground within `accessMetres` of a cool island.
     public var shareWithinAccess: Double
+    /// Share of the population within `accessMetres` of a cool island (with a population layer).
+    public var populationShareWithinAccess: Double?
     public var shareOpenGroundStrongOrWorseDay: Double
     public var districts: [DistrictStatistics]
     public var survey: SurveyAnalysis?
@@ -64,6 +71,9 @@ public enum Diagnosis {
         let map = try RunMap(run: run)
         let grid = map.record.grid
         let w = grid.width, h = grid.height
+        if let p = options.population, p.width != w || p.height != h {
+            throw OutputError("the population layer is \(p.width) × \(p.height) cells; the run's grid is \(w) × \(h)")
+        }
         let staged = try StagedOutput(destination: run, entries: ["diagnosis"], overwrite: options.overwrite)
         func read(_ file: String, band: Int = 1) throws -> Plane {
             let ds = try RasterDataset.open(run + "/" + file)
@@ -87,6 +97,12 @@ public enum Diagnosis {
         let cool = IslandAnalysis.regions(values: day, minCells: minCells) { open[$0] && Double(day.values[$0]) < coolLimit }
         let access = IslandAnalysis.access(width: w, height: h, cellSize: grid.cellSize, radius: options.accessMetres,
                                            isSource: { cool.labels[$0] > 0 }, counts: { open[$0] })
+        // People within reach of a cool island.
+        let populationShare: Double? = options.population.map { p in
+            var total = 0.0, covered = 0.0
+            for i in p.values.indices { total += Double(p.values[i]); if Double(access.distance[i]) <= options.accessMetres { covered += Double(p.values[i]) } }
+            return total > 0 ? covered / total : 0
+        }
         let strongShare = Double(day.values.filter { !$0.isNaN && $0 >= 32 }.count) / Double(max(1, open.filter { $0 }.count))
 
         // Heat islands, day and night, with their causes against the city's open ground.
@@ -108,7 +124,12 @@ public enum Diagnosis {
             labelPlanes[window] = found.labels
             // Nearest cool island: the smallest distance over the island's cells.
             var nearest = [Float](repeating: .infinity, count: found.regions.count + 1)
-            for i in found.labels.indices where found.labels[i] > 0 { nearest[Int(found.labels[i])] = min(nearest[Int(found.labels[i])], access.distance[i]) }
+            var people = [Double](repeating: 0, count: found.regions.count + 1)
+            for i in found.labels.indices where found.labels[i] > 0 {
+                let l = Int(found.labels[i])
+                nearest[l] = min(nearest[l], access.distance[i])
+                if let population = options.population { people[l] += Double(population.values[i]) }
+            }
             for region in found.regions {
                 var excess: [(ComfortTerm, Double)] = []
                 for (t, term) in terms.enumerated() where term != .reference {
@@ -126,7 +147,8 @@ public enum Diagnosis {
                 let d = nearest[Int(region.label)]
                 records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
                                             meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
-                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, longitude: ll.x, latitude: ll.y))
+                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : people[Int(region.label)],
+                                            longitude: ll.x, latitude: ll.y))
             }
         }
 
@@ -160,13 +182,13 @@ public enum Diagnosis {
         let crs = try SpatialReference(definition: grid.crs)
         let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
         let fields: [(String, FieldType)] = [("id", .integer), ("window", .string), ("rank", .integer), ("area_m2", .real), ("mean_ictu", .real),
-                                             ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real)]
+                                             ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real), ("people", .real)]
         for window in ["day", "night"] {
             let polygons = try polygonsOf(labels: labelPlanes[window]!, grid: grid)
             let rows: [([UInt8], [String: FieldValue])] = records.filter { $0.window == window }.compactMap { r in
                 polygons[r.id].map { ($0, ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
                                            "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
-                                           "nearest_cool_island_m": .real(r.nearestCoolIslandMetres ?? -1)]) }
+                                           "nearest_cool_island_m": .real(r.nearestCoolIslandMetres ?? -1), "people": .real(r.people ?? -1)]) }
             }
             try write(rows, layer: window, fields: fields, crs: crs, into: islandsGPKG)
             // GeoJSON (RFC 7946: WGS 84) holds one layer per file.
@@ -213,7 +235,7 @@ public enum Diagnosis {
                                        coolIslandAreaSquareMetres: Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
                                        coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
                                                              coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
-                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, shareOpenGroundStrongOrWorseDay: strongShare,
+                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: populationShare, shareOpenGroundStrongOrWorseDay: strongShare,
                                        districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
                                        mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
         let encoder = JSONEncoder()
