@@ -1,32 +1,52 @@
-import CGDAL
+import CZlib
 import Foundation
 
-/// PNG encoding of an RGBA image through GDAL's PNG driver (libpng), in memory.
+/// PNG encoding of an RGBA image, written directly (signature, IHDR, one zlib IDAT, IEND): no GDAL dataset per
+/// image, which matters for tiles drawn on demand.
 public enum PNGImage {
     /// Encodes `rgba` (row-major, 4 bytes per pixel, `width × height`) as PNG bytes. `compression` is zlib's level 1–9.
+    /// Rows use the PNG "Sub" filter (each byte minus the one 4 bytes left), which helps smooth colour ramps compress.
     public static func encode(rgba: [UInt8], width: Int, height: Int, compression: Int = 6) throws -> Data {
         precondition(rgba.count == width * height * 4)
-        _ = gdalRuntime
-        guard let mem = GDALGetDriverByName("MEM"), let png = GDALGetDriverByName("PNG") else { throw GeoError("GDAL's MEM and PNG drivers are needed") }
-        guard let source = gdalCall({ GDALCreate(mem, "", Int32(width), Int32(height), 0, GDT_Byte, nil) }) else { throw GeoError.gdal("create in-memory image") }
-        defer { GDALClose(source) }
-        let path = "/vsimem/ictu-png-\(UUID().uuidString).png"
-        defer { VSIUnlink(path) }
-        // The four bands point straight into the interleaved buffer (pixel stride 4), so nothing is copied.
-        return try rgba.withUnsafeBufferPointer { pixels in
-            for band in 0..<4 {
-                let address = UInt(bitPattern: pixels.baseAddress!) + UInt(band)
-                let options = ["DATAPOINTER=\(address)", "PIXELOFFSET=4", "LINEOFFSET=\(width * 4)"]
-                let status = gdalCall { withCStringList(options) { GDALAddBand(source, GDT_Byte, $0) } }
-                guard status == CE_None else { throw GeoError.gdal("add band \(band + 1) to the in-memory image") }
+        let stride = width * 4
+        var filtered = [UInt8](repeating: 0, count: (stride + 1) * height)
+        rgba.withUnsafeBufferPointer { src in
+            filtered.withUnsafeMutableBufferPointer { dst in
+                for row in 0..<height {
+                    let o = row * (stride + 1), s = row * stride
+                    dst[o] = 1 // Sub
+                    for i in 0..<min(4, stride) { dst[o + 1 + i] = src[s + i] }
+                    if stride > 4 { for i in 4..<stride { dst[o + 1 + i] = src[s + i] &- src[s + i - 4] } }
+                }
             }
-            GDALSetRasterColorInterpretation(GDALGetRasterBand(source, 4), GCI_AlphaBand)
-            let copy = gdalCall { withCStringList(["ZLEVEL=\(compression)"]) { GDALCreateCopy(png, path, source, 0, $0, nil, nil) } }
-            guard let copy else { throw GeoError.gdal("encode PNG") }
-            GDALClose(copy)
-            var length: vsi_l_offset = 0
-            guard let bytes = VSIGetMemFileBuffer(path, &length, 0) else { throw GeoError.gdal("read back the encoded PNG") }
-            return Data(bytes: bytes, count: Int(length))
         }
+        var bound = compressBound(uLong(filtered.count))
+        var compressed = [UInt8](repeating: 0, count: Int(bound))
+        let status = compressed.withUnsafeMutableBufferPointer { out in
+            filtered.withUnsafeBufferPointer { compress2(out.baseAddress, &bound, $0.baseAddress, uLong($0.count), Int32(max(1, min(9, compression)))) }
+        }
+        guard status == Z_OK else { throw GeoError("encode PNG", libraryMessage: "zlib error \(status)") }
+        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        var header = Data()
+        header.appendBigEndian(UInt32(width)); header.appendBigEndian(UInt32(height))
+        header.append(contentsOf: [8, 6, 0, 0, 0]) // 8 bits, RGBA, deflate, adaptive filtering, no interlace
+        png.appendChunk("IHDR", header)
+        png.appendChunk("IDAT", Data(compressed[0..<Int(bound)]))
+        png.appendChunk("IEND", Data())
+        return png
+    }
+}
+
+extension Data {
+    mutating func appendBigEndian(_ value: UInt32) { Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) } }
+
+    /// A PNG chunk: length, type, data, CRC-32 of type + data.
+    mutating func appendChunk(_ type: String, _ data: Data) {
+        appendBigEndian(UInt32(data.count))
+        var body = Data(type.utf8)
+        body.append(data)
+        append(body)
+        let crc = body.withUnsafeBytes { crc32(0, $0.bindMemory(to: UInt8.self).baseAddress, uInt($0.count)) }
+        appendBigEndian(UInt32(crc))
     }
 }

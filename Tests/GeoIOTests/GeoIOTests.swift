@@ -140,3 +140,24 @@ func temporaryFolder() -> String {
         #expect(throws: GeoError.self) { _ = try TextLineReader(path: folder + "/long.csv", maxLineBytes: 1000).nextLine() }
     }
 }
+
+/// Our PNG encoder, read back by GDAL's PNG driver (libpng): every byte of every band survives.
+@Suite struct PNGImageTests {
+    @Test func gdalDecodesWhatWeEncodeExactly() throws {
+        let width = 37, height = 23
+        var rgba = [UInt8](repeating: 0, count: width * height * 4)
+        for i in 0..<(width * height) {
+            rgba[4 * i] = UInt8(i % 256); rgba[4 * i + 1] = UInt8((i * 7) % 256); rgba[4 * i + 2] = UInt8((i * 13 + 5) % 256)
+            rgba[4 * i + 3] = i % 5 == 0 ? 0 : 255
+        }
+        let png = try PNGImage.encode(rgba: rgba, width: width, height: height, compression: 1)
+        let path = NSTemporaryDirectory() + "png-\(UUID().uuidString).png"
+        try png.write(to: URL(fileURLWithPath: path))
+        let ds = try RasterDataset.open(path)
+        #expect(ds.width == width && ds.height == height && ds.bandCount == 4)
+        for band in 0..<4 {
+            let values = try ds.band(band + 1).read(x: 0, y: 0, width: width, height: height)
+            #expect(values.enumerated().allSatisfy { UInt8($0.element) == rgba[4 * $0.offset + band] }, "band \(band + 1)")
+        }
+    }
+}

@@ -41,28 +41,33 @@ public final class LayerPyramid: @unchecked Sendable {
         }
     }
 
-    /// The value at grid coordinates (col, row as fractional cells of level 0) for a pixel whose footprint spans
-    /// `footprint` level-0 cells: the level whose cells are just under the footprint, sampled bilinearly over
-    /// valid neighbours; NaN outside the grid or where the nearest cell is no data (buildings keep their holes).
+    /// The level whose cells are just under a pixel footprint of `footprint` level-0 cells.
+    public func level(footprint: Double) -> Int { max(0, min(levels.count - 1, Int(log2(max(footprint, 1))))) }
+
+    /// The value at grid coordinates (col, row as fractional cells of level 0) on `level`, sampled bilinearly
+    /// over valid neighbours; NaN outside the grid or where the nearest cell is no data (buildings keep their holes).
     @inline(__always)
-    public func sample(col: Double, row: Double, footprint: Double) -> Float {
+    public func sample(col: Double, row: Double, level: Int) -> Float {
         guard col >= 0, row >= 0, col < Double(grid.width), row < Double(grid.height) else { return .nan }
-        let level = max(0, min(levels.count - 1, Int(log2(max(footprint, 1)))))
         let plane = levels[level]
+        let pw = plane.width, ph = plane.height
         let scale = Double(1 << level)
         let x = col / scale - 0.5, y = row / scale - 0.5
-        let nx = min(plane.width - 1, max(0, Int((x + 0.5).rounded(.down)))), ny = min(plane.height - 1, max(0, Int((y + 0.5).rounded(.down))))
-        let nearest = plane.values[ny * plane.width + nx]
-        guard !nearest.isNaN else { return .nan }
-        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
-        let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
-        var sum: Float = 0, weight: Float = 0
-        for (dx, dy, w) in [(0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)] {
-            let cx = x0 + dx, cy = y0 + dy
-            guard cx >= 0, cy >= 0, cx < plane.width, cy < plane.height, w > 0 else { continue }
-            let v = plane.values[cy * plane.width + cx]
-            if !v.isNaN { sum += w * v; weight += w }
+        let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
+        return plane.values.withUnsafeBufferPointer { v -> Float in
+            let nearest = v[ny * pw + nx]
+            guard !nearest.isNaN else { return .nan }
+            let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
+            let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
+            var sum: Float = 0, weight: Float = 0
+            @inline(__always) func add(_ cx: Int, _ cy: Int, _ w: Float) {
+                guard w > 0, cx >= 0, cy >= 0, cx < pw, cy < ph else { return }
+                let value = v[cy * pw + cx]
+                if !value.isNaN { sum += w * value; weight += w }
+            }
+            add(x0, y0, (1 - fx) * (1 - fy)); add(x0 + 1, y0, fx * (1 - fy))
+            add(x0, y0 + 1, (1 - fx) * fy); add(x0 + 1, y0 + 1, fx * fy)
+            return weight > 0 ? sum / weight : nearest
         }
-        return weight > 0 ? sum / weight : nearest
     }
 }

@@ -56,8 +56,9 @@ public final class TileRenderer: @unchecked Sendable {
     /// The tile's values (NaN outside the grid and on no data), 256 × 256, row-major from the north-west.
     public func values(_ tile: WebMercator.Tile, layer pyramid: LayerPyramid) throws -> [Float] {
         let (cols, rows, footprint) = try gridCoordinates(tile)
+        let level = pyramid.level(footprint: footprint)
         var out = [Float](repeating: .nan, count: cols.count)
-        for i in cols.indices { out[i] = pyramid.sample(col: cols[i], row: rows[i], footprint: footprint) }
+        for i in cols.indices { out[i] = pyramid.sample(col: cols[i], row: rows[i], level: level) }
         return out
     }
 
