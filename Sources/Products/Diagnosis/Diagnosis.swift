@@ -89,7 +89,7 @@ public enum Diagnosis {
 
         // Cool islands (day) and the distance to them.
         progress("cool islands", 0)
-        let day = try read("ictu_day.tif")
+        let day = try read("ictu_day.tif"), night = try read("ictu_night.tif")
         let open = day.values.map { !$0.isNaN }
         let median = IslandAnalysis.quantile(day.values, 0.5)
         // Either criterion makes a cool cell: below the class boundary, or far enough below the median.
@@ -111,7 +111,7 @@ public enum Diagnosis {
         var labelPlanes: [String: [Int32]] = [:]
         for (k, window) in ["day", "night"].enumerated() {
             progress("heat islands (\(window))", Double(k) / 2)
-            let values = window == "day" ? day : try read("ictu_night.tif")
+            let values = window == "day" ? day : night
             let parts = try terms.indices.map { try read("components.tif", band: k * terms.count + $0 + 1) }
             let threshold = options.heatThreshold ?? IslandAnalysis.quantile(values.values, options.heatPercentile)
             thresholds[window] = threshold
@@ -156,7 +156,7 @@ public enum Diagnosis {
         var districts: [DistrictStatistics] = []
         if let zones = options.zones {
             progress("districts", 0)
-            districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day, night: try read("ictu_night.tif"),
+            districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day, night: night,
                                                        stress: FileManager.default.fileExists(atPath: run + "/hydric_stress.tif") ? try read("hydric_stress.tif") : nil,
                                                        canopy: try read("components.tif", band: terms.firstIndex(of: .treeCanopy)! + 1),
                                                        sealed: try read("components.tif", band: terms.firstIndex(of: .sealedGround)! + 1))
@@ -165,7 +165,7 @@ public enum Diagnosis {
         var survey: SurveyAnalysis? = nil
         if let path = options.survey {
             progress("survey", 0)
-            survey = try SurveyAnalysis.run(path: path, map: map, day: day, night: try read("ictu_night.tif"))
+            survey = try SurveyAnalysis.run(path: path, map: map, day: day, night: night)
         }
 
         var exposure: [BuildingExposure]? = nil
@@ -173,7 +173,7 @@ public enum Diagnosis {
         if let path = options.buildings {
             progress("buildings", 0)
             (exposure, footprints) = try BuildingExposure.compute(path: path, layer: options.buildingsLayer, useField: options.useField, grid: grid,
-                                                                  day: day, night: try read("ictu_night.tif"))
+                                                                  day: day, night: night)
         }
 
         // Outputs.

@@ -40,8 +40,11 @@ public struct DistrictStatistics: Codable, Sendable {
         try raster.rasterize(geometries: geometries, values: names.indices.map { Double($0 + 1) })
         let zone = try raster.band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)
         let cellArea = grid.cellSize * grid.cellSize
+        // The open cells of each zone, in one pass over the grid.
+        var membersOf = [[Int]](repeating: [], count: names.count)
+        for i in zone.indices where zone[i] >= 1 && !day.values[i].isNaN { membersOf[Int(zone[i]) - 1].append(i) }
         return names.enumerated().map { k, name in
-            let members = zone.indices.filter { Int(zone[$0]) == k + 1 && !day.values[$0].isNaN }
+            let members = membersOf[k]
             let d = members.map { day.values[$0] }, n = members.map { night.values[$0] }.filter { !$0.isNaN }
             func mean(_ v: [Float]) -> Double { v.isEmpty ? .nan : v.reduce(0.0) { $0 + Double($1) } / Double(v.count) }
             var byClass: [String: Double] = [:]

@@ -18,7 +18,7 @@ enum DiagnosisReport {
             let i = sample(c, r), o = 4 * (r * w + c)
             let v = day.values[i]
             guard !v.isNaN else { continue }
-            let g = UInt8(max(150, min(235, 235 - (Double(v) - 25) * 6)))
+            let g = RunReport.backgroundGrey(v)
             var px: (UInt8, UInt8, UInt8) = (g, g, g)
             if heatLabels[i] > 0 { px = (215, 48, 39) } else if coolLabels[i] > 0 { px = (33, 102, 172) }
             islands[o] = px.0; islands[o + 1] = px.1; islands[o + 2] = px.2; islands[o + 3] = 255

@@ -50,7 +50,7 @@ public enum RunReport {
         page.add("<section id=residuals><h2>Residual map (day)</h2><figure>")
         let grey = try PNGImage.encode(rgba: rgba(day) { v in
             guard !v.isNaN else { return (0, 0, 0, 0) }
-            let g = UInt8(max(150, min(235, 235 - (Double(v) - 25) * 6)))
+            let g = backgroundGrey(v)
             return (g, g, g, 255)
         }, width: w, height: h)
         let residualRamp = ColourRamp.difference(range: 0.3)
@@ -80,6 +80,9 @@ public enum RunReport {
         }
         return out
     }
+
+    /// Grey level of a day ICTU for map backgrounds: lighter is cooler (25 °C → 235, 39 °C and above → 150).
+    static func backgroundGrey(_ ictu: Float) -> UInt8 { UInt8(max(150, min(235, 235 - (Double(ictu) - 25) * 6))) }
 
     static func summary(_ values: [Float]) -> String {
         let v = values.filter { !$0.isNaN }.sorted()
