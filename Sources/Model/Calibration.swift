@@ -72,26 +72,33 @@ public enum Calibration {
         func predict(_ beta: [Double], _ site: CalibrationSite, radius: Double) -> Double {
             zip(beta, site.predictors[radius]!.temperatureRow).map(*).reduce(0, +)
         }
-        func grouped(_ key: (CalibrationSite) -> String, radius: Double) -> CVScore {
+        /// Cross-validation by groups: the score, and the coefficients fitted without each group.
+        func grouped(_ key: (CalibrationSite) -> String, radius: Double) -> (score: CVScore, fits: [[Double]]) {
             var pairs: [(Double, Double)] = []
+            var fits: [[Double]] = []
             for group in Set(usable.map(key)) {
                 let train = usable.filter { key($0) != group }, test = usable.filter { key($0) == group }
                 guard train.count >= 8 else { continue }
                 let beta = coefficients(train, radius: radius)
+                fits.append(beta)
                 for s in test { pairs.append((s.signature[regime]!.deltaTemperature, predict(beta, s, radius: radius))) }
             }
-            return CVScore.of(pairs)
+            return (CVScore.of(pairs), fits)
         }
         var scores: [String: Double] = [:]
+        var leaveOneSiteOut: [Double: (score: CVScore, fits: [[Double]])] = [:]
         var best = radii[0], bestScore = Double.infinity
         for radius in radii {
-            let score = grouped({ $0.site }, radius: radius).rmse
-            scores[String(Int(radius))] = score
-            if score < bestScore { bestScore = score; best = radius }
+            let cv = grouped({ $0.site }, radius: radius)
+            leaveOneSiteOut[radius] = cv
+            scores[String(Int(radius))] = cv.score.rmse
+            if cv.score.rmse < bestScore { bestScore = cv.score.rmse; best = radius }
         }
         let beta = coefficients(usable, radius: best)
-        // Jackknife over sites: SE² = (n−1)/n · Σ (β₋ᵢ − mean β₋)².
-        let refits = usable.map { s in coefficients(usable.filter { $0.site != s.site }, radius: best) }
+        // Jackknife over sites: SE² = (n−1)/n · Σ (β₋ᵢ − mean β₋)². The leave-one-site-out fits are those refits
+        // (unless some were skipped for too few training sites).
+        let loso = leaveOneSiteOut[best]!
+        let refits = loso.fits.count == usable.count ? loso.fits : usable.map { s in coefficients(usable.filter { $0.site != s.site }, radius: best) }
         var standardErrors: [String: Double] = [:]
         let n = Double(refits.count)
         for (j, name) in RegimeCalibration.fittedNames.enumerated() {
@@ -134,8 +141,8 @@ public enum Calibration {
         }
         var residuals: [String: Double] = [:]
         for s in usable { residuals[s.site] = s.signature[regime]!.deltaTemperature - predict(beta, s, radius: best) }
-        return RegimeCalibration(coefficients: k, vegetationRadiusCandidates: scores, leaveOneSiteOut: grouped({ $0.site }, radius: best),
-                                 leaveOneCommuneOut: grouped({ $0.commune }, radius: best),
+        return RegimeCalibration(coefficients: k, vegetationRadiusCandidates: scores, leaveOneSiteOut: loso.score,
+                                 leaveOneCommuneOut: grouped({ $0.commune }, radius: best).score,
                                  leaveOneSummerOut: summerPairs.isEmpty ? nil : CVScore.of(summerPairs),
                                  humidityLeaveOneSiteOut: CVScore.of(humidityPairs), residuals: residuals,
                                  observed: Dictionary(uniqueKeysWithValues: usable.map { ($0.site, $0.signature[regime]!.deltaTemperature) }), sites: usable.count,
