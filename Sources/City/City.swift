@@ -19,7 +19,9 @@ public final class City {
     public private(set) var qc: QCReport?
 
     /// Opens and checks everything the manifest names. Any problem is a `CityInputError` naming the file.
-    public init(manifestPath: String, qcSettings: QCSettings = QCSettings()) throws {
+    /// `surfaceOnly`: just the grid and the surface layers, their values not scanned and no sensors read (for
+    /// recomputing a run whose inputs were checked when it was computed, and are known unchanged).
+    public init(manifestPath: String, qcSettings: QCSettings = QCSettings(), surfaceOnly: Bool = false) throws {
         self.manifestPath = manifestPath
         manifest = try Manifest.load(manifestPath)
         let folder = URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent()
@@ -30,7 +32,7 @@ public final class City {
         for (name, settings) in manifest.rasters.sorted(by: { $0.key < $1.key }) {
             let role = RasterRole(rawValue: name)!
             let input = try RasterInput(role: role, settings: settings, manifestFolder: folder, grid: grid)
-            try input.scan()
+            if !surfaceOnly { try input.scan() }
             rasters[role] = input
         }
         if manifest.rasters[RasterRole.buildingHeight.rawValue] == nil && manifest.vectors?["buildings"] == nil {
@@ -38,7 +40,7 @@ public final class City {
         }
         if let settings = manifest.vectors?["buildings"] { buildings = try BuildingFootprints(settings: settings, manifestFolder: folder, grid: grid) }
         if let settings = manifest.vectors?["trees"] { trees = try TreeInventory(settings: settings, manifestFolder: folder) }
-        if let sensors = manifest.sensors {
+        if !surfaceOnly, let sensors = manifest.sensors {
             func file(_ relative: String) -> (path: String, displayName: String) {
                 (folder.appendingPathComponent(relative).standardizedFileURL.path, relative)
             }

@@ -72,6 +72,15 @@ public struct Window: Equatable, Hashable, Sendable, Codable {
         return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 
+    /// The smallest window holding both.
+    public func union(_ other: Window) -> Window {
+        let x0 = min(x, other.x), y0 = min(y, other.y)
+        return Window(x: x0, y: y0, width: max(x + width, other.x + other.width) - x0, height: max(y + height, other.y + other.height) - y0)
+    }
+
+    /// Whether the cell (col, row) of the grid is inside.
+    public func contains(col: Int, row: Int) -> Bool { col >= x && col < x + width && row >= y && row < y + height }
+
     /// Windows of at most `size × size` cells tiling a `width × height` grid, row by row.
     public static func tiles(width: Int, height: Int, size: Int) -> [Window] {
         var result: [Window] = []

@@ -44,11 +44,13 @@ public struct Plane: Sendable, Equatable {
         return Plane(width: w.width, height: w.height, values: out)
     }
 
-    /// Copies `other` into this plane with its top-left corner at (x, y).
+    /// Copies `other` into this plane with its top-left corner at (x, y) (which may lie outside: only the overlap is copied).
     public mutating func paste(_ other: Plane, x: Int, y: Int) {
-        for r in 0..<other.height {
-            let target = (y + r) * width + x
-            values.replaceSubrange(target..<target + other.width, with: other.values[r * other.width..<(r + 1) * other.width])
+        let c0 = max(0, -x), c1 = min(other.width, width - x)
+        guard c1 > c0 else { return }
+        for r in max(0, -y)..<max(max(0, -y), min(other.height, height - y)) {
+            let target = (y + r) * width + x + c0
+            values.replaceSubrange(target..<target + (c1 - c0), with: other.values[(r * other.width + c0)..<(r * other.width + c1)])
         }
     }
 

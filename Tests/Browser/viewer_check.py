@@ -73,8 +73,12 @@ try:
     # Keyboard: focus the "explain the centre" button and press Enter.
     button = driver.find_element(By.ID, "explainCentre")
     button.send_keys("\n")
-    time.sleep(0.5)
-    result["keyboardExplanation"] = "°C" in driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+    # The answer comes from the server: wait for it (a loaded machine can take seconds), up to 20 s.
+    try:
+        WebDriverWait(driver, 20).until(lambda d: any("°C" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content")))
+        result["keyboardExplanation"] = True
+    except Exception:
+        result["keyboardExplanation"] = False
 
     # French.
     driver.find_element(By.ID, "lang").click()

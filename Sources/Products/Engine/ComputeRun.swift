@@ -38,6 +38,21 @@ public struct RunRecord: Codable, Sendable {
     public var sites: [RunSite]
     /// Wall-clock seconds per stage of this run (reading and QC, parks, calibration, blocks, derived maps, COG writing).
     public var stageSeconds: [String: Double]
+    /// For a scenario's run folder: the scenario file and the run it was simulated on (nil for a computed run).
+    public var scenario: String? = nil
+    public var baseRun: String? = nil
+}
+
+extension RunRecord {
+    /// The record of the run folder `run` (its calibration.json).
+    public static func load(run: String) throws -> RunRecord {
+        let path = run + "/calibration.json"
+        guard FileManager.default.fileExists(atPath: path) else { throw OutputError("\(run) is not a run folder (no calibration.json): run `ictu compute --out \(run)` first") }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { return try decoder.decode(RunRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path))) }
+        catch { throw OutputError("\(path): not a calibration.json this version of ictu can read (\(error))") }
+    }
 }
 
 /// A sensor site of the run.
@@ -90,76 +105,24 @@ public enum ComputeRun {
         lap("calibration")
 
         // Blocks with halos; reading and writing through GDAL one at a time, the physics on both cores.
-        let maxHeight = 60.0
-        let lowestSun = HotDays.dayHours.map { hot.composite[$0].sunElevationDegrees }.min() ?? 30
-        let shadowReach = maxHeight / tan(max(lowestSun, 10) * .pi / 180)
-        let reachMetres = max(coefficients.day.reachMetres, coefficients.night.reachMetres, shadowReach, coefficients.radiative.skyViewReachMetres)
-        let halo = Int((reachMetres / grid.cellSize).rounded(.up))
-        let terms = ComfortTerm.allCases
-        let intermediateNames = ["air_temperature_c", "air_anomaly_c", "vapour_pressure_hpa", "mean_radiant_temperature_c", "sunlit_fraction"]
-        let writers = try StagedRasters(staged: staged, grid: grid, layout: [
-            ("ictu_day", 1), ("ictu_night", 1), ("components", terms.count * 2), ("intermediate", intermediateNames.count * 2), ("hydric_stress", 1),
-        ])
-        let blocks = Window.tiles(width: grid.width, height: grid.height, size: options.blockSize)
-        let lock = NSLock()
-        let reader = SerialisedReader(city)
-        let failure = ErrorBox()
-        let done = Counter()
         // Hours the reference cannot give are left out of the window, and said (calibration.json's windows).
         let dayHours = hot.conditions(at: HotDays.dayHours), nightHours = hot.conditions(at: HotDays.nightHours)
         guard !dayHours.isEmpty, !nightHours.isEmpty else {
             throw OutputError("the reference station does not cover the day (14–17 h) and night (22–06 h) windows of its hot days")
         }
-        let cellSize = grid.cellSize
-        let model = coefficients
-        let surfaces = residualSurfaces
-        DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
-            guard !failure.hasError else { return }
-            let core = blocks[b]
-            let window = core.expanded(by: halo, within: grid.width, grid.height)
-            let layers: SurfaceLayers
-            do {
-                lock.lock(); defer { lock.unlock() }
-                layers = try reader.city.layers(window)
-            } catch { failure.set(error); return }
-            let park = parks.sample(window)
-            let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
-            // The kriged residual, on the core cells only (the only ones it is read on).
-            func residual(_ regime: String) -> Plane? {
-                guard let surface = surfaces[regime] else { return nil }
-                var plane = Plane(width: window.width, height: window.height)
-                for r in local.y..<(local.y + local.height) { for c in local.x..<(local.x + local.width) {
-                    let (x, y) = grid.centre(col: window.x + c, row: window.y + r)
-                    plane.values[r * window.width + c] = Float(surface.value(x: x, y: y))
-                } }
-                return plane
-            }
-            let d = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: dayHours, regime: .day, coefficients: model, core: local,
-                                        origin: (window.x, window.y), airResidual: residual("day"))
-            let n = ComfortField.window(layers: layers, parkInfluence: park, cellSize: cellSize, hours: nightHours, regime: .night, coefficients: model, core: local,
-                                        origin: (window.x, window.y), airResidual: residual("night"))
-            let componentBands = terms.map { d.terms[$0]! } + terms.map { n.terms[$0]! }
-            let intermediate = [d.airTemperature, d.airAnomaly, d.vapourPressure, d.meanRadiantTemperature, d.sunlitFraction,
-                                n.airTemperature, n.airAnomaly, n.vapourPressure, n.meanRadiantTemperature, n.sunlitFraction]
-            do {
-                lock.lock(); defer { lock.unlock() }
-                try writers.write("ictu_day", [d.ictu], at: core)
-                try writers.write("ictu_night", [n.ictu], at: core)
-                try writers.write("components", componentBands, at: core)
-                try writers.write("intermediate", intermediate, at: core)
-                let stress = layers.canopyStress.cropped(to: local).combined(with: layers.treeCanopy.cropped(to: local)) { s, f in f > 0 ? s : .nan }
-                try writers.write("hydric_stress", [stress], at: core)
-                writers.invalidCellHours += d.invalidCellHours + n.invalidCellHours
-                progress("computing blocks", Double(done.increment()) / Double(blocks.count))
-            } catch { failure.set(error) }
-        }
-        if let error = failure.error { throw error }
+        let settings = MapSettings(grid: grid, coefficients: coefficients, dayHours: dayHours, nightHours: nightHours, residualSurfaces: residualSurfaces)
+        let terms = ComfortTerm.allCases
+        let writers = try StagedRasters(staged: staged, grid: grid, layout: RunLayers.layout)
+        try BlockEngine.compute(region: Window(x: 0, y: 0, width: grid.width, height: grid.height), blockSize: options.blockSize, settings: settings,
+                                passes: [.init(.day, dayHours), .init(.night, nightHours)], park: parks,
+                                layers: { try city.layers($0) },
+                                deliver: { block in
+                                    try RunLayers.write(block, into: writers)
+                                    writers.invalidCellHours += block.fields[0].invalidCellHours + block.fields[1].invalidCellHours
+                                },
+                                progress: { progress("computing blocks", $0) })
         lap("blocks (read layers, physics, write GeoTIFF)")
-        try writers.describe("components", terms.map { "day: \($0.label) (°C)" } + terms.map { "night: \($0.label) (°C)" })
-        try writers.describe("intermediate", intermediateNames.map { "day: \($0)" } + intermediateNames.map { "night: \($0)" })
-        try writers.describe("hydric_stress", ["canopy hydric stress, 0 none … 1 severe (the input's, or from NDMI against its baseline); no data where there is no canopy"])
-        try writers.describe("ictu_day", ["ICTU day (UTCI °C, mean 14–17 h local, composite hot day)"])
-        try writers.describe("ictu_night", ["ICTU night (UTCI °C, mean 22–06 h local, composite hot day)"])
+        try RunLayers.describe(writers)
 
         // Derived maps: classes, relative to the median, uncertainty.
         progress("derived maps", 0)
@@ -199,7 +162,7 @@ public enum ComputeRun {
             day: day, night: night, residualSpatialCorrelation: correlation, residualSurfaces: residualSurfaces, qc: city.qc, medianDayICTU: median,
             invalidCellHours: writers.invalidCellHours,
             bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
-                    "intermediate.tif": intermediateNames.map { "day:\($0)" } + intermediateNames.map { "night:\($0)" }], sites: [], stageSeconds: stages)
+                    "intermediate.tif": RunLayers.intermediateNames.map { "day:\($0)" } + RunLayers.intermediateNames.map { "night:\($0)" }], sites: [], stageSeconds: stages)
         var sites: [String: RunSite] = [:]
         for placed in city.stations {
             let s = placed.station
@@ -223,25 +186,4 @@ public enum ComputeRun {
         let (y, m, d) = Timestamp.civil(fromDays: day)
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
-}
-
-/// The city's GDAL handles, shared by the block workers; every use is under the run's lock.
-final class SerialisedReader: @unchecked Sendable {
-    let city: City
-    init(_ city: City) { self.city = city }
-}
-
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var hasError: Bool { lock.withLock { stored != nil } }
-    var error: Error? { lock.withLock { stored } }
-    func set(_ e: Error) { lock.withLock { if stored == nil { stored = e } } }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int { lock.withLock { count += 1; return count } }
-    var value: Int { lock.withLock { count } }
 }

@@ -21,10 +21,7 @@ public struct Explanation: Codable, Sendable {
     public var windows: [String: String]
 
     public static func at(run: String, longitude: Double, latitude: Double) throws -> Explanation {
-        let recordData = try Data(contentsOf: URL(fileURLWithPath: run + "/calibration.json"))
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let record = try decoder.decode(RunRecord.self, from: recordData)
+        let record = try RunRecord.load(run: run)
         let grid = record.grid
         let (x, y) = try CoordinateTransform(from: "EPSG:4326", to: grid.crs).transform(x: longitude, y: latitude)
         guard let cell = grid.cell(x: x, y: y) else {

@@ -25,9 +25,14 @@ final class StagedRasters: @unchecked Sendable {
         return ds
     }
 
-    func write(_ name: String, _ planes: [Plane], at window: Window) throws {
+    func write(_ name: String, _ planes: [Plane], band first: Int = 0, at window: Window) throws {
         let ds = datasets[name]!
-        for (b, plane) in planes.enumerated() { try ds.band(b + 1).write(plane.values, x: window.x, y: window.y, width: window.width, height: window.height) }
+        for (b, plane) in planes.enumerated() { try ds.band(first + b + 1).write(plane.values, x: window.x, y: window.y, width: window.width, height: window.height) }
+    }
+
+    /// A new float raster of `bands` bands (no data NaN).
+    func create(_ name: String, bands: Int) throws {
+        datasets[name] = try create(name, bands: bands, type: .float32, noData: nil)
     }
 
     func describe(_ name: String, _ descriptions: [String]) throws {

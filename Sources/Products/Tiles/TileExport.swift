@@ -30,10 +30,7 @@ public struct RunMap: Sendable {
     public let zooms: ClosedRange<Int>
 
     public init(run: String) throws {
-        let path = run + "/calibration.json"
-        guard FileManager.default.fileExists(atPath: path) else { throw OutputError("\(run) is not a run folder (no calibration.json): run `ictu compute --out \(run)` first") }
-        do { record = try JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path))) }
-        catch { throw OutputError("\(path): not a calibration.json this version of ictu can read (\(error))") }
+        record = try RunRecord.load(run: run)
         self.run = run
         layers = TileLayer.catalogue(run: run)
         let grid = record.grid

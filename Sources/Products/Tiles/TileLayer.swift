@@ -20,6 +20,8 @@ public struct TileLayer: Sendable {
                       ramp: .difference(range: 6)),
             TileLayer(name: "classes", title: "UTCI heat-stress class (day)", file: "ictu_day.tif", band: 1, kind: .utciClasses, ramp: .utci),
             TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", file: "hydric_stress.tif", band: 1, kind: .continuous, ramp: .stress),
+            TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", file: "delta.tif", band: 1, kind: .continuous, ramp: .difference(range: 3)),
+            TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", file: "delta.tif", band: 2, kind: .continuous, ramp: .difference(range: 3)),
             TileLayer(name: "uncertainty", title: "Uncertainty of the day ICTU (1 σ), °C", file: "uncertainty.tif", band: 1, kind: .continuous, ramp: .uncertainty),
         ]
         let terms = ComfortTerm.allCases

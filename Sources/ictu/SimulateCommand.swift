@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Products
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Recomputes a run with a planned development (a scenario of GeoJSON edits): the maps after, the difference and a summary.",
+        discussion: """
+        SCENARIO is a GeoJSON FeatureCollection (WGS 84, or the CRS the file names, or --crs) whose features each have a \
+        `kind`: park, trees, prune, remove_trees, building, demolish, surface, water, irrigate, with their parameters \
+        (README, "Scenarios"). Later features override earlier ones where they overlap. Only the window the edits reach \
+        is recomputed (their cells, the reach of the neighbourhoods and shadows, and where the park cooling moves by \
+        more than --park-tolerance); the rest is the run's. OUT becomes a run folder (tiles, serve and explain work on \
+        it) with delta.tif (after − before, day and night), summary.json and summary.html.
+        """)
+
+    @Argument(help: "The scenario file (GeoJSON).") var scenario: String
+    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute` (the \"before\").") var runFolder: String
+    @Option(help: "Output folder for the scenario's run.") var out: String
+    @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
+    @Option(help: "CRS of a scenario file that names none (default EPSG:4326, RFC 7946).") var crs: String?
+    @Option(help: "Years after planting for every park and tree planting (overrides the file's years_after_planting): 0, 10, 30…") var years: Double?
+    @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
+    @Flag(help: "Replace existing outputs in OUT.") var force = false
+    @Flag(help: "No progress on the terminal.") var quiet = false
+    @Flag(help: "Print summary.json.") var json = false
+
+    func run() throws {
+        if let years, !(0...100).contains(years) { fail("--years takes 0–100 (got \(years))") }
+        guard parkTolerance > 0, parkTolerance < 1 else { fail("--park-tolerance takes a value in (0, 1) °C (got \(parkTolerance))") }
+        var options = SimulationOptions()
+        options.manifest = city; options.crs = crs; options.years = years; options.parkToleranceC = parkTolerance; options.overwrite = force
+        let progress = TerminalProgress(quiet: quiet || json)
+        do {
+            // The scenario is checked first: a mistake in it is said before the run is loaded.
+            let parsed = try Scenario(path: scenario, grid: try RunRecord.load(run: runFolder).grid, crs: crs)
+            let base = try SimulationBase(run: runFolder, manifest: city) { progress.report($0, $1) }
+            let name = URL(fileURLWithPath: scenario).lastPathComponent
+            let result = try Simulation.compute(parsed, name: name, base: base, options: options) { progress.report($0, $1) }
+            let writing = Date()
+            try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: force) { progress.report($0, $1) }
+            let stages = base.stageSeconds.merging(result.summary.stageSeconds) { a, _ in a }.merging(["write outputs": (Date().timeIntervalSince(writing) * 100).rounded() / 100]) { a, _ in a }
+            let s = result.summary
+            if json { try printJSON(s); return }
+            guard !quiet else { return }
+            print("\(name): \(s.edits.count) edits, \(s.recomputedCells) cells recomputed in \(String(format: "%.1f", s.seconds)) s")
+            print("  " + stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) s" }.joined(separator: ", "))
+            for z in s.zones {
+                print("  " + z.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
+                      + String(format: "%7.2f ha open  day %+.2f °C  night %+.2f °C", z.openAreaSquareMetres / 10_000, z.dayMeanChange ?? .nan, z.nightMeanChange ?? .nan))
+            }
+            if let strong = s.strongOrWorseShare {
+                print(String(format: "  strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
+            }
+            if let strong = s.veryStrongOrWorseShare {
+                print(String(format: "  very strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
+            }
+            if let shaded = s.shadedSidewalkMetres { print(String(format: "  shaded sidewalk at %d h: %.0f m → %.0f m", s.hour, shaded.before, shaded.after)) }
+            print("wrote \(out)/ (delta.tif, summary.html, and the after maps: `ictu serve --run \(out)` shows them)")
+        } catch { fail("\(error)") }
+    }
+}
