@@ -13,12 +13,15 @@ public final class RunService: @unchecked Sendable {
     private let cache: TileCache
     /// An empty, fully transparent tile (for tiles off the grid).
     let emptyTile: Data
+    /// Scenarios posted to the viewer, simulated on this run.
+    let scenarios: ScenarioService
 
     public init(run: String, cacheBytes: Int = 64 << 20) throws {
         map = try RunMap(run: run)
         renderer = try TileRenderer(grid: map.record.grid)
         cache = TileCache(capacityBytes: cacheBytes)
         emptyTile = try PNGImage.encode(rgba: [UInt8](repeating: 0, count: 256 * 256 * 4), width: 256, height: 256)
+        scenarios = ScenarioService(run: run)
     }
 
     func pyramid(_ layer: TileLayer) throws -> LayerPyramid {
@@ -31,15 +34,18 @@ public final class RunService: @unchecked Sendable {
 
     /// The tile's PNG (transparent when off the grid), from the cache when it was drawn before.
     func tile(_ layer: TileLayer, _ tile: WebMercator.Tile) throws -> Data {
-        let key = "\(layer.name)/\(tile)"
+        try cachedTile("\(layer.name)/\(tile)", layer, tile) { try pyramid(layer) }
+    }
+
+    /// A tile of a scenario's layer; nil when the scenario is not (or no longer) held.
+    func scenarioTile(_ id: String, _ layer: TileLayer, _ tile: WebMercator.Tile) throws -> Data? {
+        guard let pyramid = scenarios.pyramid(id, layer: layer.name) else { return nil }
+        return try cachedTile("scenario/\(id)/\(layer.name)/\(tile)", layer, tile) { pyramid }
+    }
+
+    private func cachedTile(_ key: String, _ layer: TileLayer, _ tile: WebMercator.Tile, pyramid: () throws -> LayerPyramid) throws -> Data {
         if let hit = cache.get(key) { return hit }
-        let bounds = map.bounds
-        let png: Data
-        if renderer.touches(tile, bounds: bounds) {
-            png = try renderer.png(tile, layer: layer, pyramid: try pyramid(layer), compression: 3) ?? emptyTile
-        } else {
-            png = emptyTile
-        }
+        let png = renderer.touches(tile, bounds: map.bounds) ? try renderer.png(tile, layer: layer, pyramid: try pyramid(), compression: 3) ?? emptyTile : emptyTile
         cache.put(key, png)
         return png
     }

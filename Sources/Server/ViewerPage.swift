@@ -19,7 +19,7 @@ header { display: flex; align-items: center; gap: 1em; padding: .4em 1em; backgr
 header h1 { font-size: 1.1em; margin: 0; flex: 1; }
 header button { background: #fff; color: #1f2d3d; border: 0; border-radius: 3px; padding: .3em .7em; font-weight: bold; cursor: pointer; }
 main { flex: 1; display: flex; min-height: 0; }
-#panel { width: 300px; overflow-y: auto; padding: .8em 1em; border-right: 1px solid #ccc; background: #fafafa; font-size: .92em; }
+#panel { width: 300px; overflow-y: auto; overflow-x: hidden; box-sizing: border-box; padding: .8em 1em; border-right: 1px solid #ccc; background: #fafafa; font-size: .92em; }
 #panel label { display: block; font-weight: 600; margin: .8em 0 .3em; }
 #panel select, #panel input[type=range] { width: 100%; }
 #panel button { margin-top: .8em; padding: .4em .7em; border: 1px solid #1f2d3d; background: #fff; color: #1f2d3d; border-radius: 3px; cursor: pointer; }
@@ -36,6 +36,11 @@ main { flex: 1; display: flex; min-height: 0; }
 .explain td, .explain th { padding: 1px 6px; text-align: right; border-bottom: 1px solid #e3e3e3; }
 .explain th[scope=row] { text-align: left; font-weight: normal; }
 .note { color: #444; font-size: .85em; }
+#panel input[type=number], #panel input[type=file] { width: 100%; box-sizing: border-box; }
+#scenarioSummary table { border-collapse: collapse; font-size: .85em; margin-top: .5em; }
+#scenarioSummary td, #scenarioSummary th { padding: 1px 5px; text-align: right; border-bottom: 1px solid #e3e3e3; }
+#scenarioSummary th[scope=row] { text-align: left; font-weight: normal; }
+.error { color: #a50026; }
 fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-weight: normal !important; margin: .2em 0 !important; }
 </style>
 </head>
@@ -55,6 +60,26 @@ fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-wei
     <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
     <button id="explainCentre" type="button" data-i18n="explainCentre">Explain the centre of the map</button>
     <p class="note" data-i18n="help">Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.</p>
+    <fieldset id="scenario"><legend data-i18n="scenarioTitle">Scenario</legend>
+      <label for="scenarioKind" data-i18n="scenarioKind">Edit</label>
+      <select id="scenarioKind"></select>
+      <label for="scenarioValue" id="scenarioValueLabel"></label>
+      <input id="scenarioValue" type="number" step="any">
+      <button id="scenarioDraw" type="button" data-i18n="scenarioDraw">Draw a polygon</button>
+      <button id="scenarioFinish" type="button" data-i18n="scenarioFinish" hidden>Finish the polygon</button>
+      <label for="scenarioFile" data-i18n="scenarioUpload">Or load a scenario (GeoJSON)</label>
+      <input id="scenarioFile" type="file" accept=".geojson,.json,application/geo+json">
+      <button id="scenarioRun" type="button" data-i18n="scenarioRun" disabled>Run the scenario</button>
+      <button id="scenarioClear" type="button" data-i18n="scenarioClear">Clear</button>
+      <p id="scenarioStatus" class="note" role="status" aria-live="polite"></p>
+      <div id="scenarioView" hidden role="radiogroup" aria-label="Scenario view">
+        <label><input type="radio" name="scenarioView" value="before"> <span data-i18n="before">Before</span></label>
+        <label><input type="radio" name="scenarioView" value="after"> <span data-i18n="after">After</span></label>
+        <label><input type="radio" name="scenarioView" value="delta" checked> <span data-i18n="difference">Difference (after − before)</span></label>
+        <label><input type="checkbox" id="scenarioNight"> <span data-i18n="atNight">At night</span></label>
+      </div>
+      <div id="scenarioSummary" aria-live="polite"></div>
+    </fieldset>
     <p class="note" id="runInfo"></p>
   </div>
   <div id="map" aria-label="Map"></div>
@@ -72,6 +97,16 @@ const T = {
         classes: "UTCI heat-stress classes", run: "Run", hotDays: "hot days", median: "median day ICTU", rejected: "rejected",
         diagnosisTitle: "Diagnosis", heat_islands_day: "Heat islands, day", heat_islands_night: "Heat islands, night", cool_islands: "Cool islands",
         heatIsland: "Heat island", coolIsland: "Cool island", area: "area", mean: "mean", max: "max", causes: "causes", nearestCool: "nearest cool island",
+        scenarioTitle: "Scenario", scenarioKind: "Edit", scenarioDraw: "Draw a polygon", scenarioFinish: "Finish the polygon", scenarioUpload: "Or load a scenario (GeoJSON)",
+        scenarioRun: "Run the scenario", scenarioClear: "Clear", before: "Before", after: "After", difference: "Difference (after − before)", atNight: "At night",
+        drawing: "Click the map to place the corners, then “Finish the polygon”.", needThree: "A polygon needs at least 3 corners.",
+        ready: n => `${n} edit(s) ready: run the scenario.`, computing: "Computing… (up to a minute on a large window)", done: s => `Done in ${s} s.`,
+        zone: "Zone", dayChange: "Day", nightChange: "Night", strong: "Public space ≥ 32 °C at 15 h", veryStrong: "Public space ≥ 38 °C at 15 h",
+        coolAccess: "Within 300 m of a cool island", shadedSidewalk: "Shaded sidewalk at 15 h", notGeoJSON: "Not a GeoJSON FeatureCollection",
+        kinds: { park: "New park", trees: "Plant trees", prune: "Prune crowns", remove_trees: "Remove trees", building: "New building", demolish: "Demolish",
+                 surface: "Resurface (albedo)", water: "Water", irrigate: "Water the vegetation" },
+        values: { years_after_planting: "Years after planting", crown_reduction: "Share of the crown removed (0–1)", height_m: "Height, m",
+                  permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
   fr: { title: "ICTU — carte de température ressentie", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
@@ -83,6 +118,16 @@ const T = {
         classes: "Classes de stress thermique UTCI", run: "Calcul", hotDays: "jours chauds", median: "ICTU jour médian", rejected: "rejeté",
         diagnosisTitle: "Diagnostic", heat_islands_day: "Îlots de chaleur, jour", heat_islands_night: "Îlots de chaleur, nuit", cool_islands: "Îlots de fraîcheur",
         heatIsland: "Îlot de chaleur", coolIsland: "Îlot de fraîcheur", area: "surface", mean: "moyenne", max: "max", causes: "causes", nearestCool: "îlot de fraîcheur le plus proche",
+        scenarioTitle: "Scénario", scenarioKind: "Modification", scenarioDraw: "Dessiner un polygone", scenarioFinish: "Terminer le polygone", scenarioUpload: "Ou charger un scénario (GeoJSON)",
+        scenarioRun: "Lancer le scénario", scenarioClear: "Effacer", before: "Avant", after: "Après", difference: "Différence (après − avant)", atNight: "La nuit",
+        drawing: "Cliquez sur la carte pour placer les sommets, puis « Terminer le polygone ».", needThree: "Un polygone a au moins 3 sommets.",
+        ready: n => `${n} modification(s) prête(s) : lancez le scénario.`, computing: "Calcul… (jusqu'à une minute sur une grande fenêtre)", done: s => `Terminé en ${s} s.`,
+        zone: "Zone", dayChange: "Jour", nightChange: "Nuit", strong: "Espace public ≥ 32 °C à 15 h", veryStrong: "Espace public ≥ 38 °C à 15 h",
+        coolAccess: "À moins de 300 m d'un îlot de fraîcheur", shadedSidewalk: "Trottoir ombragé à 15 h", notGeoJSON: "Pas une FeatureCollection GeoJSON",
+        kinds: { park: "Nouveau parc", trees: "Planter des arbres", prune: "Élaguer les houppiers", remove_trees: "Abattre des arbres", building: "Nouveau bâtiment", demolish: "Démolir",
+                 surface: "Revêtement (albédo)", water: "Eau", irrigate: "Arroser la végétation" },
+        values: { years_after_planting: "Années après plantation", crown_reduction: "Part du houppier enlevée (0–1)", height_m: "Hauteur, m",
+                  permeable: "Perméable (0 imperméable, 1 pelouse)", albedo: "Albédo (0,02–0,9)", stress_after: "Stress hydrique après (0–1)" },
         layers: { day: "ICTU jour (14–17 h), °C", night: "ICTU nuit (22–06 h), °C", relative: "ICTU jour relatif à la médiane, °C", classes: "Classe de stress thermique UTCI (jour)",
                   hydric_stress: "Stress hydrique de la canopée (0–1)", uncertainty: "Incertitude de l'ICTU jour (1 σ), °C" } }
 };
@@ -116,8 +161,8 @@ function saveView() {
   history.replaceState(null, "", "#" + p.toString());
 }
 
-function renderLegend() {
-  const layer = run.layers.find(l => l.name === state.layer);
+function renderLegend(shown) {
+  const layer = shown || run.layers.find(l => l.name === state.layer);
   const box = document.getElementById("legend");
   if (!layer) { box.innerHTML = ""; return; }
   const g = layer.legend;
@@ -144,6 +189,9 @@ function applyLanguage() {
     const select = document.getElementById("layer");
     [...select.options].forEach(o => { o.textContent = layerTitle(run.layers.find(l => l.name === o.value)); });
     renderLegend();
+    [...document.getElementById("scenarioKind").options].forEach(o => { o.textContent = t("kinds")[o.value]; });
+    scenarioKindChanged();
+    if (sc.result) { renderSummary(sc.result.summary); showScenarioView(); }
     document.getElementById("runInfo").textContent =
       `${t("run")}: ${run.hotDays.length} ${t("hotDays")}, ${t("median")} ${fmt(run.medianDayICTU)} °C — ictu ${run.engineVersion}`;
   }
@@ -223,6 +271,133 @@ async function addDiagnosis() {
   }
 }
 
+// Scenario: draw (or load) edits, post them, show before / after / difference and the summary.
+const KINDS = { park: ["years_after_planting", 30], trees: ["years_after_planting", 30], prune: ["crown_reduction", 0.3], remove_trees: null,
+  building: ["height_m", 20], demolish: ["permeable", 1], surface: ["albedo", 0.45], water: null, irrigate: ["stress_after", 0] };
+const sc = { drawing: false, corners: [], line: null, pending: [], shapes: null, result: null };
+
+function scenarioKindChanged() {
+  const spec = KINDS[document.getElementById("scenarioKind").value];
+  const input = document.getElementById("scenarioValue"), label = document.getElementById("scenarioValueLabel");
+  input.hidden = label.hidden = !spec;
+  if (spec) { label.textContent = t("values")[spec[0]]; input.value = spec[1]; }
+}
+
+function scenarioStatus(text, isError = false) {
+  const p = document.getElementById("scenarioStatus");
+  p.textContent = text; p.classList.toggle("error", isError);
+}
+
+function showPending() {
+  if (sc.shapes) map.removeLayer(sc.shapes);
+  sc.shapes = L.geoJSON({ type: "FeatureCollection", features: sc.pending }, { interactive: false, style: { color: "#111", weight: 2, dashArray: "6 4", fill: false } }).addTo(map);
+  document.getElementById("scenarioRun").disabled = sc.pending.length === 0;
+  if (sc.pending.length) scenarioStatus(t("ready")(sc.pending.length));
+}
+
+function startDrawing() {
+  sc.drawing = true; sc.corners = [];
+  document.getElementById("scenarioFinish").hidden = false;
+  document.getElementById("map").style.cursor = "crosshair";
+  scenarioStatus(t("drawing"));
+}
+
+function addCorner(latlng) {
+  sc.corners.push(latlng);
+  if (sc.line) map.removeLayer(sc.line);
+  sc.line = L.polyline(sc.corners, { color: "#111", weight: 2, interactive: false }).addTo(map);
+}
+
+function finishDrawing() {
+  if (sc.corners.length < 3) { scenarioStatus(t("needThree"), true); return; }
+  const kind = document.getElementById("scenarioKind").value, spec = KINDS[kind];
+  const ring = sc.corners.map(c => [Number(c.lng.toFixed(7)), Number(c.lat.toFixed(7))]);
+  ring.push(ring[0]);
+  const properties = { id: `drawn-${sc.pending.length + 1}`, kind };
+  if (spec) properties[spec[0]] = Number(document.getElementById("scenarioValue").value);
+  sc.pending.push({ type: "Feature", properties, geometry: { type: "Polygon", coordinates: [ring] } });
+  sc.drawing = false;
+  if (sc.line) { map.removeLayer(sc.line); sc.line = null; }
+  document.getElementById("scenarioFinish").hidden = true;
+  document.getElementById("map").style.cursor = "";
+  showPending();
+}
+
+async function loadScenarioFile(file) {
+  try {
+    const data = JSON.parse(await file.text());
+    if (data.type !== "FeatureCollection" || !Array.isArray(data.features)) throw new Error(t("notGeoJSON"));
+    sc.pending = data.features;
+    showPending();
+  } catch (err) { scenarioStatus(`${file.name}: ${err.message}`, true); }
+}
+
+function scenarioLayerName() {
+  const view = document.querySelector("input[name=scenarioView]:checked").value, night = document.getElementById("scenarioNight").checked;
+  if (view === "before") return night ? "night" : "day";
+  return view + (night ? "-night" : "");
+}
+
+function showScenarioView() {
+  if (!sc.result) return;
+  const name = scenarioLayerName();
+  const layer = sc.result.layers.find(l => l.name === name);
+  if (layer) { overlay.setUrl(layer.tiles); renderLegend(layer); }
+  else setLayer(name);
+}
+
+function renderSummary(s) {
+  const row = (label, v, pct, digits = 1) => v ? `<tr><th scope="row">${esc(label)}</th><td>${pct ? fmt(100 * v.before, digits) + " %" : fmt(v.before, 0) + " m"}</td><td>${pct ? fmt(100 * v.after, digits) + " %" : fmt(v.after, 0) + " m"}</td></tr>` : "";
+  let html = `<table><thead><tr><th scope="col">${t("zone")}</th><th scope="col">${t("dayChange")}</th><th scope="col">${t("nightChange")}</th></tr></thead><tbody>`;
+  for (const z of s.zones) html += `<tr class="zone"><th scope="row">${esc(z.zone)}</th><td>${signed(z.dayMeanChange)} °C</td><td>${signed(z.nightMeanChange)} °C</td></tr>`;
+  html += `</tbody></table><table><thead><tr><th></th><th scope="col">${t("before")}</th><th scope="col">${t("after")}</th></tr></thead><tbody>`;
+  html += row(t("strong"), s.strongOrWorseShare, true) + row(t("veryStrong"), s.veryStrongOrWorseShare, true) + row(t("coolAccess"), s.coolIslandAccessShare, true) + row(t("shadedSidewalk"), s.shadedSidewalkMetres, false);
+  document.getElementById("scenarioSummary").innerHTML = html + "</tbody></table>";
+}
+
+async function runScenario() {
+  const button = document.getElementById("scenarioRun");
+  button.disabled = true;
+  scenarioStatus(t("computing"));
+  try {
+    const response = await fetch("/api/scenario", { method: "POST", headers: { "Content-Type": "application/geo+json" },
+                                                     body: JSON.stringify({ type: "FeatureCollection", features: sc.pending }) });
+    const answer = await response.json();
+    if (!response.ok) { scenarioStatus(answer.error, true); return; }
+    sc.result = answer;
+    document.getElementById("scenarioView").hidden = false;
+    renderSummary(answer.summary);
+    scenarioStatus(t("done")(fmt(answer.summary.seconds, 1)));
+    showScenarioView();
+  } catch (err) { scenarioStatus(String(err), true); }
+  finally { button.disabled = sc.pending.length === 0; }
+}
+
+function clearScenario() {
+  sc.pending = []; sc.corners = []; sc.drawing = false; sc.result = null;
+  if (sc.line) { map.removeLayer(sc.line); sc.line = null; }
+  if (sc.shapes) { map.removeLayer(sc.shapes); sc.shapes = null; }
+  document.getElementById("scenarioView").hidden = true;
+  document.getElementById("scenarioSummary").innerHTML = "";
+  document.getElementById("scenarioFinish").hidden = true;
+  document.getElementById("scenarioRun").disabled = true;
+  document.getElementById("scenarioFile").value = "";
+  scenarioStatus("");
+  setLayer(state.layer);
+}
+
+function setUpScenario() {
+  const kinds = document.getElementById("scenarioKind");
+  for (const k of Object.keys(KINDS)) { const o = document.createElement("option"); o.value = k; kinds.appendChild(o); }
+  kinds.addEventListener("change", scenarioKindChanged);
+  document.getElementById("scenarioDraw").addEventListener("click", startDrawing);
+  document.getElementById("scenarioFinish").addEventListener("click", finishDrawing);
+  document.getElementById("scenarioFile").addEventListener("change", ev => { if (ev.target.files[0]) loadScenarioFile(ev.target.files[0]); });
+  document.getElementById("scenarioRun").addEventListener("click", runScenario);
+  document.getElementById("scenarioClear").addEventListener("click", clearScenario);
+  document.querySelectorAll("input[name=scenarioView], #scenarioNight").forEach(e => e.addEventListener("change", showScenarioView));
+}
+
 async function start() {
   run = await (await fetch("/api/run")).json();
   const select = document.getElementById("layer");
@@ -252,7 +427,8 @@ async function start() {
   basemap.addEventListener("change", () => { if (basemap.checked) osm.addTo(map).bringToBack(); else map.removeLayer(osm); });
   document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "fr" ? "en" : "fr"; applyLanguage(); });
   document.getElementById("explainCentre").addEventListener("click", () => explain(map.getCenter()));
-  map.on("click", ev => explain(ev.latlng));
+  map.on("click", ev => { if (sc.drawing) addCorner(ev.latlng); else explain(ev.latlng); });
+  setUpScenario();
   map.on("moveend", saveView);
   const sites = await (await fetch("/api/sites")).json();
   L.geoJSON(sites, {

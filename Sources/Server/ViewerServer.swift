@@ -43,6 +43,15 @@ public enum ViewerServer {
         router.get("/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
             try tile(context.parameters, service: service)
         }
+        router.post("/api/scenario") { request, _ in try await postScenario(request, service: service) }
+        router.get("/api/scenario/{id}") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let summary = service.scenarios.summary(id) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
+            return try json(try jsonObject(summary))
+        }
+        router.get("/scenario/{id}/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
+            try scenarioTile(context.parameters, service: service)
+        }
         // Anything else: a JSON 404 (not the framework's empty one).
         router.get("**") { request, _ in error(.notFound, "no such resource: \(request.uri.path) (see the README's HTTP API)") }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "ictu"),
@@ -54,14 +63,69 @@ public enum ViewerServer {
     static func tile(_ parameters: Parameters, service: RunService) throws -> Response {
         let name = parameters.get("layer") ?? ""
         guard let layer = service.map.layer(name) else { return error(.notFound, unknownLayer(name, service)) }
-        guard let z = Int(parameters.get("z") ?? ""), let x = Int(parameters.get("x") ?? ""), let y = Int(parameters.get("y") ?? "") else {
-            return error(.badRequest, "tile coordinates must be whole numbers: /tiles/\(name)/{z}/{x}/{y}.png")
+        switch tileCoordinates(parameters) {
+        case .failure(let refusal): return refusal.response
+        case .success(let tile): return png(try service.tile(layer, tile), maxAge: 3600)
         }
-        guard (0...24).contains(z) else { return error(.badRequest, "zoom \(z) is out of range 0–24") }
+    }
+
+    static func scenarioTile(_ parameters: Parameters, service: RunService) throws -> Response {
+        let id = parameters.get("id") ?? "", name = parameters.get("layer") ?? ""
+        guard let layer = TileLayer.scenarioLayers.first(where: { $0.name == name }) else {
+            return error(.notFound, "no scenario layer \"\(name.prefix(80))\"; layers: \(TileLayer.scenarioLayers.map(\.name).joined(separator: ", "))")
+        }
+        switch tileCoordinates(parameters) {
+        case .failure(let refusal): return refusal.response
+        case .success(let tile):
+            guard let data = try service.scenarioTile(id, layer, tile) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
+            return png(data, maxAge: 0)
+        }
+    }
+
+    struct Refusal: Error { var response: Response }
+
+    /// z/x/y of a tile URL, or the 400 that says what is wrong with them.
+    static func tileCoordinates(_ parameters: Parameters) -> Result<WebMercator.Tile, Refusal> {
+        guard let z = Int(parameters.get("z") ?? ""), let x = Int(parameters.get("x") ?? ""), let y = Int(parameters.get("y") ?? "") else {
+            return .failure(Refusal(response: error(.badRequest, "tile coordinates must be whole numbers: …/{z}/{x}/{y}.png")))
+        }
+        guard (0...24).contains(z) else { return .failure(Refusal(response: error(.badRequest, "zoom \(z) is out of range 0–24"))) }
         let tile = WebMercator.Tile(z: z, x: x, y: y)
-        guard tile.isValid else { return error(.badRequest, "tile \(z)/\(x)/\(y) does not exist: x and y run from 0 to \((1 << z) - 1) at zoom \(z)") }
-        let png = try service.tile(layer, tile)
-        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+        guard tile.isValid else { return .failure(Refusal(response: error(.badRequest, "tile \(z)/\(x)/\(y) does not exist: x and y run from 0 to \((1 << z) - 1) at zoom \(z)"))) }
+        return .success(tile)
+    }
+
+    /// POST /api/scenario: a scenario GeoJSON (≤ 1 MiB) simulated on the served run; its id, summary and tile layers.
+    static func postScenario(_ request: Request, service: RunService) async throws -> Response {
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: ScenarioService.maxBodyBytes) }
+        catch { return ViewerServer.error(.contentTooLarge, "scenarios are limited to \(ScenarioService.maxBodyBytes) bytes") }
+        let data = Data(buffer: body)
+        guard !data.isEmpty else { return error(.badRequest, "send the scenario (a GeoJSON FeatureCollection) as the request body") }
+        do {
+            // The simulation is CPU work: off the server's event loops.
+            let (id, summary) = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(with: Result { try service.scenarios.simulate(data) }) }
+            }
+            var document = try jsonObject(summary) as! [String: Any]
+            document = ["id": id, "summary": document,
+                        "layers": TileLayer.scenarioLayers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend, "tiles": "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png"] }]
+            return try json(document)
+        } catch ScenarioService.Failure.busy {
+            return error(.serviceUnavailable, "a scenario is being computed; send this one when it is done")
+        } catch ScenarioService.Failure.badScenario(let message) {
+            return error(.badRequest, message)
+        }
+    }
+
+    static func jsonObject<T: Encodable>(_ value: T) throws -> Any {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try JSONSerialization.jsonObject(with: encoder.encode(value))
+    }
+
+    static func png(_ data: Data, maxAge: Int) -> Response {
+        Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: maxAge > 0 ? "public, max-age=\(maxAge)" : "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func point(_ request: Request, service: RunService) throws -> Response {
@@ -122,11 +186,14 @@ struct RequestLimits<Context: RequestContext>: RouterMiddleware {
         if request.uri.description.utf8.count > ViewerServer.maxURLBytes {
             return ViewerServer.error(.uriTooLong, "the URL is longer than \(ViewerServer.maxURLBytes) bytes")
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > ViewerServer.maxBodyBytes {
-            return ViewerServer.error(.contentTooLarge, "request bodies are limited to \(ViewerServer.maxBodyBytes) bytes (the API only reads URLs)")
+        // Only a scenario may be posted, and it has its own, larger limit.
+        let posting = request.method == .post && request.uri.path == "/api/scenario"
+        let limit = posting ? ScenarioService.maxBodyBytes : ViewerServer.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            return ViewerServer.error(.contentTooLarge, posting ? "scenarios are limited to \(limit) bytes" : "request bodies are limited to \(limit) bytes (only /api/scenario takes a body)")
         }
-        guard request.method == .get || request.method == .head else {
-            return ViewerServer.error(.methodNotAllowed, "only GET is served")
+        guard request.method == .get || request.method == .head || posting else {
+            return ViewerServer.error(.methodNotAllowed, "only GET is served, and POST to /api/scenario")
         }
         do {
             return try await next(request, context)

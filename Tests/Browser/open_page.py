@@ -6,8 +6,7 @@ asked for. Optional screenshot. Used by the Swift tests: the checks are done by 
 usage: open_page.py URL [--screenshot PNG] [--count SELECTOR ...] [--width W] [--height H]
 """
 import argparse, json, sys
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 
 parser = argparse.ArgumentParser()
 parser.add_argument("url")
@@ -17,12 +16,7 @@ parser.add_argument("--width", type=int, default=1200)
 parser.add_argument("--height", type=int, default=900)
 args = parser.parse_args()
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={args.width},{args.height}"]:
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = chromium.start(args.width, args.height)
 try:
     driver.set_page_load_timeout(60)
     driver.get(args.url)
@@ -38,7 +32,7 @@ try:
     counts = {s: len(driver.find_elements("css selector", s)) for s in args.count}
     if args.screenshot:
         driver.save_screenshot(args.screenshot)
-    console = [{"level": e["level"], "message": e["message"]} for e in driver.get_log("browser")]
+    console = chromium.console(driver)
     print(json.dumps({"title": driver.title, "console": console, "images": images, "counts": counts}))
 finally:
     driver.quit()

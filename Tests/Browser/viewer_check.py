@@ -6,8 +6,7 @@ the layer switch, a click's explanation, the legend, the French labels, the URL 
 usage: viewer_check.py URL [--screenshot PNG]
 """
 import argparse, json, time
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait, Select
@@ -17,29 +16,12 @@ parser.add_argument("url")
 parser.add_argument("--screenshot")
 args = parser.parse_args()
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,860"]:
-    options.add_argument(flag)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = chromium.start(1280, 860)
 wait = WebDriverWait(driver, 60)
 result = {}
 
 def tiles_state(prefix):
-    """Loaded tiles whose URL starts with prefix, and their non-transparent pixels (drawn on a canvas)."""
-    return driver.execute_script("""
-        const prefix = arguments[0];
-        const tiles = [...document.querySelectorAll('img.leaflet-tile-loaded')].filter(i => new URL(i.src).pathname.startsWith(prefix));
-        let opaque = 0;
-        for (const img of tiles) {
-            const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
-            const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-            const d = g.getImageData(0, 0, c.width, c.height).data;
-            for (let i = 3; i < d.length; i += 4) if (d[i] > 0) opaque++;
-        }
-        return {tiles: tiles.length, opaque: opaque};
-    """, prefix)
+    return chromium.tiles_state(driver, prefix)
 
 try:
     driver.set_page_load_timeout(60)
@@ -91,7 +73,7 @@ try:
     result["heatIslands"] = 0
     result["islandPopup"] = ""
     if toggles:
-        driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-close-button").click()
+        driver.execute_script("map.closePopup()")
         toggles[0].click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.heat_islands_day"))
         shapes = driver.find_elements(By.CSS_SELECTOR, "path.heat_islands_day")
@@ -105,7 +87,7 @@ try:
         wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)
         time.sleep(1)
         driver.save_screenshot(args.screenshot)
-    result["console"] = [{"level": e["level"], "message": e["message"]} for e in driver.get_log("browser")]
+    result["console"] = chromium.console(driver)
 finally:
     driver.quit()
 print(json.dumps(result))

@@ -49,10 +49,47 @@ import Testing
         #expect(r.console.filter { $0.level == "SEVERE" }.isEmpty, "console errors: \(r.console)")
     }
 
+    struct ScenarioResult: Decodable {
+        struct Tiles: Decodable { var tiles: Int; var opaque: Int; var blue: Int; var red: Int }
+        var popupsWhileDrawing: Int; var readyStatus: String; var status: String; var summary: String
+        var delta: Tiles; var legend: String; var before: Tiles; var afterShown: Bool; var badFileError: String
+        var console: [Browser.Message]
+    }
+
+    /// A designer's path through the viewer: draw a park, run it, see the difference (cooler: blue) and the summary;
+    /// a file with a mistake gets the server's message naming the feature and the field.
+    @Test func aPolygonDrawnInTheViewerRunsAsAScenarioAndShowsItsDifference() throws {
+        let bad = NSTemporaryDirectory() + "bad-scenario-\(UUID().uuidString).geojson"
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        try "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"new-square\",\"kind\":\"surface\",\"albedo\":1.7},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-0.57,44.83],[-0.569,44.83],[-0.569,44.831],[-0.57,44.83]]]}}]}"
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let script = URL(fileURLWithPath: Self.browserScript).deletingLastPathComponent().appendingPathComponent("scenario_check.py").path
+        let output = try Process.output("/usr/bin/python3", [script, Self.base + "/", bad])
+        let r = try JSONDecoder().decode(ScenarioResult.self, from: Data(output.utf8))
+        #expect(r.popupsWhileDrawing == 0, "clicks place corners while drawing, they do not explain cells")
+        #expect(r.readyStatus.contains("1 edit"), "\(r.readyStatus)")
+        #expect(r.summary.contains("perimeter") && r.summary.contains("ring 100–300 m") && r.status.hasPrefix("Done"), "\(r.status) \(r.summary)")
+        // A mature park cools: the difference tiles are mostly blue where they are not neutral, never red.
+        #expect(r.delta.tiles > 0 && r.delta.blue > 1000 && r.delta.red < r.delta.blue / 20, "\(r.delta)")
+        #expect(r.legend.contains("after − before") && r.legend.contains("+3.0"), "\(r.legend)")
+        #expect(r.before.opaque > 10_000 && r.afterShown)
+        #expect(r.badFileError.contains("feature 1") && r.badFileError.contains("new-square") && r.badFileError.contains("albedo"), "\(r.badFileError)")
+        #expect(r.console.filter { $0.level == "SEVERE" }.isEmpty, "console errors: \(r.console)")
+    }
+
     /// (status, body) of a request sent as written (curl --path-as-is).
     func request(_ path: String, method: String = "GET", body: String? = nil) throws -> (Int, String) {
         var arguments = ["-s", "--path-as-is", "-X", method, "-o", "-", "-w", "\n%{http_code}", Self.base + path]
-        if let body { arguments += ["--data-binary", body] }
+        if let body {
+            // Large bodies go through a file (the command line has a length limit).
+            let file = NSTemporaryDirectory() + "body-\(UUID().uuidString)"
+            try body.write(toFile: file, atomically: true, encoding: .utf8)
+            arguments += ["--data-binary", "@" + file]
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let output = try Process.output("/usr/bin/curl", arguments)
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        }
         let output = try Process.output("/usr/bin/curl", arguments)
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
@@ -85,6 +122,22 @@ import Testing
         }
         let (postCode, postBody) = try request("/api/run", method: "POST", body: String(repeating: "x", count: 100_000))
         #expect(postCode == 413 && jsonError(postBody) != nil, "oversized body → 413, got \(postCode)")
+        // Scenarios: a body too big, not GeoJSON, posted elsewhere; tiles of a scenario the server does not hold.
+        let scenarioCases: [(String, String, String?, Int)] = [
+            ("scenario over 1 MiB", "POST", String(repeating: "x", count: 1_100_000), 413),
+            ("scenario not GeoJSON", "POST", "{not json", 400),
+            ("empty scenario body", "POST", "", 400),
+        ]
+        for (what, method, body, status) in scenarioCases {
+            let (code, answer) = try request("/api/scenario", method: method, body: body)
+            #expect(code == status && jsonError(answer) != nil, "\(what) → \(code): \(answer.prefix(200))")
+        }
+        let (putCode, _) = try request("/api/scenario", method: "PUT", body: "{}")
+        #expect(putCode == 405)
+        let (unknownCode, unknownBody) = try request("/scenario/s999/tiles/delta/3/0/0.png")
+        #expect(unknownCode == 404 && jsonError(unknownBody) != nil)
+        let (layerCode, _) = try request("/scenario/s1/tiles/..%2F..%2Fcalibration/3/0/0.png")
+        #expect(layerCode == 404)
         // Still serving, and serving right.
         let (code, body) = try request("/api/run")
         #expect(code == 200 && body.contains("\"layers\""))

@@ -10,7 +10,7 @@ public final class LayerPyramid: @unchecked Sendable {
     /// levels[0] is the grid itself; levels[k] has cells 2^k times larger.
     let levels: [Plane]
 
-    public init(path: String, band: Int, grid: GridSpec) throws {
+    public convenience init(path: String, band: Int, grid: GridSpec) throws {
         let dataset = try RasterDataset.open(path)
         guard dataset.width == grid.width, dataset.height == grid.height else {
             throw OutputError("\(path) is \(dataset.width) × \(dataset.height) pixels; the run's grid is \(grid.width) × \(grid.height)")
@@ -19,10 +19,13 @@ public final class LayerPyramid: @unchecked Sendable {
         let noData = b.noData.map(Float.init)
         var values = try b.read(x: 0, y: 0, width: grid.width, height: grid.height)
         if let noData { for i in values.indices where values[i] == noData { values[i] = .nan } }
-        var levels = [Plane(width: grid.width, height: grid.height, values: values)]
-        while let last = levels.last, last.width > 1 || last.height > 1, levels.count < 16 {
-            levels.append(Self.halved(last))
-        }
+        self.init(plane: Plane(width: grid.width, height: grid.height, values: values), grid: grid)
+    }
+
+    /// From a plane already in memory (a scenario's maps); NaN is no data.
+    public init(plane: Plane, grid: GridSpec) {
+        var levels = [plane]
+        while let last = levels.last, last.width > 1 || last.height > 1, levels.count < 16 { levels.append(Self.halved(last)) }
         self.grid = grid
         self.levels = levels
     }

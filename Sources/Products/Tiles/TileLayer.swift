@@ -35,6 +35,15 @@ public struct TileLayer: Sendable {
         return layers.filter { FileManager.default.fileExists(atPath: run + "/" + $0.file) }
     }
 
+    /// The layers of a scenario held in memory by the server: the maps after and the differences (the "before"
+    /// is the run's own layers). `file` is empty: they are drawn from in-memory pyramids.
+    public static let scenarioLayers: [TileLayer] = [
+        TileLayer(name: "after", title: "ICTU day after the scenario, °C", file: "", band: 1, kind: .continuous, ramp: .utci),
+        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", file: "", band: 1, kind: .continuous, ramp: .utci),
+        TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", file: "", band: 1, kind: .continuous, ramp: .difference(range: 3)),
+        TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", file: "", band: 1, kind: .continuous, ramp: .difference(range: 3)),
+    ]
+
     /// Colour of a value: the ramp's, or for classes the colour of the class's middle (one flat colour per class).
     public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {
         switch kind {

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Drives the viewer's scenario panel in headless Chromium (Debian's chromium + chromium-driver, Selenium), as a
+designer would: draws a park polygon by clicking the map, runs it, switches to the difference and reads the summary;
+then loads a scenario file with a mistake and reads the error. Prints JSON for the Swift test to check.
+
+usage: scenario_check.py URL BAD_SCENARIO_FILE
+"""
+import argparse, json, time
+import chromium
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait, Select
+
+parser = argparse.ArgumentParser()
+parser.add_argument("url")
+parser.add_argument("bad_file")
+parser.add_argument("--screenshot", help="PNG of the viewer showing the difference")
+args = parser.parse_args()
+
+driver = chromium.start(1280, 900)
+wait = WebDriverWait(driver, 180)
+result = {}
+
+def tiles_state(prefix):
+    return chromium.tiles_state(driver, prefix)
+
+try:
+    driver.set_page_load_timeout(60)
+    driver.get(args.url)
+    wait.until(lambda d: d.execute_script("return window.ictuReady === true"))
+    # A new park: choose the kind and its age, draw four corners around the centre, finish, run.
+    Select(driver.find_element(By.ID, "scenarioKind")).select_by_value("park")
+    value = driver.find_element(By.ID, "scenarioValue")
+    value.clear(); value.send_keys("30")
+    driver.find_element(By.ID, "scenarioDraw").click()
+    map_element = driver.find_element(By.ID, "map")
+    for dx, dy in [(-40, -30), (40, -30), (40, 30), (-40, 30)]:
+        ActionChains(driver).move_to_element_with_offset(map_element, dx, dy).click().perform()
+        time.sleep(0.2)
+    result["popupsWhileDrawing"] = len(driver.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .explain"))
+    driver.find_element(By.ID, "scenarioFinish").click()
+    result["readyStatus"] = driver.find_element(By.ID, "scenarioStatus").text
+    driver.find_element(By.ID, "scenarioRun").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#scenarioSummary tr.zone"))
+    result["status"] = driver.find_element(By.ID, "scenarioStatus").text
+    result["summary"] = driver.find_element(By.ID, "scenarioSummary").text
+    # The difference is shown first: its tiles come from the scenario.
+    wait.until(lambda d: tiles_state("/scenario/")["opaque"] > 0)
+    time.sleep(1)
+    result["delta"] = tiles_state("/scenario/")
+    result["legend"] = driver.find_element(By.ID, "legend").text
+    if args.screenshot:
+        driver.execute_script("document.getElementById('scenarioSummary').scrollIntoView(false)")
+        time.sleep(0.5)
+        driver.save_screenshot(args.screenshot)
+    # Before: the run's own day tiles.
+    driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=before]").click()
+    wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)
+    result["before"] = tiles_state("/tiles/day/")
+    # After.
+    driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=after]").click()
+    wait.until(lambda d: any("/tiles/after/" in i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, "img.leaflet-tile-loaded")))
+    result["afterShown"] = True
+
+    result["console"] = chromium.console(driver)
+
+    # A scenario file with a mistake: the server's message (a 400, which the browser logs) reaches the user.
+    driver.find_element(By.ID, "scenarioClear").click()
+    driver.find_element(By.ID, "scenarioFile").send_keys(args.bad_file)
+    wait.until(lambda d: not d.find_element(By.ID, "scenarioRun").get_attribute("disabled"))
+    driver.find_element(By.ID, "scenarioRun").click()
+    wait.until(lambda d: "error" in (d.find_element(By.ID, "scenarioStatus").get_attribute("class") or ""))
+    result["badFileError"] = driver.find_element(By.ID, "scenarioStatus").text
+finally:
+    driver.quit()
+print(json.dumps(result))
