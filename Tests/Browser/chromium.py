@@ -1,4 +1,5 @@
 """Shared by the browser checks: Debian's headless Chromium through Selenium, and what a map's tiles show."""
+import atexit, shutil, tempfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -9,6 +10,10 @@ def start(width=1280, height=860):
     options.binary_location = "/usr/bin/chromium"
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"]:
         options.add_argument(flag)
+    # A profile of our own, removed at exit (Chromium leaves its default temporary profiles behind).
+    profile = tempfile.mkdtemp(prefix="ictu-chromium-")
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 

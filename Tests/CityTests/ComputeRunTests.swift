@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func sha256MatchesTheStandardTestVector() throws {
-        let path = NSTemporaryDirectory() + "abc-\(UUID().uuidString)"
+        let path = TestFiles.root + "abc-\(UUID().uuidString)"
         try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
         #expect(try SHA256.hex(ofFile: path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }

@@ -43,7 +43,7 @@ import Testing
         let day = Plane(width: 50, height: 40) { c, r in r == 3 && c == 7 ? .nan : Float(30 + Double(c) * 0.2) }
         let night = Plane(width: 50, height: 40) { c, _ in Float(20 + Double(c) * 0.1) }
         let zero = Plane(width: 50, height: 40)
-        let path = NSTemporaryDirectory() + "zones-\(UUID().uuidString).gpkg"
+        let path = TestFiles.root + "zones-\(UUID().uuidString).gpkg"
         // Written in a scope of its own: the GeoPackage is closed (flushed) when its dataset and layer go.
         func writeZones() throws {
             let dataset = try VectorDataset.create(path, driver: "GPKG")
@@ -74,7 +74,7 @@ import Testing
         // Footprints are no data, as in a run.
         let day = Plane(width: 60, height: 40) { c, r in inside(c, r) ? .nan : (c < 30 ? 40 : 30) }
         let night = Plane(width: 60, height: 40) { c, r in inside(c, r) ? .nan : (c < 30 ? 24 : 20) }
-        let path = NSTemporaryDirectory() + "buildings-\(UUID().uuidString).gpkg"
+        let path = TestFiles.root + "buildings-\(UUID().uuidString).gpkg"
         func writeBuildings() throws {
             let dataset = try VectorDataset.create(path, driver: "GPKG")
             let layer = try dataset.createLayer("buildings", crs: try SpatialReference(definition: "EPSG:2154"), geometry: .polygon, fields: [("usage", .string)])
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test func aBadVoteIsNamedWithItsLine() throws {
-        let path = NSTemporaryDirectory() + "survey-\(UUID().uuidString).csv"
+        let path = TestFiles.root + "survey-\(UUID().uuidString).csv"
         try "time,lon,lat,vote\n2022-07-18T15:00:00+02:00,-0.56,44.83,hot\n2022-07-18T15:10:00+02:00,-0.56,44.83,boiling\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try SurveyFile.read(path: path) } throws: { "\($0)".contains("line 3") && "\($0)".contains("boiling") }
     }

@@ -10,7 +10,7 @@ struct FixtureCity {
     static let minX = 417_000.0, maxY = 6_421_040.0
 
     init() throws {
-        folder = NSTemporaryDirectory() + "ictu-city-" + UUID().uuidString
+        folder = TestFiles.root + "ictu-city-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder + "/Rasters", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder + "/SensorData", withIntermediateDirectories: true)
         try writeRaster("Rasters/tree_canopy.tif", values: (0..<400).map { Float($0 % 100) })

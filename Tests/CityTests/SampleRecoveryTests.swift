@@ -9,7 +9,7 @@ import Testing
 /// and the true coefficients.
 @Suite(.serialized) struct SampleRecoveryTests {
     static let folder: String = {
-        let folder = NSTemporaryDirectory() + "ictu-recovery-\(UUID().uuidString)"
+        let folder = TestFiles.root + "ictu-recovery-\(UUID().uuidString)"
         var options = SampleOptions()
         options.cellMetres = 5
         do {
@@ -23,7 +23,7 @@ import Testing
     /// suite that writes into it: suites run in parallel.
     static func copyOfRun() throws -> String {
         let fm = FileManager.default
-        let copy = NSTemporaryDirectory() + "ictu-run-copy-\(UUID().uuidString)"
+        let copy = TestFiles.root + "ictu-run-copy-\(UUID().uuidString)"
         try fm.createDirectory(atPath: copy, withIntermediateDirectories: true)
         for name in ComputeRun.entries { try fm.copyItem(atPath: folder + "/run/" + name, toPath: copy + "/" + name) }
         return copy

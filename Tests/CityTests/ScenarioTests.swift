@@ -18,7 +18,7 @@ import Testing
     }
 
     func file(_ features: [String]) throws -> String {
-        let path = NSTemporaryDirectory() + "scenario-\(UUID().uuidString).geojson"
+        let path = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
         try "{\"type\":\"FeatureCollection\",\"features\":[\(features.joined(separator: ","))]}".write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -18,7 +18,7 @@ import Testing
 
     /// A scenario of axis-aligned rectangles given in Lambert-93 (the file names its CRS).
     static func scenario(_ features: [(properties: String, x0: Double, y0: Double, x1: Double, y1: Double)]) throws -> Scenario {
-        let path = NSTemporaryDirectory() + "scenario-\(UUID().uuidString).geojson"
+        let path = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let items = features.enumerated().map { k, f in
             "{\"type\":\"Feature\",\"properties\":{\"id\":\"e\(k + 1)\",\(f.properties)},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(f.x0),\(f.y0)],[\(f.x1),\(f.y0)],[\(f.x1),\(f.y1)],[\(f.x0),\(f.y1)],[\(f.x0),\(f.y0)]]]}}"
@@ -53,8 +53,8 @@ import Testing
 
     /// Writes the result's run folder into a new temporary folder (the caller removes it).
     static func writeFolder(_ result: SimulationResult) throws -> String {
-        let out = NSTemporaryDirectory() + "ictu-scenario-\(UUID().uuidString)"
-        let file = NSTemporaryDirectory() + "scenario-\(UUID().uuidString).geojson"
+        let out = TestFiles.root + "ictu-scenario-\(UUID().uuidString)"
+        let file = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "{\"type\":\"FeatureCollection\",\"features\":[]}".write(toFile: file, atomically: true, encoding: .utf8)
         try ScenarioOutput.write(result, base: base!, scenarioFile: file, out: out, overwrite: false)

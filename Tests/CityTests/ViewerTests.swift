@@ -59,7 +59,7 @@ import Testing
     /// A designer's path through the viewer: draw a park, run it, see the difference (cooler: blue) and the summary;
     /// a file with a mistake gets the server's message naming the feature and the field.
     @Test func aPolygonDrawnInTheViewerRunsAsAScenarioAndShowsItsDifference() throws {
-        let bad = NSTemporaryDirectory() + "bad-scenario-\(UUID().uuidString).geojson"
+        let bad = TestFiles.root + "bad-scenario-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: bad) }
         try "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"new-square\",\"kind\":\"surface\",\"albedo\":1.7},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-0.57,44.83],[-0.569,44.83],[-0.569,44.831],[-0.57,44.83]]]}}]}"
             .write(toFile: bad, atomically: true, encoding: .utf8)
@@ -82,7 +82,7 @@ import Testing
         var arguments = ["-s", "--path-as-is", "-X", method, "-o", "-", "-w", "\n%{http_code}", Self.base + path]
         if let body {
             // Large bodies go through a file (the command line has a length limit).
-            let file = NSTemporaryDirectory() + "body-\(UUID().uuidString)"
+            let file = TestFiles.root + "body-\(UUID().uuidString)"
             try body.write(toFile: file, atomically: true, encoding: .utf8)
             arguments += ["--data-binary", "@" + file]
             defer { try? FileManager.default.removeItem(atPath: file) }

@@ -9,7 +9,7 @@ final class HarnessTests: XCTestCase {
 }
 
 func temporaryFolder() -> String {
-    let path = NSTemporaryDirectory() + "ictu-test-" + UUID().uuidString
+    let path = TestFiles.root + "ictu-test-" + UUID().uuidString
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
@@ -151,7 +151,7 @@ func temporaryFolder() -> String {
             rgba[4 * i + 3] = i % 5 == 0 ? 0 : 255
         }
         let png = try PNGImage.encode(rgba: rgba, width: width, height: height, compression: 1)
-        let path = NSTemporaryDirectory() + "png-\(UUID().uuidString).png"
+        let path = TestFiles.root + "png-\(UUID().uuidString).png"
         try png.write(to: URL(fileURLWithPath: path))
         let ds = try RasterDataset.open(path)
         #expect(ds.width == width && ds.height == height && ds.bandCount == 4)
