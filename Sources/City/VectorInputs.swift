@@ -74,10 +74,19 @@ public final class BuildingFootprints {
 public struct TreeInventory: Sendable {
     public var count: Int
     public var displayName: String
+    let path: String
+
+    /// One tree of the inventory, its position in the analysis grid's CRS.
+    public struct Tree: Sendable {
+        public var id: String, species: String
+        public var heightMetres: Double, crownDiameterMetres: Double
+        public var planted: Int?
+        public var x: Double, y: Double
+    }
 
     init(settings: Manifest.VectorInput, manifestFolder: URL) throws {
         displayName = settings.path
-        let path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
+        path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
         let dataset: VectorDataset
         do { dataset = try VectorDataset.open(path) } catch {
             throw CityInputError(file: displayName, location: "vectors.trees", problem: FileManager.default.fileExists(atPath: path) ? "not a vector file GDAL can read" : "no such file")
@@ -89,5 +98,32 @@ public struct TreeInventory: Sendable {
             throw CityInputError(file: displayName, problem: "missing attribute(s) \(missing.joined(separator: ", "))", fix: "tree inventories need \(required.joined(separator: ", "))")
         }
         count = layer.featureCount
+    }
+
+    /// Every tree, checked (a point, a plausible height and crown), in `grid`'s CRS.
+    public func trees(grid: GridSpec) throws -> [Tree] {
+        let layer = try VectorDataset.open(path).layer(0)
+        guard let source = layer.spatialReference else {
+            throw CityInputError(file: displayName, problem: "has no coordinate reference system", fix: "assign one (ogr2ogr -a_srs EPSG:2154)")
+        }
+        let transform = try CoordinateTransform(from: source.wkt, to: grid.crs)
+        var out: [Tree] = []
+        let name = displayName
+        try layer.forEachFeature { f in
+            func number(_ field: String, _ range: ClosedRange<Double>) throws -> Double {
+                guard let v = (f.fields[field] ?? nil)?.doubleValue, v.isFinite, range.contains(v) else {
+                    throw CityInputError(file: name, location: "feature \(f.id), field \(field)", problem: "missing or outside \(range.lowerBound)–\(range.upperBound)",
+                                         fix: "give every tree its \(field)")
+                }
+                return v
+            }
+            guard let p = f.point else { throw CityInputError(file: name, location: "feature \(f.id)", problem: "not a point", fix: "trees are points") }
+            let xy = try transform.transform(x: p.x, y: p.y)
+            let planted = (f.fields["planted"] ?? nil)?.doubleValue.map { Int($0) }
+            out.append(Tree(id: (f.fields["id"] ?? nil)?.stringValue ?? String(f.id), species: (f.fields["species"] ?? nil)?.stringValue ?? "",
+                            heightMetres: try number("height_m", 0.5...120), crownDiameterMetres: try number("crown_diameter_m", 0.2...60),
+                            planted: planted, x: xy.x, y: xy.y))
+        }
+        return out
     }
 }

@@ -60,14 +60,7 @@ public enum ComfortField {
 
         // Obstacles: buildings (opaque) and crowns (opacity from cover, transmissivity and stress).
         let buildings = L.buildingHeight
-        let crowns = Plane(width: w, height: h) { c, row in
-            let i = row * w + c
-            return L.treeCanopy.values[i] > 0 && L.buildingFraction.values[i] < 0.5 ? max(L.canopyHeight.values[i], 3) : 0
-        }
-        let crownOpacity = Plane(width: w, height: h) { c, row in
-            let i = row * w + c
-            return L.treeCanopy.values[i] * Float((1 - r.canopyTransmissivity) * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i])))
-        }
+        let (crowns, crownOpacity) = crownObstacles(L, radiative: r)
         let skyView = regime == .night
             ? ShadowCaster.skyViewFactor(heights: buildings, cellSize: cellSize, directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres,
                                          observerMetres: r.pedestrianHeightMetres, only: core).values
@@ -128,7 +121,7 @@ public enum ComfortField {
                     // (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
                     let building = day ? Double(buildingShadow[i]) : 1
                     let crown = day ? Double(crownShadow[i]) : 1
-                    sunlit = (1 - building) * ((1 - fc) * (1 - crown) + fc * (1 - (1 - kSh * sc) * (1 - tau)))
+                    sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, cover: fc, stress: sc, radiative: r)
                     dSealed = r.sealedLongwaveKelvin * Double(localSealed[i])
                     dShade = -sunGain * (building + (1 - building) * (1 - fc) * crown)
                     dCanopy = -sunGain * (1 - building) * fc * (1 - tau)
@@ -182,5 +175,27 @@ public enum ComfortField {
             field.sunlitFraction.values[o] = mean(sunSlot)
         }
         return field
+    }
+
+    /// Crowns as obstacles for the shadow caster: their height (at least 3 m; none over buildings) and how much
+    /// sun they stop — cover × (1 − τ), less where hydric stress thins them (k_sh).
+    public static func crownObstacles(_ L: SurfaceLayers, radiative r: RadiativeCoefficients) -> (heights: Plane, opacity: Plane) {
+        let w = L.width, h = L.height
+        let heights = Plane(width: w, height: h) { c, row in
+            let i = row * w + c
+            return L.treeCanopy.values[i] > 0 && L.buildingFraction.values[i] < 0.5 ? max(L.canopyHeight.values[i], 3) : 0
+        }
+        let opacity = Plane(width: w, height: h) { c, row in
+            let i = row * w + c
+            return L.treeCanopy.values[i] * Float((1 - r.canopyTransmissivity) * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i])))
+        }
+        return (heights, opacity)
+    }
+
+    /// Sun reaching a pedestrian: the buildings' shadow, then the crown above the cell for its covered part
+    /// (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
+    @inline(__always)
+    public static func sunlitFraction(buildingShadow b: Double, crownShadow crown: Double, cover fc: Double, stress sc: Double, radiative r: RadiativeCoefficients) -> Double {
+        (1 - b) * ((1 - fc) * (1 - crown) + fc * (1 - (1 - r.stressShadeLoss * sc) * (1 - r.canopyTransmissivity)))
     }
 }

@@ -42,19 +42,10 @@ public final class SimulationBase: @unchecked Sendable {
         func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
         record = try RunRecord.load(run: run)
         settings = try MapSettings(record: record)
-        let path = try Self.manifestPath(record: record, run: run, given: manifest)
         progress("checking the city's inputs", 0)
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        for (file, hash) in record.inputs.sorted(by: { $0.key < $1.key }) {
-            let current = try? SHA256.hex(ofFile: folder.appendingPathComponent(file).path)
-            guard current == hash else {
-                throw OutputError("\(folder.appendingPathComponent(file).path) \(current == nil ? "is missing" : "has changed") since the run \(run) was computed: compute the run again (`ictu compute`) so the scenario is compared with the city as it is")
-            }
-        }
-        lap("check inputs (SHA-256)")
-        city = try City(manifestPath: path, surfaceOnly: true)
-        lap("read city")
-        guard city.grid == record.grid else { throw OutputError("\(path): its analysis grid differs from the run's (\(run)/calibration.json)") }
+        city = try RunCity.open(record: record, run: run, manifest: manifest)
+        let path = city.manifestPath
+        lap("check inputs and read city")
         progress("parks", 0)
         parks = try ParkField(city: city)
         lap("parks")
@@ -67,20 +58,6 @@ public final class SimulationBase: @unchecked Sendable {
         population = try PopulationLayer.read(manifest: path, grid: grid)
         lap("read maps")
         stageSeconds = stages
-    }
-
-    /// The manifest: the one given, else the run's (as recorded, from the current folder, then beside the run folder).
-    static func manifestPath(record: RunRecord, run: String, given: String?) throws -> String {
-        let fm = FileManager.default
-        if let given {
-            guard fm.fileExists(atPath: given) else { throw OutputError("\(given): no such manifest") }
-            return given
-        }
-        let candidates = [record.manifest, URL(fileURLWithPath: run).deletingLastPathComponent().appendingPathComponent(record.manifest).path]
-        guard let found = candidates.first(where: { fm.fileExists(atPath: $0) }) else {
-            throw OutputError("the run's manifest \(record.manifest) is not found from here: pass --city MANIFEST")
-        }
-        return found
     }
 
     /// The city's layers over a window (GDAL handles: one caller at a time).

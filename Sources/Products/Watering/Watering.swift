@@ -1,0 +1,230 @@
+import City
+import Foundation
+import GeoIO
+import Grid
+import Model
+
+public struct WateringOptions: Sendable {
+    /// Litres available for the round (nil: rank only).
+    public var budgetLitres: Double? = nil
+    /// An earlier run on the same grid: its hydric stress gives each tree's trend.
+    public var earlierRun: String? = nil
+    public var manifest: String? = nil
+    /// Field of the building footprints naming their use (sensitive uses raise exposure).
+    public var useField = "usage"
+    public var overwrite = false
+    /// Water per watering, litres per m² of crown projection, and its bounds.
+    public var litresPerSquareMetre = 5.0
+    public var minimumLitres = 50.0, maximumLitres = 600.0
+    /// Radius of the surroundings counted for exposure, m.
+    public var exposureMetres = 100.0
+    public init() {}
+}
+
+/// One tree's watering priority, every factor written out.
+public struct TreePriority: Codable, Sendable {
+    public var rank: Int
+    public var id: String, species: String
+    public var longitude: Double, latitude: Double, x: Double, y: Double
+    public var heightMetres: Double, crownDiameterMetres: Double
+    public var ageYears: Int?
+    /// Mean hydric stress of the canopy over the crown (0 none … 1 dead); nil when no canopy is seen there.
+    public var stress: Double?
+    public var stressTrend: Double?
+    /// ICTU the public space would gain without the tree, °C·m² (day window), split into air and shade.
+    public var coolingService: Double, coolingAir: Double, coolingShade: Double
+    public var peopleNearby: Double?
+    public var sensitiveNearby: Bool
+    public var exposure: Double
+    public var recoverability: Double
+    public var priority: Double
+    public var waterNeedLitres: Double
+    public var selected: Bool
+    public var reason: String
+}
+
+public struct WateringSummary: Codable, Sendable {
+    public var trees: Int
+    public var treesWithCanopy: Int
+    public var notRecoverable: Int
+    public var budgetLitres: Double?
+    public var usedLitres: Double
+    public var selected: Int
+    /// Cooling service of the selected trees (what the round keeps), °C·m².
+    public var coolingKept: Double
+    public var seconds: Double
+    public var outputs: [String]
+    public var method: String
+}
+
+/// `ictu watering` (model.md, "Watering priority"): P = stress × cooling service × exposure × recoverability for every
+/// tree of the inventory, then a round within a water budget by P per litre.
+public enum Watering {
+    public static let outputs = ["watering.csv", "watering.geojson", "watering.json"]
+    static let method = "P = stress × cooling service × exposure × recoverability. Stress: mean canopy hydric stress over the crown (the run's, from the stress layer or NDMI), counted above the healthy range (0.25) and scaled to 1 at 0.9; with an earlier run, a rising stress is added. Cooling service: the day ICTU the public space (open ground connected to the street network; enclosed yards excluded) would gain without the tree, °C·m², by the engine (air: first-order response through its neighbourhood kernel; shade: exact sunlit fraction with and without the crown). Exposure: (1 + people within 100 m / 100, with a population raster) × 1.5 near a sensitive building (school, nursery, care home, hospital). Recoverability: 0 from stress 0.9 (dead or dying: not watered), else 1 − 0.3 (s/0.9)², × 1.2 under 10 years of age, × 0.8 over 80. Water need: 5 L per m² of crown, 50–600 L. Round: greedy by P per litre within the budget."
+
+    public static func run(run: String, options: WateringOptions = WateringOptions(), progress: ProgressHandler = { _, _ in }) throws -> (summary: WateringSummary, trees: [TreePriority]) {
+        let start = Date()
+        let record = try RunRecord.load(run: run)
+        let settings = try MapSettings(record: record)
+        let grid = record.grid
+        let staged = try StagedOutput(destination: run + "/watering", entries: outputs, overwrite: options.overwrite)
+        progress("reading the city", 0)
+        let city = try RunCity.open(record: record, run: run, manifest: options.manifest)
+        guard let inventory = city.trees else { throw OutputError("\(city.manifestPath): no tree inventory (`vectors.trees`): nothing to rank") }
+        let trees = try inventory.trees(grid: grid)
+
+        // The run's maps: open ground, the mean day conditions (for the engine's partials).
+        func read(_ file: String, band: Int = 1) throws -> Plane {
+            Plane(width: grid.width, height: grid.height, values: try RasterDataset.open(run + "/" + file).band(band).read(x: 0, y: 0, width: grid.width, height: grid.height))
+        }
+        let day = try read("ictu_day.tif")
+        let isPublic = publicSpace(open: day.values.map { !$0.isNaN }, grid: grid)
+        progress("the engine's response", 0)
+        let service = CoolingService(settings: settings, dayAir: try read("intermediate.tif", band: 1), dayVapour: try read("intermediate.tif", band: 3),
+                                     dayRadiant: try read("intermediate.tif", band: 4), isPublic: isPublic)
+        let earlier = try options.earlierRun.map { path -> Plane in
+            guard try RunRecord.load(run: path).grid == grid else { throw OutputError("--earlier \(path): its grid differs from the run's") }
+            return Plane(width: grid.width, height: grid.height, values: try RasterDataset.open(path + "/hydric_stress.tif").band(1).read(x: 0, y: 0, width: grid.width, height: grid.height))
+        }
+        let population = try PopulationLayer.read(manifest: city.manifestPath, grid: grid)
+        let sensitive = try sensitiveSites(city: city, grid: grid, useField: options.useField)
+        let year = record.hotDays.last.flatMap { Int($0.prefix(4)) } ?? 2025
+
+        // Trees by blocks of 256 cells: one read of the layers per block, with a margin for crowns and shadows.
+        var byBlock: [Int: [Int]] = [:]
+        let blockCells = 256
+        let blocksAcross = (grid.width + blockCells - 1) / blockCells
+        for (k, t) in trees.enumerated() {
+            guard let cell = grid.cell(x: t.x, y: t.y) else { continue }
+            byBlock[(cell.row / blockCells) * blocksAcross + cell.col / blockCells, default: []].append(k)
+        }
+        let tallest = trees.map(\.heightMetres).max() ?? 10, widest = trees.map(\.crownDiameterMetres).max() ?? 10
+        let margin = Int(((service.shadowReach(height: max(tallest, 3)) + widest) / grid.cellSize).rounded(.up)) + 2
+        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+        var results: [TreePriority] = []
+        var done = 0
+        for (block, members) in byBlock.sorted(by: { $0.key < $1.key }) {
+            let core = Window(x: (block % blocksAcross) * blockCells, y: (block / blocksAcross) * blockCells, width: blockCells, height: blockCells)
+            let window = Window(x: core.x, y: core.y, width: min(blockCells, grid.width - core.x), height: min(blockCells, grid.height - core.y))
+                .expanded(by: margin, within: grid.width, grid.height)
+            let layers = try city.layers(window)
+            for k in members {
+                let t = trees[k]
+                let cells = service.crown(x: t.x, y: t.y, diameter: t.crownDiameterMetres)
+                var stressSum = 0.0, earlierSum = 0.0, seen = 0
+                for (c, r) in cells {
+                    let i = (r - window.y) * window.width + c - window.x
+                    guard layers.treeCanopy.values[i] > 0 else { continue }
+                    stressSum += Double(layers.canopyStress.values[i]); seen += 1
+                    if let earlier { earlierSum += Double(earlier[c, r].isNaN ? 0 : earlier[c, r]) }
+                }
+                let stress: Double? = seen > 0 ? stressSum / Double(seen) : nil
+                let trend: Double? = earlier != nil && seen > 0 ? (stressSum - earlierSum) / Double(seen) : nil
+                let cooling = seen > 0 ? service.service(crown: cells, layers: layers, window: window, treeHeight: t.heightMetres) : CoolingService.Result(air: 0, shade: 0)
+                var people: Double? = nil
+                if let population {
+                    var sum = 0.0
+                    let reach = Int((options.exposureMetres / grid.cellSize).rounded(.up))
+                    let (tc, tr) = grid.cell(x: t.x, y: t.y)!
+                    for r in max(0, tr - reach)...min(grid.height - 1, tr + reach) { for c in max(0, tc - reach)...min(grid.width - 1, tc + reach) {
+                        let (cx, cy) = grid.centre(col: c, row: r)
+                        if hypot(cx - t.x, cy - t.y) <= options.exposureMetres { sum += Double(population[c, r]) }
+                    } }
+                    people = sum
+                }
+                let nearSensitive = sensitive.contains { hypot($0.x - t.x, $0.y - t.y) <= options.exposureMetres }
+                let exposure = (1 + (people ?? 0) / 100) * (nearSensitive ? 1.5 : 1)
+                let age = t.planted.map { max(0, year - $0) }
+                let s = stress ?? 0
+                // A worsening stress counts ahead of its current level.
+                let urgency = stressFactor(min(1, s + max(0, trend ?? 0)))
+                let recoverability = recoverability(stress: s, age: age)
+                let need = min(options.maximumLitres, max(options.minimumLitres, Double.pi * pow(t.crownDiameterMetres / 2, 2) * options.litresPerSquareMetre))
+                let ll = try toWGS.transform(x: t.x, y: t.y)
+                var p = TreePriority(rank: 0, id: t.id, species: t.species, longitude: ll.x, latitude: ll.y, x: t.x, y: t.y, heightMetres: t.heightMetres,
+                                     crownDiameterMetres: t.crownDiameterMetres, ageYears: age, stress: stress, stressTrend: trend,
+                                     coolingService: max(0, cooling.total), coolingAir: cooling.air, coolingShade: cooling.shade, peopleNearby: people,
+                                     sensitiveNearby: nearSensitive, exposure: exposure, recoverability: recoverability,
+                                     priority: urgency * max(0, cooling.total) * exposure * recoverability, waterNeedLitres: need.rounded(), selected: false, reason: "")
+                p.reason = reason(p)
+                results.append(p)
+                done += 1
+            }
+            progress("trees", Double(done) / Double(max(1, trees.count)))
+        }
+
+        // Rank, then the round: the most priority per litre first, never past the budget.
+        results.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id }
+        for k in results.indices { results[k].rank = k + 1 }
+        var used = 0.0
+        if let budget = options.budgetLitres {
+            for k in results.indices.sorted(by: { results[$0].priority / results[$0].waterNeedLitres > results[$1].priority / results[$1].waterNeedLitres })
+            where results[k].priority > 0 && used + results[k].waterNeedLitres <= budget {
+                results[k].selected = true
+                used += results[k].waterNeedLitres
+            }
+        }
+        let summary = WateringSummary(trees: results.count, treesWithCanopy: results.filter { $0.stress != nil }.count,
+                                      notRecoverable: results.filter { $0.recoverability == 0 }.count, budgetLitres: options.budgetLitres, usedLitres: used,
+                                      selected: results.filter(\.selected).count, coolingKept: results.filter(\.selected).map(\.coolingService).reduce(0, +),
+                                      seconds: (Date().timeIntervalSince(start) * 100).rounded() / 100,
+                                      outputs: outputs.map { "watering/" + $0 }, method: method)
+        progress("writing", 0)
+        try WateringOutput.write(results, summary: summary, grid: grid, staged: staged)
+        try staged.commit()
+        return (summary, results)
+    }
+
+    /// Hydric stress above the range of healthy crowns (up to 0.25: their natural variation and the NDMI's noise),
+    /// scaled to 1 at 0.9: a healthy tree needs no water whatever it cools.
+    static let healthyStress = 0.25, dyingStress = 0.9
+    static func stressFactor(_ s: Double) -> Double { min(1, max(0, (s - healthyStress) / (dyingStress - healthyStress))) }
+
+    /// Dead or dying trees (stress ≥ 0.9) are not watered; early-stressed and young trees recover best.
+    static func recoverability(stress s: Double, age: Int?) -> Double {
+        guard s < dyingStress else { return 0 }
+        let ageFactor = age.map { $0 < 10 ? 1.2 : $0 > 80 ? 0.8 : 1 } ?? 1
+        return ageFactor * (1 - 0.3 * pow(s / dyingStress, 2))
+    }
+
+    /// Open ground connected to the street network (the largest 4-connected open area): enclosed yards are private.
+    static func publicSpace(open: [Bool], grid: GridSpec) -> [Bool] {
+        let (labels, sizes) = ConnectedComponents.label(width: grid.width, height: grid.height, connectivity: .four) { open[$0] }
+        guard sizes.count > 1, let largest = sizes.indices.dropFirst().max(by: { sizes[$0] < sizes[$1] }) else { return open }
+        return labels.map { Int($0) == largest }
+    }
+
+    /// Centres of the footprints whose use is sensitive (schools, nurseries, care homes, hospitals).
+    static func sensitiveSites(city: City, grid: GridSpec, useField: String) throws -> [(x: Double, y: Double)] {
+        guard let settings = city.manifest.vectors?["buildings"] else { return [] }
+        let path = URL(fileURLWithPath: city.manifestPath).deletingLastPathComponent().appendingPathComponent(settings.path).path
+        let layer = try VectorDataset.open(path).layer(0)
+        guard layer.fieldNames.contains(useField), let crs = layer.spatialReference else { return [] }
+        let target = try SpatialReference(definition: grid.crs)
+        let context = GeometryContext()
+        var sites: [(x: Double, y: Double)] = []
+        try layer.forEachFeature { f in
+            guard let use = (f.fields[useField] ?? nil)?.stringValue, BuildingExposure.isSensitive(use), let wkb = f.geometryWKB else { return }
+            let b = try Geometry(wkb: try WKB.transformed(wkb, from: crs, to: target), context: context).bounds
+            sites.append(((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2))
+        }
+        return sites
+    }
+
+    /// The priority in words, for the arborist's list.
+    static func reason(_ p: TreePriority) -> String {
+        guard let s = p.stress else { return "no canopy seen over the crown in the canopy layer: check the inventory's position" }
+        var parts: [String] = []
+        parts.append(s >= 0.9 ? String(format: "dead or dying (stress %.2f): not watered", s)
+                     : s >= 0.5 ? String(format: "severe hydric stress (%.2f)", s) : s >= 0.25 ? String(format: "moderate hydric stress (%.2f)", s)
+                     : String(format: "little hydric stress (%.2f)", s))
+        if let trend = p.stressTrend, abs(trend) >= 0.05 { parts.append(String(format: "stress %@ by %.2f since the earlier run", trend > 0 ? "up" : "down", abs(trend))) }
+        parts.append(String(format: "cools %.0f °C·m² of public space (%.0f %% by its shade)", p.coolingService,
+                            p.coolingService > 0 ? 100 * max(0, p.coolingShade) / max(p.coolingService, 1e-9) : 0))
+        if p.sensitiveNearby { parts.append("near a school, nursery, care home or hospital") }
+        if let people = p.peopleNearby { parts.append(String(format: "%.0f people within 100 m", people)) }
+        if let age = p.ageYears, s < 0.9 { if age < 10 { parts.append("young: recovers well when watered") } else if age > 80 { parts.append("old: recovers less") } }
+        return parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Products
+
+struct WateringCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watering",
+        abstract: "Ranks the inventory's trees for watering: stress × cooling service × exposure × recoverability, and a round within a water budget.",
+        discussion: """
+        Writes RUN/watering/: watering.csv and watering.geojson (WGS 84), ranked, with every factor and the reason in \
+        words, and watering.json (the summary). The cooling service is the engine's counterfactual: the day ICTU the \
+        public space would gain without the tree, in °C·m² (README, "Watering"). Dead or dying trees (stress ≥ 0.9) \
+        are never sent water.
+        """)
+
+    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder: String
+    @Option(help: "Litres available for this round (without it: the ranking only).") var budget: Double?
+    @Option(help: "An earlier run of the same city (another date): its hydric stress gives each tree's trend.") var earlier: String?
+    @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
+    @Option(name: .customLong("use-field"), help: "Attribute of the building footprints naming their use.") var useField = "usage"
+    @Flag(help: "Replace an existing RUN/watering.") var force = false
+    @Flag(help: "No progress on the terminal.") var quiet = false
+    @Flag(help: "Print watering.json's summary and the 20 first trees.") var json = false
+
+    func run() throws {
+        if let budget, !(budget >= 0 && budget.isFinite) { fail("--budget takes litres ≥ 0 (got \(budget))") }
+        var options = WateringOptions()
+        options.budgetLitres = budget; options.earlierRun = earlier; options.manifest = city; options.useField = useField; options.overwrite = force
+        let progress = TerminalProgress(quiet: quiet || json)
+        do {
+            let (summary, trees) = try Watering.run(run: runFolder, options: options) { progress.report($0, $1) }
+            if json {
+                struct Answer: Encodable { var summary: WateringSummary; var first: [TreePriority] }
+                try printJSON(Answer(summary: summary, first: Array(trees.prefix(20))))
+                return
+            }
+            guard !quiet else { return }
+            print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying) in \(String(format: "%.1f", summary.seconds)) s; the first:")
+            for t in trees.prefix(10) {
+                print(String(format: "  #%d %@ (%@): P %.1f — %@", t.rank, t.id, t.species, t.priority, t.reason))
+            }
+            if let b = summary.budgetLitres {
+                print(String(format: "round within %.0f L: %d trees, %.0f L, keeping %.0f °C·m² of cooling", b, summary.selected, summary.usedLitres, summary.coolingKept))
+            }
+            print("wrote \(runFolder)/watering/ (watering.csv, watering.geojson, watering.json)")
+        } catch { fail("\(error)") }
+    }
+}
