@@ -82,6 +82,10 @@ public struct TreeInventory: Sendable {
         public var heightMetres: Double, crownDiameterMetres: Double
         public var planted: Int?
         public var x: Double, y: Double
+        public init(id: String, species: String, heightMetres: Double, crownDiameterMetres: Double, planted: Int?, x: Double, y: Double) {
+            self.id = id; self.species = species; self.heightMetres = heightMetres; self.crownDiameterMetres = crownDiameterMetres
+            self.planted = planted; self.x = x; self.y = y
+        }
     }
 
     init(settings: Manifest.VectorInput, manifestFolder: URL) throws {

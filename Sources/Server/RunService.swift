@@ -50,14 +50,16 @@ public final class RunService: @unchecked Sendable {
         return png
     }
 
-    /// Diagnosis layers `ictu diagnose` wrote (GeoJSON in WGS 84), by name.
-    static let diagnosisLayers = ["heat_islands_day", "heat_islands_night", "cool_islands"]
+    /// Vector layers `ictu diagnose` and `ictu watering` wrote into the run (GeoJSON in WGS 84), by name: a fixed list.
+    static let diagnosisFiles = ["heat_islands_day": "diagnosis/heat_islands_day.geojson", "heat_islands_night": "diagnosis/heat_islands_night.geojson",
+                                 "cool_islands": "diagnosis/cool_islands.geojson", "watering": "watering/watering.geojson"]
+    static let diagnosisLayers = ["heat_islands_day", "heat_islands_night", "cool_islands", "watering"]
     var availableDiagnosis: [String] {
-        Self.diagnosisLayers.filter { FileManager.default.fileExists(atPath: "\(map.run)/diagnosis/\($0).geojson") }
+        Self.diagnosisLayers.filter { FileManager.default.fileExists(atPath: "\(map.run)/\(Self.diagnosisFiles[$0]!)") }
     }
     func diagnosis(_ name: String) -> Data? {
-        guard Self.diagnosisLayers.contains(name) else { return nil }
-        return FileManager.default.contents(atPath: "\(map.run)/diagnosis/\(name).geojson")
+        guard let file = Self.diagnosisFiles[name] else { return nil }
+        return FileManager.default.contents(atPath: "\(map.run)/\(file)")
     }
 
     /// /api/run: the run's metadata and its layers with their legends.

@@ -95,7 +95,9 @@ const T = {
         uncertainty: "Uncertainty (1 σ, day)", site: "Site", sensors: "Sensors", hours: "hours kept", flags: "QC flags", none: "none",
         observed: "observed", predicted: "predicted", anomalyTitle: "Air-temperature anomaly to the reference, °C", offline: "offline: no basemap",
         classes: "UTCI heat-stress classes", run: "Run", hotDays: "hot days", median: "median day ICTU", rejected: "rejected",
-        diagnosisTitle: "Diagnosis", heat_islands_day: "Heat islands, day", heat_islands_night: "Heat islands, night", cool_islands: "Cool islands",
+        diagnosisTitle: "Diagnosis", heat_islands_day: "Heat islands, day", heat_islands_night: "Heat islands, night", cool_islands: "Cool islands", watering: "Watering priorities (trees)",
+        tree: "Tree", priority: "priority", stress: "hydric stress", service: "cooling service", exposureLabel: "exposure", recoverability: "recoverability",
+        need: "water need", inRound: "in this round", yes: "yes", no: "no",
         heatIsland: "Heat island", coolIsland: "Cool island", area: "area", mean: "mean", max: "max", causes: "causes", nearestCool: "nearest cool island",
         scenarioTitle: "Scenario", scenarioKind: "Edit", scenarioDraw: "Draw a polygon", scenarioFinish: "Finish the polygon", scenarioUpload: "Or load a scenario (GeoJSON)",
         scenarioRun: "Run the scenario", scenarioClear: "Clear", before: "Before", after: "After", difference: "Difference (after − before)", atNight: "At night",
@@ -116,7 +118,9 @@ const T = {
         uncertainty: "Incertitude (1 σ, jour)", site: "Site", sensors: "Capteurs", hours: "heures gardées", flags: "Contrôles qualité", none: "aucun",
         observed: "observé", predicted: "prédit", anomalyTitle: "Écart de température de l'air à la référence, °C", offline: "hors ligne : pas de fond",
         classes: "Classes de stress thermique UTCI", run: "Calcul", hotDays: "jours chauds", median: "ICTU jour médian", rejected: "rejeté",
-        diagnosisTitle: "Diagnostic", heat_islands_day: "Îlots de chaleur, jour", heat_islands_night: "Îlots de chaleur, nuit", cool_islands: "Îlots de fraîcheur",
+        diagnosisTitle: "Diagnostic", heat_islands_day: "Îlots de chaleur, jour", heat_islands_night: "Îlots de chaleur, nuit", cool_islands: "Îlots de fraîcheur", watering: "Priorités d'arrosage (arbres)",
+        tree: "Arbre", priority: "priorité", stress: "stress hydrique", service: "service de rafraîchissement", exposureLabel: "exposition", recoverability: "récupérabilité",
+        need: "besoin en eau", inRound: "dans cette tournée", yes: "oui", no: "non",
         heatIsland: "Îlot de chaleur", coolIsland: "Îlot de fraîcheur", area: "surface", mean: "moyenne", max: "max", causes: "causes", nearestCool: "îlot de fraîcheur le plus proche",
         scenarioTitle: "Scénario", scenarioKind: "Modification", scenarioDraw: "Dessiner un polygone", scenarioFinish: "Terminer le polygone", scenarioUpload: "Ou charger un scénario (GeoJSON)",
         scenarioRun: "Lancer le scénario", scenarioClear: "Effacer", before: "Avant", after: "Après", difference: "Différence (après − avant)", atNight: "La nuit",
@@ -243,6 +247,12 @@ const DIAGNOSIS_STYLE = { heat_islands_day: { color: "#67000d", weight: 2, fillC
   heat_islands_night: { color: "#3f007d", weight: 2, fillColor: "#807dba", fillOpacity: 0.35 },
   cool_islands: { color: "#08306b", weight: 2, fillColor: "#4292c6", fillOpacity: 0.35 } };
 
+function treePopup(p) {
+  return `<div class="tree"><strong>${t("tree")} ${esc(p.id)}</strong> — ${esc(p.species || "")}<br>#${p.rank}, ${t("priority")} ${fmt(p.priority)}<br>
+    ${t("stress")} ${fmt(p.stress, 2)}; ${t("service")} ${fmt(p.cooling_service_c_m2, 0)} °C·m²; ${t("exposureLabel")} ${fmt(p.exposure, 2)}; ${t("recoverability")} ${fmt(p.recoverability, 2)}<br>
+    ${t("need")} ${fmt(p.water_need_l, 0)} L; ${t("inRound")}: ${p.selected === "yes" ? t("yes") : t("no")}<br><em>${esc(p.reason)}</em></div>`;
+}
+
 function islandPopup(name, p) {
   if (name === "cool_islands") return `<div class="island"><strong>${t("coolIsland")} #${p.id}</strong><br>${t("area")} ${fmt(p.area_m2, 0)} m², ${t("mean")} ${fmt(p.mean_ictu)} °C</div>`;
   const nearest = p.nearest_cool_island_m >= 0 ? `${fmt(p.nearest_cool_island_m, 0)} m` : "—";
@@ -263,7 +273,14 @@ async function addDiagnosis() {
       if (!layer) {
         const data = await (await fetch(`/api/diagnosis/${name}`)).json();
         // Clicks on an island open its popup and do not reach the map (whose click explains a cell).
-        layer = L.geoJSON(data, { bubblingMouseEvents: false, style: () => ({ ...DIAGNOSIS_STYLE[name], className: `island-shape ${name}` }),
+        // Trees are points, coloured by rank (the first tenth dark red), ringed when in the round.
+        const count = data.features.length;
+        layer = name === "watering"
+          ? L.geoJSON(data, { bubblingMouseEvents: false,
+              pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, weight: f.properties.selected === "yes" ? 3 : 1, color: "#1a1a1a",
+                fillOpacity: 0.9, className: "tree-marker", fillColor: f.properties.priority <= 0 ? "#bdbdbd" : f.properties.rank <= count / 10 ? "#a50f15" : f.properties.rank <= count / 3 ? "#fb6a4a" : "#fee5d9" }),
+              onEachFeature: (f, l) => l.bindPopup(() => treePopup(f.properties), { maxWidth: 380 }) })
+          : L.geoJSON(data, { bubblingMouseEvents: false, style: () => ({ ...DIAGNOSIS_STYLE[name], className: `island-shape ${name}` }),
                                   onEachFeature: (f, l) => l.bindPopup(() => islandPopup(name, f.properties)) });
       }
       layer.addTo(map);

@@ -30,7 +30,7 @@ public enum ViewerServer {
         router.get("/api/diagnosis/{name}") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard let data = service.diagnosis(name) else {
-                return error(.notFound, "no diagnosis layer \"\(name.prefix(80))\" (run `ictu diagnose --run` first; layers: \(RunService.diagnosisLayers.joined(separator: ", ")))")
+                return error(.notFound, "no diagnosis layer \"\(name.prefix(80))\" (run `ictu diagnose` or `ictu watering` first; layers: \(RunService.diagnosisLayers.joined(separator: ", ")))")
             }
             return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }

@@ -82,6 +82,20 @@ try:
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .island"))
         result["islandPopup"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .island").text
 
+    # Watering priorities, when the run has them: the trees drawn, the first one's popup.
+    result["trees"] = 0
+    result["treePopup"] = ""
+    toggles = driver.find_elements(By.ID, "diag-watering")
+    if toggles:
+        driver.execute_script("map.closePopup()")
+        toggles[0].click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.tree-marker"))
+        markers = driver.find_elements(By.CSS_SELECTOR, "path.tree-marker")
+        result["trees"] = len(markers)
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: arguments[0].getBoundingClientRect().x + 3, clientY: arguments[0].getBoundingClientRect().y + 3}))", markers[0])
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .tree"))
+        result["treePopup"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .tree").text
+
     if args.screenshot:
         Select(driver.find_element(By.ID, "layer")).select_by_value("day")
         wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)

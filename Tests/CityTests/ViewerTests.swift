@@ -14,6 +14,10 @@ import Testing
             var options = DiagnosisOptions()
             options.overwrite = true
             _ = try Diagnosis.run(run: SampleRecoveryTests.folder + "/run", options: options)
+            var watering = WateringOptions()
+            watering.overwrite = true
+            watering.budgetLitres = 5_000
+            _ = try Watering.run(run: SampleRecoveryTests.folder + "/run", options: watering)
             let service = try RunService(run: SampleRecoveryTests.folder + "/run")
             let app = ViewerServer.application(service: service, port: 0) { port.set($0) }
             Task.detached { try await app.run() }
@@ -28,7 +32,7 @@ import Testing
         var day: Tiles; var night: Tiles; var legend: String; var sites: Int; var scale: String; var hashAfterSwitch: String
         var explanation: String; var explanationTerms: Int; var keyboardExplanation: Bool
         var frenchLayerLabel: String; var frenchHtmlLang: String
-        var heatIslands: Int; var islandPopup: String
+        var heatIslands: Int; var islandPopup: String; var trees: Int; var treePopup: String
         var console: [Browser.Message]
     }
 
@@ -45,6 +49,8 @@ import Testing
         #expect(r.keyboardExplanation, "the explanation is reachable from the keyboard")
         #expect(r.frenchLayerLabel == "Couche" && r.frenchHtmlLang == "fr")
         #expect(r.heatIslands > 10, "the day's heat islands drawn: \(r.heatIslands)")
+        #expect(r.trees > 3000, "the inventory's trees drawn: \(r.trees)")
+        #expect(r.treePopup.contains("Tree") && r.treePopup.contains("°C·m²") && r.treePopup.contains("hydric stress"), "\(r.treePopup)")
         #expect(r.islandPopup.contains("Heat island #") && r.islandPopup.contains("m²") && r.islandPopup.contains("causes"), "\(r.islandPopup)")
         #expect(r.console.filter { $0.level == "SEVERE" }.isEmpty, "console errors: \(r.console)")
     }

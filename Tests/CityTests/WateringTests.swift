@@ -22,7 +22,7 @@ import Testing
     /// Local metres (from the grid's south-west corner) → cell.
     static func cell(_ x: Double, _ y: Double) -> (Int, Int) { (Int(x / 2), size - 1 - Int(y / 2)) }
 
-    static func build() throws -> String {
+    static func build(inventory withInventory: Bool = true) throws -> String {
         let folder = TestFiles.root + "ictu-watering-\(UUID().uuidString)"
         let fm = FileManager.default
         try fm.createDirectory(atPath: folder + "/Rasters", withIntermediateDirectories: true)
@@ -81,7 +81,7 @@ import Testing
           grass: {path: Rasters/grass.tif}
         vectors:
           buildings: {path: Rasters/buildings.gpkg, height_attribute: hauteur}
-          trees: {path: Rasters/trees.gpkg}
+        \(withInventory ? "  trees: {path: Rasters/trees.gpkg}" : "")
         sensors:
           stations: SensorData/sensors.csv
           measurements: [SensorData/measurements.csv]
@@ -137,6 +137,19 @@ import Testing
     }
 
     /// The local counterfactual against the engine's full one: the whole grid recomputed without the square's tree.
+    /// Without an inventory, each canopy patch of the canopy layer is ranked as a tree.
+    @Test func withoutAnInventoryTheCanopyPatchesAreRanked() throws {
+        let run = try Self.build(inventory: false)
+        var options = WateringOptions()
+        options.budgetLitres = 100_000
+        let (summary, trees) = try Watering.run(run: run, options: options)
+        #expect(summary.trees == Self.trees.count, "one patch per crown")
+        // The square's patch (8 m crown: 13 cells of 4 m², a disk of ≈ 8.1 m) ranks first, as the square's tree does.
+        let first = try #require(trees.first)
+        #expect(abs(first.x - (Self.minX + 400)) < 2 && abs(first.y - (Self.maxY - 300)) < 2 && abs(first.crownDiameterMetres - 8) < 0.6, "\(first)")
+        #expect(trees.filter { $0.recoverability == 0 }.count == 1 && !trees.contains { $0.recoverability == 0 && $0.selected })
+    }
+
     @Test func theCoolingServiceIsTheEnginesCounterfactual() throws {
         let run = try #require(Self.run)
         let record = try RunRecord.load(run: run)
@@ -171,7 +184,10 @@ extension WateringTests {
         var options = WateringOptions()
         options.budgetLitres = 10_000
         options.overwrite = true
-        let (summary, trees) = try Watering.run(run: SampleRecoveryTests.folder + "/run", options: options)
+        // A copy of the run: the viewer's tests write their own watering into the shared one.
+        let run = try SampleRecoveryTests.copyOfRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        let (summary, trees) = try Watering.run(run: run, options: options)
         let truth = try String(contentsOfFile: SampleRecoveryTests.folder + "/SensorData/truth/trees.csv", encoding: .utf8)
             .split(separator: "\n").dropFirst().reduce(into: [String: Double]()) { d, line in
                 let f = line.split(separator: ","); d[String(f[0])] = Double(f[1]) }

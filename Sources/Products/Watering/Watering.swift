@@ -71,8 +71,8 @@ public enum Watering {
         let staged = try StagedOutput(destination: run + "/watering", entries: outputs, overwrite: options.overwrite)
         progress("reading the city", 0)
         let city = try RunCity.open(record: record, run: run, manifest: options.manifest)
-        guard let inventory = city.trees else { throw OutputError("\(city.manifestPath): no tree inventory (`vectors.trees`): nothing to rank") }
-        let trees = try inventory.trees(grid: grid)
+        // The inventory's trees, or without one the canopy patches of the canopy layer.
+        let trees = try city.trees?.trees(grid: grid) ?? canopyPatches(city: city, grid: grid)
 
         // The run's maps: open ground, the mean day conditions (for the engine's partials).
         func read(_ file: String, band: Int = 1) throws -> Plane {
@@ -180,6 +180,28 @@ public enum Watering {
     /// scaled to 1 at 0.9: a healthy tree needs no water whatever it cools.
     static let healthyStress = 0.25, dyingStress = 0.9
     static func stressFactor(_ s: Double) -> Double { min(1, max(0, (s - healthyStress) / (dyingStress - healthyStress))) }
+
+    /// Without an inventory: each connected patch of canopy (cover ≥ 0.5, 8-connected) as one "tree" at its centroid,
+    /// its crown the disk of the patch's area, its height the patch's mean canopy height (at least 3 m).
+    static func canopyPatches(city: City, grid: GridSpec) throws -> [TreeInventory.Tree] {
+        var canopy = Plane(width: grid.width, height: grid.height), height = canopy
+        for y in stride(from: 0, to: grid.height, by: 512) {
+            let strip = Window(x: 0, y: y, width: grid.width, height: min(512, grid.height - y))
+            let layers = try city.layers(strip)
+            canopy.paste(layers.treeCanopy, x: 0, y: y); height.paste(layers.canopyHeight, x: 0, y: y)
+        }
+        let (labels, sizes) = ConnectedComponents.label(width: grid.width, height: grid.height, connectivity: .eight) { canopy.values[$0] >= 0.5 }
+        var sx = [Double](repeating: 0, count: sizes.count), sy = sx, sh = sx
+        for i in labels.indices where labels[i] > 0 {
+            let l = Int(labels[i]), (x, y) = grid.centre(col: i % grid.width, row: i / grid.width)
+            sx[l] += x; sy[l] += y; sh[l] += Double(height.values[i])
+        }
+        return (1..<max(1, sizes.count)).map { l in
+            let n = Double(sizes[l])
+            return TreeInventory.Tree(id: "patch-\(l)", species: "", heightMetres: max(3, sh[l] / n),
+                                      crownDiameterMetres: 2 * (n * grid.cellArea / Double.pi).squareRoot(), planted: nil, x: sx[l] / n, y: sy[l] / n)
+        }
+    }
 
     /// Dead or dying trees (stress ≥ 0.9) are not watered; early-stressed and young trees recover best.
     static func recoverability(stress s: Double, age: Int?) -> Double {
