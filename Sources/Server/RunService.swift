@@ -51,15 +51,17 @@ public final class RunService: @unchecked Sendable {
     }
 
     /// Vector layers `ictu diagnose` and `ictu watering` wrote into the run (GeoJSON in WGS 84), by name: a fixed list.
-    static let diagnosisFiles = ["heat_islands_day": "diagnosis/heat_islands_day.geojson", "heat_islands_night": "diagnosis/heat_islands_night.geojson",
-                                 "cool_islands": "diagnosis/cool_islands.geojson", "watering": "watering/watering.geojson"]
-    static let diagnosisLayers = ["heat_islands_day", "heat_islands_night", "cool_islands", "watering"]
+    static let diagnosisFiles: [(name: String, file: String)] = [
+        ("heat_islands_day", "diagnosis/heat_islands_day.geojson"), ("heat_islands_night", "diagnosis/heat_islands_night.geojson"),
+        ("cool_islands", "diagnosis/cool_islands.geojson"), ("watering", "watering/watering.geojson"),
+    ]
+    static var diagnosisLayers: [String] { diagnosisFiles.map(\.name) }
     var availableDiagnosis: [String] {
-        Self.diagnosisLayers.filter { FileManager.default.fileExists(atPath: "\(map.run)/\(Self.diagnosisFiles[$0]!)") }
+        Self.diagnosisFiles.filter { FileManager.default.fileExists(atPath: "\(map.run)/\($0.file)") }.map(\.name)
     }
     func diagnosis(_ name: String) -> Data? {
-        guard let file = Self.diagnosisFiles[name] else { return nil }
-        return FileManager.default.contents(atPath: "\(map.run)/\(file)")
+        guard let entry = Self.diagnosisFiles.first(where: { $0.name == name }) else { return nil }
+        return FileManager.default.contents(atPath: "\(map.run)/\(entry.file)")
     }
 
     /// /api/run: the run's metadata and its layers with their legends.

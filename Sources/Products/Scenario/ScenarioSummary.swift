@@ -63,6 +63,17 @@ public struct ScenarioSummary: Codable, Sendable {
 
     static let ringMetres = (inner: 100.0, outer: 300.0)
 
+    /// Distance to the nearest cool island (as `ictu diagnose` finds them) from every cell, and the share of the open ground within 300 m.
+    static func coolIslandAccess(_ day: Plane, grid: GridSpec) -> (distance: [Float], share: Double) {
+        let d = DiagnosisOptions()
+        let median = IslandAnalysis.quantile(day.values, 0.5)
+        let limit = max(d.coolMaxICTU, median - d.coolBelowMedian)
+        let minCells = max(1, Int((d.minIslandSquareMetres / grid.cellArea).rounded(.up)))
+        let cool = IslandAnalysis.regions(values: day, minCells: minCells) { !day.values[$0].isNaN && Double(day.values[$0]) < limit }
+        return IslandAnalysis.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: d.accessMetres,
+                                     isSource: { cool.labels[$0] > 0 }, counts: { !day.values[$0].isNaN })
+    }
+
     static func compute(name: String, scenario: Scenario, result: SimulationResult, base: SimulationBase, settings: MapSettings, parksAfter: ParkField,
                         edited: (Window) throws -> SurfaceLayers, blockSize: Int, seconds: Double) throws -> ScenarioSummary {
         let grid = base.record.grid
@@ -79,16 +90,9 @@ public struct ScenarioSummary: Codable, Sendable {
         summary.recomputedWindow = result.region
         summary.recomputedCells = result.region?.cellCount ?? 0
 
-        // Cool islands over the whole city, before and after.
-        let access = { (day: Plane) -> (distance: [Float], share: Double) in
-            let median = IslandAnalysis.quantile(day.values, 0.5)
-            let limit = max(DiagnosisOptions().coolMaxICTU, median - DiagnosisOptions().coolBelowMedian)
-            let minCells = max(1, Int((DiagnosisOptions().minIslandSquareMetres / cellArea).rounded(.up)))
-            let cool = IslandAnalysis.regions(values: day, minCells: minCells) { !day.values[$0].isNaN && Double(day.values[$0]) < limit }
-            return IslandAnalysis.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: DiagnosisOptions().accessMetres,
-                                         isSource: { cool.labels[$0] > 0 }, counts: { !day.values[$0].isNaN })
-        }
-        let (accessBefore, accessAfter) = result.region == nil ? (access(beforeDay), access(beforeDay)) : (access(beforeDay), access(afterDay))
+        // Cool islands over the whole city, before (the run's, kept by the base) and after.
+        let accessBefore = base.coolIslandAccess
+        let accessAfter = result.region == nil ? accessBefore : coolIslandAccess(afterDay, grid: grid)
         summary.coolIslandAccessShareCity = BeforeAfter(before: accessBefore.share, after: accessAfter.share)
         if let population = base.population {
             func share(_ d: [Float]) -> Double {

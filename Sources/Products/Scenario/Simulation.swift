@@ -60,6 +60,17 @@ public final class SimulationBase: @unchecked Sendable {
         stageSeconds = stages
     }
 
+    /// Access to cool islands on the run's day map: the same for every scenario, found once.
+    var coolIslandAccess: (distance: [Float], share: Double) {
+        lock.withLock {
+            if let cached = accessCache { return cached }
+            let found = ScenarioSummary.coolIslandAccess(day, grid: record.grid)
+            accessCache = found
+            return found
+        }
+    }
+    private var accessCache: (distance: [Float], share: Double)?
+
     /// The city's layers over a window (GDAL handles: one caller at a time).
     func layers(_ window: Window) throws -> SurfaceLayers { try lock.withLock { try city.layers(window) } }
 }
