@@ -35,7 +35,7 @@ struct WateringCommand: ParsableCommand {
                 return
             }
             guard !quiet else { return }
-            print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying) in \(String(format: "%.1f", summary.seconds)) s; the first:")
+            print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying\(summary.outsideGrid > 0 ? ", \(summary.outsideGrid) outside the grid left out" : "")) in \(String(format: "%.1f", summary.seconds)) s; the first:")
             for t in trees.prefix(10) {
                 print(String(format: "  #%d %@ (%@): P %.1f — %@", t.rank, t.id, t.species, t.priority, t.reason))
             }

@@ -45,6 +45,8 @@ public struct TreePriority: Codable, Sendable {
 
 public struct WateringSummary: Codable, Sendable {
     public var trees: Int
+    /// Inventory trees outside the run's grid (not ranked).
+    public var outsideGrid: Int
     public var treesWithCanopy: Int
     public var notRecoverable: Int
     public var budgetLitres: Double?
@@ -165,7 +167,7 @@ public enum Watering {
                 used += results[k].waterNeedLitres
             }
         }
-        let summary = WateringSummary(trees: results.count, treesWithCanopy: results.filter { $0.stress != nil }.count,
+        let summary = WateringSummary(trees: results.count, outsideGrid: trees.count - results.count, treesWithCanopy: results.filter { $0.stress != nil }.count,
                                       notRecoverable: results.filter { $0.recoverability == 0 }.count, budgetLitres: options.budgetLitres, usedLitres: used,
                                       selected: results.filter(\.selected).count, coolingKept: results.filter(\.selected).map(\.coolingService).reduce(0, +),
                                       seconds: (Date().timeIntervalSince(start) * 100).rounded() / 100,
