@@ -19,7 +19,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run folder written by `ictu compute` (the \"before\").") var runFolder: String
     @Option(help: "Output folder for the scenario's run.") var out: String
     @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
-    @Option(help: "CRS of a scenario file that names none (default EPSG:4326, RFC 7946).") var crs: String?
+    @Option(help: "CRS of the scenario's coordinates, overriding what the file says (default: the file's, else EPSG:4326 as RFC 7946 has it).") var crs: String?
     @Option(help: "Years after planting for every park and tree planting (overrides the file's years_after_planting): 0, 10, 30…") var years: Double?
     @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
     @Flag(help: "Replace existing outputs in OUT.") var force = false

@@ -53,6 +53,8 @@ import Testing
             (feature("k1", "\"kind\":\"park\",\"tree_cover\":0.8,\"grass_cover\":0.5"), ["add up to"]),
             (feature("bow", "\"kind\":\"water\"", geometry: "[[[-0.57,44.83],[-0.569,44.831],[-0.569,44.83],[-0.57,44.831],[-0.57,44.83]]]"), ["invalid geometry", "Self-intersection"]),
             (feature("far", "\"kind\":\"water\"", geometry: Self.square(2.35, 48.85)), ["outside the run's grid"]),
+            (feature("none", "\"id\":\"x\""), ["feature 1", "kind", "missing"]),
+            (feature("hole", "\"kind\":\"water\"", geometry: "[]"), ["feature 1 (id hole)"]),
         ]
         for (f, expected) in cases {
             let path = try file([f])
@@ -61,6 +63,14 @@ import Testing
                 return expected.allSatisfy { text.contains($0) }
             }
         }
+        // Projected coordinates in a file that names no CRS, said on the command line (--crs): a 100 m square.
+        let x = Self.grid.originX + 1000, y = Self.grid.originY - 1000
+        let projected = try file([feature("l93", "\"kind\":\"water\"", geometry: "[[[\(x),\(y)],[\(x + 100),\(y)],[\(x + 100),\(y + 100)],[\(x),\(y + 100)],[\(x),\(y)]]]")])
+        let edit = try #require(try Scenario(path: projected, grid: Self.grid, crs: "EPSG:2154").edits.first)
+        #expect(abs(edit.bounds.minX - x) < 1e-6 && abs(edit.bounds.maxY - (y + 100)) < 1e-6)
+        // A CRS PROJ does not know.
+        let plain = try file([feature("w", "\"kind\":\"water\"")])
+        #expect { try Scenario(path: plain, grid: Self.grid, crs: "EPSG:999999") } throws: { "\($0)".contains("EPSG:999999") }
         // The index counts from 1 over the file: the second feature is named as such.
         let path = try file([feature("ok", "\"kind\":\"remove_trees\""), feature("bad", "\"kind\":\"irrigate\",\"stress_after\":2")])
         #expect { try Scenario(path: path, grid: Self.grid) } throws: { "\($0)".contains("feature 2 (id bad), field `stress_after`") }

@@ -51,13 +51,20 @@ public struct Scenario: Sendable {
 
     public var edits: [Edit]
 
-    /// Reads and checks a scenario for a run on `grid`. `crs`: the file's CRS when it names none (default WGS 84, RFC 7946).
+    /// Reads and checks a scenario for a run on `grid`. `crs`: the CRS of the file's coordinates, overriding what the
+    /// file says (default: the file's own, else WGS 84 as RFC 7946 has it).
     public init(path: String, grid: GridSpec, crs: String? = nil) throws {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let dataset: VectorDataset
         do { dataset = try VectorDataset.open(path) } catch { throw OutputError("\(name): not a GeoJSON (or other vector) file GDAL can read: \(error)") }
         let layer = try dataset.layer(0)
-        let source = try layer.spatialReference ?? SpatialReference(definition: crs ?? "EPSG:4326")
+        // A CRS given by the caller says what the coordinates are (a GeoJSON without a `crs` member reads as WGS 84).
+        let source: SpatialReference
+        if let crs {
+            do { source = try SpatialReference(definition: crs) } catch { throw OutputError("\(name): the CRS \"\(crs.prefix(60))\" is not one PROJ knows (\(error))") }
+        } else {
+            source = try layer.spatialReference ?? SpatialReference(definition: "EPSG:4326")
+        }
         let target = try SpatialReference(definition: grid.crs)
         let context = GeometryContext()
         var edits: [Edit] = []

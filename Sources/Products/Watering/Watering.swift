@@ -103,7 +103,8 @@ public enum Watering {
         }
         let tallest = trees.map(\.heightMetres).max() ?? 10, widest = trees.map(\.crownDiameterMetres).max() ?? 10
         let margin = Int(((service.shadowReach(height: max(tallest, 3)) + widest) / grid.cellSize).rounded(.up)) + 2
-        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+        let context = TreeContext(grid: grid, service: service, earlier: earlier, population: population, sensitive: sensitive, year: year,
+                                  options: options, toWGS: try CoordinateTransform(from: grid.crs, to: "EPSG:4326"))
         var results: [TreePriority] = []
         var done = 0
         for (block, members) in byBlock.sorted(by: { $0.key < $1.key }) {
@@ -112,45 +113,7 @@ public enum Watering {
                 .expanded(by: margin, within: grid.width, grid.height)
             let layers = try city.layers(window)
             for k in members {
-                let t = trees[k]
-                let cells = service.crown(x: t.x, y: t.y, diameter: t.crownDiameterMetres)
-                var stressSum = 0.0, earlierSum = 0.0, seen = 0
-                for (c, r) in cells {
-                    let i = (r - window.y) * window.width + c - window.x
-                    guard layers.treeCanopy.values[i] > 0 else { continue }
-                    stressSum += Double(layers.canopyStress.values[i]); seen += 1
-                    if let earlier { earlierSum += Double(earlier[c, r].isNaN ? 0 : earlier[c, r]) }
-                }
-                let stress: Double? = seen > 0 ? stressSum / Double(seen) : nil
-                let trend: Double? = earlier != nil && seen > 0 ? (stressSum - earlierSum) / Double(seen) : nil
-                let cooling = seen > 0 ? service.service(crown: cells, layers: layers, window: window, treeHeight: t.heightMetres) : CoolingService.Result(air: 0, shade: 0)
-                var people: Double? = nil
-                if let population {
-                    var sum = 0.0
-                    let reach = Int((options.exposureMetres / grid.cellSize).rounded(.up))
-                    let (tc, tr) = grid.cell(x: t.x, y: t.y)!
-                    for r in max(0, tr - reach)...min(grid.height - 1, tr + reach) { for c in max(0, tc - reach)...min(grid.width - 1, tc + reach) {
-                        let (cx, cy) = grid.centre(col: c, row: r)
-                        if hypot(cx - t.x, cy - t.y) <= options.exposureMetres { sum += Double(population[c, r]) }
-                    } }
-                    people = sum
-                }
-                let nearSensitive = sensitive.contains { hypot($0.x - t.x, $0.y - t.y) <= options.exposureMetres }
-                let exposure = (1 + (people ?? 0) / 100) * (nearSensitive ? 1.5 : 1)
-                let age = t.planted.map { max(0, year - $0) }
-                let s = stress ?? 0
-                // A worsening stress counts ahead of its current level.
-                let urgency = stressFactor(min(1, s + max(0, trend ?? 0)))
-                let recoverability = recoverability(stress: s, age: age)
-                let need = min(options.maximumLitres, max(options.minimumLitres, Double.pi * pow(t.crownDiameterMetres / 2, 2) * options.litresPerSquareMetre))
-                let ll = try toWGS.transform(x: t.x, y: t.y)
-                var p = TreePriority(rank: 0, id: t.id, species: t.species, longitude: ll.x, latitude: ll.y, x: t.x, y: t.y, heightMetres: t.heightMetres,
-                                     crownDiameterMetres: t.crownDiameterMetres, ageYears: age, stress: stress, stressTrend: trend,
-                                     coolingService: max(0, cooling.total), coolingAir: cooling.air, coolingShade: cooling.shade, peopleNearby: people,
-                                     sensitiveNearby: nearSensitive, exposure: exposure, recoverability: recoverability,
-                                     priority: urgency * max(0, cooling.total) * exposure * recoverability, waterNeedLitres: need.rounded(), selected: false, reason: "")
-                p.reason = reason(p)
-                results.append(p)
+                results.append(try context.evaluate(trees[k], layers: layers, window: window))
                 done += 1
             }
             progress("trees", Double(done) / Double(max(1, trees.count)))
@@ -159,14 +122,7 @@ public enum Watering {
         // Rank, then the round: the most priority per litre first, never past the budget.
         results.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id }
         for k in results.indices { results[k].rank = k + 1 }
-        var used = 0.0
-        if let budget = options.budgetLitres {
-            for k in results.indices.sorted(by: { results[$0].priority / results[$0].waterNeedLitres > results[$1].priority / results[$1].waterNeedLitres })
-            where results[k].priority > 0 && used + results[k].waterNeedLitres <= budget {
-                results[k].selected = true
-                used += results[k].waterNeedLitres
-            }
-        }
+        let used = options.budgetLitres.map { selectRound(&results, budget: $0) } ?? 0
         let summary = WateringSummary(trees: results.count, outsideGrid: trees.count - results.count, treesWithCanopy: results.filter { $0.stress != nil }.count,
                                       notRecoverable: results.filter { $0.recoverability == 0 }.count, budgetLitres: options.budgetLitres, usedLitres: used,
                                       selected: results.filter(\.selected).count, coolingKept: results.filter(\.selected).map(\.coolingService).reduce(0, +),
@@ -176,6 +132,18 @@ public enum Watering {
         try WateringOutput.write(results, summary: summary, grid: grid, staged: staged)
         try staged.commit()
         return (summary, results)
+    }
+
+    /// Marks the trees of a round within `budget` litres — the most priority per litre first, skipping those that no
+    /// longer fit, never a tree without priority — and returns the litres used.
+    static func selectRound(_ trees: inout [TreePriority], budget: Double) -> Double {
+        var used = 0.0
+        for k in trees.indices.sorted(by: { trees[$0].priority / trees[$0].waterNeedLitres > trees[$1].priority / trees[$1].waterNeedLitres })
+        where trees[k].priority > 0 && used + trees[k].waterNeedLitres <= budget {
+            trees[k].selected = true
+            used += trees[k].waterNeedLitres
+        }
+        return used
     }
 
     /// Hydric stress above the range of healthy crowns (up to 0.25: their natural variation and the NDMI's noise),
@@ -250,5 +218,63 @@ public enum Watering {
         if let people = p.peopleNearby { parts.append(String(format: "%.0f people within 100 m", people)) }
         if let age = p.ageYears, s < 0.9 { if age < 10 { parts.append("young: recovers well when watered") } else if age > 80 { parts.append("old: recovers less") } }
         return parts.joined(separator: "; ")
+    }
+}
+
+/// What every tree's priority is computed from: the engine's response, the stress of an earlier date, the people
+/// and sensitive buildings around.
+struct TreeContext {
+    let grid: GridSpec
+    let service: CoolingService
+    let earlier: Plane?
+    let population: Plane?
+    let sensitive: [(x: Double, y: Double)]
+    /// The year of the run's hot days (ages are counted to it, so a rerun gives the same list).
+    let year: Int
+    let options: WateringOptions
+    let toWGS: CoordinateTransform
+
+    /// One tree, with the layers of `window` (which holds its crown and its longest shadow).
+    func evaluate(_ t: TreeInventory.Tree, layers: SurfaceLayers, window: Window) throws -> TreePriority {
+        let cells = service.crown(x: t.x, y: t.y, diameter: t.crownDiameterMetres)
+        var stressSum = 0.0, earlierSum = 0.0, seen = 0
+        for (c, r) in cells {
+            let i = (r - window.y) * window.width + c - window.x
+            guard layers.treeCanopy.values[i] > 0 else { continue }
+            stressSum += Double(layers.canopyStress.values[i]); seen += 1
+            if let earlier { earlierSum += Double(earlier[c, r].isNaN ? 0 : earlier[c, r]) }
+        }
+        let stress: Double? = seen > 0 ? stressSum / Double(seen) : nil
+        let trend: Double? = earlier != nil && seen > 0 ? (stressSum - earlierSum) / Double(seen) : nil
+        let cooling = seen > 0 ? service.service(crown: cells, layers: layers, window: window, treeHeight: t.heightMetres) : CoolingService.Result(air: 0, shade: 0)
+        let people = population.map { peopleNear(t, $0) }
+        let nearSensitive = sensitive.contains { hypot($0.x - t.x, $0.y - t.y) <= options.exposureMetres }
+        let exposure = (1 + (people ?? 0) / 100) * (nearSensitive ? 1.5 : 1)
+        let age = t.planted.map { max(0, year - $0) }
+        let s = stress ?? 0
+        // A worsening stress counts ahead of its current level.
+        let urgency = Watering.stressFactor(min(1, s + max(0, trend ?? 0)))
+        let recoverability = Watering.recoverability(stress: s, age: age)
+        let need = min(options.maximumLitres, max(options.minimumLitres, Double.pi * pow(t.crownDiameterMetres / 2, 2) * options.litresPerSquareMetre))
+        let ll = try toWGS.transform(x: t.x, y: t.y)
+        var p = TreePriority(rank: 0, id: t.id, species: t.species, longitude: ll.x, latitude: ll.y, x: t.x, y: t.y, heightMetres: t.heightMetres,
+                             crownDiameterMetres: t.crownDiameterMetres, ageYears: age, stress: stress, stressTrend: trend,
+                             coolingService: max(0, cooling.total), coolingAir: cooling.air, coolingShade: cooling.shade, peopleNearby: people,
+                             sensitiveNearby: nearSensitive, exposure: exposure, recoverability: recoverability,
+                             priority: urgency * max(0, cooling.total) * exposure * recoverability, waterNeedLitres: need.rounded(), selected: false, reason: "")
+        p.reason = Watering.reason(p)
+        return p
+    }
+
+    /// People living within the exposure radius of the tree.
+    func peopleNear(_ t: TreeInventory.Tree, _ population: Plane) -> Double {
+        guard let (tc, tr) = grid.cell(x: t.x, y: t.y) else { return 0 }
+        let reach = Int((options.exposureMetres / grid.cellSize).rounded(.up))
+        var sum = 0.0
+        for r in max(0, tr - reach)...min(grid.height - 1, tr + reach) { for c in max(0, tc - reach)...min(grid.width - 1, tc + reach) {
+            let (cx, cy) = grid.centre(col: c, row: r)
+            if hypot(cx - t.x, cy - t.y) <= options.exposureMetres { sum += Double(population[c, r]) }
+        } }
+        return sum
     }
 }
