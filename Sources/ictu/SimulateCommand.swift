@@ -10,8 +10,8 @@ struct SimulateCommand: ParsableCommand {
         SCENARIO is a GeoJSON FeatureCollection (WGS 84, or the CRS the file names, or --crs) whose features each have a \
         `kind`: park, trees, prune, remove_trees, building, demolish, surface, water, irrigate, with their parameters \
         (README, "Scenarios"). Later features override earlier ones where they overlap. Only the window the edits reach \
-        is recomputed (their cells, the reach of the neighbourhoods and shadows, and where the park cooling moves by \
-        more than --park-tolerance); the rest is the run's. OUT becomes a run folder (tiles, serve and explain work on \
+        is recomputed (their cells and the reach of the neighbourhoods and shadows); beyond it, where a park's cooling \
+        moves by more than --park-tolerance, the ICTU is shifted by that change (first order); the rest is the run's. OUT becomes a run folder (tiles, serve and explain work on \
         it) with delta.tif (after − before, day and night), summary.json and summary.html.
         """)
 

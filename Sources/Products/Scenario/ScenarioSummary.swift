@@ -36,9 +36,10 @@ public struct ScenarioSummary: Codable, Sendable {
 
     public var scenario: String
     public var edits: [EditRecord]
-    /// The cells recomputed (the edits' reach), and how many.
+    /// The cells recomputed (the edits' reach), and how many; the window where the park term was shifted beyond them.
     public var recomputedWindow: Window?
     public var recomputedCells: Int
+    public var changedWindow: Window? = nil
     public var studyAreaSquareMetres: Double
     public var zones: [ZoneChange]
     public var classAreasDay: [ClassArea]
@@ -87,8 +88,9 @@ public struct ScenarioSummary: Codable, Sendable {
         summary.edits = zip(scenario.edits, surface.masks).map { edit, mask in
             EditRecord(index: edit.index, id: edit.id, kind: edit.kind.rawValue, parameters: edit.values, areaSquareMetres: Double(mask.cells) * cellArea)
         }
-        summary.recomputedWindow = result.region
-        summary.recomputedCells = result.region?.cellCount ?? 0
+        summary.recomputedWindow = result.recomputed
+        summary.recomputedCells = result.recomputed?.cellCount ?? 0
+        summary.changedWindow = result.region
 
         // Cool islands over the whole city, before (the run's, kept by the base) and after.
         let accessBefore = base.coolIslandAccess
