@@ -3,11 +3,7 @@
 # 4 km = 2000² ≈ 2k², 16 km = 8000² ≈ 8k², 32 km = 16000² ≈ 16k² cells. Wall time, cells/s, peak RSS, stages.
 # Usage: bash Benchmarks/compute.sh [SIZES_KM...]   (default: 4). Run by hand, not by CI; the sample of each
 # size is generated first (not timed) into a temporary folder and removed afterwards.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
-bash .ci/setup
-swift build -c release --product ictu >/dev/null
+source "$(dirname "$0")/prepare.sh"
 for size in "${@:-4}"; do
   city=$(mktemp -d)
   .build/release/ictu sample --out "$city" --size-km "$size" --quiet

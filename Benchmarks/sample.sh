@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `ictu sample` (procedural city, streamed in 1 km strips) — wall time and peak RSS per size.
 # Usage: bash Benchmarks/sample.sh [SIZES_KM...]   (default: 4 10). Run by hand, not by CI.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
-bash .ci/setup
-swift build -c release --product ictu >/dev/null
+source "$(dirname "$0")/prepare.sh"
 for km in "${@:-4 10}"; do
   for size in $km; do
     out=$(mktemp -d)

@@ -5,12 +5,7 @@
 # (POST /api/scenario, then a delta tile): the first POST loads the run's city, the second is the steady state.
 # Usage: bash Benchmarks/simulate.sh [SIZES_KM...]   (default: 4). Run by hand, not by CI; each city is generated
 # and computed first (not timed) in a temporary folder, removed afterwards.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
-bash .ci/setup
-swift build -c release --product ictu >/dev/null
-ictu=$PWD/.build/release/ictu
+source "$(dirname "$0")/prepare.sh"
 for size in "${@:-4}"; do
   city=$(mktemp -d)
   "$ictu" sample --out "$city" --size-km "$size" --quiet

@@ -3,12 +3,7 @@
 # synthetic inventory of 100 000 trees (random positions over the city, crowns 4–12 m), each ranked with a budget.
 # Wall time and peak RSS. Usage: bash Benchmarks/watering.sh [TREES] (default 100000). Run by hand, not by CI; the
 # cities are generated and computed first (not timed) in a temporary folder, removed afterwards.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
-bash .ci/setup
-swift build -c release --product ictu >/dev/null
-ictu=$PWD/.build/release/ictu
+source "$(dirname "$0")/prepare.sh"
 count=${1:-100000}
 city=$(mktemp -d)
 "$ictu" sample --out "$city" --quiet

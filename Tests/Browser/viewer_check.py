@@ -68,33 +68,22 @@ try:
     result["frenchHtmlLang"] = driver.execute_script("return document.documentElement.lang")
     driver.find_element(By.ID, "lang").click()
 
-    # Diagnosis layers, when the run has them: show the day's heat islands and open one's popup.
-    toggles = driver.find_elements(By.ID, "diag-heat_islands_day")
-    result["heatIslands"] = 0
-    result["islandPopup"] = ""
-    if toggles:
+    def show_layer(toggle_id, shape_selector, popup_selector):
+        """Ticks a vector layer's box, counts its shapes and opens the first one's popup: (count, popup text)."""
+        toggles = driver.find_elements(By.ID, toggle_id)
+        if not toggles:
+            return 0, ""
         driver.execute_script("map.closePopup()")
         toggles[0].click()
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.heat_islands_day"))
-        shapes = driver.find_elements(By.CSS_SELECTOR, "path.heat_islands_day")
-        result["heatIslands"] = len(shapes)
-        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: arguments[0].getBoundingClientRect().x + 2, clientY: arguments[0].getBoundingClientRect().y + 2}))", shapes[0])
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .island"))
-        result["islandPopup"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .island").text
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, shape_selector))
+        shapes = driver.find_elements(By.CSS_SELECTOR, shape_selector)
+        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: arguments[0].getBoundingClientRect().x + 3, clientY: arguments[0].getBoundingClientRect().y + 3}))", shapes[0])
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, popup_selector))
+        return len(shapes), driver.find_element(By.CSS_SELECTOR, popup_selector).text
 
-    # Watering priorities, when the run has them: the trees drawn, the first one's popup.
-    result["trees"] = 0
-    result["treePopup"] = ""
-    toggles = driver.find_elements(By.ID, "diag-watering")
-    if toggles:
-        driver.execute_script("map.closePopup()")
-        toggles[0].click()
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.tree-marker"))
-        markers = driver.find_elements(By.CSS_SELECTOR, "path.tree-marker")
-        result["trees"] = len(markers)
-        driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: arguments[0].getBoundingClientRect().x + 3, clientY: arguments[0].getBoundingClientRect().y + 3}))", markers[0])
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .tree"))
-        result["treePopup"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .tree").text
+    # Diagnosis layers and watering priorities, when the run has them: drawn, and a popup opened.
+    result["heatIslands"], result["islandPopup"] = show_layer("diag-heat_islands_day", "path.heat_islands_day", ".leaflet-popup-content .island")
+    result["trees"], result["treePopup"] = show_layer("diag-watering", "path.tree-marker", ".leaflet-popup-content .tree")
 
     if args.screenshot:
         Select(driver.find_element(By.ID, "layer")).select_by_value("day")
