@@ -56,3 +56,27 @@ import Testing
         #expect(try SHA256.hex(ofFile: path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+/// Crash safety: a run killed before it could clean up leaves its hidden staging folder; the next output into the
+/// same folder removes it (its process is gone), and leaves alone a staging folder whose process still runs.
+@Suite struct StagingTests {
+    @Test func abandonedStagingFoldersAreRemovedByTheNextRun() throws {
+        let folder = TestFiles.root + "staging-\(UUID().uuidString)"
+        let fm = FileManager.default
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = "\(folder)/.ictu-staging-\(finished.processIdentifier)-0badc0de", alive = "\(folder)/.ictu-staging-1-0badc0de"
+        for path in [dead, alive] {
+            try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try Data("half a raster".utf8).write(to: URL(fileURLWithPath: path + "/ictu_day.tif"))
+        }
+        let staged = try StagedOutput(destination: folder, entries: ["a.txt"], overwrite: false)
+        #expect(!fm.fileExists(atPath: dead), "the killed run's staging is gone")
+        #expect(fm.fileExists(atPath: alive), "a running process's staging (pid 1) is kept")
+        try Data("done".utf8).write(to: URL(fileURLWithPath: try staged.path("a.txt")))
+        try staged.commit()
+        #expect(Set(try fm.contentsOfDirectory(atPath: folder)) == ["a.txt", ".ictu-staging-1-0badc0de"])
+    }
+}

@@ -20,11 +20,24 @@ public final class StagedOutput: @unchecked Sendable {
             }
         }
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        Self.removeAbandonedStaging(in: root)
         staging = root.appendingPathComponent(".ictu-staging-\(getpid())-\(UUID().uuidString.prefix(8))")
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
     }
 
     deinit { if !committed { try? FileManager.default.removeItem(at: staging) } }
+
+    /// Staging folders left by a process that no longer runs (killed before it could clean up) are removed: they
+    /// never hold anything under a final name, and the next run should not find them.
+    static func removeAbandonedStaging(in folder: URL) {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where entry.hasPrefix(".ictu-staging-") {
+            let pidText = entry.dropFirst(".ictu-staging-".count).prefix { $0 != "-" }
+            guard let pid = Int32(pidText), pid != getpid() else { continue }
+            // kill(pid, 0) fails with ESRCH when no such process exists.
+            if kill(pid, 0) != 0 && errno == ESRCH { try? fm.removeItem(at: folder.appendingPathComponent(entry)) }
+        }
+    }
 
     /// Path of an output inside the staging folder (parent folders created).
     public func path(_ relative: String) throws -> String {
