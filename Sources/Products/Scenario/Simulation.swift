@@ -139,8 +139,10 @@ public enum Simulation {
 
         var after: [String: [Plane]] = [:]
         if let region, let exact {
-            // The run's values over the whole region, the exact window recomputed over them, the tail shifted.
+            // With a park tail: the run's values over the whole region, the exact window recomputed over them, the
+            // tail shifted. Without one the recompute covers the region and nothing needs reading.
             for (name, bands) in RunLayers.layout {
+                guard region != exact else { after[name] = Array(repeating: Plane(width: region.width, height: region.height, value: .nan), count: bands); continue }
                 let dataset = try RasterDataset.open(base.run + "/\(name).tif")
                 after[name] = try (1...bands).map { Plane(width: region.width, height: region.height,
                                                           values: try dataset.band($0).read(x: region.x, y: region.y, width: region.width, height: region.height)) }
