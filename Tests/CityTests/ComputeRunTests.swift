@@ -79,4 +79,29 @@ import Testing
         try staged.commit()
         #expect(Set(try fm.contentsOfDirectory(atPath: folder)) == ["a.txt", ".ictu-staging-1-0badc0de"])
     }
+
+    /// A run killed while it moved its complete set into place (journal written, some entries moved, an old file not
+    /// yet replaced): the next reader finishes the moves, so the folder holds the whole new set, never a mix.
+    @Test func aCommitInterruptedByACrashIsFinishedByTheNextReader() throws {
+        let folder = TestFiles.root + "journal-\(UUID().uuidString)"
+        let fm = FileManager.default
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let tag = "\(finished.processIdentifier)-0badc0de"
+        try fm.createDirectory(atPath: "\(folder)/.ictu-staging-\(tag)", withIntermediateDirectories: true)
+        try Data("new b".utf8).write(to: URL(fileURLWithPath: "\(folder)/.ictu-staging-\(tag)/b.txt"))
+        try Data("new a".utf8).write(to: URL(fileURLWithPath: "\(folder)/a.txt"))   // already moved
+        try Data("old b".utf8).write(to: URL(fileURLWithPath: "\(folder)/b.txt"))   // the previous run's, to be replaced
+        try Data("a.txt\nb.txt\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/.ictu-commit-\(tag)"))
+        try StagedOutput.finishInterruptedCommits(in: URL(fileURLWithPath: folder))
+        #expect(Set(try fm.contentsOfDirectory(atPath: folder)) == ["a.txt", "b.txt"], "staging and journal gone")
+        #expect(try String(contentsOfFile: folder + "/b.txt", encoding: .utf8) == "new b", "the interrupted set is the one in place")
+        // Without a journal the staged set was incomplete: it is dropped, and the old file stays.
+        try fm.createDirectory(atPath: "\(folder)/.ictu-staging-\(tag)", withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: "\(folder)/.ictu-staging-\(tag)/b.txt"))
+        _ = try StagedOutput(destination: folder, entries: ["c.txt"], overwrite: false)
+        #expect(try String(contentsOfFile: folder + "/b.txt", encoding: .utf8) == "new b")
+    }
 }

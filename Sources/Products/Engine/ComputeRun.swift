@@ -46,6 +46,8 @@ public struct RunRecord: Codable, Sendable {
 extension RunRecord {
     /// The record of the run folder `run` (its calibration.json).
     public static func load(run: String) throws -> RunRecord {
+        // A commit into this folder interrupted by a crash is finished before anything is read from it.
+        try StagedOutput.finishInterruptedCommits(in: URL(fileURLWithPath: run))
         let path = run + "/calibration.json"
         guard FileManager.default.fileExists(atPath: path) else { throw OutputError("\(run) is not a run folder (no calibration.json): run `ictu compute --out \(run)` first") }
         let decoder = JSONDecoder()

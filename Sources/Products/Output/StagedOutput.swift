@@ -1,41 +1,78 @@
 import Foundation
 
-/// Writes a set of outputs into a hidden staging folder beside the destination, then moves each into place
-/// only when all are complete: a crash or an error leaves no partial file under a final name, and nothing the
-/// user had is overwritten unless `overwrite` is set. `path` may be called from several threads (it only creates
-/// folders); `commit` once, from one.
+/// Writes a set of outputs into a hidden staging folder beside the destination, then moves them into place only
+/// when all are complete: a crash or an error leaves no partial file under a final name, and nothing the user had
+/// is overwritten unless `overwrite` is set. `path` may be called from several threads (it only creates folders);
+/// `commit` once, from one.
+///
+/// The set is committed as a unit, the way a database commits a transaction:
+/// 1. the staged files are flushed to disk (one `sync`, not one `fsync` per tile);
+/// 2. a journal `.ictu-commit-<pid>-<tag>` is written (and flushed) beside the staging folder: from then on the set
+///    is complete and will be moved into place even if this process dies;
+/// 3. each entry is renamed into place, the folder flushed, the staging folder and the journal removed.
+/// A process killed during step 3 leaves the journal; the next `StagedOutput` into that folder, or the next reader
+/// of a run (`RunRecord.load`), finishes the moves first (`finishInterruptedCommits`). A process killed before step
+/// 2 leaves only its staging folder, which the next output removes.
 public final class StagedOutput: @unchecked Sendable {
     public let destination: URL
     public let staging: URL
+    private let tag: String
     private var committed = false
+
+    static let stagingPrefix = ".ictu-staging-", journalPrefix = ".ictu-commit-"
 
     public init(destination: String, entries: [String], overwrite: Bool) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = root
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try Self.finishInterruptedCommits(in: root)
         if !overwrite {
             let existing = entries.filter { fm.fileExists(atPath: root.appendingPathComponent($0).path) }
             if !existing.isEmpty {
                 throw OutputError("\(destination) already holds \(existing.joined(separator: ", ")): choose another folder or pass --force to replace them")
             }
         }
-        try fm.createDirectory(at: root, withIntermediateDirectories: true)
         Self.removeAbandonedStaging(in: root)
-        staging = root.appendingPathComponent(".ictu-staging-\(getpid())-\(UUID().uuidString.prefix(8))")
+        tag = "\(getpid())-\(UUID().uuidString.prefix(8))"
+        staging = root.appendingPathComponent(Self.stagingPrefix + tag)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
     }
 
     deinit { if !committed { try? FileManager.default.removeItem(at: staging) } }
 
-    /// Staging folders left by a process that no longer runs (killed before it could clean up) are removed: they
+    /// The process id in a staging folder's or journal's name (`<prefix><pid>-<tag>`).
+    static func owner(_ entry: String, prefix: String) -> Int32? {
+        guard entry.hasPrefix(prefix) else { return nil }
+        return Int32(entry.dropFirst(prefix.count).prefix { $0 != "-" })
+    }
+
+    /// Whether the process `pid` is gone (kill(pid, 0) fails with ESRCH when no such process exists).
+    static func isGone(_ pid: Int32) -> Bool { pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH }
+
+    /// Staging folders left by a process that no longer runs (killed before it could commit) are removed: they
     /// never hold anything under a final name, and the next run should not find them.
     static func removeAbandonedStaging(in folder: URL) {
         let fm = FileManager.default
-        for entry in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where entry.hasPrefix(".ictu-staging-") {
-            let pidText = entry.dropFirst(".ictu-staging-".count).prefix { $0 != "-" }
-            guard let pid = Int32(pidText), pid != getpid() else { continue }
-            // kill(pid, 0) fails with ESRCH when no such process exists.
-            if kill(pid, 0) != 0 && errno == ESRCH { try? fm.removeItem(at: folder.appendingPathComponent(entry)) }
+        for entry in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            guard let pid = owner(entry, prefix: stagingPrefix), isGone(pid) else { continue }
+            let tag = entry.dropFirst(stagingPrefix.count)
+            // A staging folder with a journal is a complete set: finishInterruptedCommits moves it, never this.
+            if fm.fileExists(atPath: folder.appendingPathComponent(journalPrefix + tag).path) { continue }
+            try? fm.removeItem(at: folder.appendingPathComponent(entry))
+        }
+    }
+
+    /// Finishes the commits of processes killed after their journal was written: their staged set is complete, so
+    /// its remaining entries are moved into place. Called before anything reads or writes the folder's outputs.
+    public static func finishInterruptedCommits(in folder: URL) throws {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
+        for entry in names.sorted() {
+            guard let pid = owner(entry, prefix: journalPrefix), isGone(pid) else { continue }
+            let tag = String(entry.dropFirst(journalPrefix.count))
+            try moveIntoPlace(staging: folder.appendingPathComponent(stagingPrefix + tag), destination: folder,
+                              journal: folder.appendingPathComponent(entry))
         }
     }
 
@@ -46,17 +83,54 @@ public final class StagedOutput: @unchecked Sendable {
         return url.path
     }
 
-    /// Moves every staged top-level entry into the destination (each a rename on the same file system).
+    /// Makes the staged set durable, journals it, and moves every staged top-level entry into the destination.
     public func commit() throws {
+        Self.flushFileSystem()
+        let journal = destination.appendingPathComponent(Self.journalPrefix + tag)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: staging.path).sorted()
+        try Self.writeDurably(Data((entries.joined(separator: "\n") + "\n").utf8), to: journal)
+        try Self.moveIntoPlace(staging: staging, destination: destination, journal: journal)
+        committed = true
+    }
+
+    /// Moves what is left in `staging` into `destination` (replacing entries of the same name), flushes the folder,
+    /// then removes the staging folder and the journal. Safe to repeat after an interruption at any point.
+    static func moveIntoPlace(staging: URL, destination: URL, journal: URL) throws {
         let fm = FileManager.default
-        for entry in try fm.contentsOfDirectory(atPath: staging.path) {
+        for entry in (try? fm.contentsOfDirectory(atPath: staging.path)) ?? [] {
             let target = destination.appendingPathComponent(entry)
             if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
             try fm.moveItem(at: staging.appendingPathComponent(entry), to: target)
         }
-        try fm.removeItem(at: staging)
-        committed = true
+        try flushFolder(destination)
+        try? fm.removeItem(at: staging)
+        try fm.removeItem(at: journal)
+        try flushFolder(destination)
     }
+
+    /// Writes `data` to `url` through a temporary name, flushed before and after the rename.
+    static func writeDurably(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        try data.write(to: temporary)
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary.path, url.path) == 0 else { throw OutputError("\(url.path): cannot be written (\(String(cString: strerror(errno))))") }
+        try flushFolder(url.deletingLastPathComponent())
+    }
+
+    /// Flushes a folder's entries (renames, creations) to disk.
+    static func flushFolder(_ folder: URL) throws {
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw OutputError("\(folder.path): cannot be opened (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw OutputError("\(folder.path): cannot be flushed to disk (\(String(cString: strerror(errno))))") }
+    }
+
+    /// Flushes everything written so far to disk: all the staged files at once (a tile export has tens of thousands
+    /// of files; one `sync` costs what their data costs, not one round trip per file). Linux's `sync` waits for the
+    /// writes to complete.
+    static func flushFileSystem() { sync() }
 }
 
 public struct OutputError: Error, CustomStringConvertible {
