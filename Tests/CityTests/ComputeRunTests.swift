@@ -60,14 +60,19 @@ import Testing
 /// Crash safety: a run killed before it could clean up leaves its hidden staging folder; the next output into the
 /// same folder removes it (its process is gone), and leaves alone a staging folder whose process still runs.
 @Suite struct StagingTests {
-    @Test func abandonedStagingFoldersAreRemovedByTheNextRun() throws {
-        let folder = TestFiles.root + "staging-\(UUID().uuidString)"
-        let fm = FileManager.default
+    /// The id of a process that has finished (a killed run's).
+    static func deadProcessID() throws -> Int32 {
         let finished = Process()
         finished.executableURL = URL(fileURLWithPath: "/bin/true")
         try finished.run()
         finished.waitUntilExit()
-        let dead = "\(folder)/.ictu-staging-\(finished.processIdentifier)-0badc0de", alive = "\(folder)/.ictu-staging-1-0badc0de"
+        return finished.processIdentifier
+    }
+
+    @Test func abandonedStagingFoldersAreRemovedByTheNextRun() throws {
+        let folder = TestFiles.root + "staging-\(UUID().uuidString)"
+        let fm = FileManager.default
+        let dead = "\(folder)/.ictu-staging-\(try Self.deadProcessID())-0badc0de", alive = "\(folder)/.ictu-staging-1-0badc0de"
         for path in [dead, alive] {
             try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
             try Data("half a raster".utf8).write(to: URL(fileURLWithPath: path + "/ictu_day.tif"))
@@ -85,11 +90,7 @@ import Testing
     @Test func aCommitInterruptedByACrashIsFinishedByTheNextReader() throws {
         let folder = TestFiles.root + "journal-\(UUID().uuidString)"
         let fm = FileManager.default
-        let finished = Process()
-        finished.executableURL = URL(fileURLWithPath: "/bin/true")
-        try finished.run()
-        finished.waitUntilExit()
-        let tag = "\(finished.processIdentifier)-0badc0de"
+        let tag = "\(try Self.deadProcessID())-0badc0de"
         try fm.createDirectory(atPath: "\(folder)/.ictu-staging-\(tag)", withIntermediateDirectories: true)
         try Data("new b".utf8).write(to: URL(fileURLWithPath: "\(folder)/.ictu-staging-\(tag)/b.txt"))
         try Data("new a".utf8).write(to: URL(fileURLWithPath: "\(folder)/a.txt"))   // already moved
