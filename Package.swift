@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ictu", targets: ["ictu"]),
+        .executable(name: "ictu-fuzz", targets: ["IctuFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CZlib"]),
+        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CZlib"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
@@ -37,6 +38,8 @@ let package = Package(
             "Products", "City", "Model", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer targets for the parsers of untrusted text (Fuzz/run.sh); a replay tool otherwise.
+        .executableTarget(name: "IctuFuzz", dependencies: ["City", "Products", "Grid", "Model"], swiftSettings: optimisedEvenInDebug),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
         .testTarget(name: "GridTests", dependencies: ["Grid"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),

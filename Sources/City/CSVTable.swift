@@ -31,9 +31,11 @@ struct CSVReader {
         }
     }
 
+    /// Reads through `body`, turning the text reader's errors into input errors (with the line when it gave one).
     static func wrap<R>(_ file: String, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as GeoError {
-            throw CityInputError(file: file, problem: error.libraryMessage.isEmpty ? error.operation : error.libraryMessage)
+            let location = error.operation.hasPrefix("line ") ? error.operation : nil
+            throw CityInputError(file: file, location: location, problem: error.libraryMessage.isEmpty ? error.operation : error.libraryMessage)
         }
     }
 

@@ -69,10 +69,17 @@ public final class City {
                 throw CityInputError(file: manifestPath, location: "grid.crs", problem: "unknown CRS '\(crs)'", fix: "use an EPSG code such as EPSG:2154")
             }
         }
+        if let crs {
+            guard (try? SpatialReference(definition: crs))?.isProjected == true else {
+                throw CityInputError(file: manifestPath, location: "grid.crs", problem: "'\(crs)' is not a projected CRS: the grid's cells are square metres",
+                                     fix: "use the local projected CRS (e.g. EPSG:2154 in France, or the UTM zone)")
+            }
+        }
         if let extent = settings?.extent {
-            guard extent.count == 4, extent[0] < extent[2], extent[1] < extent[3] else {
+            guard extent.count == 4, extent.allSatisfy(\.isFinite), extent[0] < extent[2], extent[1] < extent[3] else {
                 throw CityInputError(file: manifestPath, location: "grid.extent", problem: "extent must be [minx, miny, maxx, maxy] with min < max")
             }
+            try checkSize(width: (extent[2] - extent[0]) / cell, height: (extent[3] - extent[1]) / cell, file: manifestPath, location: "grid.extent")
             return GridSpec(crs: crs ?? "EPSG:2154", minX: extent[0], minY: extent[1], maxX: extent[2], maxY: extent[3], cellSize: cell)
         }
         // Default extent and CRS: those of the tree canopy raster (else the first raster listed).
@@ -83,8 +90,21 @@ public final class City {
                                  fix: "fix the raster or give grid.crs and grid.extent in the manifest")
         }
         crs = crs ?? srs.authorityCode ?? srs.wkt
+        try checkSize(width: Double(dataset.width) * abs(t.cellWidth) / cell, height: Double(dataset.height) * abs(t.cellHeight) / cell,
+                      file: manifest.rasters[name]!.path, location: "extent of the grid it defines")
         return GridSpec(crs: crs!, minX: t.originX, minY: t.originY + Double(dataset.height) * t.cellHeight,
                         maxX: t.originX + Double(dataset.width) * t.cellWidth, maxY: t.originY, cellSize: cell)
+    }
+
+    /// The largest grid side, in cells (1 000 km at 1 m): beyond it an extent or a cell size is surely a typo, and
+    /// GDAL's rasters are limited to 2³¹ cells a side anyway.
+    static let maxGridSide = 1_000_000.0
+
+    static func checkSize(width: Double, height: Double, file: String, location: String) throws {
+        guard width <= maxGridSide, height <= maxGridSide else {
+            throw CityInputError(file: file, location: location, problem: String(format: "a grid of %.3g × %.3g cells is beyond the %.0f cells a side ictu maps", width, height, maxGridSide),
+                                 fix: "check the extent's units (metres of the grid's CRS) and cell_size_m")
+        }
     }
 
     /// All surface layers on a window of the grid. Absent roles default to 0 (and albedo to 0.15);

@@ -18,6 +18,17 @@ public enum RasterRole: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The values a raster of this role may hold (after `scale`): a pixel outside is an input error, named.
+    public var validRange: ClosedRange<Double> {
+        switch self {
+        case .buildingHeight: 0...1000
+        case .canopyHeight: 0...150
+        case .ndmi, .ndmiBaseline: -1...1
+        case .population: 0...100_000
+        default: 0...1
+        }
+    }
+
     public var unit: String {
         switch self {
         case .buildingHeight, .canopyHeight: "m"
@@ -75,14 +86,26 @@ public struct Manifest: Codable, Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CityInputError(file: path, problem: "no such manifest", fix: "give the path of a city YAML file (run `ictu sample --out DIR` for an example)")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CityInputError(file: path, problem: "cannot be read as UTF-8 text")
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maxBytes else {
+            throw CityInputError(file: path, problem: "is \(size) bytes: a manifest is a short YAML file (at most 1 MiB)", fix: "give the path of the city's YAML manifest, not of a data file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CityInputError(file: path, problem: "cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            // Name the first line that is not UTF-8.
+            let line = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).firstIndex { String(data: Data($0), encoding: .utf8) == nil }
+            throw CityInputError(file: path, location: line.map { "line \($0 + 1)" }, problem: "not UTF-8 text", fix: "save the manifest as UTF-8")
         }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw CityInputError(file: path, problem: "the manifest is empty", fix: "it needs at least `rasters:` with a `tree_canopy` entry; see README › Data formats")
         }
-        // Unknown raster roles are reported before decoding, with the list of valid ones.
-        if let node = try? Yams.compose(yaml: text), let rasters = node.mapping?["rasters"]?.mapping {
+        // Syntax errors and duplicate keys (Yams refuses them) are reported with their line; unknown raster roles before decoding, with
+        // the list of valid ones.
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw CityInputError(file: path, problem: "not valid YAML: \(concise(error))", fix: "check the indentation, brackets and keys there")
+        }
+        if let node = root, let rasters = node.mapping?["rasters"]?.mapping {
             for (key, _) in rasters {
                 guard let role = key.string else { continue }
                 if RasterRole(rawValue: role) == nil {
@@ -108,6 +131,17 @@ public struct Manifest: Codable, Sendable {
         } catch {
             throw CityInputError(file: path, problem: "not valid YAML: \(error)")
         }
+    }
+
+    /// A manifest is a few dozen lines; anything over this is not one (and is not read into memory).
+    static let maxBytes = 1 << 20
+
+    /// Yams's own message, less the copy of the whole mapping it quotes as context: its first line (the problem)
+    /// and where ("in line 8, column 3").
+    static func concise(_ error: Error) -> String {
+        let lines = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let place = lines.last { $0.hasPrefix("in line") }
+        return ([lines.first ?? ""] + (place.map { [$0] } ?? [])).joined(separator: " ")
     }
 
     static func describe(_ error: DecodingError) -> String {

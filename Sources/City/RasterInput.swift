@@ -59,8 +59,16 @@ public final class RasterInput {
         }
         var xs = corners.map(\.0), ys = corners.map(\.1)
         if !srs.isSame(as: gridSRS) {
-            let toGrid = try CoordinateTransform(from: srs.wkt, to: grid.crs)
-            try toGrid.transform(xs: &xs, ys: &ys)
+            do {
+                let toGrid = try CoordinateTransform(from: srs.wkt, to: grid.crs)
+                try toGrid.transform(xs: &xs, ys: &ys)
+            } catch {
+                throw CityInputError(file: displayName, problem: "its corners are not valid coordinates of its CRS \(crsCode ?? crsName) (\((error as? GeoError)?.libraryMessage ?? "\(error)"))",
+                                     fix: "check its CRS (metres labelled as degrees?): gdalinfo \(displayName)")
+            }
+        }
+        guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else {
+            throw CityInputError(file: displayName, problem: "its corners do not transform to the grid's CRS \(grid.crs)", fix: "check its CRS: gdalinfo \(displayName)")
         }
         if xs.max()! <= grid.minX || xs.min()! >= grid.maxX || ys.max()! <= grid.minY || ys.min()! >= grid.maxY {
             throw CityInputError(file: displayName, problem: String(format: "does not overlap the analysis grid (raster %.0f, %.0f – %.0f, %.0f; grid %.0f, %.0f – %.0f, %.0f in %@)",
@@ -84,16 +92,20 @@ public final class RasterInput {
         let rows = max(1, min(height, (1 << 22) / max(width, 1)))
         for y0 in stride(from: 0, to: height, by: rows) {
             let h = min(rows, height - y0)
-            let values = try band.read(x: 0, y: y0, width: width, height: h)
+            let values = try readable { try band.read(x: 0, y: y0, width: width, height: h) }
             for (i, raw) in values.enumerated() {
                 if raw.isNaN { continue }
                 if let noData, Double(raw) == noData { continue }
                 let v = Double(raw) * scale + offset
-                if !v.isFinite { continue }
-                if role.isFraction && (v > 1.0001 || v < -0.0001) {
-                    let hint = v > 1 && v <= 100.0001 ? "if the raster is in percent, add `scale: 0.01` to its manifest entry" : "fractions must lie between 0 and 1"
+                let range = role.validRange
+                // NaN is no data (the float rasters' usual marker); ±inf and values outside the role's range are errors.
+                if !(v >= range.lowerBound - 0.0001 && v <= range.upperBound + 0.0001) {
+                    let hint = role.isFraction && v > 1 && v <= 100.0001 ? "if the raster is in percent, add `scale: 0.01` to its manifest entry"
+                        : role.isFraction ? "fractions must lie between 0 and 1"
+                        : "\(role.rawValue) is in \(role.unit), \(range.lowerBound)…\(range.upperBound): check its units and `scale`, or set `nodata` for a no-data marker"
                     throw CityInputError(file: displayName, location: "band 1, pixel (col \(i % width), row \(y0 + i / width))",
-                                         problem: "value \(v) is not a fraction (role \(role.rawValue) expects 0–1)", fix: hint)
+                                         problem: role.isFraction ? "value \(v) is not a fraction (role \(role.rawValue) expects 0–1)"
+                                             : "value \(v) is outside \(range.lowerBound)…\(range.upperBound) (role \(role.rawValue), \(role.unit))", fix: hint)
                 }
                 lo = min(lo, v); hi = max(hi, v)
             }
@@ -101,9 +113,17 @@ public final class RasterInput {
         valueRange = lo <= hi ? (lo, hi) : nil
     }
 
+    /// Runs a read, turning GDAL's failure (a truncated or corrupt file) into an input error naming the file.
+    func readable<R>(_ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as GeoError {
+            throw CityInputError(file: displayName, problem: "cannot be read: truncated or corrupt (\(error.libraryMessage.isEmpty ? error.operation : error.libraryMessage))",
+                                 fix: "check it with `gdalinfo -checksum \(displayName)`, then export it again")
+        }
+    }
+
     /// The raster's values on a window of the analysis grid (scaled; NaN where no data).
     public func read(_ window: Window) throws -> Plane {
-        var values = try onGrid.band(1).read(x: window.x, y: window.y, width: window.width, height: window.height)
+        var values = try readable { try onGrid.band(1).read(x: window.x, y: window.y, width: window.width, height: window.height) }
         if scale != 1 || offset != 0 {
             for i in values.indices where !values[i].isNaN { values[i] = Float(Double(values[i]) * scale + offset) }
         }

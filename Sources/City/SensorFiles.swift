@@ -16,7 +16,8 @@ public enum SensorFiles {
     public static func readStations(path: String, displayName: String, grid: GridSpec) throws -> [PlacedStation] {
         let required = ["sensor_id", "site_id", "commune", "lon", "lat", "height_m"]
         let csv = try CSVReader(path: path, displayName: displayName, required: required)
-        let transform = try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
+        // Made at the first row that reaches it (a PROJ transform costs milliseconds; a file refused earlier needs none).
+        var transform: CoordinateTransform? = nil
         var placed: [PlacedStation] = []
         var seen: [String: Int] = [:]
         while let row = try csv.next() {
@@ -31,33 +32,51 @@ public enum SensorFiles {
                 throw CityInputError(file: displayName, location: "line \(row.line)", problem: "lon \(lon), lat \(lat) are not WGS 84 degrees",
                                      fix: "sensors.csv takes longitude and latitude in degrees (EPSG:4326)")
             }
-            let (x, y) = try transform.transform(x: lon, y: lat)
-            guard let cell = grid.cell(x: x, y: y) else {
+            if transform == nil { transform = try CoordinateTransform(from: "EPSG:4326", to: grid.crs) }
+            guard let (x, y) = try? transform!.transform(x: lon, y: lat), let cell = grid.cell(x: x, y: y) else {
                 throw CityInputError(file: displayName, location: "line \(row.line), sensor \(id)",
                                      problem: "lon \(lon), lat \(lat) is outside the analysis grid (\(Int(grid.minX)), \(Int(grid.minY))) – (\(Int(grid.maxX)), \(Int(grid.maxY))) in \(grid.crs)",
                                      fix: "check the coordinates (lon/lat swapped?) or widen grid.extent in the manifest")
             }
             var extra: [String: String] = [:]
             for (i, name) in csv.header.enumerated() where !required.contains(name) { extra[name] = row.fields[i] }
+            let height = try row.number("height_m") ?? .nan
+            guard height.isNaN || (0...200).contains(height) else {
+                throw CityInputError(file: displayName, location: "line \(row.line), column height_m", problem: "\(height) m is not a sensor's height above ground",
+                                     fix: "metres above ground, 0–200 (street sensors stand at 2–4 m)")
+            }
             let station = Station(id: id, site: row.text("site_id"), commune: row.text("commune"), longitude: lon, latitude: lat,
-                                  heightMetres: try row.number("height_m") ?? .nan, extra: extra)
+                                  heightMetres: height, extra: extra)
             placed.append(PlacedStation(station: station, x: x, y: y, col: cell.col, row: cell.row))
         }
         guard !placed.isEmpty else { throw CityInputError(file: displayName, problem: "no sensors listed") }
         return placed
     }
 
+    /// The longest reference series read (50 years of hours).
+    static let maxReferenceHours = 50 * 8766
+
     /// Reads the reference station: hourly means on a UTC hour clock.
     public static func readReference(path: String, displayName: String) throws -> ReferenceSeries {
         let csv = try CSVReader(path: path, displayName: displayName, required: ["time", "temperature_c", "humidity_pct", "wind_ms", "global_radiation_wm2"])
         var rows: [(hour: Int, values: [Double?])] = []
+        var lineOfTime: [Int: Int] = [:]
         while let row = try csv.next() {
             let time = try parseTime(row, file: displayName)
+            // Rows within an hour are averaged (10-minute stations); the same time twice is a conflict.
+            if let first = lineOfTime[time] {
+                throw CityInputError(file: displayName, location: "line \(row.line)", problem: "time \(row.text("time")) already given on line \(first)", fix: "keep one row per time")
+            }
+            lineOfTime[time] = row.line
             rows.append((Int((Double(time) / 3600).rounded(.down)),
                          [try row.number("temperature_c"), try row.number("humidity_pct"), try row.number("wind_ms"), try row.number("global_radiation_wm2")]))
         }
         guard let first = rows.map(\.hour).min(), let last = rows.map(\.hour).max() else {
             throw CityInputError(file: displayName, problem: "no data rows")
+        }
+        // A reference covers one or a few summers; a span of centuries is a typo in a date (and would not fit memory).
+        guard last - first < maxReferenceHours else {
+            throw CityInputError(file: displayName, problem: "its times span \((last - first) / 8766) years", fix: "check the years of its first and last rows")
         }
         var series = ReferenceSeries(startHour: first, hours: last - first + 1)
         var sums = [[Double]](repeating: [0, 0, 0, 0], count: series.hours), counts = sums

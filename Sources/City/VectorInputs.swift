@@ -2,6 +2,23 @@ import Foundation
 import GeoIO
 import Grid
 
+/// Bounds on a single feature's geometry: a footprint or a scenario's polygon with more vertices than this is a
+/// digitising accident (or an attack), and rasterising it would cost seconds per block.
+public enum GeometryLimits {
+    public static let maxVertices = 100_000
+    public static let fix = "simplify it (e.g. ogr2ogr -simplify 0.2 out.gpkg in.gpkg: 20 cm tolerance)"
+
+    /// The feature's vertex count when it is over the limit, else nil. A 2-D vertex takes 16 bytes of WKB, so
+    /// only a geometry big enough to be over the limit is parsed to count them.
+    public static func excessiveVertexCount(_ wkb: [UInt8]) -> Int? {
+        guard wkb.count > 16 * maxVertices else { return nil }
+        guard let count = try? Geometry(wkb: wkb).vertexCount else { return wkb.count / 16 }
+        return count > maxVertices ? count : nil
+    }
+
+    public static func problem(_ count: Int) -> String { "\(count) vertices (more than \(maxVertices))" }
+}
+
 /// Building footprints with heights, checked feature by feature.
 public final class BuildingFootprints {
     public let displayName: String
@@ -37,7 +54,7 @@ public final class BuildingFootprints {
             throw CityInputError(file: displayName, problem: "no height attribute '\(heightAttribute)' (fields: \(layer.fieldNames.joined(separator: ", ")))",
                                  fix: "set vectors.buildings.height_attribute in the manifest")
         }
-        guard let srs = layer.spatialReference else {
+        guard let srs = layer.spatialReference, !srs.isUndefined else {
             throw CityInputError(file: displayName, problem: "has no coordinate reference system", fix: "assign one (ogr2ogr -a_srs EPSG:2154)")
         }
         crsWKT = srs.wkt
@@ -52,6 +69,9 @@ public final class BuildingFootprints {
             }
             guard height.isFinite, height > 0, height < 1000 else {
                 throw CityInputError(file: name, location: "feature \(feature.id)", problem: "height \(height) m is not plausible", fix: "heights are metres above ground, 0–1000")
+            }
+            if let wkb = feature.geometryWKB, let count = GeometryLimits.excessiveVertexCount(wkb) {
+                throw CityInputError(file: name, location: "feature \(feature.id)", problem: GeometryLimits.problem(count), fix: GeometryLimits.fix)
             }
             lo = min(lo, height); hi = max(hi, height)
         }
@@ -107,7 +127,7 @@ public struct TreeInventory: Sendable {
     /// Every tree, checked (a point, a plausible height and crown), in `grid`'s CRS.
     public func trees(grid: GridSpec) throws -> [Tree] {
         let layer = try VectorDataset.open(path).layer(0)
-        guard let source = layer.spatialReference else {
+        guard let source = layer.spatialReference, !source.isUndefined else {
             throw CityInputError(file: displayName, problem: "has no coordinate reference system", fix: "assign one (ogr2ogr -a_srs EPSG:2154)")
         }
         let transform = try CoordinateTransform(from: source.wkt, to: grid.crs)
@@ -123,7 +143,13 @@ public struct TreeInventory: Sendable {
             }
             guard let p = f.point else { throw CityInputError(file: name, location: "feature \(f.id)", problem: "not a point", fix: "trees are points") }
             let xy = try transform.transform(x: p.x, y: p.y)
-            let planted = (f.fields["planted"] ?? nil)?.doubleValue.map { Int($0) }
+            var planted: Int? = nil
+            if let year = (f.fields["planted"] ?? nil)?.doubleValue {
+                guard year.isFinite, (1000...3000).contains(year) else {
+                    throw CityInputError(file: name, location: "feature \(f.id), field planted", problem: "\(year) is not a year", fix: "the year of planting (e.g. 1998), or empty")
+                }
+                planted = Int(year)
+            }
             out.append(Tree(id: (f.fields["id"] ?? nil)?.stringValue ?? String(f.id), species: (f.fields["species"] ?? nil)?.stringValue ?? "",
                             heightMetres: try number("height_m", 0.5...120), crownDiameterMetres: try number("crown_diameter_m", 0.2...60),
                             planted: planted, x: xy.x, y: xy.y))

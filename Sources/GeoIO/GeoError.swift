@@ -1,4 +1,5 @@
 import CGDAL
+import Foundation
 
 /// An error from GDAL, OGR, PROJ or GEOS, carrying the library's own message and what we were doing.
 public struct GeoError: Error, CustomStringConvertible, Sendable {
@@ -20,6 +21,24 @@ public struct GeoError: Error, CustomStringConvertible, Sendable {
     static func gdal(_ operation: String) -> GeoError {
         let message = CPLGetLastErrorMsg().map { String(cString: $0) } ?? ""
         return GeoError(operation, libraryMessage: message)
+    }
+
+    /// A failed write to `path`: GDAL's message (often only "Write error at scanline 0"), and when the disk holding
+    /// the file is (nearly) full, that reason in plain words.
+    static func gdalWrite(_ operation: String, path: String) -> GeoError {
+        let error = gdal(operation)
+        guard let free = freeBytes(near: path), free < 1 << 20 else { return error }
+        return GeoError(operation, libraryMessage: error.libraryMessage + " — No space left on device (\(free) bytes free on the disk holding \(path))")
+    }
+
+    /// Free bytes on the file system holding `path` (its nearest existing folder); nil for GDAL's virtual paths.
+    static func freeBytes(near path: String) -> UInt64? {
+        guard !path.hasPrefix("/vsi") else { return nil }
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" { folder.deleteLastPathComponent() }
+        var stats = statvfs()
+        guard statvfs(folder.path, &stats) == 0 else { return nil }
+        return UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
     }
 }
 

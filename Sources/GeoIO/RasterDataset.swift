@@ -59,7 +59,7 @@ public final class RasterDataset {
         let handle = gdalCall {
             withCStringList(options) { GDALCreate(drv, path, Int32(width), Int32(height), Int32(bands), type.gdal, $0) }
         }
-        guard let handle else { throw GeoError.gdal("create raster \(path)") }
+        guard let handle else { throw GeoError.gdalWrite("create raster \(path)", path: path) }
         return RasterDataset(handle: handle, path: path)
     }
 
@@ -121,7 +121,7 @@ public final class RasterDataset {
         _ = gdalRuntime
         guard let drv = GDALGetDriverByName(driver) else { throw GeoError("GDAL driver \(driver) not available") }
         let out = gdalCall { withCStringList(options) { GDALCreateCopy(drv, path, handle, 0, $0, nil, nil) } }
-        guard let out else { throw GeoError.gdal("write \(driver) \(path)") }
+        guard let out else { throw GeoError.gdalWrite("write \(driver) \(path)", path: path) }
         return RasterDataset(handle: out, path: path)
     }
 
@@ -138,7 +138,7 @@ public final class RasterDataset {
     public func flush() throws {
         GDALFlushCache(handle)
         if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
-            throw GeoError.gdal("write \(path)")
+            throw GeoError.gdalWrite("write \(path)", path: path)
         }
     }
 }
@@ -227,7 +227,7 @@ public struct RasterBand {
             GDALRasterIO(handle, GF_Write, Int32(x), Int32(y), Int32(width), Int32(height),
                          UnsafeMutableRawPointer(mutating: buffer.baseAddress), Int32(width), Int32(height), GDT_Float32, 0, 0)
         }
-        guard status == CE_None else { throw GeoError.gdal("write window at (\(x), \(y)) of band \(index) of \(dataset.path)") }
+        guard status == CE_None else { throw GeoError.gdalWrite("write window at (\(x), \(y)) of band \(index) of \(dataset.path)", path: dataset.path) }
     }
 
     /// Exact minimum, maximum and mean of valid pixels (nodata excluded), or nil when none is valid.

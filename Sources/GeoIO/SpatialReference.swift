@@ -45,6 +45,9 @@ public final class SpatialReference {
     }
 
     public var isProjected: Bool { OSRIsProjected(handle) != 0 }
+    /// No real CRS: a local (engineering) one, or GeoPackage's "Undefined geographic/cartesian SRS" (what it records
+    /// for a layer created without a CRS).
+    public var isUndefined: Bool { OSRIsLocal(handle) != 0 || name.hasPrefix("Undefined ") }
     public var isGeographic: Bool { OSRIsGeographic(handle) != 0 }
 
     /// Metres per linear unit of a projected CRS.

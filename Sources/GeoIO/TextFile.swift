@@ -46,7 +46,7 @@ public final class TextLineReader {
                 line.append(contentsOf: buffer[start..<end])
                 start = end
                 if line.count > maxLineBytes {
-                    throw GeoError("\(path):\(lineNumber + 1)", libraryMessage: "line longer than \(maxLineBytes) bytes (is this a text file?)")
+                    throw GeoError("line \(lineNumber + 1)", libraryMessage: "longer than \(maxLineBytes) bytes (is this a text file?)")
                 }
             }
             if finished {
@@ -55,11 +55,12 @@ public final class TextLineReader {
                 if line.last == UInt8(ascii: "\r") { line.removeLast() }
                 return line[...]
             }
-            let count = buffer.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, $0.count, file) }
-            if count == 0 {
-                finished = true
-                if VSIFEofL(file) == 0 { throw GeoError("read \(path)", libraryMessage: "truncated or corrupt (\(String(cString: CPLGetLastErrorMsg())))") }
+            let count = gdalCall { buffer.withUnsafeMutableBytes { VSIFReadL($0.baseAddress, 1, $0.count, file) } }
+            // A corrupt or truncated .gz reads as a short file: GDAL says so only through its error state.
+            if CPLGetLastErrorType().rawValue >= CE_Failure.rawValue || (count == 0 && VSIFEofL(file) == 0) {
+                throw GeoError("line \(lineNumber + 1)", libraryMessage: "the file is truncated or corrupt (\(String(cString: CPLGetLastErrorMsg())))")
             }
+            if count == 0 { finished = true }
             start = 0; end = count
         }
     }
@@ -68,7 +69,7 @@ public final class TextLineReader {
     public func nextLine() throws -> String? {
         guard let bytes = try nextLineBytes() else { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw GeoError("\(path):\(lineNumber)", libraryMessage: "not valid UTF-8 text")
+            throw GeoError("line \(lineNumber)", libraryMessage: "not valid UTF-8 text (save the file as UTF-8)")
         }
         return text
     }

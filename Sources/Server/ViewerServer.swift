@@ -3,7 +3,7 @@ import Hummingbird
 import Model
 import Products
 
-/// `ictu serve`: the viewer and its HTTP API on 127.0.0.1 (see README, "HTTP API"). Every error is JSON
+/// `ictu serve`: the viewer and its HTTP API, on 127.0.0.1 unless told otherwise (see README, "HTTP API"). Every error is JSON
 /// `{"error": "..."}` with a 4xx status; the server keeps serving whatever it is sent.
 public enum ViewerServer {
     /// Largest URL accepted (longer: 414), largest request body (bigger: 413). The API only reads URLs.
@@ -11,12 +11,24 @@ public enum ViewerServer {
     static let maxBodyBytes = 16 << 10
     static let leafletFolder = "/usr/share/javascript/leaflet"
 
+    /// A connection that sends nothing complete for this long is closed: an idle keep-alive connection, or a slow
+    /// client trickling a request's head ("slowloris") so as to hold sockets. Requests themselves are bounded in
+    /// size (above) and answered from memory or the run's COGs, so none takes long.
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+
     /// Serves until SIGINT/SIGTERM. `onRunning` gets the bound port (useful with port 0).
-    public static func serve(service: RunService, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await application(service: service, port: port, onRunning: onRunning).runService()
+    public static func serve(service: RunService, host: String = "127.0.0.1", port: Int, idleTimeout: Duration = defaultIdleTimeout,
+                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(service: service, host: host, port: port, idleTimeout: idleTimeout, onRunning: onRunning).runService()
     }
 
-    public static func application(service: RunService, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// Whether `host` is this machine only (the default): anything else exposes the run to the network.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    public static func application(service: RunService, host: String = "127.0.0.1", port: Int, idleTimeout: Duration = defaultIdleTimeout,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestLimits())
         router.get("/") { _, _ in html(ViewerPage.html) }
@@ -54,7 +66,9 @@ public enum ViewerServer {
         }
         // Anything else: a JSON 404 (not the framework's empty one).
         router.get("**") { request, _ in error(.notFound, "no such resource: \(request.uri.path) (see the README's HTTP API)") }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "ictu"),
+        let (seconds, attoseconds) = idleTimeout.components
+        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "ictu"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
     }
 

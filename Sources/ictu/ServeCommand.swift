@@ -6,19 +6,30 @@ import Server
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the viewer and the HTTP API of a run on 127.0.0.1 (tiles rendered on demand from the run's COGs).",
+        abstract: "Serve the viewer and the HTTP API of a run, on 127.0.0.1 by default (tiles rendered on demand from the run's COGs).",
         discussion: "Open http://127.0.0.1:PORT/ in a browser. The API is described in the README (\"HTTP API\"). Stop with Ctrl-C.")
 
     @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder = "run"
-    @Option(help: "Port on 127.0.0.1 (0: any free port, printed).") var port = 8080
+    @Option(help: "Address to listen on. The default serves this machine only; another address (e.g. 0.0.0.0) exposes the maps and the scenario API to everyone who can reach it, without authentication or TLS.")
+    var host = "127.0.0.1"
+    @Option(help: "Port (0: any free port, printed).") var port = 8080
+    @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends no complete request is closed.") var idleTimeout = 30.0
     @Option(name: .customLong("cache-mb"), help: "Memory for rendered tiles, MiB.") var cacheMB = 64
 
     func run() async throws {
         let service: RunService
         do { service = try RunService(run: runFolder, cacheBytes: cacheMB << 20) } catch { fail("\(error)") }
-        try await ViewerServer.serve(service: service, port: port) { bound in
+        guard idleTimeout > 0, idleTimeout.isFinite else { fail("--idle-timeout must be a positive number of seconds") }
+        if !ViewerServer.isLoopback(host) {
+            FileHandle.standardError.write(Data("""
+            ictu: warning: serving on \(host), beyond this machine: anyone who can reach it sees the maps and can post scenarios. \
+            There is no authentication and no TLS: put it behind your reverse proxy (TLS, access control) before opening it wider.\n
+            """.utf8))
+        }
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        try await ViewerServer.serve(service: service, host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000))) { bound in
             // Straight to the file descriptor: the line must reach a pipe at once (scripts wait for it).
-            FileHandle.standardOutput.write(Data("ictu: serving \(runFolder) on http://127.0.0.1:\(bound)/ (viewer), API under /api and /tiles; Ctrl-C stops\n".utf8))
+            FileHandle.standardOutput.write(Data("ictu: serving \(runFolder) on http://\(shownHost):\(bound)/ (viewer), API under /api and /tiles; Ctrl-C stops\n".utf8))
         }
     }
 }

@@ -57,27 +57,57 @@ struct FixtureCity {
         try write(relative, change(try String(contentsOfFile: folder + "/" + relative, encoding: .utf8)))
     }
 
-    func writeRaster(_ relative: String, values: [Float], georeferenced: Bool = true, crs: Bool = true, originX: Double = minX) throws {
+    func writeRaster(_ relative: String, values: [Float], georeferenced: Bool = true, crs: Bool = true, epsg: Int = 2154, originX: Double = minX) throws {
         let ds = try RasterDataset.create(folder + "/" + relative, width: 20, height: 20, bands: 1, type: .float32)
         if georeferenced { try ds.setGeoTransform(GeoTransform(originX: originX, cellWidth: 2, originY: Self.maxY, cellHeight: -2)) }
-        if crs { try ds.setSpatialReference(SpatialReference(epsg: 2154)) }
+        if crs { try ds.setSpatialReference(SpatialReference(epsg: epsg)) }
         try ds.band(1).write(values, x: 0, y: 0, width: 20, height: 20)
         try ds.flush()
     }
 
-    func writeBuildings(heights: [Double?]) throws {
+    /// Two footprints 8 m square with these heights; `outline` replaces the first one's geometry (WKB).
+    func writeBuildings(heights: [Double?], crs: Bool = true, outline: [UInt8]? = nil) throws {
         let path = folder + "/Rasters/buildings.gpkg"
         try? FileManager.default.removeItem(atPath: path)
         let ds = try VectorDataset.create(path, driver: "GPKG")
-        let layer = try ds.createLayer("buildings", crs: SpatialReference(epsg: 2154), geometry: .polygon, fields: [("hauteur", .real)])
+        let layer = try ds.createLayer("buildings", crs: crs ? SpatialReference(epsg: 2154) : nil, geometry: .polygon, fields: [("hauteur", .real)])
         for (i, h) in heights.enumerated() {
             let x0 = Self.minX + 2 + Double(i) * 12
-            try layer.addFeature(wkb: WKB.rectangle(minX: x0, minY: Self.maxY - 10, maxX: x0 + 8, maxY: Self.maxY - 2), values: h.map { ["hauteur": .real($0)] } ?? [:])
+            let wkb = i == 0 && outline != nil ? outline! : WKB.rectangle(minX: x0, minY: Self.maxY - 10, maxX: x0 + 8, maxY: Self.maxY - 2)
+            try layer.addFeature(wkb: wkb, values: h.map { ["hauteur": .real($0)] } ?? [:])
         }
     }
 
-    /// Opens the city and returns the error message it raises (nil if it opens).
+    /// A polygon of `count` vertices (a circle of radius 6 m inside the grid): a "million-vertex" geometry.
+    static func manyVertexPolygon(_ count: Int) -> [UInt8] {
+        let ring = (0...count).map { i -> (x: Double, y: Double) in
+            let a = 2 * Double.pi * Double(i % count) / Double(count)
+            return (minX + 20 + 6 * cos(a), maxY - 20 + 6 * sin(a))
+        }
+        return WKB.polygon([ring])
+    }
+
+    /// Writes raw bytes (not necessarily text) to a file of the fixture.
+    func write(_ relative: String, bytes: [UInt8]) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + relative))
+    }
+
+    /// Makes `relative` a file of `size` bytes that starts with `prefix` and has no newline after it (a sparse file:
+    /// the "2 GB line" costs no disk; a reader that does not bound its lines would try to hold it all).
+    func writeHugeLine(_ relative: String, prefix: String, size: Int64 = 2_200_000_000) throws {
+        try write(relative, prefix)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + relative))
+        try handle.truncate(atOffset: UInt64(size))
+        try handle.close()
+    }
+
+    /// Opens the city, reads its surface layers over the whole grid, and returns the error message it raises
+    /// (nil if all of it reads).
     func error() -> String? {
-        do { _ = try City(manifestPath: manifest); return nil } catch { return "\(error)" }
+        do {
+            let city = try City(manifestPath: manifest)
+            _ = try city.layers(.init(x: 0, y: 0, width: city.grid.width, height: city.grid.height))
+            return nil
+        } catch { return "\(error)" }
     }
 }

@@ -75,4 +75,40 @@ import Testing
         let path = try file([feature("ok", "\"kind\":\"remove_trees\""), feature("bad", "\"kind\":\"irrigate\",\"stress_after\":2")])
         #expect { try Scenario(path: path, grid: Self.grid) } throws: { "\($0)".contains("feature 2 (id bad), field `stress_after`") }
     }
+
+    /// The reliability issue's catalogue for scenario files: each malformed file is refused, naming the file, and
+    /// the feature when there is one.
+    @Test func malformedScenarioFilesAreRefusedByName() throws {
+        let valid = "{\"type\":\"FeatureCollection\",\"features\":[\(feature("p1", "\"kind\":\"water\""))]}"
+        let ring = (0...1_000_000).map { i -> String in
+            let a = 2 * Double.pi * Double(i % 1_000_000) / 1_000_000
+            return String(format: "[%.7f,%.7f]", -0.57 + 0.001 * cos(a), 44.83 + 0.001 * sin(a))
+        }.joined(separator: ",")
+        let cases: [(String, [UInt8], [String])] = [
+            ("empty", [], ["not a GeoJSON"]),
+            ("truncated", Array(valid.utf8.prefix(valid.utf8.count / 2)), ["not a GeoJSON"]),
+            ("wrong type (a CSV)", Array("kind,lon,lat\npark,-0.57,44.83\n".utf8), ["not a GeoJSON"]),
+            ("non-UTF-8 kind", Array(valid.replacingOccurrences(of: "water", with: "eau-\u{1}").utf8).map { $0 == 1 ? 0xE9 : $0 }, ["feature 1 (id p1)", "kind"]),
+            ("NaN coordinate", Array(valid.replacingOccurrences(of: "[-0.57,44.83]", with: "[NaN,44.83]").utf8), ["feature 1 (id p1)", "do not transform"]),
+            ("huge coordinate", Array(valid.replacingOccurrences(of: "[-0.569,44.83]", with: "[1e308,44.83]").utf8), ["feature 1 (id p1)", "do not transform"]),
+            ("point, not a polygon", Array("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"kind\":\"water\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-0.57,44.83]}}]}".utf8),
+             ["feature 1", "no area"]),
+            ("duplicate ids", Array("{\"type\":\"FeatureCollection\",\"features\":[\(feature("p1", "\"kind\":\"water\"")),\(feature("p1", "\"kind\":\"park\""))]}".utf8),
+             ["feature 2 (id p1), field `id`", "already used by feature 1"]),
+            ("a million vertices", Array("{\"type\":\"FeatureCollection\",\"features\":[\(feature("big", "\"kind\":\"water\"", geometry: "[[\(ring)]]"))]}".utf8),
+             ["feature 1 (id big)", "1000001 vertices", "simplify"]),
+        ]
+        for (what, bytes, expected) in cases {
+            let path = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try Scenario(path: path, grid: Self.grid)
+                Issue.record("\(what): accepted")
+            } catch {
+                let message = "\(error)"
+                #expect(message.hasPrefix(URL(fileURLWithPath: path).lastPathComponent), "\(what): names the file: \(message.prefix(300))")
+                for part in expected { #expect(message.contains(part), "\(what): «\(message.prefix(300))» should say «\(part)»") }
+            }
+        }
+    }
 }

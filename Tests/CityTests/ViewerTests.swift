@@ -6,9 +6,10 @@ import Testing
 /// `ictu serve` in this process on a free port, over the calibrated sample run: the viewer in headless
 /// Chromium, then the API's answers to bad and hostile requests (curl, which sends paths as written).
 @Suite(.serialized) struct ViewerTests {
-    /// The running server's base URL.
-    static let base: String = {
-        let port = PortBox()
+    /// The running server's base URL: `ictu serve` on a free port, as a user starts it (a process of its own, so
+    /// that the tests blocking this process's threads never starve it).
+    static var base: String { server?.base ?? "http://127.0.0.1:1" }
+    static let server: ServerProcess? = {
         do {
             // The diagnosis first (its layers are served), into the shared run: no other suite writes a diagnosis there.
             var options = DiagnosisOptions()
@@ -18,11 +19,8 @@ import Testing
             watering.overwrite = true
             watering.budgetLitres = 5_000
             _ = try Watering.run(run: SampleRecoveryTests.folder + "/run", options: watering)
-            let service = try RunService(run: SampleRecoveryTests.folder + "/run")
-            let app = ViewerServer.application(service: service, port: 0) { port.set($0) }
-            Task.detached { try await app.run() }
-        } catch { Issue.record("server: \(error)") }
-        return "http://127.0.0.1:\(port.wait())"
+            return try ServerProcess.start(["--run", SampleRecoveryTests.folder + "/run"])
+        } catch { Issue.record("server: \(error)"); return nil }
     }()
 
     static let browserScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Browser/viewer_check.py").path
@@ -166,13 +164,69 @@ import Testing
 }
 
 /// The port the server bound, handed from its start-up callback to the tests.
-final class PortBox: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var port: Int?
-    func set(_ value: Int) { condition.lock(); port = value; condition.broadcast(); condition.unlock() }
-    func wait() -> Int {
-        condition.lock(); defer { condition.unlock() }
-        while port == nil { if !condition.wait(until: Date().addingTimeInterval(60)) { return -1 } }
-        return port!
+/// `ictu serve` in a process of its own, for the tests. It stops when this test process ends: it is started by a
+/// shell that waits on a pipe from this process and kills the server when the pipe closes.
+struct ServerProcess {
+    let base: String
+    let process: Process
+    let errors: String
+    private let stdin: Pipe
+
+    /// Starts `ictu serve ARGUMENTS --port 0` and waits for its "serving … on http://HOST:PORT/" line.
+    static func start(_ arguments: [String]) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\"$0\" serve \"$@\" --port 0 & s=$!; cat >/dev/null; kill $s", CrashSafetyTests.ictu] + arguments
+        let stdin = Pipe(), stdout = Pipe()
+        let errorLog = TestFiles.root + "serve-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: errorLog, contents: nil)
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { throw OutputError("ictu serve stopped: \((try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? "")") }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let start = text.range(of: "http://"), let end = text[start.upperBound...].firstIndex(of: "/") else { throw OutputError("ictu serve said: \(text)") }
+        return ServerProcess(base: String(text[start.lowerBound..<end]), process: process,
+                             errors: (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? "", stdin: stdin)
+    }
+
+    /// Stops the server now.
+    func stop() { try? stdin.fileHandleForWriting.close() }
+}
+
+/// The server's defences that need a server of their own: slow clients cut off by the idle timeout while others are
+/// served, and the warning when it is asked to serve beyond this machine.
+@Suite struct ServerExposureTests {
+    struct SlowResult: Decodable { var closedAfter: [Double?]; var normal: [String: Int]; var slowestNormal: Double }
+
+    @Test func slowClientsAreCutOffWhileOthersAreServed() throws {
+        let server = try ServerProcess.start(["--run", SampleRecoveryTests.folder + "/run", "--idle-timeout", "1"])
+        defer { server.stop() }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Clients/slow_clients.py").path
+        // 100 connections trickling a request one byte every 0.3 s for 6 s; a normal client asks for a tile every 0.1 s.
+        let output = try Process.output("/usr/bin/python3", [script, server.base, "100", "6"])
+        let result = try JSONDecoder().decode(SlowResult.self, from: Data(output.utf8))
+        let closed = result.closedAfter.compactMap { $0 }
+        #expect(closed.count == 100, "every slow connection is closed by the server (\(closed.count) of 100)")
+        #expect((closed.max() ?? 99) < 4, "within the 1 s idle timeout and some scheduling: slowest \(closed.max() ?? -1) s")
+        #expect(result.normal.keys.sorted() == ["200"] && (result.normal["200"] ?? 0) > 20, "the normal client is served: \(result.normal)")
+        #expect(result.slowestNormal < 2, "and promptly: slowest answer \(result.slowestNormal) s")
+    }
+
+    @Test func servingBeyondLoopbackIsExplicitAndWarned() throws {
+        let local = try ServerProcess.start(["--run", SampleRecoveryTests.folder + "/run"])
+        defer { local.stop() }
+        #expect(local.base.hasPrefix("http://127.0.0.1:"), "loopback by default: \(local.base)")
+        #expect(!local.errors.contains("warning"))
+        let open = try ServerProcess.start(["--run", SampleRecoveryTests.folder + "/run", "--host", "0.0.0.0"])
+        defer { open.stop() }
+        #expect(open.base.hasPrefix("http://0.0.0.0:"))
+        #expect(open.errors.contains("warning: serving on 0.0.0.0, beyond this machine") && open.errors.contains("no authentication"), "\(open.errors)")
     }
 }

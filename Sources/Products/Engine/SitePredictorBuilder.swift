@@ -12,6 +12,8 @@ enum SitePredictorBuilder {
     static func sites(city: City, parks: ParkField, hotDays: [Int], prior: ModelCoefficients) throws -> [CalibrationSite] {
         guard let network = city.network, let reference = city.reference, let qc = city.qc else { return [] }
         let usable = city.stations.filter { !(qc.sensors[$0.station.id]?.rejected ?? true) }
+        // Every sensor rejected by QC: no site to calibrate on (the run keeps the documented defaults).
+        guard !usable.isEmpty else { return [] }
         var signatures: [Regime: [String: Signature]] = [:]
         var byYear: [Regime: [Int: [String: Signature]]] = [:]
         let years = Set(hotDays.map { Timestamp.civil(fromDays: $0).year }).sorted()

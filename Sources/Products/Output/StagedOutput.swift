@@ -9,7 +9,8 @@ import Foundation
 /// 1. the staged files are flushed to disk (one `sync`, not one `fsync` per tile);
 /// 2. a journal `.ictu-commit-<pid>-<tag>` is written (and flushed) beside the staging folder: from then on the set
 ///    is complete and will be moved into place even if this process dies;
-/// 3. each entry is renamed into place, the folder flushed, the staging folder and the journal removed.
+/// 3. each entry is renamed into place (what it replaces renamed aside first, never deleted in place), the folder
+///    flushed, the staging folder (with what was replaced) and the journal removed.
 /// A process killed during step 3 leaves the journal; the next `StagedOutput` into that folder, or the next reader
 /// of a run (`RunRecord.load`), finishes the moves first (`finishInterruptedCommits`). A process killed before step
 /// 2 leaves only its staging folder, which the next output removes.
@@ -18,6 +19,8 @@ public final class StagedOutput: @unchecked Sendable {
     public let staging: URL
     private let tag: String
     private var committed = false
+    /// Whether this output created the destination folder (removed again, if still empty, when nothing is committed).
+    private let createdDestination: Bool
 
     static let stagingPrefix = ".ictu-staging-", journalPrefix = ".ictu-commit-"
 
@@ -25,6 +28,7 @@ public final class StagedOutput: @unchecked Sendable {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = root
+        createdDestination = !fm.fileExists(atPath: root.path)
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         try Self.finishInterruptedCommits(in: root)
         if !overwrite {
@@ -39,7 +43,14 @@ public final class StagedOutput: @unchecked Sendable {
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
     }
 
-    deinit { if !committed { try? FileManager.default.removeItem(at: staging) } }
+    /// An output abandoned by an error leaves nothing: its staging folder goes, and the destination folder too when
+    /// this output created it and it is still empty.
+    deinit {
+        guard !committed else { return }
+        let fm = FileManager.default
+        try? fm.removeItem(at: staging)
+        if createdDestination, (try? fm.contentsOfDirectory(atPath: destination.path))?.isEmpty == true { try? fm.removeItem(at: destination) }
+    }
 
     /// The process id in a staging folder's or journal's name (`<prefix><pid>-<tag>`).
     static func owner(_ entry: String, prefix: String) -> Int32? {
@@ -87,7 +98,7 @@ public final class StagedOutput: @unchecked Sendable {
     public func commit() throws {
         Self.flushFileSystem()
         let journal = destination.appendingPathComponent(Self.journalPrefix + tag)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: staging.path).sorted()
+        let entries = try FileManager.default.contentsOfDirectory(atPath: staging.path).filter { !$0.hasPrefix(".") }.sorted()
         try Self.writeDurably(Data((entries.joined(separator: "\n") + "\n").utf8), to: journal)
         try Self.moveIntoPlace(staging: staging, destination: destination, journal: journal)
         committed = true
@@ -97,9 +108,16 @@ public final class StagedOutput: @unchecked Sendable {
     /// then removes the staging folder and the journal. Safe to repeat after an interruption at any point.
     static func moveIntoPlace(staging: URL, destination: URL, journal: URL) throws {
         let fm = FileManager.default
-        for entry in (try? fm.contentsOfDirectory(atPath: staging.path)) ?? [] {
+        // What an entry replaces is first renamed into the staging folder (one atomic rename: deleting a tile tree in
+        // place takes seconds, and a crash then would leave half of it under its final name), then deleted with it.
+        let replaced = staging.appendingPathComponent(".replaced")
+        for entry in ((try? fm.contentsOfDirectory(atPath: staging.path)) ?? []).sorted() where !entry.hasPrefix(".") {
             let target = destination.appendingPathComponent(entry)
-            if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+            if fm.fileExists(atPath: target.path) {
+                try fm.createDirectory(at: replaced, withIntermediateDirectories: true)
+                try? fm.removeItem(at: replaced.appendingPathComponent(entry))
+                try fm.moveItem(at: target, to: replaced.appendingPathComponent(entry))
+            }
             try fm.moveItem(at: staging.appendingPathComponent(entry), to: target)
         }
         try flushFolder(destination)

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import City
 import Grid
 
 /// A planned development as edits of the surface (data-contract.md, "Scenario"): a GeoJSON FeatureCollection
@@ -56,7 +57,9 @@ public struct Scenario: Sendable {
     public init(path: String, grid: GridSpec, crs: String? = nil) throws {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let dataset: VectorDataset
-        do { dataset = try VectorDataset.open(path) } catch { throw OutputError("\(name): not a GeoJSON (or other vector) file GDAL can read: \(error)") }
+        do { dataset = try VectorDataset.open(path) } catch {
+            throw OutputError("\(name): not a GeoJSON (or other vector) file GDAL can read (\((error as? GeoError)?.libraryMessage ?? "\(error)"))")
+        }
         let layer = try dataset.layer(0)
         // A CRS given by the caller says what the coordinates are (a GeoJSON without a `crs` member reads as WGS 84).
         let source: SpatialReference
@@ -69,6 +72,7 @@ public struct Scenario: Sendable {
         let context = GeometryContext()
         var edits: [Edit] = []
         var index = 0
+        var indexOfID: [String: Int] = [:]
         try layer.forEachFeature { feature in
             index += 1
             let id = (feature.fields["id"] ?? nil)?.stringValue ?? String(feature.id)
@@ -81,8 +85,16 @@ public struct Scenario: Sendable {
             guard let kind = Kind(rawValue: raw) else {
                 throw problem("kind", "unknown kind \"\(raw.prefix(40))\"; one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            if let explicit = (feature.fields["id"] ?? nil)?.stringValue {
+                if let first = indexOfID[explicit] { throw problem("id", "\"\(explicit.prefix(40))\" already used by feature \(first); ids name the edits in the summary") }
+                indexOfID[explicit] = index
+            }
             guard let sourceWKB = feature.geometryWKB else { throw problem(nil, "no geometry") }
-            let wkb = try WKB.transformed(sourceWKB, from: source, to: target)
+            if let count = GeometryLimits.excessiveVertexCount(sourceWKB) { throw problem(nil, GeometryLimits.problem(count) + "; " + GeometryLimits.fix) }
+            let wkb: [UInt8]
+            do { wkb = try WKB.transformed(sourceWKB, from: source, to: target) } catch {
+                throw problem(nil, "its coordinates do not transform to the run's CRS (\((error as? GeoError)?.libraryMessage ?? "\(error)")): are they longitude/latitude degrees?")
+            }
             let geometry = try Geometry(wkb: wkb, context: context)
             guard !geometry.isEmpty else { throw problem(nil, "empty geometry") }
             guard geometry.isValid else { throw problem(nil, "invalid geometry: \(geometry.validityReason)") }
