@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Server", dependencies: ["Products", "GeoIO", "Model", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ictu", dependencies: [
-            "Products", "City", "Model", "Server",
+            "Products", "City", "Model", "Server", "GeoIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // libFuzzer targets for the parsers of untrusted text (Fuzz/run.sh); a replay tool otherwise.

@@ -34,8 +34,10 @@ for _ in range(6000):
     z = random.randint(t["minzoom"], t["maxzoom"])
     x, y = tile(random.uniform(west, east), random.uniform(south, north), z)
     print(f"/tiles/day/{z}/{x}/{y}.png")
+# Points inside the grid: the WGS 84 bounds are the projected grid's envelope, so keep a 5 % margin.
+dx, dy = (east - west) * 0.05, (north - south) * 0.05
 for _ in range(2000):
-    print(f"/api/point?lon={random.uniform(west, east):.6f}&lat={random.uniform(south, north):.6f}")
+    print(f"/api/point?lon={random.uniform(west + dx, east - dx):.6f}&lat={random.uniform(south + dy, north - dy):.6f}")
 PY
 cat > "$work/mix.lua" <<LUA
 local paths = {}

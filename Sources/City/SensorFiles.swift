@@ -76,7 +76,7 @@ public enum SensorFiles {
         }
         // A reference covers one or a few summers; a span of centuries is a typo in a date (and would not fit memory).
         guard last - first < maxReferenceHours else {
-            throw CityInputError(file: displayName, problem: "its times span \((last - first) / 8766) years", fix: "check the years of its first and last rows")
+            throw CityInputError(file: displayName, problem: "its times span \(Int((Double(last - first) / 8766).rounded())) years", fix: "check the years of its first and last rows")
         }
         var series = ReferenceSeries(startHour: first, hours: last - first + 1)
         var sums = [[Double]](repeating: [0, 0, 0, 0], count: series.hours), counts = sums

@@ -48,6 +48,15 @@ let gdalRuntime: Void = {
     CPLSetErrorHandler(CPLQuietErrorHandler)
 }()
 
+/// GDAL's block cache (decoded raster blocks, shared by every open dataset): bounded so that a long-running process
+/// such as the server stays within its memory (GDAL's default is 5 % of the machine's RAM).
+public enum RasterBlockCache {
+    public static var maxBytes: Int {
+        get { _ = gdalRuntime; return Int(GDALGetCacheMax64()) }
+        set { _ = gdalRuntime; GDALSetCacheMax64(Int64(newValue)) }
+    }
+}
+
 /// Runs a GDAL call with a clean error state so that a failure's message is the call's own.
 @inline(__always)
 func gdalCall<R>(_ body: () throws -> R) rethrows -> R {

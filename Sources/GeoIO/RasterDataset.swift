@@ -98,6 +98,20 @@ public final class RasterDataset {
         guard gdalCall({ GDALSetSpatialRef(handle, srs.handle) }) == CE_None else { throw GeoError.gdal("set CRS of \(path)") }
     }
 
+    /// Every band's value at one pixel, in one read: a pixel-interleaved file decodes its block once for all bands
+    /// (band by band, a block evicted from the cache in between would be decoded again for each).
+    public func pixel(x: Int, y: Int) throws -> [Float] {
+        var values = [Float](repeating: 0, count: bandCount)
+        let count = Int32(bandCount)
+        let status = values.withUnsafeMutableBufferPointer { buffer in
+            gdalCall {
+                GDALDatasetRasterIO(handle, GF_Read, Int32(x), Int32(y), 1, 1, buffer.baseAddress, 1, 1, GDT_Float32, count, nil, 0, 0, 4)
+            }
+        }
+        guard status == CE_None else { throw GeoError.gdal("read pixel (\(x), \(y)) of \(path)") }
+        return values
+    }
+
     /// Band `index`, counted from 1 as GDAL does.
     public func band(_ index: Int) throws -> RasterBand {
         guard index >= 1, index <= bandCount, let band = GDALGetRasterBand(handle, Int32(index)) else {
@@ -127,8 +141,8 @@ public final class RasterDataset {
 
     /// Writes a Cloud-Optimized GeoTIFF (predictor for floating point), closing it before returning.
     /// Maps meant for display keep DEFLATE (read everywhere) and overviews; analysis stacks can use ZSTD without.
-    public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true) throws {
-        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=512", "OVERVIEWS=\(overviews ? "AUTO" : "NONE")", "NUM_THREADS=2"]
+    public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true, blockSize: Int = 512) throws {
+        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "AUTO" : "NONE")", "NUM_THREADS=2"]
         if compression == "ZSTD" { options.append("LEVEL=1") }
         if let type = try? band(1).pixelType, type == .float32 || type == .float64 { options.append("PREDICTOR=YES") }
         _ = try copy(to: path, driver: "COG", options: options)

@@ -24,6 +24,17 @@ public final class RunService: @unchecked Sendable {
         scenarios = ScenarioService(run: run)
     }
 
+    /// Point readers kept between requests (each one request at a time), so their rasters stay open and cached; two
+    /// (the cores), as each holds its own decoded blocks.
+    private var idleReaders: [PointReader] = []
+
+    /// `ictu explain` at a point, by a pooled reader.
+    func explain(longitude: Double, latitude: Double) throws -> Explanation {
+        let reader = try lock.withLock { idleReaders.popLast() } ?? PointReader(run: map.run)
+        defer { lock.withLock { if idleReaders.count < 2 { idleReaders.append(reader) } } }
+        return try reader.explain(longitude: longitude, latitude: latitude)
+    }
+
     func pyramid(_ layer: TileLayer) throws -> LayerPyramid {
         let key = "\(layer.file)#\(layer.band)"
         if let p = lock.withLock({ pyramids[key] }) { return p }

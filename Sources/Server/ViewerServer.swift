@@ -149,7 +149,7 @@ public enum ViewerServer {
             return error(.badRequest, "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83")
         }
         let explanation: Explanation
-        do { explanation = try Explanation.at(run: service.map.run, longitude: lon, latitude: lat) }
+        do { explanation = try service.explain(longitude: lon, latitude: lat) }
         catch let e as OutputError { return error(.notFound, e.description) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoIO
 import Products
 import Server
 
@@ -15,8 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (0: any free port, printed).") var port = 8080
     @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends no complete request is closed.") var idleTimeout = 30.0
     @Option(name: .customLong("cache-mb"), help: "Memory for rendered tiles, MiB.") var cacheMB = 64
+    @Option(name: .customLong("raster-cache-mb"), help: "Memory for decoded blocks of the run's rasters (GDAL's cache), MiB.") var rasterCacheMB = 256
 
     func run() async throws {
+        guard cacheMB >= 0, rasterCacheMB >= 16 else { fail("--cache-mb must be ≥ 0 and --raster-cache-mb ≥ 16") }
+        RasterBlockCache.maxBytes = rasterCacheMB << 20
         let service: RunService
         do { service = try RunService(run: runFolder, cacheBytes: cacheMB << 20) } catch { fail("\(error)") }
         guard idleTimeout > 0, idleTimeout.isFinite else { fail("--idle-timeout must be a positive number of seconds") }

@@ -76,9 +76,11 @@ final class StagedRasters: @unchecked Sendable {
     func finishAsCOGs() throws {
         for (name, ds) in datasets {
             try ds.flush()
-            // The multi-band analysis stacks are read by `explain` and analysts, not displayed: fast ZSTD, no overviews.
+            // The multi-band analysis stacks are read by `explain` and analysts, not displayed: fast ZSTD, no overviews,
+            // and small blocks — they are pixel-interleaved, so reading one point decodes a block of every band
+            // (128² cells × 20 bands: 1.3 MB, not the 21 MB of a 512² block).
             let analysis = ["components", "intermediate"].contains(name)
-            try ds.writeCOG(to: try staged.path("\(name).tif"), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis)
+            try ds.writeCOG(to: try staged.path("\(name).tif"), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
         }
         datasets.removeAll()
         try FileManager.default.removeItem(atPath: try staged.path(".work"))
