@@ -42,3 +42,10 @@ def tiles_state(driver, prefix):
 
 def console(driver):
     return [{"level": e["level"], "message": e["message"]} for e in driver.get_log("browser")]
+
+
+def open_viewer(driver, wait, url):
+    """Loads the viewer page and waits until it says it is ready (window.ictuReady)."""
+    driver.set_page_load_timeout(60)
+    driver.get(url)
+    wait.until(lambda d: d.execute_script("return window.ictuReady === true"))

@@ -25,9 +25,7 @@ def tiles_state(prefix):
     return chromium.tiles_state(driver, prefix)
 
 try:
-    driver.set_page_load_timeout(60)
-    driver.get(args.url)
-    wait.until(lambda d: d.execute_script("return window.ictuReady === true"))
+    chromium.open_viewer(driver, wait, args.url)
     # A new park: choose the kind and its age, draw four corners around the centre, finish, run.
     Select(driver.find_element(By.ID, "scenarioKind")).select_by_value("park")
     value = driver.find_element(By.ID, "scenarioValue")

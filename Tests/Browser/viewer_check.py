@@ -24,9 +24,7 @@ def tiles_state(prefix):
     return chromium.tiles_state(driver, prefix)
 
 try:
-    driver.set_page_load_timeout(60)
-    driver.get(args.url)
-    wait.until(lambda d: d.execute_script("return window.ictuReady === true"))
+    chromium.open_viewer(driver, wait, args.url)
     wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)
     time.sleep(0.5)
     result["day"] = tiles_state("/tiles/day/")
