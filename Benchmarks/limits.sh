@@ -34,7 +34,7 @@ for name in ["ictu_day.tif", "components.tif"]:
     raw = ds.RasterXSize * ds.RasterYSize * ds.RasterCount * 4
     print(f"decode {name} ({comp}, predictor, {ds.RasterCount} bands): {raw / t / 1e6:.0f} MB/s of float32, {raw / 4 / t / 1e6:.0f} M values/s, one core")
     out = tempfile.mktemp(suffix=".tif", dir=os.path.dirname(os.path.abspath(path)))
-    opts = ["COMPRESS=" + comp, "PREDICTOR=YES", "NUM_THREADS=1"] + (["LEVEL=1"] if comp == "ZSTD" else [])
+    opts = ["COMPRESS=" + comp, "PREDICTOR=3", "NUM_THREADS=1", "TILED=YES"] + (["ZSTD_LEVEL=1"] if comp == "ZSTD" else [])
     t = best(lambda: gdal.Translate(out, path, creationOptions=opts, format="GTiff"), 1)
     print(f"encode {name} ({comp}, predictor): {raw / t / 1e6:.0f} MB/s of float32, one core")
     os.remove(out)
