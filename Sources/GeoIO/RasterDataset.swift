@@ -141,8 +141,10 @@ public final class RasterDataset {
 
     /// Writes a Cloud-Optimized GeoTIFF (predictor for floating point), closing it before returning.
     /// Maps meant for display keep DEFLATE (read everywhere) and overviews; analysis stacks can use ZSTD without.
+    /// Overviews are always computed from the full resolution (never copied from a source's own, e.g. a VRT
+    /// over COGs, whose overviews would not be those of the whole).
     public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true, blockSize: Int = 512) throws {
-        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "AUTO" : "NONE")", "NUM_THREADS=2"]
+        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "IGNORE_EXISTING" : "NONE")", "NUM_THREADS=2"]
         if compression == "ZSTD" { options.append("LEVEL=1") }
         if let type = try? band(1).pixelType, type == .float32 || type == .float64 { options.append("PREDICTOR=YES") }
         _ = try copy(to: path, driver: "COG", options: options)

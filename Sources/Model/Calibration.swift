@@ -76,7 +76,9 @@ public enum Calibration {
         func grouped(_ key: (CalibrationSite) -> String, radius: Double) -> (score: CVScore, fits: [[Double]]) {
             var pairs: [(Double, Double)] = []
             var fits: [[Double]] = []
-            for group in Set(usable.map(key)) {
+            // In a fixed order: the sums of the scores must not depend on a Set's (per-process) order, or two runs of
+            // the same city — or two partitions of one run — would differ in the last bits.
+            for group in Set(usable.map(key)).sorted() {
                 let train = usable.filter { key($0) != group }, test = usable.filter { key($0) == group }
                 guard train.count >= 8 else { continue }
                 let beta = coefficients(train, radius: radius)

@@ -11,6 +11,8 @@ struct ComputeCommand: ParsableCommand {
     @Option(help: "Run folder to write.") var out: String
     @Flag(help: "Use model.md's default coefficients instead of calibrating.") var defaults = false
     @Option(help: "Block size in cells (memory per worker grows with it).") var block = 1024
+    @Option(help: ArgumentHelp("Compute piece INDEX/COUNT of the run only (index from 0: a job array's JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); assemble the pieces with `ictu mosaic`.",
+                               valueName: "INDEX/COUNT")) var partition: String?
     @Flag(help: "Replace the outputs if the folder already has them.") var force = false
     @Flag(help: "No progress on the terminal.") var quiet = false
     @Flag(help: "Print a JSON summary.") var json = false
@@ -20,10 +22,16 @@ struct ComputeCommand: ParsableCommand {
         options.defaultsOnly = defaults; options.blockSize = block; options.overwrite = force
         let progress = TerminalProgress(quiet: quiet || json)
         do {
+            if let partition { options.partition = try Partition(parsing: partition) }
             let started = Date()
             let record = try ComputeRun.run(manifest: city, out: out, options: options) { progress.report($0, $1) }
             let seconds = Date().timeIntervalSince(started)
-            if json {
+            if let p = record.partition {
+                if !quiet {
+                    print(String(format: "wrote partition %d/%d (rows %d–%d of %d) in %@ in %.1f s; when all %d are written: ictu mosaic --out RUN PARTITION_FOLDERS…",
+                                 p.index, p.count, p.firstRow, p.endRow - 1, record.grid.height, out, seconds, p.count))
+                }
+            } else if json {
                 let summary: [String: String] = ["run": out, "cells": String(record.grid.cellCount), "seconds": String(format: "%.1f", seconds),
                                                  "calibrated": String(record.calibrated), "median_day_ictu": String(format: "%.2f", record.medianDayICTU)]
                 print(String(data: try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]), encoding: .utf8)!)

@@ -7,5 +7,5 @@ struct ICTU: AsyncParsableCommand {
         commandName: "ictu",
         abstract: "Urban thermal comfort (ICTU) maps from street sensors, satellite vegetation and building morphology.",
         version: ComputeRun.engineVersion,
-        subcommands: [SampleCommand.self, InspectCommand.self, ComputeCommand.self, ExplainCommand.self, ComfortCommand.self, TilesCommand.self, ServeCommand.self, DiagnoseCommand.self, SimulateCommand.self, WateringCommand.self])
+        subcommands: [SampleCommand.self, InspectCommand.self, ComputeCommand.self, MosaicCommand.self, ExplainCommand.self, ComfortCommand.self, TilesCommand.self, ServeCommand.self, DiagnoseCommand.self, SimulateCommand.self, WateringCommand.self])
 }

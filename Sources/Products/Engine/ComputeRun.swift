@@ -9,6 +9,8 @@ public struct ComputeOptions: Sendable {
     public var overwrite = false
     /// Skip calibration and use the documented defaults (model.md).
     public var defaultsOnly = false
+    /// Compute one piece of the run only (`--partition i/n`), to be assembled by `ictu mosaic`.
+    public var partition: Partition? = nil
     public init() {}
 }
 
@@ -41,6 +43,12 @@ public struct RunRecord: Codable, Sendable {
     /// For a scenario's run folder: the scenario file and the run it was simulated on (nil for a computed run).
     public var scenario: String? = nil
     public var baseRun: String? = nil
+    /// The manifest's name of the city (for the report).
+    public var cityName: String? = nil
+    /// Block size the grid was computed in (partitions and their mosaic must share it).
+    public var blockSize: Int? = nil
+    /// For a partition's folder (partition.json): which piece it is. Nil for a whole run.
+    public var partition: PartitionRecord? = nil
 }
 
 extension RunRecord {
@@ -49,7 +57,28 @@ extension RunRecord {
         // A commit into this folder interrupted by a crash is finished before anything is read from it.
         try StagedOutput.finishInterruptedCommits(in: URL(fileURLWithPath: run))
         let path = run + "/calibration.json"
-        guard FileManager.default.fileExists(atPath: path) else { throw OutputError("\(run) is not a run folder (no calibration.json): run `ictu compute --out \(run)` first") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            if FileManager.default.fileExists(atPath: run + "/partition.json") {
+                throw OutputError("\(run) is one partition of a run: assemble the partitions first (`ictu mosaic --out RUN \(run) …`)")
+            }
+            throw OutputError("\(run) is not a run folder (no calibration.json): run `ictu compute --out \(run)` first")
+        }
+        return try decode(path)
+    }
+
+    /// A partition's record (its partition.json).
+    public static func loadPartition(_ folder: String) throws -> RunRecord {
+        try StagedOutput.finishInterruptedCommits(in: URL(fileURLWithPath: folder))
+        let path = folder + "/partition.json"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OutputError("\(folder) is not a partition's folder (no partition.json): write it with `ictu compute --partition I/N --out \(folder)`")
+        }
+        let record = try decode(path)
+        guard record.partition != nil else { throw OutputError("\(path): no partition in it") }
+        return record
+    }
+
+    static func decode(_ path: String) throws -> RunRecord {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { return try decoder.decode(RunRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path))) }
@@ -68,6 +97,10 @@ public enum ComputeRun {
     public static let engineVersion = "0.2.0"
     public static let entries = ["ictu_day.tif", "ictu_night.tif", "ictu_class.tif", "ictu_delta_median.tif", "components.tif",
                                  "intermediate.tif", "uncertainty.tif", "hydric_stress.tif", "calibration.json", "report.html"]
+    /// A partition writes its piece of every raster that is local to a cell; the median-relative map, the
+    /// report and calibration.json need the whole run and are written by `ictu mosaic`.
+    public static let partitionRasters = ["ictu_day", "ictu_night", "ictu_class", "components", "intermediate", "uncertainty", "hydric_stress"]
+    static let partitionEntries = partitionRasters.map { $0 + ".tif" } + ["partition.json"]
 
     public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
         var stages: [String: Double] = [:]
@@ -76,8 +109,13 @@ public enum ComputeRun {
         progress("reading the city", 0)
         let city = try City(manifestPath: manifest)
         lap("read inputs and QC")
-        let staged = try StagedOutput(destination: out, entries: entries, overwrite: options.overwrite)
         let grid = city.grid
+        var region = Window(x: 0, y: 0, width: grid.width, height: grid.height)
+        if let partition = options.partition {
+            let rows = try partition.rows(gridHeight: grid.height, blockSize: options.blockSize)
+            region = Window(x: 0, y: rows.lowerBound, width: grid.width, height: rows.count)
+        }
+        let staged = try StagedOutput(destination: out, entries: options.partition == nil ? entries : partitionEntries, overwrite: options.overwrite)
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
         let centre = try toWGS.transform(x: (grid.minX + grid.maxX) / 2, y: (grid.minY + grid.maxY) / 2)
         guard let reference = city.reference else { throw OutputError("\(manifest): `sensors.reference` is needed for the weather of the hot days") }
@@ -114,8 +152,8 @@ public enum ComputeRun {
         }
         let settings = MapSettings(grid: grid, coefficients: coefficients, dayHours: dayHours, nightHours: nightHours, residualSurfaces: residualSurfaces)
         let terms = ComfortTerm.allCases
-        let writers = try StagedRasters(staged: staged, grid: grid, layout: RunLayers.layout)
-        try BlockEngine.compute(region: Window(x: 0, y: 0, width: grid.width, height: grid.height), blockSize: options.blockSize, settings: settings,
+        let writers = try StagedRasters(staged: staged, grid: grid, region: region, layout: RunLayers.layout)
+        try BlockEngine.compute(region: region, blockSize: options.blockSize, settings: settings,
                                 passes: [.init(.day, dayHours), .init(.night, nightHours)], park: parks,
                                 layers: { try city.layers($0) },
                                 deliver: { block in
@@ -128,21 +166,10 @@ public enum ComputeRun {
 
         // Derived maps: classes, relative to the median, uncertainty.
         progress("derived maps", 0)
-        let median = try writers.median("ictu_day")
-        let looRMSE = day?.leaveOneSiteOut.rmse ?? 1.0
-        let sitePoints: [(x: Double, y: Double)] = city.stations.map { (x: $0.x, y: $0.y) }
-        try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("ictu_delta_median", .float32, nil), ("uncertainty", .float32, nil)]) { value, x, y in
-            guard !value.isNaN else { return [255, .nan, .nan] }
-            let cls = Float(UTCI.StressClass(utci: Double(value)).rawValue + 5)
-            var nearest = 1000.0
-            for p in sitePoints { nearest = min(nearest, hypot(p.x - x, p.y - y)) }
-            // Leave-one-site-out error, growing with distance to the nearest site (× √2 at 1 km and beyond).
-            let sigma = looRMSE * (1 + min(1, nearest / 1000)).squareRoot()
-            return [cls, value - Float(median), Float(sigma)]
-        }
-        try writers.describe("ictu_class", ["UTCI class of the day ICTU: 0 extreme cold … 5 no thermal stress, 6 moderate, 7 strong, 8 very strong, 9 extreme heat"])
-        try writers.describe("ictu_delta_median", [String(format: "day ICTU minus its median over the open (non-building) cells, %.2f °C", median)])
-        try writers.describe("uncertainty", ["1-σ uncertainty of the day ICTU, °C (leave-one-site-out RMSE, growing with distance to the nearest site)"])
+        let histogram = try writers.histogram("ictu_day")
+        let median = options.partition == nil ? histogram.median : .nan
+        try DerivedMaps.writeClassAndUncertainty(writers, looRMSE: day?.leaveOneSiteOut.rmse ?? 1.0, sites: city.stations.map { (x: $0.x, y: $0.y) })
+        if options.partition == nil { try DerivedMaps.writeDeltaMedian(writers, median: median) }
         lap("derived maps")
         progress("writing COGs", 0)
         try writers.finishAsCOGs()
@@ -172,16 +199,30 @@ public enum ComputeRun {
                                            longitude: s.longitude, latitude: s.latitude, sensors: [])].sensors.append(s.id)
         }
         record.sites = sites.values.sorted { $0.id < $1.id }
+        record.blockSize = options.blockSize
+        record.cityName = city.manifest.name
+        if let partition = options.partition {
+            record.partition = PartitionRecord(index: partition.index, count: partition.count, firstRow: region.y, endRow: region.y + region.height,
+                                               dayHistogram: histogram)
+            try write(record, to: try staged.path("partition.json"))
+            try staged.commit()
+            progress("done", 1)
+            return record
+        }
         progress("report", 0)
-        let report = try RunReport.html(record: record, cityName: city.manifest.name ?? "city") { try staged.path($0) }
+        let report = try RunReport.html(record: record, cityName: record.cityName ?? "city") { try staged.path($0) }
         try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path("report.html")))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(record).write(to: URL(fileURLWithPath: try staged.path("calibration.json")))
+        try write(record, to: try staged.path("calibration.json"))
         try staged.commit()
         progress("done", 1)
         return record
+    }
+
+    static func write(_ record: RunRecord, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(record).write(to: URL(fileURLWithPath: path))
     }
 
     static func isoDate(_ day: Int) -> String {

@@ -3,23 +3,27 @@ import GeoIO
 import Grid
 
 /// Run rasters written block by block into tiled GeoTIFFs in the staging folder, then copied to COGs.
+/// They cover `region` of the grid: the whole grid, or one partition's rows (windows stay in grid cells).
 /// Not thread-safe: callers serialise access.
 final class StagedRasters: @unchecked Sendable {
     let staged: StagedOutput
     let grid: GridSpec
+    let region: Window
     var datasets: [String: RasterDataset] = [:]
     var invalidCellHours = 0
 
-    init(staged: StagedOutput, grid: GridSpec, layout: [(String, Int)]) throws {
+    init(staged: StagedOutput, grid: GridSpec, region: Window? = nil, layout: [(String, Int)]) throws {
         self.staged = staged
         self.grid = grid
+        self.region = region ?? Window(x: 0, y: 0, width: grid.width, height: grid.height)
         for (name, bands) in layout { datasets[name] = try create(name, bands: bands, type: .float32, noData: nil) }
     }
 
     private func create(_ name: String, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
-        let ds = try RasterDataset.create(try staged.path(".work/\(name).tif"), width: grid.width, height: grid.height, bands: bands, type: type,
+        let ds = try RasterDataset.create(try staged.path(".work/\(name).tif"), width: region.width, height: region.height, bands: bands, type: type,
                                           options: ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=ZSTD", "BIGTIFF=IF_SAFER"])
-        try ds.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
+        try ds.setGeoTransform(GeoTransform(originX: grid.originX + Double(region.x) * grid.cellSize, cellWidth: grid.cellSize,
+                                            originY: grid.originY - Double(region.y) * grid.cellSize, cellHeight: -grid.cellSize))
         try ds.setSpatialReference(SpatialReference(definition: grid.crs))
         for b in 1...bands { try ds.band(b).setNoData(noData ?? .nan) }
         return ds
@@ -27,8 +31,13 @@ final class StagedRasters: @unchecked Sendable {
 
     func write(_ name: String, _ planes: [Plane], band first: Int = 0, at window: Window) throws {
         let ds = datasets[name]!
-        for (b, plane) in planes.enumerated() { try ds.band(first + b + 1).write(plane.values, x: window.x, y: window.y, width: window.width, height: window.height) }
+        for (b, plane) in planes.enumerated() {
+            try ds.band(first + b + 1).write(plane.values, x: window.x - region.x, y: window.y - region.y, width: window.width, height: window.height)
+        }
     }
+
+    /// An existing raster covering the region (e.g. a mosaic of partitions), to derive from and copy as a COG.
+    func adopt(_ name: String, _ dataset: RasterDataset) { datasets[name] = dataset }
 
     /// A new float raster of `bands` bands (no data NaN).
     func create(_ name: String, bands: Int) throws {
@@ -39,36 +48,31 @@ final class StagedRasters: @unchecked Sendable {
         for (b, text) in descriptions.enumerated() { try datasets[name]!.band(b + 1).setDescription(text) }
     }
 
-    /// Median of band 1 over valid cells (0.01 °C histogram, streamed by rows).
-    func median(_ name: String) throws -> Double {
+    /// Histogram of band 1 over valid cells (streamed by rows).
+    func histogram(_ name: String) throws -> CelsiusHistogram {
         let band = try datasets[name]!.band(1)
-        var histogram = [Int](repeating: 0, count: 20_000) // −50 … 150 °C
-        var total = 0
-        for y in stride(from: 0, to: grid.height, by: 256) {
-            let h = min(256, grid.height - y)
-            for v in try band.read(x: 0, y: y, width: grid.width, height: h) where !v.isNaN {
-                histogram[max(0, min(19_999, Int(((Double(v) + 50) * 100).rounded())))] += 1; total += 1
-            }
+        var histogram = CelsiusHistogram()
+        for y in stride(from: 0, to: region.height, by: 256) {
+            let h = min(256, region.height - y)
+            histogram.add(try band.read(x: 0, y: y, width: region.width, height: h))
         }
-        guard total > 0 else { return .nan }
-        var seen = 0
-        for (i, n) in histogram.enumerated() { seen += n; if seen * 2 >= total { return Double(i) / 100 - 50 } }
-        return .nan
+        return histogram
     }
 
     /// New single-band rasters computed cell by cell from band 1 of `source` (value, cell centre x, y).
     func derive(from source: String, into outputs: [(String, PixelType, Double?)], _ f: (Float, Double, Double) -> [Float]) throws {
         for (name, type, noData) in outputs { datasets[name] = try create(name, bands: 1, type: type, noData: noData) }
         let band = try datasets[source]!.band(1)
-        for y in stride(from: 0, to: grid.height, by: 256) {
-            let h = min(256, grid.height - y)
-            let values = try band.read(x: 0, y: y, width: grid.width, height: h)
+        for y in stride(from: 0, to: region.height, by: 256) {
+            let h = min(256, region.height - y)
+            let values = try band.read(x: 0, y: y, width: region.width, height: h)
             var out = [[Float]](repeating: [Float](repeating: 0, count: values.count), count: outputs.count)
             for (i, v) in values.enumerated() {
-                let (cx, cy) = grid.centre(col: i % grid.width, row: y + i / grid.width)
+                // Cell centres from the whole grid's indices, so a partition's cells are where the whole run's are, to the bit.
+                let (cx, cy) = grid.centre(col: region.x + i % region.width, row: region.y + y + i / region.width)
                 for (k, r) in f(v, cx, cy).enumerated() { out[k][i] = r }
             }
-            for (k, output) in outputs.enumerated() { try datasets[output.0]!.band(1).write(out[k], x: 0, y: y, width: grid.width, height: h) }
+            for (k, output) in outputs.enumerated() { try datasets[output.0]!.band(1).write(out[k], x: 0, y: y, width: region.width, height: h) }
         }
     }
 

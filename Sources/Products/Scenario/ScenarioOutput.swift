@@ -35,10 +35,9 @@ public enum ScenarioOutput {
         progress("derived maps", 0)
         let median = base.record.medianDayICTU
         try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("ictu_delta_median", .float32, nil)]) { value, _, _ in
-            guard !value.isNaN else { return [255, .nan] }
-            return [Float(UTCI.StressClass(utci: Double(value)).rawValue + 5), value - Float(median)]
+            [DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median)]
         }
-        try writers.describe("ictu_class", ["UTCI class of the day ICTU: 0 extreme cold … 5 no thermal stress, 6 moderate, 7 strong, 8 very strong, 9 extreme heat"])
+        try writers.describe("ictu_class", [DerivedMaps.classDescription])
         try writers.describe("ictu_delta_median", [String(format: "day ICTU minus the run's median over the open cells, %.2f °C", median)])
         try writers.create("delta", bands: 2)
         let afterDay = result.afterDay(base), afterNight = result.afterNight(base)

@@ -1,0 +1,34 @@
+import Foundation
+import Grid
+import Model
+
+/// The maps derived cell by cell from the day ICTU: its UTCI class, its difference from the run's median, its
+/// uncertainty. Shared by `compute`, its partitions, `mosaic` and `simulate`, so they write the same values.
+enum DerivedMaps {
+    static let classDescription = "UTCI class of the day ICTU: 0 extreme cold … 5 no thermal stress, 6 moderate, 7 strong, 8 very strong, 9 extreme heat"
+
+    /// UTCI stress class shifted to 0…9 (255: no data).
+    static func stressClass(_ ictu: Float) -> Float {
+        ictu.isNaN ? 255 : Float(UTCI.StressClass(utci: Double(ictu)).rawValue + 5)
+    }
+
+    /// Class and uncertainty: local to each cell, so each partition writes its own.
+    static func writeClassAndUncertainty(_ writers: StagedRasters, looRMSE: Double, sites: [(x: Double, y: Double)]) throws {
+        try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("uncertainty", .float32, nil)]) { value, x, y in
+            guard !value.isNaN else { return [255, .nan] }
+            var nearest = 1000.0
+            for p in sites { nearest = min(nearest, hypot(p.x - x, p.y - y)) }
+            // Leave-one-site-out error, growing with distance to the nearest site (× √2 at 1 km and beyond).
+            let sigma = looRMSE * (1 + min(1, nearest / 1000)).squareRoot()
+            return [stressClass(value), Float(sigma)]
+        }
+        try writers.describe("ictu_class", [classDescription])
+        try writers.describe("uncertainty", ["1-σ uncertainty of the day ICTU, °C (leave-one-site-out RMSE, growing with distance to the nearest site)"])
+    }
+
+    /// Day ICTU minus the run's median: needs the whole run's median, so a partitioned run writes it at the mosaic.
+    static func writeDeltaMedian(_ writers: StagedRasters, median: Double) throws {
+        try writers.derive(from: "ictu_day", into: [("ictu_delta_median", .float32, nil)]) { value, _, _ in [value.isNaN ? .nan : value - Float(median)] }
+        try writers.describe("ictu_delta_median", [String(format: "day ICTU minus its median over the open (non-building) cells, %.2f °C", median)])
+    }
+}
