@@ -43,6 +43,6 @@ let package = Package(
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
         .testTarget(name: "GridTests", dependencies: ["Grid"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CityTests", dependencies: ["City", "Products", "GeoIO", "Model", "Server"]),
+        .testTarget(name: "CityTests", dependencies: ["City", "Products", "GeoIO", "Model", "Server", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -179,7 +179,7 @@ struct ServerProcess {
         process.arguments = ["-c", "\"$0\" serve \"$@\" --port 0 & s=$!; cat >/dev/null; kill $s", CrashSafetyTests.ictu] + arguments
         let stdin = Pipe(), stdout = Pipe()
         let errorLog = TestFiles.root + "serve-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: errorLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))
