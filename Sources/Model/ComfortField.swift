@@ -86,7 +86,7 @@ public enum ComfortField {
 
         for hour in hours {
             let wind = min(max(hour.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
-            let table = UTCITable(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
+            let table = UTCITable.shared(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
                                   vapourPressureKPa: max(0, hour.vapourPressure / 10 - 1)...(hour.vapourPressure / 10 + 1))
             let day = regime == .day && hour.sunElevationDegrees > 0
             let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
@@ -163,17 +163,22 @@ public enum ComfortField {
                 validHours[o] += 1
             }
         }
-        for o in 0..<cn {
-            let i = (core.y + o / cw) * w + core.x + o % cw
-            let onRoof = L.buildingFraction.values[i] >= 0.5
-            let count = Double(validHours[o])
-            func mean(_ s: Int) -> Float { count > 0 && !onRoof ? Float(sums[s * cn + o] / count) : .nan }
-            field.ictu.values[o] = mean(ictuSlot)
-            for (t, term) in terms.enumerated() { field.terms[term]!.values[o] = mean(t) }
-            field.airTemperature.values[o] = mean(taSlot); field.airAnomaly.values[o] = mean(anomalySlot)
-            field.vapourPressure.values[o] = mean(vapourSlot); field.meanRadiantTemperature.values[o] = mean(tmrtSlot)
-            field.sunlitFraction.values[o] = mean(sunSlot)
+        // Means over the valid hours, slot by slot (one output plane at a time; no dictionary lookup per cell).
+        var means = [Plane](repeating: empty(), count: termCount + 6)
+        for s in 0..<(termCount + 6) {
+            means[s].values.withUnsafeMutableBufferPointer { out in
+                for o in 0..<cn {
+                    let i = (core.y + o / cw) * w + core.x + o % cw
+                    let count = Double(validHours[o])
+                    out[o] = count > 0 && L.buildingFraction.values[i] < 0.5 ? Float(sums[s * cn + o] / count) : .nan
+                }
+            }
         }
+        field.ictu = means[ictuSlot]
+        for (t, term) in terms.enumerated() { field.terms[term] = means[t] }
+        field.airTemperature = means[taSlot]; field.airAnomaly = means[anomalySlot]
+        field.vapourPressure = means[vapourSlot]; field.meanRadiantTemperature = means[tmrtSlot]
+        field.sunlitFraction = means[sunSlot]
         return field
     }
 

@@ -1,38 +1,75 @@
+import Foundation
+
 /// UTCI for one hour's wind, tabulated over (Ta, Tmrt − Ta, vapour pressure) and read by trilinear
-/// interpolation; the full polynomial is evaluated once per table node, lazily (only nodes that cells reach),
-/// instead of once per cell, and its partial derivatives (for the explanation) come from the same table.
-/// Error < 0.02 °C (tested). Single-thread object: one per block and hour.
-public final class UTCITable {
+/// interpolation; the full polynomial is evaluated once per table node instead of once per cell, and its partial
+/// derivatives (for the explanation) come from the same table. Error < 0.02 °C (tested).
+/// Immutable once built, so every block and thread of a run shares one table per hour (`shared`): reading it needs
+/// no lock nor exclusivity check (a lazily filled table cost a third of the engine's time in those checks).
+public final class UTCITable: Sendable {
     public let wind: Double
     let ta0: Double, taStep: Double, taCount: Int
     let d0: Double, dStep: Double, dCount: Int
     let p0: Double, pStep: Double, pCount: Int
-    private var values: [Float]
+    private let values: [Float]
 
     /// Covers Ta in `airTemperature` (°C), Tmrt − Ta in −30…70 K and vapour pressure in `vapourPressureKPa`.
+    /// Every node is computed here, on all cores.
     public init(wind: Double, airTemperature: ClosedRange<Double>, vapourPressureKPa: ClosedRange<Double>) {
         let v = min(max(wind, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
         self.wind = v
-        ta0 = airTemperature.lowerBound; taStep = 0.25
-        taCount = Int(((airTemperature.upperBound - ta0) / taStep).rounded(.up)) + 2
-        d0 = UTCI.radiantDifferenceRange.lowerBound; dStep = 1
-        dCount = Int((UTCI.radiantDifferenceRange.upperBound - d0) / dStep) + 1
-        p0 = max(0, vapourPressureKPa.lowerBound); pStep = 0.05
-        pCount = Int(((min(5, vapourPressureKPa.upperBound) - p0) / pStep).rounded(.up)) + 2
-        values = [Float](repeating: .nan, count: taCount * dCount * pCount)
+        let ta0 = airTemperature.lowerBound, taStep = 0.25
+        let taCount = Int(((airTemperature.upperBound - ta0) / taStep).rounded(.up)) + 2
+        let d0 = UTCI.radiantDifferenceRange.lowerBound, dStep = 1.0
+        let dCount = Int((UTCI.radiantDifferenceRange.upperBound - d0) / dStep) + 1
+        let p0 = max(0, vapourPressureKPa.lowerBound), pStep = 0.05
+        let pCount = Int(((min(5, vapourPressureKPa.upperBound) - p0) / pStep).rounded(.up)) + 2
+        (self.ta0, self.taStep, self.taCount, self.d0, self.dStep, self.dCount, self.p0, self.pStep, self.pCount) = (ta0, taStep, taCount, d0, dStep, dCount, p0, pStep, pCount)
+        // The wind is fixed: the polynomial collapses to one in (Ta, D, pa), and at each (Ta, D) node to one in pa
+        // alone (degree ≤ 6), evaluated along the vapour axis by Horner's rule — a few operations per node, not the
+        // 210 terms of the full polynomial.
+        var reduced: [(ta: Int, radiant: Int, vapour: Int, coefficient: Double)] = []
+        var collapsed = [Double](repeating: 0, count: 7 * 7 * 7)
+        let windPowers = Self.powers(v)
+        for term in UTCI.polynomial { collapsed[(term.ta * 7 + term.radiant) * 7 + term.vapour] += term.coefficient * windPowers[term.wind] }
+        for (index, c) in collapsed.enumerated() where c != 0 { reduced.append((index / 49, index / 7 % 7, index % 7, c)) }
+        let terms = reduced
+        values = [Float](unsafeUninitializedCapacity: taCount * dCount * pCount) { buffer, count in
+            nonisolated(unsafe) let base = buffer.baseAddress! // each task writes its own rows of nodes
+            DispatchQueue.concurrentPerform(iterations: taCount) { i in
+                let t = Self.powers(ta0 + Double(i) * taStep)
+                for j in 0..<dCount {
+                    let r = Self.powers(d0 + Double(j) * dStep)
+                    var q = InlineArray<7, Double>(repeating: 0)
+                    for term in terms { q[term.vapour] += term.coefficient * t[term.ta] * r[term.radiant] }
+                    for k in 0..<pCount {
+                        let pa = p0 + Double(k) * pStep
+                        var value = q[6]
+                        for c in stride(from: 5, through: 0, by: -1) { value = value * pa + q[c] }
+                        base[(i * dCount + j) * pCount + k] = Float(value)
+                    }
+                }
+            }
+            count = taCount * dCount * pCount
+        }
     }
 
-    /// The polynomial at node (i, j, k), computed on first use.
     @inline(__always)
-    private func node(_ i: Int, _ j: Int, _ k: Int) -> Double {
-        let index = (i * dCount + j) * pCount + k
-        let stored = values[index]
-        if !stored.isNaN { return Double(stored) }
-        let value = UTCI.polynomialValue(ta: ta0 + Double(i) * taStep, wind: wind, radiantDifference: d0 + Double(j) * dStep,
-                                         vapourPressureKPa: p0 + Double(k) * pStep)
-        values[index] = Float(value)
-        return value
+    static func powers(_ x: Double) -> InlineArray<7, Double> {
+        var p = InlineArray<7, Double>(repeating: 1)
+        for i in 1..<7 { p[i] = p[i - 1] * x }
+        return p
     }
+
+    /// The table for these arguments, built once per process and shared (an hour's table is the same for every block).
+    public static func shared(wind: Double, airTemperature: ClosedRange<Double>, vapourPressureKPa: ClosedRange<Double>) -> UTCITable {
+        let key = [wind, airTemperature.lowerBound, airTemperature.upperBound, vapourPressureKPa.lowerBound, vapourPressureKPa.upperBound]
+        return cache.table(for: key) { UTCITable(wind: wind, airTemperature: airTemperature, vapourPressureKPa: vapourPressureKPa) }
+    }
+
+    private static let cache = TableCache()
+
+    @inline(__always)
+    private func node(_ i: Int, _ j: Int, _ k: Int) -> Double { Double(values[(i * dCount + j) * pCount + k]) }
 
     /// UTCI at (Ta, D = Tmrt − Ta, pa); NaN outside the table (outside UTCI's validity for D).
     @inline(__always)
@@ -57,5 +94,23 @@ public final class UTCITable {
         let dp = (value(ta: ta, radiantDifference: d, vapourPressureKPa: pa + hp) - value(ta: ta, radiantDifference: d, vapourPressureKPa: max(p0, pa - hp)))
             / (pa + hp - max(p0, pa - hp))
         return (dt, dd, dp)
+    }
+}
+
+/// The process's tables, at most 64 (a run uses one per hour of its windows; a server's runs share them).
+private final class TableCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: [[Double]: UTCITable] = [:]
+
+    func table(for key: [Double], make: () -> UTCITable) -> UTCITable {
+        if let table = lock.withLock({ tables[key] }) { return table }
+        // Built outside the lock (it uses every core); two threads asking at once may both build it, to the same values.
+        let table = make()
+        return lock.withLock {
+            if tables.count >= 64 { tables.removeAll() }
+            if let existing = tables[key] { return existing }
+            tables[key] = table
+            return table
+        }
     }
 }

@@ -16,8 +16,9 @@ enum DerivedMaps {
     static func writeClassAndUncertainty(_ writers: StagedRasters, looRMSE: Double, sites: [(x: Double, y: Double)]) throws {
         try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("uncertainty", .float32, nil)]) { value, x, y in
             guard !value.isNaN else { return [255, .nan] }
-            var nearest = 1000.0
-            for p in sites { nearest = min(nearest, hypot(p.x - x, p.y - y)) }
+            var nearestSquared = 1000.0 * 1000.0
+            for p in sites { nearestSquared = min(nearestSquared, (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y)) }
+            let nearest = nearestSquared.squareRoot()
             // Leave-one-site-out error, growing with distance to the nearest site (× √2 at 1 km and beyond).
             let sigma = looRMSE * (1 + min(1, nearest / 1000)).squareRoot()
             return [stressClass(value), Float(sigma)]

@@ -25,14 +25,34 @@ enum SitePredictorBuilder {
         }
         let maxRadius = max(vegetationRadiusCandidates.max()!, prior.day.builtRadiusMetres, prior.day.waterRadiusMetres, prior.night.waterRadiusMetres)
         let reach = Int((2 * maxRadius / city.grid.cellSize).rounded(.up))
-        let cols = usable.map(\.col), rows = usable.map(\.row)
-        let window = Window(x: max(0, cols.min()! - reach), y: max(0, rows.min()! - reach), width: 0, height: 0)
-        let full = Window(x: window.x, y: window.y, width: min(city.grid.width, cols.max()! + reach + 1) - window.x,
-                          height: min(city.grid.height, rows.max()! + reach + 1) - window.y)
-        let layers = try city.layers(full)
-        let park = parks.sample(full)
-        var sites: [CalibrationSite] = []
-        for (siteID, members) in Dictionary(grouping: usable, by: \.station.site).sorted(by: { $0.key < $1.key }) {
+        // Each site's predictors read the layers within `reach` of its sensors. Sites are read in clusters of nearby
+        // sites, each cluster one window of at most `maxWindowCells` (a small city: one window; a metropolis: many,
+        // never the whole grid at once). A site's values do not depend on the cluster: its window holds all its cells.
+        let grid = city.grid
+        let bySite = Dictionary(grouping: usable, by: \.station.site).sorted(by: { $0.key < $1.key })
+        let siteWindows = bySite.map { _, members -> Window in
+            let x0 = max(0, members.map(\.col).min()! - reach), y0 = max(0, members.map(\.row).min()! - reach)
+            return Window(x: x0, y: y0, width: min(grid.width, members.map(\.col).max()! + reach + 1) - x0,
+                          height: min(grid.height, members.map(\.row).max()! + reach + 1) - y0)
+        }
+        var clusters: [(window: Window, sites: [Int])] = []
+        for s in siteWindows.indices.sorted(by: { (siteWindows[$0].y, siteWindows[$0].x) < (siteWindows[$1].y, siteWindows[$1].x) }) {
+            if let last = clusters.last {
+                let union = last.window.union(siteWindows[s])
+                if union.width * union.height <= maxWindowCells { clusters[clusters.count - 1] = (union, last.sites + [s]); continue }
+            }
+            clusters.append((siteWindows[s], [s]))
+        }
+        var built: [Int: CalibrationSite] = [:]
+        for cluster in clusters {
+            let full = cluster.window
+            let layers = try city.layers(full)
+            let park = parks.sample(full)
+            for s in cluster.sites { built[s] = site(bySite[s].key, bySite[s].value, layers: layers, park: park, full: full) }
+        }
+        return bySite.indices.map { built[$0]! }
+
+        func site(_ siteID: String, _ members: [PlacedStation], layers: SurfaceLayers, park: Plane, full: Window) -> CalibrationSite {
             func siteSignature(_ table: [String: Signature]?) -> Signature? {
                 let s = members.compactMap { table?[$0.station.id] }
                 guard !s.isEmpty else { return nil }
@@ -70,11 +90,13 @@ enum SitePredictorBuilder {
                 predictors[radius] = p
             }
             let centre = (members.map(\.x).reduce(0, +) / Double(members.count), members.map(\.y).reduce(0, +) / Double(members.count))
-            sites.append(CalibrationSite(site: siteID, commune: members[0].station.commune, x: centre.0, y: centre.1,
-                                         signature: signature, signatureByYear: perYear, predictors: predictors))
+            return CalibrationSite(site: siteID, commune: members[0].station.commune, x: centre.0, y: centre.1,
+                                   signature: signature, signatureByYear: perYear, predictors: predictors)
         }
-        return sites
     }
+
+    /// Largest window read at once (≈ 4 M cells: 250 MB of layers).
+    static let maxWindowCells = 4 * 1024 * 1024
 
     /// Truncated Gaussian mean (σ = r/2, |d| ≤ 2r) at cell (c, r) of the layers, on a lattice of stride ≈ σ/25.
     static func focal(_ layers: SurfaceLayers, _ c: Int, _ r: Int, _ radiusCells: Double, _ value: (SurfaceLayers, Int) -> Float) -> Double {

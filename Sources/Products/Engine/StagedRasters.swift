@@ -19,9 +19,10 @@ final class StagedRasters: @unchecked Sendable {
         for (name, bands) in layout { datasets[name] = try create(name, bands: bands, type: .float32, noData: nil) }
     }
 
+    /// A work file, read once by the COG copy: ZSTD at its fastest level (GTiff's default level, 9, cost more than the physics).
     private func create(_ name: String, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
         let ds = try RasterDataset.create(try staged.path(".work/\(name).tif"), width: region.width, height: region.height, bands: bands, type: type,
-                                          options: ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=ZSTD", "BIGTIFF=IF_SAFER"])
+                                          options: ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=ZSTD", "ZSTD_LEVEL=1", "BIGTIFF=IF_SAFER"])
         try ds.setGeoTransform(GeoTransform(originX: grid.originX + Double(region.x) * grid.cellSize, cellWidth: grid.cellSize,
                                             originY: grid.originY - Double(region.y) * grid.cellSize, cellHeight: -grid.cellSize))
         try ds.setSpatialReference(SpatialReference(definition: grid.crs))
