@@ -24,39 +24,34 @@ public enum ComfortField {
     /// shadows need; neighbourhoods and shadows use it, the per-cell work and the outputs cover the core only).
     /// `parkInfluence` is exp(−d/L) on the same cells as `layers`. Without `core`, the whole of `layers`.
     /// `airResidual` (°C, same cells, read on the core only): the interpolated calibration residual added to the
-    /// air-temperature anomaly, reported in the `residual` term.
+    /// air-temperature anomaly, reported in the `residual` term. `neighbourhoods`: means given for the window's
+    /// cells (the others are filtered here, which needs a halo of twice their radius).
     public static func window(layers: SurfaceLayers, parkInfluence: Plane, cellSize: Double, hours: [HourConditions],
                               regime: Regime, coefficients: ModelCoefficients, core: Window? = nil, origin: (col: Int, row: Int) = (0, 0),
-                              airResidual: Plane? = nil) -> WindowField {
+                              airResidual: Plane? = nil, neighbourhoods: NeighbourhoodMeans? = nil) -> WindowField {
         let core = core ?? Window(x: 0, y: 0, width: layers.width, height: layers.height)
         let k = regime == .day ? coefficients.day : coefficients.night
         let r = coefficients.radiative
         let w = layers.width, h = layers.height, n = w * h
-        // Neighbourhood means, grouped by radius so each group shares one normalisation pass.
+        // Neighbourhood means: those given (sampled from the run's coarse grid), the others filtered here, grouped by
+        // radius so each group shares one normalisation pass.
         let L = layers
-        func plane(_ value: (Int) -> Float) -> Plane { Plane(width: w, height: h, values: (0..<n).map(value)) }
-        func focal(_ radius: Double, _ planes: [Plane]) -> [[Float]] {
-            FocalMean.gaussian(planes, radiusCells: radius / cellSize).map(\.values)
+        let given = neighbourhoods ?? NeighbourhoodMeans()
+        let h0 = Float(k.referenceHeightMetres)
+        var neighbourhood = [[Float]](repeating: [], count: NeighbourhoodMeans.inputCount)
+        var byRadius: [Double: [Int]] = [:]
+        for input in 0..<NeighbourhoodMeans.inputCount {
+            if let plane = given[input] { neighbourhood[input] = plane.values } else { byRadius[NeighbourhoodMeans.radiusMetres(input, k), default: []].append(input) }
         }
-        let builtInputs = [plane { min(1, L.impervious.values[$0] + L.buildingFraction.values[$0]) },
-                           plane { L.buildingFraction.values[$0] * L.buildingHeight.values[$0] / Float(k.referenceHeightMetres) }]
-        let vegetationInputs = [L.treeCanopy, plane { L.treeCanopy.values[$0] * L.canopyStress.values[$0] }, L.shrub,
-                                plane { L.shrub.values[$0] * L.shrubStress.values[$0] }, L.grass, plane { L.grass.values[$0] * L.grassStress.values[$0] }]
-        var byRadius: [Double: [Plane]] = [:]
-        byRadius[k.builtRadiusMetres, default: []] += builtInputs
-        byRadius[k.vegetationRadiusMetres, default: []] += vegetationInputs
-        byRadius[k.waterRadiusMetres, default: []] += [L.water]
-        var results: [Double: [[Float]]] = [:]
-        for (radius, planes) in byRadius { results[radius] = focal(radius, planes) }
-        // Take results back in the order they were queued for each radius.
-        var taken: [Double: Int] = [:]
-        func next(_ radius: Double) -> [Float] { let i = taken[radius, default: 0]; taken[radius] = i + 1; return results[radius]![i] }
-        let sealed = next(k.builtRadiusMetres), volume = next(k.builtRadiusMetres)
-        let canopy = next(k.vegetationRadiusMetres), canopyStressed = next(k.vegetationRadiusMetres)
-        let shrub = next(k.vegetationRadiusMetres), shrubStressed = next(k.vegetationRadiusMetres)
-        let grass = next(k.vegetationRadiusMetres), grassStressed = next(k.vegetationRadiusMetres)
-        let water = next(k.waterRadiusMetres)
-        let localSealed = regime == .day ? focal(r.longwaveRadiusMetres, [builtInputs[0]])[0] : []
+        for (radius, inputs) in byRadius.sorted(by: { $0.key < $1.key }) {
+            let planes = inputs.map { input in Plane(width: w, height: h, values: (0..<n).map { NeighbourhoodMeans.input(input, L, $0) }) }
+            for (input, plane) in zip(inputs, FocalMean.gaussian(planes, radiusCells: radius / cellSize)) { neighbourhood[input] = plane.values }
+        }
+        let sealed = neighbourhood[0], volume = neighbourhood[1].map { $0 / h0 }
+        let canopy = neighbourhood[2], canopyStressed = neighbourhood[3], shrub = neighbourhood[4], shrubStressed = neighbourhood[5]
+        let grass = neighbourhood[6], grassStressed = neighbourhood[7], water = neighbourhood[8]
+        let localSealed = regime == .day
+            ? FocalMean.gaussian([Plane(width: w, height: h, values: (0..<n).map { NeighbourhoodMeans.input(0, L, $0) })], radiusCells: r.longwaveRadiusMetres / cellSize)[0].values : []
 
         // Obstacles: buildings (opaque) and crowns (opacity from cover, transmissivity and stress).
         let buildings = L.buildingHeight

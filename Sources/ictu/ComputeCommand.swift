@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoIO
 import Products
 
 struct ComputeCommand: ParsableCommand {
@@ -14,10 +15,14 @@ struct ComputeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compute piece INDEX/COUNT of the run only (index from 0: a job array's JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); assemble the pieces with `ictu mosaic`.",
                                valueName: "INDEX/COUNT")) var partition: String?
     @Flag(help: "Replace the outputs if the folder already has them.") var force = false
+    @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of raster blocks (read and being written), MiB.") var rasterCacheMB = 256
     @Flag(help: "No progress on the terminal.") var quiet = false
     @Flag(help: "Print a JSON summary.") var json = false
 
     func run() throws {
+        guard rasterCacheMB >= 16 else { fail("--raster-cache-mb must be ≥ 16") }
+        // GDAL's default (5 % of the machine's RAM) would grow with the machine, not with the work: bounded here.
+        RasterBlockCache.maxBytes = rasterCacheMB << 20
         var options = ComputeOptions()
         options.defaultsOnly = defaults; options.blockSize = block; options.overwrite = force
         let progress = TerminalProgress(quiet: quiet || json)

@@ -27,12 +27,27 @@ public struct MapSettings: Sendable {
                   residualSurfaces: record.residualSurfaces)
     }
 
-    /// Halo in cells: the farthest any cell's result looks (focal kernels, sky view, shadows of the tallest obstacle at the lowest sun).
+    /// Halo in cells each block reads around its cells: the farthest a block itself looks (the narrow
+    /// neighbourhoods it filters, local sealing, sky view, shadows of the tallest obstacle at the lowest sun). The
+    /// wide neighbourhoods come from the run's coarse grid (CoarseNeighbourhoods).
     public var halo: Int {
-        let lowestSun = dayHours.map(\.sunElevationDegrees).min() ?? 30
-        let shadowReach = tallestObstacleMetres / tan(max(lowestSun, 10) * .pi / 180)
-        let reach = max(coefficients.day.reachMetres, coefficients.night.reachMetres, shadowReach, coefficients.radiative.skyViewReachMetres)
+        let reach = max(CoarseNeighbourhoods.blockReachMetres(coefficients.day), CoarseNeighbourhoods.blockReachMetres(coefficients.night),
+                        2 * coefficients.radiative.longwaveRadiusMetres, shadowReachMetres, coefficients.radiative.skyViewReachMetres)
         return Int((reach / grid.cellSize).rounded(.up))
+    }
+
+    /// How far, in cells, a change of the surface moves results: every neighbourhood (plus the two coarse cells
+    /// bilinear sampling reads), shadows, sky view. What a scenario must recompute around its edits.
+    public var influence: Int {
+        let coarse = 2 * ParkCooling().coarseCellMetres
+        let reach = max(coefficients.day.reachMetres + coarse, coefficients.night.reachMetres + coarse, 2 * coefficients.radiative.longwaveRadiusMetres,
+                        shadowReachMetres, coefficients.radiative.skyViewReachMetres)
+        return Int((reach / grid.cellSize).rounded(.up))
+    }
+
+    var shadowReachMetres: Double {
+        let lowestSun = dayHours.map(\.sunElevationDegrees).min() ?? 30
+        return tallestObstacleMetres / tan(max(lowestSun, 10) * .pi / 180)
     }
 }
 
@@ -62,6 +77,9 @@ public enum BlockEngine {
         let blocks = Window.tiles(width: region.width, height: region.height, size: blockSize).map {
             Window(x: region.x + $0.x, y: region.y + $0.y, width: $0.width, height: $0.height)
         }
+        let neighbourhoods = passes.map { pass in
+            CoarseNeighbourhoods(parks: park, coefficients: pass.regime == .day ? settings.coefficients.day : settings.coefficients.night, cellSize: grid.cellSize)
+        }
         let lock = NSLock()
         let failure = ErrorBox()
         let done = Counter()
@@ -77,10 +95,11 @@ public enum BlockEngine {
                         do { surface = try lock.withLock { try io.layers(window) } } catch { failure.set(error); return }
                         let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
                         let influence = park.sample(window)
-                        let fields = passes.map { pass in
+                        let fields = zip(passes, neighbourhoods).map { pass, coarse in
                             ComfortField.window(layers: surface, parkInfluence: influence, cellSize: grid.cellSize, hours: pass.hours, regime: pass.regime,
                                                 coefficients: settings.coefficients, core: local, origin: (window.x, window.y),
-                                                airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid))
+                                                airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid),
+                                                neighbourhoods: coarse.sample(window))
                         }
                         do {
                             try lock.withLock {

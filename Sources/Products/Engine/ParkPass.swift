@@ -2,9 +2,11 @@ import City
 import Grid
 import Model
 
-/// The global park pass: vegetation and building fractions aggregated to the park grid (10 m), parks found and
-/// their influence exp(−d/L) computed there once, then sampled bilinearly by every block.
-/// A scenario updates the coarse fractions under its edits only and finds the parks again (cheap at 10 m).
+/// The global coarse pass: vegetation and building fractions aggregated to the park grid (10 m), parks found and
+/// their influence exp(−d/L) computed there once, then sampled bilinearly by every block. The same pass keeps
+/// the coarse means of the air-temperature model's neighbourhood inputs, from which `CoarseNeighbourhoods` computes
+/// the wide neighbourhood means once per run.
+/// A scenario updates the coarse cells under its edits only and finds the parks again (cheap at 10 m).
 public struct ParkField: Sendable {
     public let influence: Plane
     public let factor: Int
@@ -12,6 +14,8 @@ public struct ParkField: Sendable {
     /// Mean vegetation (tree + shrub + grass, capped at 1) and building fraction of each coarse cell.
     public let vegetation: Plane
     public let building: Plane
+    /// Coarse means of the neighbourhood inputs (NeighbourhoodMeans order).
+    public let inputs: [Plane]
     let settings: ParkCooling
     let cellSize: Double
 
@@ -24,14 +28,16 @@ public struct ParkField: Sendable {
         let factor = max(1, Int((settings.coarseCellMetres / grid.cellSize).rounded()))
         let cw = (grid.width + factor - 1) / factor, ch = (grid.height + factor - 1) / factor
         var vegetation = Plane(width: cw, height: ch), building = Plane(width: cw, height: ch)
+        var inputs = [Plane](repeating: Plane(width: cw, height: ch), count: NeighbourhoodMeans.inputCount)
         let whole = Window(x: 0, y: 0, width: grid.width, height: grid.height)
-        try Self.aggregate(region: whole, grid: grid, factor: factor, into: &vegetation, &building, layers: layers)
-        self.init(vegetation: vegetation, building: building, factor: factor, cellSize: grid.cellSize, settings: settings)
+        try Self.aggregate(region: whole, grid: grid, factor: factor, into: &vegetation, &building, &inputs, layers: layers)
+        self.init(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: grid.cellSize, settings: settings)
     }
 
-    init(vegetation: Plane, building: Plane, factor: Int, cellSize: Double, settings: ParkCooling) {
+    init(vegetation: Plane, building: Plane, inputs: [Plane], factor: Int, cellSize: Double, settings: ParkCooling) {
         self.vegetation = vegetation
         self.building = building
+        self.inputs = inputs
         self.factor = factor
         self.settings = settings
         self.cellSize = cellSize
@@ -43,13 +49,13 @@ public struct ParkField: Sendable {
     /// The field after the layers changed inside `region` (fine cells): the coarse cells it touches are
     /// aggregated again from `layers`, then the parks are found again over the whole coarse grid.
     public func updated(region: Window, grid: GridSpec, layers: (Window) throws -> SurfaceLayers) throws -> ParkField {
-        var vegetation = self.vegetation, building = self.building
-        try Self.aggregate(region: region, grid: grid, factor: factor, into: &vegetation, &building, layers: layers)
-        return ParkField(vegetation: vegetation, building: building, factor: factor, cellSize: cellSize, settings: settings)
+        var vegetation = self.vegetation, building = self.building, inputs = self.inputs
+        try Self.aggregate(region: region, grid: grid, factor: factor, into: &vegetation, &building, &inputs, layers: layers)
+        return ParkField(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: cellSize, settings: settings)
     }
 
     /// Means over whole coarse cells of the fine cells in the coarse cells `region` touches.
-    static func aggregate(region: Window, grid: GridSpec, factor: Int, into vegetation: inout Plane, _ building: inout Plane,
+    static func aggregate(region: Window, grid: GridSpec, factor: Int, into vegetation: inout Plane, _ building: inout Plane, _ inputs: inout [Plane],
                           layers: (Window) throws -> SurfaceLayers) throws {
         let cw = vegetation.width
         let x0 = region.x / factor * factor, y0 = region.y / factor * factor
@@ -59,7 +65,10 @@ public struct ParkField: Sendable {
         var counts = [Float](repeating: 0, count: vegetation.count)
         for j in 0..<counts.count {
             let (c, r) = (j % cw, j / cw)
-            if c * factor >= x0, c * factor < x1, r * factor >= y0, r * factor < y1 { vegetation.values[j] = 0; building.values[j] = 0 }
+            if c * factor >= x0, c * factor < x1, r * factor >= y0, r * factor < y1 {
+                vegetation.values[j] = 0; building.values[j] = 0
+                for k in inputs.indices { inputs[k].values[j] = 0 }
+            }
         }
         let stripRows = factor * max(1, 512 / factor)
         for y in stride(from: y0, to: y1, by: stripRows) {
@@ -70,10 +79,14 @@ public struct ParkField: Sendable {
                 let j = ((y + r) / factor) * cw + (x0 + c) / factor
                 vegetation.values[j] += min(1, l.treeCanopy.values[i] + l.shrub.values[i] + l.grass.values[i])
                 building.values[j] += l.buildingFraction.values[i]
+                for k in inputs.indices { inputs[k].values[j] += NeighbourhoodMeans.input(k, l, i) }
                 counts[j] += 1
             } }
         }
-        for j in 0..<counts.count where counts[j] > 0 { vegetation.values[j] /= counts[j]; building.values[j] /= counts[j] }
+        for j in 0..<counts.count where counts[j] > 0 {
+            vegetation.values[j] /= counts[j]; building.values[j] /= counts[j]
+            for k in inputs.indices { inputs[k].values[j] /= counts[j] }
+        }
     }
 
     /// The influence on a window of the analysis grid.

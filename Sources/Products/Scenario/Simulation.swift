@@ -127,7 +127,7 @@ public enum Simulation {
         if let editedWindow = surface.editedWindow {
             progress("parks", 0)
             parksAfter = try base.parks.updated(region: editedWindow, grid: grid, layers: edited)
-            exact = editedWindow.expanded(by: settings.halo, within: grid.width, grid.height)
+            exact = editedWindow.expanded(by: settings.influence, within: grid.width, grid.height)
             region = exact
             let intensity = max(abs(settings.coefficients.day.parkIntensity), abs(settings.coefficients.night.parkIntensity), 1e-6)
             if let parkChange = parksAfter.changedRegion(comparedWith: base.parks, tolerance: Float(options.parkToleranceC / intensity), grid: grid) {

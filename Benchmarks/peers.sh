@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark: ictu against the InVEST urban cooling model, side by side in one run, on the same city (the sample
+# generator's) mapped onto InVEST's inputs (Benchmarks/invest_run.py): N² cells of 10 m for each N given (default
+# 2000 4000 8000), then the committed sample at its own 2 m. Wall time and peak RSS of each, and their ratios,
+# appended to Benchmarks/RESULTS.md. Both tools get GDAL's cache at 256 MiB.
+# Usage: bash Benchmarks/peers.sh [N...]   Installs InVEST in /opt/ictu-peers/invest (Benchmarks/install-invest.sh).
+source "$(dirname "$0")/prepare.sh"
+bash Benchmarks/install-invest.sh >/dev/null
+venv=/opt/ictu-peers/invest
+export GDAL_CACHEMAX=256
+work=${PEERS_WORK:-/tmp/ictu-peers}
+mkdir -p "$work"
+rows=()
+seconds() { python3 -c "import sys; p=[float(x) for x in sys.argv[1].split(':')]; print(round(sum(v*60**i for i,v in enumerate(reversed(p))), 1))" "$1"; }
+timed() { # OUT_FILE COMMAND… → "seconds rss_mib"
+  local out=$1; shift
+  /usr/bin/time -v "$@" > "$out.log" 2> "$out.time" || { cat "$out.log" "$out.time" | tail -20; exit 1; }
+  echo "$(seconds "$(grep 'Elapsed (wall' "$out.time" | awk '{print $NF}')") $(( $(grep 'Maximum resident' "$out.time" | awk '{print $NF}') / 1024 ))"
+}
+compare() { # LABEL CITY_FOLDER CELLS
+  local label=$1 city=$2 cells=$3 folder="$work/$1"
+  rm -rf "$folder"; mkdir -p "$folder"
+  read -r ours_s ours_rss < <(timed "$folder/ictu" "$ictu" compute --city "$city/city.yaml" --out "$folder/run" --quiet)
+  read -r invest_s invest_rss < <(timed "$folder/invest" "$venv/bin/python" Benchmarks/invest_run.py "$city" "$folder/invest")
+  local model; model=$(grep -o 'model in [0-9.]* s' "$folder/invest.log" | awk '{print $3}')
+  local row; row=$(python3 -c "
+o, i, m, orss, irss, c = $ours_s, $invest_s, $model, $ours_rss, $invest_rss, $cells
+print(f'| $label | {c/1e6:.0f} M | {o:.0f} s, {orss} MiB | {i:.0f} s ({m:.0f} s model), {irss} MiB | {i/o:.2f}× ({m/o:.2f}× on its model alone) | {irss/orss:.2f}× |')")
+  echo "$row"; rows+=("$row")
+}
+for n in "${@:-2000 4000 8000}"; do
+  km=$(( n / 100 ))
+  city="$work/city-$n"
+  [ -f "$city/city.yaml" ] || "$ictu" sample --out "$city" --size-km "$km" --cell 10 --quiet --force
+  compare "$n² of 10 m ($km km)" "$city" $(( n * n ))
+done
+compare "the sample, 2000² of 2 m (4 km)" "$PWD" 4000000
+{
+  echo
+  echo "### Peers side by side, $(date -u +%Y-%m-%d) (\`bash Benchmarks/peers.sh $*\`)"
+  echo
+  echo "| city | cells | ictu compute: wall, peak RSS | InVEST urban cooling: wall, peak RSS | InVEST / ictu, time | InVEST / ictu, memory |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} >> Benchmarks/RESULTS.md
