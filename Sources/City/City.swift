@@ -19,8 +19,9 @@ public final class City {
     public private(set) var qc: QCReport?
 
     /// Opens and checks everything the manifest names. Any problem is a `CityInputError` naming the file.
-    /// `surfaceOnly`: just the grid and the surface layers, their values not scanned and no sensors read (for
-    /// recomputing a run whose inputs were checked when it was computed, and are known unchanged).
+    /// `surfaceOnly`: just the grid and the surface layers, their values not scanned, the footprints not checked one
+    /// by one, and no sensors read (for recomputing a run whose inputs were checked when it was computed and are
+    /// known unchanged, or a second reader of inputs just checked).
     public init(manifestPath: String, qcSettings: QCSettings = QCSettings(), surfaceOnly: Bool = false) throws {
         self.manifestPath = manifestPath
         manifest = try Manifest.load(manifestPath)
@@ -38,7 +39,7 @@ public final class City {
         if manifest.rasters[RasterRole.buildingHeight.rawValue] == nil && manifest.vectors?["buildings"] == nil {
             throw CityInputError(file: manifestPath, problem: "no buildings: give `rasters.building_height` or `vectors.buildings`")
         }
-        if let settings = manifest.vectors?["buildings"] { buildings = try BuildingFootprints(settings: settings, manifestFolder: folder, grid: grid) }
+        if let settings = manifest.vectors?["buildings"] { buildings = try BuildingFootprints(settings: settings, manifestFolder: folder, grid: grid, checked: !surfaceOnly) }
         if let settings = manifest.vectors?["trees"] { trees = try TreeInventory(settings: settings, manifestFolder: folder) }
         if !surfaceOnly, let sensors = manifest.sensors {
             func file(_ relative: String) -> (path: String, displayName: String) {

@@ -75,6 +75,15 @@ public final class RasterInput {
                                                                     xs.min()!, ys.min()!, xs.max()!, ys.max()!, grid.minX, grid.minY, grid.maxX, grid.maxY, grid.crs),
                                  fix: "check its CRS, or the manifest's grid.extent")
         }
+        // A raster already on the grid (same CRS and cells, origin a whole number of cells away) is read directly:
+        // warping it would return the same values at several times the cost.
+        let col = (transform.originX - grid.originX) / grid.cellSize, row = (grid.originY - transform.originY) / grid.cellSize
+        if srs.isSame(as: gridSRS), abs(transform.cellWidth - grid.cellSize) < 1e-9 * grid.cellSize, abs(transform.cellHeight + grid.cellSize) < 1e-9 * grid.cellSize,
+           abs(col - col.rounded()) < 1e-6, abs(row - row.rounded()) < 1e-6, band.maskIsNoDataOrNone {
+            aligned = (Int(col.rounded()), Int(row.rounded()))
+        } else {
+            aligned = nil
+        }
         onGrid = try source.warped(onto: WarpTarget(crsDefinition: grid.crs, originX: grid.originX, originY: grid.originY, cellSize: grid.cellSize,
                                                     width: grid.width, height: grid.height),
                                    resampling: resampling, sourceNoData: settings.nodata)
@@ -82,6 +91,8 @@ public final class RasterInput {
     }
 
     let noDataOverride: Double?
+    /// Grid cell of the source's first pixel when the source is on the grid's cells (read without warping).
+    let aligned: (col: Int, row: Int)?
 
     /// Scans the source once in blocks: value range after scaling, and the units check for fraction roles
     /// (the first pixel out of 0–1 is named, with the likely fix).
@@ -123,10 +134,35 @@ public final class RasterInput {
 
     /// The raster's values on a window of the analysis grid (scaled; NaN where no data).
     public func read(_ window: Window) throws -> Plane {
-        var values = try readable { try onGrid.band(1).read(x: window.x, y: window.y, width: window.width, height: window.height) }
+        var values = try aligned.map { try readAligned(window, at: $0) } ?? readWarped(window)
         if scale != 1 || offset != 0 {
             for i in values.indices where !values[i].isNaN { values[i] = Float(Double(values[i]) * scale + offset) }
         }
         return Plane(width: window.width, height: window.height, values: values)
+    }
+
+    /// Raw values through GDAL's warped view (NaN where no data).
+    func readWarped(_ window: Window) throws -> [Float] {
+        try readable { try onGrid.band(1).read(x: window.x, y: window.y, width: window.width, height: window.height) }
+    }
+
+    /// Raw values read straight from a source on the grid's cells: NaN outside it and where it holds its nodata value.
+    func readAligned(_ window: Window, at origin: (col: Int, row: Int)) throws -> [Float] {
+        var values = [Float](repeating: .nan, count: window.width * window.height)
+        let x0 = max(0, window.x - origin.col), y0 = max(0, window.y - origin.row)
+        let x1 = min(width, window.x + window.width - origin.col), y1 = min(height, window.y + window.height - origin.row)
+        guard x1 > x0, y1 > y0 else { return values }
+        let band = try source.band(1)
+        let noData = (noDataOverride ?? band.noData).map { Float($0) }
+        let part = try readable { try band.read(x: x0, y: y0, width: x1 - x0, height: y1 - y0) }
+        let partWidth = x1 - x0
+        for r in 0..<(y1 - y0) {
+            let target = (y0 + r + origin.row - window.y) * window.width + (x0 + origin.col - window.x)
+            for c in 0..<partWidth {
+                let v = part[r * partWidth + c]
+                values[target + c] = v == noData ? .nan : v
+            }
+        }
+        return values
     }
 }

@@ -28,8 +28,12 @@ public final class BuildingFootprints {
     let dataset: VectorDataset
     let layerIndex: Int
     let crsWKT: String
+    /// The footprints are in the grid's CRS: a window's rectangle can filter them directly.
+    let inGridCRS: Bool
 
-    init(settings: Manifest.VectorInput, manifestFolder: URL, grid: GridSpec) throws {
+    /// `checked`: every feature's height and geometry checked (and counted); false for an opening of inputs known to
+    /// be checked already (a second reader), which only needs the layer.
+    init(settings: Manifest.VectorInput, manifestFolder: URL, grid: GridSpec, checked: Bool = true) throws {
         displayName = settings.path
         let path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
         guard FileManager.default.fileExists(atPath: path) else {
@@ -58,6 +62,12 @@ public final class BuildingFootprints {
             throw CityInputError(file: displayName, problem: "has no coordinate reference system", fix: "assign one (ogr2ogr -a_srs EPSG:2154)")
         }
         crsWKT = srs.wkt
+        inGridCRS = (try? SpatialReference(definition: grid.crs)).map { srs.isSame(as: $0) } ?? false
+        guard checked else {
+            count = layer.featureCount
+            heightRange = (0, 0)
+            return
+        }
         var n = 0, lo = Double.infinity, hi = -Double.infinity
         let attribute = heightAttribute
         let name = displayName
@@ -85,7 +95,12 @@ public final class BuildingFootprints {
         let raster = try RasterDataset.inMemory(width: window.width, height: window.height)
         try raster.setGeoTransform(GeoTransform(originX: sub.originX, cellWidth: sub.cellSize, originY: sub.originY, cellHeight: -sub.cellSize))
         try raster.setSpatialReference(SpatialReference(definition: grid.crs))
-        try raster.rasterize(try dataset.layer(layerIndex), attribute: heightAttribute)
+        let layer = try dataset.layer(layerIndex)
+        if inGridCRS { // else GDAL reprojects the features, and the window's rectangle is not in their CRS
+            layer.setSpatialFilter((sub.originX, sub.originY - Double(window.height) * sub.cellSize, sub.originX + Double(window.width) * sub.cellSize, sub.originY))
+        }
+        defer { layer.setSpatialFilter(nil) }
+        try raster.rasterize(layer, attribute: heightAttribute)
         return Plane(width: window.width, height: window.height, values: try raster.band(1).read(x: 0, y: 0, width: window.width, height: window.height))
     }
 }

@@ -175,6 +175,13 @@ public struct RasterBand {
         return (Int(w), Int(h))
     }
 
+    /// Whether the band's only invalid pixels are those equal to its nodata value (or none): no alpha band nor
+    /// per-dataset mask that a warp would honour.
+    public var maskIsNoDataOrNone: Bool {
+        let flags = GDALGetMaskFlags(handle)
+        return flags == GMF_ALL_VALID || flags == GMF_NODATA
+    }
+
     public var noData: Double? {
         var has: Int32 = 0
         let value = GDALGetRasterNoDataValue(handle, &has)

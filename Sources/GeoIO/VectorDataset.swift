@@ -152,6 +152,13 @@ public struct VectorLayer {
         return (envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY)
     }
 
+    /// Restricts reading (and rasterizing) to features whose envelope meets this rectangle, in the layer's CRS;
+    /// nil clears it. The driver's spatial index answers it (a GeoPackage's R-tree): a window of a city reads only
+    /// its own buildings.
+    public func setSpatialFilter(_ rect: (minX: Double, minY: Double, maxX: Double, maxY: Double)?) {
+        if let rect { OGR_L_SetSpatialFilterRect(handle, rect.minX, rect.minY, rect.maxX, rect.maxY) } else { OGR_L_SetSpatialFilter(handle, nil) }
+    }
+
     /// Calls `body` for every feature, in order, reading one at a time.
     public func forEachFeature(_ body: (Feature) throws -> Void) throws {
         OGR_L_ResetReading(handle)

@@ -64,25 +64,40 @@ public enum ShadowCaster {
         let area = only ?? Window(x: 0, y: 0, width: w, height: h)
         var out = Plane(width: area.width, height: area.height)
         let steps = max(1, Int(reachMetres / cellSize))
-        let dirs = (0..<directions).map { k -> (Double, Double) in
+        // The cells each direction's ray visits, as offsets (and 1 / distance), computed once: the sweep itself is
+        // then integer indexing, without bounds checks for cells whose whole reach is inside the plane.
+        struct Sample { var dc: Int, dr: Int, offset: Int, inverseDistance: Double }
+        let rays: [[Sample]] = (0..<directions).map { k in
             let a = 2 * Double.pi * Double(k) / Double(directions)
-            return (sin(a), -cos(a))
+            let (dx, dy) = (sin(a), -cos(a))
+            return (1...steps).map { t in
+                let dc = Int((dx * Double(t)).rounded()), dr = Int((dy * Double(t)).rounded())
+                return Sample(dc: dc, dr: dr, offset: dr * w + dc, inverseDistance: 1 / (Double(t) * cellSize))
+            }
         }
-        for row in area.y..<(area.y + area.height) {
-            for col in area.x..<(area.x + area.width) {
-                var sum = 0.0
-                for (dx, dy) in dirs {
-                    var maxTangent = 0.0
-                    for t in 1...steps {
-                        let c = col + Int((dx * Double(t)).rounded()), r = row + Int((dy * Double(t)).rounded())
-                        guard c >= 0, c < w, r >= 0, r < h else { break }
-                        let rise = Double(heights[c, r]) - observerMetres
-                        if rise > 0 { maxTangent = max(maxTangent, rise / (Double(t) * cellSize)) }
+        let reach = rays.flatMap { $0 }.map { max(abs($0.dc), abs($0.dr)) }.max() ?? 0
+        heights.values.withUnsafeBufferPointer { H in
+            out.values.withUnsafeMutableBufferPointer { S in
+                for row in area.y..<(area.y + area.height) {
+                    for col in area.x..<(area.x + area.width) {
+                        let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
+                        let here = row * w + col
+                        var sum = 0.0
+                        for ray in rays {
+                            var maxTangent = 0.0
+                            for sample in ray {
+                                if !inside {
+                                    let c = col + sample.dc, r = row + sample.dr
+                                    guard c >= 0, c < w, r >= 0, r < h else { break }
+                                }
+                                let rise = Double(H[here + sample.offset]) - observerMetres
+                                if rise > 0 { maxTangent = max(maxTangent, rise * sample.inverseDistance) }
+                            }
+                            sum += maxTangent * maxTangent / (1 + maxTangent * maxTangent)
+                        }
+                        S[(row - area.y) * area.width + col - area.x] = Float(1 - sum / Double(directions))
                     }
-                    let sinSquared = maxTangent * maxTangent / (1 + maxTangent * maxTangent)
-                    sum += sinSquared
                 }
-                out[col - area.x, row - area.y] = Float(1 - sum / Double(directions))
             }
         }
         return out

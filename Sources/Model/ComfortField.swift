@@ -61,40 +61,56 @@ public enum ComfortField {
                                          observerMetres: r.pedestrianHeightMetres, only: core).values
             : []
 
-        // Anomalies of this regime (eq. 3–4), split by term.
-        let cw = core.width, ch = core.height, cn = cw * ch
-        func empty() -> Plane { Plane(width: cw, height: ch) }
-        var field = WindowField(ictu: empty(), terms: Dictionary(uniqueKeysWithValues: ComfortTerm.allCases.map { ($0, empty()) }),
-                                airTemperature: empty(), airAnomaly: empty(), vapourPressure: empty(),
-                                meanRadiantTemperature: empty(), sunlitFraction: empty(), invalidCellHours: 0)
-        var validHours = [Int32](repeating: 0, count: cn)
-        // Running sums, one plane of n cells per slot: the terms (in ComfortTerm.allCases order), then the fields.
+        // Each hour's setting: its UTCI table, the sun's gains and the shadows over the whole window.
+        struct HourSetting {
+            var table: UTCITable
+            var airTemperature: Double, vapourPressure: Double
+            var sunGain: Double, albedoGain: Double, referenceUTCI: Double
+            var buildingShadow: [Float], crownShadow: [Float] // empty when the sun is down or at night
+        }
+        let settings = hours.map { hour -> HourSetting in
+            let wind = min(max(hour.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
+            let table = UTCITable.shared(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
+                                         vapourPressureKPa: max(0, hour.vapourPressure / 10 - 1)...(hour.vapourPressure / 10 + 1))
+            let day = regime == .day && hour.sunElevationDegrees > 0
+            let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
+            let albedoGain = day ? r.albedoKelvin * sin(hour.sunElevationDegrees * .pi / 180) / sin(max(hour.dayMaxElevationDegrees, 1) * .pi / 180) : 0
+            func shadow(_ heights: Plane, _ opacity: Plane?) -> [Float] {
+                day ? ShadowCaster.shadow(heights: heights, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                                          sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values : []
+            }
+            let referenceRadiant = regime == .day ? r.baseLongwaveKelvin + sunGain : -r.nightSkyCoolingKelvin
+            return HourSetting(table: table, airTemperature: hour.airTemperature, vapourPressure: hour.vapourPressure, sunGain: sunGain, albedoGain: albedoGain,
+                               referenceUTCI: table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10),
+                               buildingShadow: shadow(buildings, nil), crownShadow: shadow(crowns, crownOpacity))
+        }
+
+        // Cell by cell, hour by hour (eq. 3–6). What does not change with the hour — the air-temperature and vapour
+        // terms, and at night the whole radiant balance — is computed once per cell; the hours only add up UTCI, its
+        // gradient and the radiant terms that move with the sun. A term's mean over the hours is then its hour-
+        // invariant factor times the mean partial: Σ_h ∂U/∂Ta·x = x·Σ_h ∂U/∂Ta.
         let terms = ComfortTerm.allCases
-        let termCount = terms.count
-        precondition(termCount == 13, "the parts buffer holds 13 terms")
-        let ictuSlot = termCount, taSlot = termCount + 1, anomalySlot = termCount + 2, vapourSlot = termCount + 3, tmrtSlot = termCount + 4, sunSlot = termCount + 5
-        var sums = [Double](repeating: 0, count: (termCount + 6) * cn)
+        let cw = core.width, ch = core.height, cn = cw * ch
+        let slots = terms.count + 6
+        let ictuSlot = terms.count, taSlot = ictuSlot + 1, anomalySlot = ictuSlot + 2, vapourSlot = ictuSlot + 3, tmrtSlot = ictuSlot + 4, sunSlot = ictuSlot + 5
         let slot = Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($1, $0) })
         let (sReference, sOffset, sBuildings, sSealed, sCanopy, sShrub, sGrass, sStress, sShade, sAlbedo, sWater, sPark, sResidual) =
             (slot[.reference]!, slot[.cityOffset]!, slot[.buildings]!, slot[.sealedGround]!, slot[.treeCanopy]!, slot[.shrub]!, slot[.grass]!,
              slot[.hydricStress]!, slot[.shade]!, slot[.albedo]!, slot[.water]!, slot[.park]!, slot[.residual]!)
-
-        for hour in hours {
-            let wind = min(max(hour.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
-            let table = UTCITable.shared(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
-                                  vapourPressureKPa: max(0, hour.vapourPressure / 10 - 1)...(hour.vapourPressure / 10 + 1))
-            let day = regime == .day && hour.sunElevationDegrees > 0
-            let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
-            let albedoGain = day ? r.albedoKelvin * sin(hour.sunElevationDegrees * .pi / 180) / sin(max(hour.dayMaxElevationDegrees, 1) * .pi / 180) : 0
-            let buildingShadow = day ? ShadowCaster.shadow(heights: buildings, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                                           sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values : []
-            let crownShadow = day ? ShadowCaster.shadow(heights: crowns, opacity: crownOpacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values : []
-            let referenceRadiant = regime == .day ? r.baseLongwaveKelvin + sunGain : -r.nightSkyCoolingKelvin
-            let referenceUTCI = table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10)
-            let tau = r.canopyTransmissivity, kSh = r.stressShadeLoss
-            for o in 0..<cn {
-                let i = (core.y + o / cw) * w + core.x + o % cw // cell in the layers; o in the core
+        precondition(terms.count == 13, "the parts buffer holds 13 terms")
+        // One buffer per output plane, each moved into its Plane and freed in turn at the end (one big buffer copied
+        // into the planes would hold every plane twice at once: 150 MB per pass for a 1024² block).
+        let out = (0..<slots).map { _ in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: cn)
+            buffer.initialize(repeating: .nan, count: cn)
+            return buffer
+        }
+        var invalidCellHours = 0
+        let tau = r.canopyTransmissivity, kSh = r.stressShadeLoss
+        let residual = airResidual?.values
+        for row in 0..<ch {
+            for col in 0..<cw {
+                let o = row * cw + col, i = (core.y + row) * w + core.x + col // o in the core, i in the layers
                 let fc = Double(L.treeCanopy.values[i]), sc = Double(L.canopyStress.values[i])
                 // Air temperature terms (°C) and vapour terms (hPa).
                 let taOffset = k.intercept
@@ -102,79 +118,81 @@ public enum ComfortField {
                 let taCanopy = -k.canopy * Double(canopy[i]), taShrub = -k.shrub * Double(shrub[i]), taGrass = -k.grass * Double(grass[i])
                 let taStress = k.canopy * Double(canopyStressed[i]) + k.shrub * Double(shrubStressed[i]) + k.grass * Double(grassStressed[i])
                 let taWater = -k.water * Double(water[i]), taPark = -k.parkIntensity * Double(parkInfluence.values[i])
-                let taResidual = airResidual.map { Double($0.values[i]) } ?? 0
+                let taResidual = residual.map { Double($0[i]) } ?? 0
                 let anomaly = taOffset + taSealed + taBuildings + taCanopy + taShrub + taGrass + taStress + taWater + taPark + taResidual
                 let eCanopy = k.vapourGain * Double(canopy[i]), eShrub = k.vapourGain * Double(shrub[i]), eGrass = k.vapourGain * Double(grass[i])
                 let eStress = -k.vapourGain * Double(canopyStressed[i] + shrubStressed[i] + grassStressed[i])
-                let ta = hour.airTemperature + anomaly
-                let e = hour.vapourPressure + eCanopy + eShrub + eGrass + eStress
-                // Mean radiant temperature terms, as D = Tmrt − Ta (K).
-                var dSealed = 0.0, dShade = 0.0, dCanopy = 0.0, dStress = 0.0, dAlbedo = 0.0, dBuildings = 0.0, sunlit = 0.0
-                let radiant: Double
+                let vapourAnomaly = eCanopy + eShrub + eGrass + eStress
+                // Mean radiant temperature terms that do not move with the sun, as D = Tmrt − Ta (K).
+                var dSealed = 0.0, dBuildings = 0.0, nightCanopy = 0.0, nightStress = 0.0, nightRadiant = 0.0, albedo = 0.0
                 if regime == .day {
-                    // Sun reaching a pedestrian: buildings' shadow, then the crown above the cell for its covered part
-                    // (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
-                    let building = day ? Double(buildingShadow[i]) : 1
-                    let crown = day ? Double(crownShadow[i]) : 1
-                    sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, cover: fc, stress: sc, radiative: r)
                     dSealed = r.sealedLongwaveKelvin * Double(localSealed[i])
-                    dShade = -sunGain * (building + (1 - building) * (1 - fc) * crown)
-                    dCanopy = -sunGain * (1 - building) * fc * (1 - tau)
-                    dStress = sunGain * (1 - building) * fc * kSh * sc * (1 - tau)
-                    dAlbedo = day ? Double(L.albedo.values[i]) * (1 - Double(buildingShadow[i])) * albedoGain : 0
-                    radiant = r.baseLongwaveKelvin + dSealed + sunlit * sunGain + dAlbedo
+                    albedo = Double(L.albedo.values[i])
                 } else {
                     let svf = Double(skyView[o])
                     let openness = svf * (1 - fc * (1 - kSh * sc) * (1 - tau))
                     dBuildings = r.nightSkyCoolingKelvin * (1 - svf)
-                    dCanopy = r.nightSkyCoolingKelvin * svf * fc * (1 - tau)
-                    dStress = -r.nightSkyCoolingKelvin * svf * fc * kSh * sc * (1 - tau)
-                    radiant = -r.nightSkyCoolingKelvin * openness
+                    nightCanopy = r.nightSkyCoolingKelvin * svf * fc * (1 - tau)
+                    nightStress = -r.nightSkyCoolingKelvin * svf * fc * kSh * sc * (1 - tau)
+                    nightRadiant = -r.nightSkyCoolingKelvin * openness
                 }
-                let utci = table.value(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10)
-                guard utci.isFinite else { field.invalidCellHours += 1; continue }
-                let p = table.partials(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10)
-                let pe = p.vapour / 10 // per hPa
+                // Sums over the valid hours.
+                var count = 0.0, utciSum = 0.0, referenceSum = 0.0, taSum = 0.0, vapourSum = 0.0, tmrtSum = 0.0, sunlitSum = 0.0
+                var pTa = 0.0, pVapour = 0.0, pRadiant = 0.0, shadeSum = 0.0, canopySum = 0.0, stressSum = 0.0, albedoSum = 0.0
+                for hour in settings {
+                    let ta = hour.airTemperature + anomaly, e = hour.vapourPressure + vapourAnomaly
+                    var radiant = nightRadiant, sunlit = 0.0, dShade = 0.0, dCanopy = nightCanopy, dStress = nightStress, dAlbedo = 0.0
+                    if regime == .day {
+                        // Sun reaching a pedestrian: buildings' shadow, then the crown above the cell for its covered part
+                        // (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
+                        let sunUp = !hour.buildingShadow.isEmpty
+                        let building = sunUp ? Double(hour.buildingShadow[i]) : 1, crown = sunUp ? Double(hour.crownShadow[i]) : 1
+                        sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, cover: fc, stress: sc, radiative: r)
+                        dShade = -hour.sunGain * (building + (1 - building) * (1 - fc) * crown)
+                        dCanopy = -hour.sunGain * (1 - building) * fc * (1 - tau)
+                        dStress = hour.sunGain * (1 - building) * fc * kSh * sc * (1 - tau)
+                        dAlbedo = sunUp ? albedo * (1 - building) * hour.albedoGain : 0
+                        radiant = r.baseLongwaveKelvin + dSealed + sunlit * hour.sunGain + dAlbedo
+                    }
+                    let u = hour.table.valueAndGradient(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10)
+                    guard u.value.isFinite else { invalidCellHours += 1; continue }
+                    count += 1; utciSum += u.value; referenceSum += hour.referenceUTCI
+                    taSum += ta; vapourSum += e; tmrtSum += ta + radiant; sunlitSum += sunlit
+                    pTa += u.ta; pVapour += u.vapour / 10; pRadiant += u.radiant // ∂U/∂e per hPa
+                    shadeSum += u.radiant * dShade; canopySum += u.radiant * dCanopy; stressSum += u.radiant * dStress; albedoSum += u.radiant * dAlbedo
+                }
+                guard count > 0, L.buildingFraction.values[i] < 0.5 else { continue } // no data: buildings, no valid hour
+                let n = 1 / count
+                func put(_ s: Int, _ value: Double) { out[s][o] = Float(value) }
                 var parts = InlineArray<13, Double>(repeating: 0)
-                parts[sReference] = referenceUTCI
-                parts[sOffset] = p.ta * taOffset
-                parts[sBuildings] = p.ta * taBuildings + p.radiant * dBuildings
-                parts[sSealed] = p.ta * taSealed + p.radiant * dSealed
-                parts[sCanopy] = p.ta * taCanopy + pe * eCanopy + p.radiant * dCanopy
-                parts[sShrub] = p.ta * taShrub + pe * eShrub
-                parts[sGrass] = p.ta * taGrass + pe * eGrass
-                parts[sStress] = p.ta * taStress + pe * eStress + p.radiant * dStress
-                parts[sShade] = p.radiant * dShade
-                parts[sAlbedo] = p.radiant * dAlbedo
-                parts[sWater] = p.ta * taWater
-                parts[sPark] = p.ta * taPark
+                parts[sReference] = referenceSum * n
+                parts[sOffset] = taOffset * pTa * n
+                parts[sBuildings] = (taBuildings * pTa + dBuildings * pRadiant) * n
+                parts[sSealed] = (taSealed * pTa + dSealed * pRadiant) * n
+                parts[sCanopy] = (taCanopy * pTa + eCanopy * pVapour + canopySum) * n
+                parts[sShrub] = (taShrub * pTa + eShrub * pVapour) * n
+                parts[sGrass] = (taGrass * pTa + eGrass * pVapour) * n
+                parts[sStress] = (taStress * pTa + eStress * pVapour + stressSum) * n
+                parts[sShade] = shadeSum * n
+                parts[sAlbedo] = albedoSum * n
+                parts[sWater] = taWater * pTa * n
+                parts[sPark] = taPark * pTa * n
+                let ictu = utciSum * n
                 var explained = 0.0
-                for t in 0..<termCount where t != sResidual { explained += parts[t] }
-                parts[sResidual] = utci - explained
-                for t in 0..<termCount { sums[t * cn + o] += parts[t] }
-                sums[ictuSlot * cn + o] += utci
-                sums[taSlot * cn + o] += ta; sums[anomalySlot * cn + o] += anomaly; sums[vapourSlot * cn + o] += e
-                sums[tmrtSlot * cn + o] += ta + radiant; sums[sunSlot * cn + o] += sunlit
-                validHours[o] += 1
+                for t in 0..<13 { explained += parts[t] }
+                parts[sResidual] = ictu - explained // what the linear parts leave (the residual slot still holds 0)
+                for t in 0..<13 { put(t, parts[t]) }
+                put(ictuSlot, ictu); put(taSlot, taSum * n); put(anomalySlot, anomaly); put(vapourSlot, vapourSum * n)
+                put(tmrtSlot, tmrtSum * n); put(sunSlot, sunlitSum * n)
             }
         }
-        // Means over the valid hours, slot by slot (one output plane at a time; no dictionary lookup per cell).
-        var means = [Plane](repeating: empty(), count: termCount + 6)
-        for s in 0..<(termCount + 6) {
-            means[s].values.withUnsafeMutableBufferPointer { out in
-                for o in 0..<cn {
-                    let i = (core.y + o / cw) * w + core.x + o % cw
-                    let count = Double(validHours[o])
-                    out[o] = count > 0 && L.buildingFraction.values[i] < 0.5 ? Float(sums[s * cn + o] / count) : .nan
-                }
-            }
+        func plane(_ s: Int) -> Plane {
+            defer { out[s].deinitialize(count: cn); out[s].deallocate() }
+            return Plane(width: cw, height: ch, values: Array(UnsafeBufferPointer(start: out[s], count: cn)))
         }
-        field.ictu = means[ictuSlot]
-        for (t, term) in terms.enumerated() { field.terms[term] = means[t] }
-        field.airTemperature = means[taSlot]; field.airAnomaly = means[anomalySlot]
-        field.vapourPressure = means[vapourSlot]; field.meanRadiantTemperature = means[tmrtSlot]
-        field.sunlitFraction = means[sunSlot]
-        return field
+        return WindowField(ictu: plane(ictuSlot), terms: Dictionary(uniqueKeysWithValues: terms.enumerated().map { ($1, plane($0)) }),
+                           airTemperature: plane(taSlot), airAnomaly: plane(anomalySlot), vapourPressure: plane(vapourSlot),
+                           meanRadiantTemperature: plane(tmrtSlot), sunlitFraction: plane(sunSlot), invalidCellHours: invalidCellHours)
     }
 
     /// Crowns as obstacles for the shadow caster: their height (at least 3 m; none over buildings) and how much

@@ -85,6 +85,34 @@ public final class UTCITable: Sendable {
         return c0 * (1 - fz) + c1 * fz
     }
 
+    /// UTCI and its gradient (∂/∂Ta at fixed Tmrt − Ta, ∂/∂(Tmrt − Ta), ∂/∂pa per kPa) from the same eight nodes:
+    /// the trilinear interpolant's own derivatives. One read of the table instead of the seven `value` + `partials`
+    /// take; the gradient is the difference quotient across the table cell (steps of 0.25 K, 1 K, 0.05 kPa).
+    /// Value NaN (and gradient 0) outside the table.
+    @inline(__always)
+    public func valueAndGradient(ta: Double, radiantDifference d: Double, vapourPressureKPa pa: Double)
+        -> (value: Double, ta: Double, radiant: Double, vapour: Double) {
+        let x = (ta - ta0) / taStep, y = (d - d0) / dStep, z = (pa - p0) / pStep
+        guard x >= 0, y >= 0, z >= 0, x < Double(taCount - 1), y <= Double(dCount - 1), z < Double(pCount - 1) else { return (.nan, 0, 0, 0) }
+        let i = Int(x), j = min(Int(y), dCount - 2), k = Int(z)
+        let fx = x - Double(i), fy = y - Double(j), fz = z - Double(k)
+        return values.withUnsafeBufferPointer { v in
+            let base = (i * dCount + j) * pCount + k, dj = pCount, di = dCount * pCount
+            let c000 = Double(v[base]), c001 = Double(v[base + 1]), c010 = Double(v[base + dj]), c011 = Double(v[base + dj + 1])
+            let c100 = Double(v[base + di]), c101 = Double(v[base + di + 1]), c110 = Double(v[base + di + dj]), c111 = Double(v[base + di + dj + 1])
+            // Along Ta first, then D, then pa; each derivative is the other two axes' interpolation of a difference.
+            let c00 = c000 + (c100 - c000) * fx, c01 = c001 + (c101 - c001) * fx
+            let c10 = c010 + (c110 - c010) * fx, c11 = c011 + (c111 - c011) * fx
+            let c0 = c00 + (c10 - c00) * fy, c1 = c01 + (c11 - c01) * fy
+            let value = c0 + (c1 - c0) * fz
+            let dz = (c1 - c0) / pStep
+            let dy = ((c10 - c00) * (1 - fz) + (c11 - c01) * fz) / dStep
+            let e00 = c100 - c000, e01 = c101 - c001, e10 = c110 - c010, e11 = c111 - c011
+            let dx = ((e00 + (e10 - e00) * fy) * (1 - fz) + (e01 + (e11 - e01) * fy) * fz) / taStep
+            return (value, dx, dy, dz)
+        }
+    }
+
     /// ∂UTCI/∂Ta (at fixed Tmrt − Ta), ∂UTCI/∂(Tmrt − Ta) and ∂UTCI/∂pa by central differences on the table.
     public func partials(ta: Double, radiantDifference d: Double, vapourPressureKPa pa: Double) -> (ta: Double, radiant: Double, vapour: Double) {
         let ht = taStep, hd = dStep, hp = pStep

@@ -15,7 +15,7 @@ struct ComputeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compute piece INDEX/COUNT of the run only (index from 0: a job array's JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); assemble the pieces with `ictu mosaic`.",
                                valueName: "INDEX/COUNT")) var partition: String?
     @Flag(help: "Replace the outputs if the folder already has them.") var force = false
-    @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of raster blocks (read and being written), MiB.") var rasterCacheMB = 256
+    @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of raster blocks (read and being written), MiB.") var rasterCacheMB = 128
     @Flag(help: "No progress on the terminal.") var quiet = false
     @Flag(help: "Print a JSON summary.") var json = false
 

@@ -48,7 +48,9 @@ import Testing
         let rise = Double(shifted.ictu[80, 80] - plain.ictu[80, 80])
         #expect(rise > 0.7 && rise < 1.4, "ICTU rise \(rise)")
         let residualRise = Double(shifted.terms[.residual]![80, 80] - plain.terms[.residual]![80, 80])
-        #expect(abs(residualRise - rise) < 0.02, "the rise is carried by the residual term")
+        // The other terms move only through their partial's change over the 1 K (UTCI's curvature in Ta times their
+        // few °C): a few hundredths, whichever way the table's gradient is read.
+        #expect(abs(residualRise - rise) < 0.03, "the rise is carried by the residual term")
         let sum = shifted.terms.values.reduce(0.0) { $0 + Double($1[80, 80]) }
         #expect(abs(sum - Double(shifted.ictu[80, 80])) < 1e-3)
     }

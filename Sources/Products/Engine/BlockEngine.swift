@@ -61,7 +61,8 @@ public struct BlockResult {
 }
 
 /// Maps a region of the grid block by block: each block read with its halo, computed on both cores, delivered
-/// to `deliver`. `layers` and `deliver` are called one at a time (GDAL handles are not shared across threads).
+/// to `deliver`. `deliver` is called one call at a time (GDAL handles are not shared across threads); so is
+/// `layers`, unless `concurrentReads` says it may be called from several threads at once (`SurfaceReaders`).
 public enum BlockEngine {
     public struct Pass: Sendable {
         public var regime: Regime
@@ -69,17 +70,18 @@ public enum BlockEngine {
         public init(_ regime: Regime, _ hours: [HourConditions]) { self.regime = regime; self.hours = hours }
     }
 
-    public static func compute(region: Window, blockSize: Int, settings: MapSettings, passes: [Pass], park: ParkField,
-                               layers: (Window) throws -> SurfaceLayers, deliver: (BlockResult) throws -> Void,
+    /// `coarse`: each pass's wide neighbourhoods, when the caller computed them (and let the park field's coarse
+    /// layers go); else computed here from `park`.
+    public static func compute(region: Window, blockSize: Int, settings: MapSettings, passes: [Pass], park: ParkField, coarse: [CoarseNeighbourhoods]? = nil,
+                               concurrentReads: Bool = false, layers: (Window) throws -> SurfaceLayers, deliver: (BlockResult) throws -> Void,
                                progress: (Double) -> Void = { _ in }) throws {
         let grid = settings.grid
         let halo = settings.halo
         let blocks = Window.tiles(width: region.width, height: region.height, size: blockSize).map {
             Window(x: region.x + $0.x, y: region.y + $0.y, width: $0.width, height: $0.height)
         }
-        let neighbourhoods = passes.map { pass in
-            CoarseNeighbourhoods(parks: park, coefficients: pass.regime == .day ? settings.coefficients.day : settings.coefficients.night, cellSize: grid.cellSize)
-        }
+        let neighbourhoods = coarse ?? passes.map { CoarseNeighbourhoods(parks: park, pass: $0, settings: settings) }
+        precondition(neighbourhoods.count == passes.count, "one set of wide neighbourhoods per pass")
         let lock = NSLock()
         let failure = ErrorBox()
         let done = Counter()
@@ -92,7 +94,7 @@ public enum BlockEngine {
                         let core = blocks[b]
                         let window = core.expanded(by: halo, within: grid.width, grid.height)
                         let surface: SurfaceLayers
-                        do { surface = try lock.withLock { try io.layers(window) } } catch { failure.set(error); return }
+                        do { surface = concurrentReads ? try io.layers(window) : try lock.withLock { try io.layers(window) } } catch { failure.set(error); return }
                         let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
                         let influence = park.sample(window)
                         let fields = zip(passes, neighbourhoods).map { pass, coarse in
@@ -126,7 +128,7 @@ public enum BlockEngine {
     }
 }
 
-/// The caller's closures, shared by the block workers; every call is under the engine's lock.
+/// The caller's closures, shared by the block workers; every call is under the engine's lock (reads too, unless concurrent).
 private final class SerialisedCalls: @unchecked Sendable {
     let layers: (Window) throws -> SurfaceLayers
     let deliver: (BlockResult) throws -> Void

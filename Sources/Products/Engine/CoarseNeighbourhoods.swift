@@ -6,7 +6,7 @@ import Model
 /// by every block. Filtering each block instead would need a halo of twice the radius (250 cells a side at 2 m for
 /// 250 m), doubling the cells each block reads and filters. The error against the fine filter is second order in
 /// the coarse cell over the kernel's σ (≥ 50 m): hundredths of a degree (test: against the fine filter).
-struct CoarseNeighbourhoods: Sendable {
+public struct CoarseNeighbourhoods: Sendable {
     /// Narrower neighbourhoods are filtered per block, on the fine cells.
     static let minimumRadiusMetres = 100.0
 
@@ -26,6 +26,11 @@ struct CoarseNeighbourhoods: Sendable {
             for (input, plane) in zip(inputs, FocalMean.gaussian(inputs.map { parks.inputs[$0] }, radiusCells: radius / coarseMetres)) { planes[input] = plane }
         }
         self.planes = planes
+    }
+
+    /// The wide neighbourhoods of one pass of the engine.
+    init(parks: ParkField, pass: BlockEngine.Pass, settings: MapSettings) {
+        self.init(parks: parks, coefficients: pass.regime == .day ? settings.coefficients.day : settings.coefficients.night, cellSize: settings.grid.cellSize)
     }
 
     static func isCoarse(_ radiusMetres: Double) -> Bool { radiusMetres >= minimumRadiusMetres }

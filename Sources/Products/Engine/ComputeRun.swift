@@ -122,7 +122,8 @@ public enum ComputeRun {
         let hot = HotDays(reference: reference, clock: city.clock, latitude: centre.y, longitude: centre.x)
         guard !hot.days.isEmpty else { throw OutputError("the reference station has no day reaching \(hot.threshold) °C: no hot day to map") }
         progress("parks", 0)
-        let parks = try ParkField(city: city)
+        let readers = try SurfaceReaders(city: city)
+        var parks = try ParkField(grid: grid, readers: readers)
         lap("parks")
 
         // Calibration on the sensors (or the documented defaults).
@@ -144,7 +145,7 @@ public enum ComputeRun {
         }
         lap("calibration")
 
-        // Blocks with halos; reading and writing through GDAL one at a time, the physics on both cores.
+        // Blocks with halos, read (one opening of the inputs per core) and computed on both cores, written one at a time.
         // Hours the reference cannot give are left out of the window, and said (calibration.json's windows).
         let dayHours = hot.conditions(at: HotDays.dayHours), nightHours = hot.conditions(at: HotDays.nightHours)
         guard !dayHours.isEmpty, !nightHours.isEmpty else {
@@ -153,9 +154,11 @@ public enum ComputeRun {
         let settings = MapSettings(grid: grid, coefficients: coefficients, dayHours: dayHours, nightHours: nightHours, residualSurfaces: residualSurfaces)
         let terms = ComfortTerm.allCases
         let writers = try StagedRasters(staged: staged, grid: grid, region: region, layout: RunLayers.layout)
-        try BlockEngine.compute(region: region, blockSize: options.blockSize, settings: settings,
-                                passes: [.init(.day, dayHours), .init(.night, nightHours)], park: parks,
-                                layers: { try city.layers($0) },
+        let passes: [BlockEngine.Pass] = [.init(.day, dayHours), .init(.night, nightHours)]
+        let coarse = passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
+        parks = parks.influenceOnly()
+        try BlockEngine.compute(region: region, blockSize: options.blockSize, settings: settings, passes: passes, park: parks, coarse: coarse,
+                                concurrentReads: true, layers: { try readers.read($0) },
                                 deliver: { block in
                                     try RunLayers.write(block, into: writers)
                                     writers.invalidCellHours += block.fields[0].invalidCellHours + block.fields[1].invalidCellHours
