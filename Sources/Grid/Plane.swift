@@ -86,4 +86,32 @@ public struct Plane: Sendable, Equatable {
         let bottom = self[x0, y1] * (1 - tx) + self[x1, y1] * tx
         return top * (1 - ty) + bottom * ty
     }
+
+    /// This plane, a coarse grid whose cells hold `factor` × `factor` fine cells, sampled by `bilinear` at the
+    /// centres of the fine cells of `window`: the same values, with each column's and row's weights computed once
+    /// instead of per cell.
+    public func sampledAtFineCells(_ window: Window, factor: Int) -> Plane {
+        func axis(_ start: Int, _ count: Int, _ size: Int) -> [(Int, Int, Float)] {
+            (0..<count).map { k in
+                let f = min(max((Double(start + k) + 0.5) / Double(factor) - 0.5, 0), Double(size - 1))
+                let i0 = Int(f)
+                return (i0, min(i0 + 1, size - 1), Float(f - Double(i0)))
+            }
+        }
+        let xs = axis(window.x, window.width, width), ys = axis(window.y, window.height, height)
+        var out = [Float](repeating: 0, count: window.width * window.height)
+        values.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                for (r, (y0, y1, ty)) in ys.enumerated() {
+                    let row0 = y0 * width, row1 = y1 * width, base = r * window.width
+                    for (c, (x0, x1, tx)) in xs.enumerated() {
+                        let top = v[row0 + x0] * (1 - tx) + v[row0 + x1] * tx
+                        let bottom = v[row1 + x0] * (1 - tx) + v[row1 + x1] * tx
+                        o[base + c] = top * (1 - ty) + bottom * ty
+                    }
+                }
+            }
+        }
+        return Plane(width: window.width, height: window.height, values: out)
+    }
 }

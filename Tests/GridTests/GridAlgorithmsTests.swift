@@ -50,3 +50,23 @@ import Testing
         #expect(g.cell(x: 1010.5, y: 2001) == nil)
     }
 }
+
+@Suite struct CoarseSamplingTests {
+    /// The engine samples the 10 m park grid at every fine cell of a block with precomputed weights: it must give
+    /// `bilinear`'s values to the bit (partitions and scenarios compare runs bit for bit), edges and clamping included.
+    @Test func sampledAtFineCellsEqualsBilinearCellByCell() {
+        let coarse = Plane(width: 13, height: 9) { (c: Int, r: Int) -> Float in Float(c * c % 7) * 0.37 - Float(r * 5 % 9) * 1.1 }
+        for factor in [1, 5, 10] {
+            for window in [Window(x: 0, y: 0, width: 13 * factor, height: 9 * factor), Window(x: 3, y: 7, width: 17, height: 11),
+                           Window(x: 13 * factor - 4, y: 9 * factor - 3, width: 4, height: 3)] {
+                let fast = coarse.sampledAtFineCells(window, factor: factor)
+                let slow = Plane(width: window.width, height: window.height) { (c: Int, r: Int) -> Float in
+                    let x = (Double(window.x + c) + 0.5) / Double(factor), y = (Double(window.y + r) + 0.5) / Double(factor)
+                    return coarse.bilinear(x: x, y: y)
+                }
+                let same = fast.values.map { $0.bitPattern } == slow.values.map { $0.bitPattern }
+                #expect(same, "factor \(factor), \(window)")
+            }
+        }
+    }
+}

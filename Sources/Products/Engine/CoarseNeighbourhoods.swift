@@ -45,9 +45,7 @@ public struct CoarseNeighbourhoods: Sendable {
         var means = NeighbourhoodMeans()
         for (input, plane) in planes.enumerated() {
             guard let plane else { continue }
-            means[input] = Plane(width: window.width, height: window.height) { c, r in
-                plane.bilinear(x: (Double(window.x + c) + 0.5) / Double(factor), y: (Double(window.y + r) + 0.5) / Double(factor))
-            }
+            means[input] = plane.sampledAtFineCells(window, factor: factor)
         }
         return means
     }

@@ -118,9 +118,7 @@ public struct ParkField: Sendable {
 
     /// The influence on a window of the analysis grid.
     public func sample(_ window: Window) -> Plane {
-        Plane(width: window.width, height: window.height) { c, r in
-            influence.bilinear(x: (Double(window.x + c) + 0.5) / Double(factor), y: (Double(window.y + r) + 0.5) / Double(factor))
-        }
+        influence.sampledAtFineCells(window, factor: factor)
     }
 
     /// Fine cells whose sampled influence can differ between two fields by more than `tolerance` (unit influence):
