@@ -144,7 +144,10 @@ public final class RasterDataset {
     /// Overviews are always computed from the full resolution (never copied from a source's own, e.g. a VRT
     /// over COGs, whose overviews would not be those of the whole).
     public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true, blockSize: Int = 512) throws {
-        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "IGNORE_EXISTING" : "NONE")", "NUM_THREADS=2"]
+        // BIGTIFF=IF_SAFER: the COG driver's default guesses the compressed size fits in 4 GiB and fails past it (the
+        // 26-band components of a 25 km city at 2 m); IF_SAFER switches to BigTIFF once the raw size could exceed it.
+        var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "IGNORE_EXISTING" : "NONE")", "NUM_THREADS=2",
+                       "BIGTIFF=IF_SAFER"]
         if compression == "ZSTD" { options.append("LEVEL=1") }
         if let type = try? band(1).pixelType, type == .float32 || type == .float64 { options.append("PREDICTOR=YES") }
         _ = try copy(to: path, driver: "COG", options: options)

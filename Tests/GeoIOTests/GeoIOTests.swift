@@ -55,6 +55,20 @@ func temporaryFolder() -> String {
         #expect(try cog.band(1).read(x: 5, y: 0, width: 1, height: 1) == [5])
     }
 
+    @Test func aCOGThatMightPass4GiBIsABigTIFF() throws {
+        // A 25 km city at 2 m writes 26 float bands of 156 M cells: a classic TIFF's 32-bit offsets cannot hold it,
+        // and the COG driver's default only guesses from the compressed size (the run failed at its last step).
+        // 24 000² float32 = 2.3 GB raw (all zero, written sparse, so it compresses to nothing).
+        let folder = temporaryFolder()
+        let sparse = try RasterDataset.create(folder + "/sparse.tif", width: 24_000, height: 24_000, bands: 1, type: .float32,
+                                              options: ["SPARSE_OK=TRUE", "TILED=YES", "COMPRESS=ZSTD"])
+        try sparse.setGeoTransform(GeoTransform(originX: 0, cellWidth: 1, originY: 24_000, cellHeight: -1))
+        try sparse.setSpatialReference(SpatialReference(epsg: 2154))
+        try sparse.writeCOG(to: folder + "/big.tif", compression: "ZSTD", overviews: false)
+        let header = try #require(FileHandle(forReadingAtPath: folder + "/big.tif")).readData(ofLength: 4)
+        #expect(Array(header) == [0x49, 0x49, 0x2B, 0x00], "BigTIFF magic (II+), not classic TIFF (II*): \(Array(header))")
+    }
+
     @Test func warpAveragesFineCellsOntoACoarserGrid() throws {
         let fine = try RasterDataset.inMemory(width: 4, height: 4)
         try fine.setGeoTransform(GeoTransform(originX: 0, cellWidth: 1, originY: 4, cellHeight: -1))
