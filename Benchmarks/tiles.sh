@@ -3,6 +3,7 @@
 # dynamic tiles from `ictu serve` under load (wrk, on loopback): tiles/s and latency percentiles, with the tile
 # cache off (every tile drawn from the COG) and on.
 # Usage: bash Benchmarks/tiles.sh [RUN_DIR]   (default: a run of the sample city, computed if missing).
+# ZOOMS=MIN-MAX sets the zoom levels (default: from the grid's extent to its resolution).
 # Run by hand, not by CI. Installs the peers it needs: python3-gdal (gdal2tiles.py), wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,8 @@ swift build -c release --product ictu >/dev/null
 run=${1:-run}
 [ -f "$run/ictu_day.tif" ] || .build/release/ictu compute --city city.yaml --out "$run" --force --quiet
 work=$(mktemp -d)
-zooms=$(.build/release/ictu tiles --run "$run" --list >/dev/null && python3 - "$run" <<'PY'
+zooms=${ZOOMS:-}
+[ -n "$zooms" ] || zooms=$(.build/release/ictu tiles --run "$run" --list >/dev/null && python3 - "$run" <<'PY'
 import json, math, sys
 r = json.load(open(sys.argv[1] + "/calibration.json"))
 lat = 44.83; cell = r["grid"]["cellSize"]; width = max(r["grid"]["width"], r["grid"]["height"]) * cell

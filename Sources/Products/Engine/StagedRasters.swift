@@ -20,9 +20,16 @@ final class StagedRasters: @unchecked Sendable {
     }
 
     /// A work file, read once by the COG copy: ZSTD at its fastest level (GTiff's default level, 9, cost more than the physics).
+    /// Multi-band stacks are band-interleaved in the COG's own 128² blocks: the engine writes them a band at a time,
+    /// and a pixel-interleaved tile written a band at a time is read back and rewritten; the COG copy then reads
+    /// each block once. Pixel-interleaved 512² work files made the 25 km run's copy of its 26-band components thrash
+    /// GDAL's cache (a row of tiles, 665 MB, did not fit in it): measured on 12 500 × 1 024 × 26 bands, staging
+    /// 8.0 → 3.2 s and the COG copy 15 → 5 s.
     private func create(_ name: String, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
+        let block = bands > 1 ? 128 : 512
         let ds = try RasterDataset.create(try staged.path(".work/\(name).tif"), width: region.width, height: region.height, bands: bands, type: type,
-                                          options: ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=ZSTD", "ZSTD_LEVEL=1", "BIGTIFF=IF_SAFER"])
+                                          options: ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)", "INTERLEAVE=BAND", "COMPRESS=ZSTD", "ZSTD_LEVEL=1",
+                                                    "BIGTIFF=IF_SAFER"])
         try ds.setGeoTransform(GeoTransform(originX: grid.originX + Double(region.x) * grid.cellSize, cellWidth: grid.cellSize,
                                             originY: grid.originY - Double(region.y) * grid.cellSize, cellHeight: -grid.cellSize))
         try ds.setSpatialReference(SpatialReference(definition: grid.crs))
