@@ -17,21 +17,7 @@ measure() { # LABEL COMMAND… — runs it under /usr/bin/time -v, prints wall a
   echo "$label: wall $wall, peak RSS $((rss / 1024)) MiB"
 }
 if [ ! -f "$city/city.yaml" ] && [ -n "${FROM:-}" ]; then
-  # FROM=FOLDER: the city in FOLDER (e.g. the 2 m sample) on CELL m cells — its rasters resampled by gdal_translate
-  # (nearest; the satellite rasters coarser than 10 m kept as they are), its vectors and sensors shared. The
-  # generator itself is single-threaded and needs ≈ 4 h and > 6 GiB at 25 km and 1 m.
-  mkdir -p "$city/Rasters"
-  ln -sfn "$(realpath "$FROM/SensorData")" "$city/SensorData"
-  for f in "$FROM"/Rasters/*.gpkg; do ln -sfn "$(realpath "$f")" "$city/Rasters/$(basename "$f")"; done
-  for f in "$FROM"/Rasters/*.tif; do
-    res=$(gdalinfo "$f" | sed -n 's/^Pixel Size = (\([0-9.]*\),.*/\1/p')
-    if python3 -c "import sys; sys.exit(0 if float('$res') <= 10 else 1)"; then
-      gdal_translate -q -tr "$cell" "$cell" -r nearest -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=2 -co NUM_THREADS=2 -co BIGTIFF=IF_SAFER "$f" "$city/Rasters/$(basename "$f")"
-    else
-      cp "$f" "$city/Rasters/"
-    fi
-  done
-  sed -e "s/cell_size_m: .*/cell_size_m: $cell/" -e "s/^# ICTU city manifest.*/# ICTU city manifest: $FROM on $cell m cells (rasters resampled by Benchmarks\/metropolis.sh)./" "$FROM/city.yaml" > "$city/city.yaml"
+  bash Benchmarks/derive_city.sh "$FROM" "$cell" "$city"
   echo "city: $FROM on $cell m cells in $city"
 fi
 if [ ! -f "$city/city.yaml" ]; then

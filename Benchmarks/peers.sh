@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark: ictu against the InVEST urban cooling model, side by side in one run, on the same city (the sample
-# generator's) mapped onto InVEST's inputs (Benchmarks/invest_run.py): N² cells of 10 m for each N given (default
-# 2000 4000 8000), then the committed sample at its own 2 m. Wall time and peak RSS of each, and their ratios,
-# appended to Benchmarks/RESULTS.md. Both tools get GDAL's cache at 256 MiB.
-# Usage: bash Benchmarks/peers.sh [N...]   Installs InVEST in /opt/ictu-peers/invest (Benchmarks/install-invest.sh).
+# Benchmark: ictu against the InVEST urban cooling model, side by side in one run, on the same city mapped onto
+# InVEST's inputs (Benchmarks/invest_run.py): the 25 km metropolis sample (METRO, made by metropolis.sh) on
+# each CELL m cells given (default 10 5: 2500² and 5000² cells; derived by derive_city.sh), then the committed
+# sample at its own 2 m. Wall time and peak RSS of each, and their ratios, appended to Benchmarks/RESULTS.md.
+# InVEST gets GDAL's cache at 256 MiB; ictu its default (128 MiB).
+# Usage: [METRO=/tmp/metropolis-25-2] bash Benchmarks/peers.sh [CELL...]
+# Installs InVEST in /opt/ictu-peers/invest (Benchmarks/install-invest.sh).
 source "$(dirname "$0")/prepare.sh"
 bash Benchmarks/install-invest.sh >/dev/null
 venv=/opt/ictu-peers/invest
@@ -28,16 +30,18 @@ o, i, m, orss, irss, c = $ours_s, $invest_s, $model, $ours_rss, $invest_rss, $ce
 print(f'| $label | {c/1e6:.0f} M | {o:.0f} s, {orss} MiB | {i:.0f} s ({m:.0f} s model), {irss} MiB | {i/o:.2f}× ({m/o:.2f}× on its model alone) | {irss/orss:.2f}× |')")
   echo "$row"; rows+=("$row")
 }
-for n in "${@:-2000 4000 8000}"; do
-  km=$(( n / 100 ))
-  city="$work/city-$n"
-  [ -f "$city/city.yaml" ] || "$ictu" sample --out "$city" --size-km "$km" --cell 10 --quiet --force
-  compare "$n² of 10 m ($km km)" "$city" $(( n * n ))
+metro=${METRO:-/tmp/metropolis-25-2}
+[ -f "$metro/city.yaml" ] || bash Benchmarks/metropolis.sh 25 2 "$metro"
+for cell in ${@:-10 5}; do
+  city="$work/city-25km-${cell}m"
+  bash Benchmarks/derive_city.sh "$metro" "$cell" "$city"
+  n=$(python3 -c "print(round(25000 / $cell))")
+  compare "the 25 km city, $n² of $cell m" "$city" $(( n * n ))
 done
 compare "the sample, 2000² of 2 m (4 km)" "$PWD" 4000000
 {
   echo
-  echo "### Peers side by side, $(date -u +%Y-%m-%d) (\`bash Benchmarks/peers.sh $*\`)"
+  echo "### Peers side by side, $(date -u +%Y-%m-%d) (\`bash Benchmarks/peers.sh ${*:-10 5}\`)"
   echo
   echo "| city | cells | ictu compute: wall, peak RSS | InVEST urban cooling: wall, peak RSS | InVEST / ictu, time | InVEST / ictu, memory |"
   echo "|---|---|---|---|---|---|"
