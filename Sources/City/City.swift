@@ -58,6 +58,12 @@ public final class City {
         }
     }
 
+    /// The analysis grid a manifest defines, without opening the rest (to check arguments before reading inputs).
+    public static func grid(manifestPath: String) throws -> GridSpec {
+        let manifest = try Manifest.load(manifestPath)
+        return try makeGrid(manifest, folder: URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent(), manifestPath: manifestPath)
+    }
+
     static func makeGrid(_ manifest: Manifest, folder: URL, manifestPath: String) throws -> GridSpec {
         let settings = manifest.grid
         let cell = settings?.cellSizeMetres ?? 2

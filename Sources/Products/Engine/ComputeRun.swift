@@ -106,6 +106,9 @@ public enum ComputeRun {
         var stages: [String: Double] = [:]
         var clock = Date()
         func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
+        if let partition = options.partition { // a piece the grid cannot have is said before the inputs are read
+            _ = try partition.rows(gridHeight: try City.grid(manifestPath: manifest).height, blockSize: options.blockSize)
+        }
         progress("reading the city", 0)
         let city = try City(manifestPath: manifest)
         lap("read inputs and QC")
