@@ -79,7 +79,6 @@ public struct ParkField: Sendable {
     /// cells are read and summed on every core (as many at once as there are readers), then added in.
     static func aggregate(region: Window, grid: GridSpec, factor: Int, into vegetation: inout Plane, _ building: inout Plane, _ inputs: inout [Plane],
                           readers: SurfaceReaders) throws {
-        let cw = vegetation.width
         let x0 = region.x / factor * factor, y0 = region.y / factor * factor
         let x1 = min(grid.width, (region.x + region.width + factor - 1) / factor * factor)
         let y1 = min(grid.height, (region.y + region.height + factor - 1) / factor * factor)
