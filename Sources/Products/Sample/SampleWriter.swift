@@ -194,9 +194,7 @@ public struct SampleWriter: Sendable {
             let ground = ndmiGround.array
             buffers.forEach { $0.deallocate() }
             ndmiGround.deallocate()
-            let influence = Plane(width: width, height: window.height) { c, r in
-                parks.plane.bilinear(x: (Double(c) + 0.5) / Double(parks.factor), y: (Double(window.y + r) + 0.5) / Double(parks.factor))
-            }
+            let influence = parks.plane.sampledAtFineCells(Window(x: 0, y: window.y, width: width, height: window.height), factor: parks.factor)
             let day = AirTemperatureField.compute(layers, parkInfluence: influence, coefficients: SampleTruth.day, cellSize: grid.cellSize)
             let night = AirTemperatureField.compute(layers, parkInfluence: influence, coefficients: SampleTruth.night, cellSize: grid.cellSize)
 
