@@ -142,14 +142,18 @@ public final class RasterDataset {
     /// Writes a Cloud-Optimized GeoTIFF (predictor for floating point), closing it before returning.
     /// Maps meant for display keep DEFLATE (read everywhere) and overviews; analysis stacks can use ZSTD without.
     /// Overviews are always computed from the full resolution (never copied from a source's own, e.g. a VRT
-    /// over COGs, whose overviews would not be those of the whole).
+    /// over COGs, whose overviews would not be those of the whole). They average continuous values (no data left
+    /// out) and take the most frequent of integer codes (classes), not the COG driver's default cubic, which
+    /// overshoots: tiles and quick looks at coarse zooms read them as the mean of what they cover.
     public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true, blockSize: Int = 512) throws {
+        let type = try? band(1).pixelType
+        let continuous = type == .float32 || type == .float64
         // BIGTIFF=IF_SAFER: the COG driver's default guesses the compressed size fits in 4 GiB and fails past it (the
         // 26-band components of a 25 km city at 2 m); IF_SAFER switches to BigTIFF once the raw size could exceed it.
         var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "IGNORE_EXISTING" : "NONE")", "NUM_THREADS=2",
-                       "BIGTIFF=IF_SAFER"]
+                       "BIGTIFF=IF_SAFER", "RESAMPLING=\(continuous ? "AVERAGE" : "MODE")"]
         if compression == "ZSTD" { options.append("LEVEL=1") }
-        if let type = try? band(1).pixelType, type == .float32 || type == .float64 { options.append("PREDICTOR=YES") }
+        if continuous { options.append("PREDICTOR=YES") }
         _ = try copy(to: path, driver: "COG", options: options)
     }
 
@@ -205,6 +209,20 @@ public struct RasterBand {
             throw GeoError.gdal("set scale of \(dataset.path)")
         }
     }
+
+    /// The band's overviews (reduced-resolution copies, e.g. a COG's), finest first.
+    public var overviewCount: Int { Int(GDALGetOverviewCount(handle)) }
+
+    /// Overview `index` (0 = the finest) as a band of its own, read like any band; it keeps the dataset alive.
+    public func overview(_ index: Int) throws -> RasterBand {
+        guard index >= 0, index < overviewCount, let overview = GDALGetOverview(handle, Int32(index)) else {
+            throw GeoError("\(dataset.path) band \(self.index) has no overview \(index) (it has \(overviewCount))")
+        }
+        return RasterBand(handle: overview, dataset: dataset, index: self.index)
+    }
+
+    /// Width and height in pixels (an overview's are smaller than its dataset's).
+    public var size: (width: Int, height: Int) { (Int(GDALGetRasterBandXSize(handle)), Int(GDALGetRasterBandYSize(handle))) }
 
     public var bandDescription: String { String(cString: GDALGetDescription(handle)) }
     public func setDescription(_ text: String) { GDALSetDescription(handle, text) }

@@ -3,13 +3,13 @@ import GeoIO
 import Model
 import Products
 
-/// What the server knows of one run: its map, tiles rendered on demand (pyramids loaded once per layer, PNGs
+/// What the server knows of one run: its map, tiles rendered on demand (from windows of its COGs, PNGs
 /// kept in a bounded cache), and JSON documents for the viewer. Thread-safe.
 public final class RunService: @unchecked Sendable {
     public let map: RunMap
     let renderer: TileRenderer
     private let lock = NSLock()
-    private var pyramids: [String: LayerPyramid] = [:]
+    private var sources: [String: COGLayer] = [:]
     private let cache: TileCache
     /// An empty, fully transparent tile (for tiles off the grid).
     let emptyTile: Data
@@ -35,17 +35,18 @@ public final class RunService: @unchecked Sendable {
         return try reader.explain(longitude: longitude, latitude: latitude)
     }
 
-    func pyramid(_ layer: TileLayer) throws -> LayerPyramid {
+    /// The layer's COG, read by windows (opened once per layer).
+    func source(_ layer: TileLayer) throws -> COGLayer {
         let key = "\(layer.file)#\(layer.band)"
-        if let p = lock.withLock({ pyramids[key] }) { return p }
-        let p = try LayerPyramid(path: map.run + "/" + layer.file, band: layer.band, grid: map.record.grid)
-        lock.withLock { pyramids[key] = p }
-        return p
+        if let s = lock.withLock({ sources[key] }) { return s }
+        let s = try COGLayer(path: map.run + "/" + layer.file, band: layer.band, grid: map.record.grid)
+        lock.withLock { sources[key] = s }
+        return s
     }
 
     /// The tile's PNG (transparent when off the grid), from the cache when it was drawn before.
     func tile(_ layer: TileLayer, _ tile: WebMercator.Tile) throws -> Data {
-        try cachedTile("\(layer.name)/\(tile)", layer, tile) { try pyramid(layer) }
+        try cachedTile("\(layer.name)/\(tile)", layer, tile) { try source(layer) }
     }
 
     /// A tile of a scenario's layer; nil when the scenario is not (or no longer) held.
@@ -54,9 +55,9 @@ public final class RunService: @unchecked Sendable {
         return try cachedTile("scenario/\(id)/\(layer.name)/\(tile)", layer, tile) { pyramid }
     }
 
-    private func cachedTile(_ key: String, _ layer: TileLayer, _ tile: WebMercator.Tile, pyramid: () throws -> LayerPyramid) throws -> Data {
+    private func cachedTile(_ key: String, _ layer: TileLayer, _ tile: WebMercator.Tile, source: () throws -> any TileSource) throws -> Data {
         if let hit = cache.get(key) { return hit }
-        let png = renderer.touches(tile, bounds: map.bounds) ? try renderer.png(tile, layer: layer, pyramid: try pyramid(), compression: 3) ?? emptyTile : emptyTile
+        let png = renderer.touches(tile, bounds: map.bounds) ? try renderer.png(tile, layer: layer, source: try source(), compression: 3) ?? emptyTile : emptyTile
         cache.put(key, png)
         return png
     }

@@ -64,6 +64,35 @@ import Testing
         #expect(compared > 200 && transparent > 20, "compared \(compared) coloured and \(transparent) transparent pixels")
     }
 
+    /// Tiles are drawn from windows of the COG and its own overviews (memory bounded by GDAL's cache at any grid
+    /// size). They must be the tiles of the whole layer held in memory with its halved levels: to the bit at full
+    /// resolution, and at coarser zooms to float rounding, because the COG's overviews average 2 × 2 cells leaving
+    /// no data out (the 800-cell grid halves exactly), as the in-memory levels do. The COG driver's default cubic
+    /// overviews would be off by tenths of a degree next to buildings' holes.
+    @Test func tilesFromCOGWindowsAreThoseOfTheWholeLayerInMemory() throws {
+        let map = try RunMap(run: Self.run)
+        let grid = map.record.grid
+        let band = try RasterDataset.open(Self.run + "/ictu_day.tif").band(1)
+        let whole = LayerPyramid(plane: Plane(width: grid.width, height: grid.height, values: try band.read(x: 0, y: 0, width: grid.width, height: grid.height)), grid: grid)
+        let windows = try COGLayer(path: Self.run + "/ictu_day.tif", band: 1, grid: grid)
+        #expect(windows.fileLevels.count >= 2, "the COG has overviews")
+        let renderer = try TileRenderer(grid: grid)
+        var levels = Set<Int>(), exact = 0, close = 0
+        for z in map.zooms {
+            for tile in WebMercator.tiles(z: z, west: map.bounds.west, south: map.bounds.south, east: map.bounds.east, north: map.bounds.north).prefix(12) {
+                let footprint = try renderer.gridCoordinates(tile).footprint
+                let level = pyramidLevel(footprint: footprint, levels: whole.levels.count)
+                levels.insert(level)
+                let a = try renderer.values(tile, layer: windows), b = try renderer.values(tile, layer: whole)
+                #expect(zip(a, b).allSatisfy { $0.isNaN == $1.isNaN }, "tile \(tile): the same pixels have data")
+                let worst = zip(a, b).filter { !$0.0.isNaN }.map { abs($0.0 - $0.1) }.max() ?? 0
+                if level == 0 { #expect(worst == 0, "tile \(tile) at full resolution: off by \(worst)"); exact += 1 }
+                else { #expect(worst < 1e-3, "tile \(tile) at level \(level): off by \(worst) °C"); close += 1 }
+            }
+        }
+        #expect(levels.contains(0) && levels.count >= 3 && exact > 0 && close > 0, "levels compared: \(levels.sorted())")
+    }
+
     @Test func mbtilesOpensInGDALAndHoldsTheSameTilesFlippedToTMS() throws {
         let path = Self.run + "/tiles/day.mbtiles"
         let info = try Process.output("/usr/bin/gdalinfo", [path])

@@ -88,7 +88,7 @@ public enum TileExport {
         let allTiles = tiles
         for (l, layer) in layers.enumerated() {
             progress("tiles: \(layer.name)", Double(l) / Double(layers.count))
-            let pyramid = try LayerPyramid(path: run + "/" + layer.file, band: layer.band, grid: map.record.grid)
+            let source = try COGLayer(path: run + "/" + layer.file, band: layer.band, grid: map.record.grid)
             let database = options.formats.contains(.mbtiles) ? try MBTilesWriter(path: try staged.path(layer.name + ".mbtiles"), map: map, layer: layer, zooms: zooms) : nil
             let lock = NSLock()
             let failure = ErrorBox()
@@ -98,7 +98,7 @@ public enum TileExport {
                 guard !failure.hasError else { return }
                 let tile = allTiles[i]
                 do {
-                    if let png = try renderer.png(tile, layer: layer, pyramid: pyramid) {
+                    if let png = try renderer.png(tile, layer: layer, source: source) {
                         if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
                         if let database { try lock.withLock { try database.insert(tile, png: png) } }
                         _ = written.increment()

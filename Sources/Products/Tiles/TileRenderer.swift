@@ -54,17 +54,14 @@ public final class TileRenderer: @unchecked Sendable {
     }
 
     /// The tile's values (NaN outside the grid and on no data), 256 × 256, row-major from the north-west.
-    public func values(_ tile: WebMercator.Tile, layer pyramid: LayerPyramid) throws -> [Float] {
+    public func values(_ tile: WebMercator.Tile, layer source: any TileSource) throws -> [Float] {
         let (cols, rows, footprint) = try gridCoordinates(tile)
-        let level = pyramid.level(footprint: footprint)
-        var out = [Float](repeating: .nan, count: cols.count)
-        for i in cols.indices { out[i] = pyramid.sample(col: cols[i], row: rows[i], level: level) }
-        return out
+        return try source.values(cols: cols, rows: rows, footprint: footprint)
     }
 
     /// The tile as PNG (RGBA, transparent where there is no data), or nil when it holds no data at all.
-    public func png(_ tile: WebMercator.Tile, layer: TileLayer, pyramid: LayerPyramid, compression: Int = 6) throws -> Data? {
-        let v = try values(tile, layer: pyramid)
+    public func png(_ tile: WebMercator.Tile, layer: TileLayer, source: any TileSource, compression: Int = 6) throws -> Data? {
+        let v = try values(tile, layer: source)
         var rgba = [UInt8](repeating: 0, count: v.count * 4)
         var any = false
         for (i, value) in v.enumerated() where !value.isNaN {
