@@ -14,6 +14,8 @@ struct ComputeCommand: ParsableCommand {
     @Option(help: "Block size in cells (memory per worker grows with it).") var block = 1024
     @Option(help: ArgumentHelp("Compute piece INDEX/COUNT of the run only (index from 0: a job array's JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); assemble the pieces with `ictu mosaic`.",
                                valueName: "INDEX/COUNT")) var partition: String?
+    @Flag(help: ArgumentHelp("Write the maps only (ICTU day and night, classes, relative to the median, uncertainty, hydric stress), not the analysis stacks components.tif and intermediate.tif.",
+                             discussion: "The stacks (36 bands) are most of a run's disk and COG writing; explain, diagnose, watering and simulate need them and refuse a run without.")) var mapsOnly = false
     @Flag(help: "Replace the outputs if the folder already has them.") var force = false
     @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of raster blocks (read and being written), MiB.") var rasterCacheMB = 128
     @Flag(help: "No progress on the terminal.") var quiet = false
@@ -24,7 +26,7 @@ struct ComputeCommand: ParsableCommand {
         // GDAL's default (5 % of the machine's RAM) would grow with the machine, not with the work: bounded here.
         RasterBlockCache.maxBytes = rasterCacheMB << 20
         var options = ComputeOptions()
-        options.defaultsOnly = defaults; options.blockSize = block; options.overwrite = force
+        options.defaultsOnly = defaults; options.blockSize = block; options.overwrite = force; options.mapsOnly = mapsOnly
         let progress = TerminalProgress(quiet: quiet || json)
         do {
             if let partition { options.partition = try Partition(parsing: partition) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoIO
 import Products
 
 struct TilesCommand: ParsableCommand {
@@ -19,9 +20,12 @@ struct TilesCommand: ParsableCommand {
     @Option(help: "Zoom range MIN-MAX (e.g. 12-17). Default: from the grid's resolution.") var zoom: String?
     @Flag(help: "List the run's layers and exit.") var list = false
     @Flag(help: "Replace tiles already exported for these layers.") var force = false
+    @Option(name: .customLong("raster-cache-mb"), help: "Memory for decoded blocks of the run's rasters (GDAL's cache), MiB.") var rasterCacheMB = 256
     @Flag(help: "No progress on the terminal.") var quiet = false
 
     func run() throws {
+        guard rasterCacheMB >= 16 else { fail("--raster-cache-mb must be ≥ 16") }
+        RasterBlockCache.maxBytes = rasterCacheMB << 20
         do {
             let map = try RunMap(run: runFolder)
             if list {

@@ -69,6 +69,7 @@ public struct DiagnosisSummary: Codable, Sendable {
 public enum Diagnosis {
     public static func run(run: String, options: DiagnosisOptions = DiagnosisOptions(), progress: ProgressHandler = { _, _ in }) throws -> DiagnosisSummary {
         let map = try RunMap(run: run)
+        try map.record.requireAnalysisStacks(run: run, for: "`ictu diagnose`")
         let grid = map.record.grid
         let w = grid.width, h = grid.height
         if let p = options.population, p.width != w || p.height != h {

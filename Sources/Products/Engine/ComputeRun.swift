@@ -11,6 +11,9 @@ public struct ComputeOptions: Sendable {
     public var defaultsOnly = false
     /// Compute one piece of the run only (`--partition i/n`), to be assembled by `ictu mosaic`.
     public var partition: Partition? = nil
+    /// Write the maps only, not the analysis stacks (components.tif, intermediate.tif): a metropolis's run is then a
+    /// ninth of the disk and of the COG writing. What reads the stacks (explain, diagnose, watering, simulate) refuses such a run.
+    public var mapsOnly = false
     public init() {}
 }
 
@@ -49,6 +52,8 @@ public struct RunRecord: Codable, Sendable {
     public var blockSize: Int? = nil
     /// For a partition's folder (partition.json): which piece it is. Nil for a whole run.
     public var partition: PartitionRecord? = nil
+    /// Whether the run left out the analysis stacks (`ictu compute --maps-only`); nil for runs before the option.
+    public var mapsOnly: Bool? = nil
 }
 
 extension RunRecord {
@@ -64,6 +69,12 @@ extension RunRecord {
             throw OutputError("\(run) is not a run folder (no calibration.json): run `ictu compute --out \(run)` first")
         }
         return try decode(path)
+    }
+
+    /// Refuses a run without the analysis stacks for `command`, which reads them.
+    public func requireAnalysisStacks(run: String, for command: String) throws {
+        guard mapsOnly == true else { return }
+        throw OutputError("\(run) was computed with --maps-only: it has no components.tif nor intermediate.tif, which \(command) reads; compute the run again without --maps-only")
     }
 
     /// A partition's record (its partition.json).
@@ -101,6 +112,17 @@ public enum ComputeRun {
     /// report and calibration.json need the whole run and are written by `ictu mosaic`.
     public static let partitionRasters = ["ictu_day", "ictu_night", "ictu_class", "components", "intermediate", "uncertainty", "hydric_stress"]
     static let partitionEntries = partitionRasters.map { $0 + ".tif" } + ["partition.json"]
+    static let analysisEntries = RunLayers.analysisStacks.map { $0 + ".tif" }
+
+    /// The rasters a partition writes, without the analysis stacks when `mapsOnly`.
+    static func partitionRasters(mapsOnly: Bool) -> [String] { partitionRasters.filter { !mapsOnly || !RunLayers.analysisStacks.contains($0) } }
+
+    /// A run's entries (a partition's when `partition`), and those it withdraws from the folder it replaces: a run
+    /// with the maps only must not leave an earlier run's stacks beside its maps.
+    static func entries(partition: Bool, mapsOnly: Bool) -> (write: [String], withdraw: [String]) {
+        let all = partition ? partitionEntries : entries
+        return mapsOnly ? (all.filter { !analysisEntries.contains($0) }, analysisEntries) : (all, [])
+    }
 
     public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
         var stages: [String: Double] = [:]
@@ -118,7 +140,8 @@ public enum ComputeRun {
             let rows = try partition.rows(gridHeight: grid.height, blockSize: options.blockSize)
             region = Window(x: 0, y: rows.lowerBound, width: grid.width, height: rows.count)
         }
-        let staged = try StagedOutput(destination: out, entries: options.partition == nil ? entries : partitionEntries, overwrite: options.overwrite)
+        let outputs = entries(partition: options.partition != nil, mapsOnly: options.mapsOnly)
+        let staged = try StagedOutput(destination: out, entries: outputs.write, withdrawing: outputs.withdraw, overwrite: options.overwrite)
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
         let centre = try toWGS.transform(x: (grid.minX + grid.maxX) / 2, y: (grid.minY + grid.maxY) / 2)
         guard let reference = city.reference else { throw OutputError("\(manifest): `sensors.reference` is needed for the weather of the hot days") }
@@ -156,7 +179,7 @@ public enum ComputeRun {
         }
         let settings = MapSettings(grid: grid, coefficients: coefficients, dayHours: dayHours, nightHours: nightHours, residualSurfaces: residualSurfaces)
         let terms = ComfortTerm.allCases
-        let writers = try StagedRasters(staged: staged, grid: grid, region: region, layout: RunLayers.layout)
+        let writers = try StagedRasters(staged: staged, grid: grid, region: region, layout: RunLayers.layout(mapsOnly: options.mapsOnly))
         let passes: [BlockEngine.Pass] = [.init(.day, dayHours), .init(.night, nightHours)]
         let coarse = passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
         parks = parks.influenceOnly()
@@ -196,7 +219,7 @@ public enum ComputeRun {
             timezone: city.clock.zone.identifier, hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: coefficients, calibrated: day != nil,
             day: day, night: night, residualSpatialCorrelation: correlation, residualSurfaces: residualSurfaces, qc: city.qc, medianDayICTU: median,
             invalidCellHours: writers.invalidCellHours,
-            bands: ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
+            bands: options.mapsOnly ? [:] : ["components.tif": terms.map { "day:\($0.rawValue)" } + terms.map { "night:\($0.rawValue)" },
                     "intermediate.tif": RunLayers.intermediateNames.map { "day:\($0)" } + RunLayers.intermediateNames.map { "night:\($0)" }], sites: [], stageSeconds: stages)
         var sites: [String: RunSite] = [:]
         for placed in city.stations {
@@ -206,6 +229,7 @@ public enum ComputeRun {
         }
         record.sites = sites.values.sorted { $0.id < $1.id }
         record.blockSize = options.blockSize
+        record.mapsOnly = options.mapsOnly
         record.cityName = city.manifest.name
         if let partition = options.partition {
             record.partition = PartitionRecord(index: partition.index, count: partition.count, firstRow: region.y, endRow: region.y + region.height,

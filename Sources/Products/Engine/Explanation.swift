@@ -51,6 +51,7 @@ public final class PointReader {
     public init(run: String) throws {
         self.run = run
         record = try RunRecord.load(run: run)
+        try record.requireAnalysisStacks(run: run, for: "`ictu explain`")
         toGrid = try CoordinateTransform(from: "EPSG:4326", to: record.grid.crs)
     }
 

@@ -6,10 +6,17 @@ import Model
 enum RunLayers {
     static let intermediateNames = ["air_temperature_c", "air_anomaly_c", "vapour_pressure_hpa", "mean_radiant_temperature_c", "sunlit_fraction"]
 
+    /// The analysis stacks: each term of the ICTU and the intermediate quantities, day and night (36 bands), read by
+    /// explain, diagnose, watering and simulate. A run with `mapsOnly` leaves them out.
+    static let analysisStacks = ["components", "intermediate"]
+
     /// Name and band count of each raster written block by block.
     static var layout: [(String, Int)] {
         [("ictu_day", 1), ("ictu_night", 1), ("components", ComfortTerm.allCases.count * 2), ("intermediate", intermediateNames.count * 2), ("hydric_stress", 1)]
     }
+
+    /// The layout without the analysis stacks when `mapsOnly`.
+    static func layout(mapsOnly: Bool) -> [(String, Int)] { layout.filter { !mapsOnly || !analysisStacks.contains($0.0) } }
 
     /// The planes of each raster for a block computed with the passes (day, night).
     static func planes(_ block: BlockResult) -> [String: [Plane]] {
@@ -26,13 +33,15 @@ enum RunLayers {
     }
 
     static func write(_ block: BlockResult, into writers: StagedRasters) throws {
-        for (name, planes) in planes(block) { try writers.write(name, planes, at: block.core) }
+        for (name, planes) in planes(block) where writers.datasets[name] != nil { try writers.write(name, planes, at: block.core) }
     }
 
     static func describe(_ writers: StagedRasters) throws {
         let terms = ComfortTerm.allCases
-        try writers.describe("components", terms.map { "day: \($0.label) (°C)" } + terms.map { "night: \($0.label) (°C)" })
-        try writers.describe("intermediate", intermediateNames.map { "day: \($0)" } + intermediateNames.map { "night: \($0)" })
+        if writers.datasets["components"] != nil {
+            try writers.describe("components", terms.map { "day: \($0.label) (°C)" } + terms.map { "night: \($0.label) (°C)" })
+            try writers.describe("intermediate", intermediateNames.map { "day: \($0)" } + intermediateNames.map { "night: \($0)" })
+        }
         try writers.describe("hydric_stress", ["canopy hydric stress, 0 none … 1 severe (the input's, or from NDMI against its baseline); no data where there is no canopy"])
         try writers.describe("ictu_day", ["ICTU day (UTCI °C, mean 14–17 h local, composite hot day)"])
         try writers.describe("ictu_night", ["ICTU night (UTCI °C, mean 22–06 h local, composite hot day)"])

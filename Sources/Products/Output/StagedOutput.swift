@@ -24,7 +24,11 @@ public final class StagedOutput: @unchecked Sendable {
 
     static let stagingPrefix = ".ictu-staging-", journalPrefix = ".ictu-commit-"
 
-    public init(destination: String, entries: [String], overwrite: Bool) throws {
+    /// Entries of the destination this set withdraws: they go with the commit (a run without the analysis stacks
+    /// must not leave the stacks of the run it replaces beside its maps).
+    private let withdrawn: [String]
+
+    public init(destination: String, entries: [String], withdrawing withdrawn: [String] = [], overwrite: Bool) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = root
@@ -32,11 +36,12 @@ public final class StagedOutput: @unchecked Sendable {
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         try Self.finishInterruptedCommits(in: root)
         if !overwrite {
-            let existing = entries.filter { fm.fileExists(atPath: root.appendingPathComponent($0).path) }
+            let existing = (entries + withdrawn).filter { fm.fileExists(atPath: root.appendingPathComponent($0).path) }
             if !existing.isEmpty {
                 throw OutputError("\(destination) already holds \(existing.joined(separator: ", ")): choose another folder or pass --force to replace them")
             }
         }
+        self.withdrawn = withdrawn
         Self.removeAbandonedStaging(in: root)
         tag = "\(getpid())-\(UUID().uuidString.prefix(8))"
         staging = root.appendingPathComponent(Self.stagingPrefix + tag)
@@ -96,6 +101,7 @@ public final class StagedOutput: @unchecked Sendable {
 
     /// Makes the staged set durable, journals it, and moves every staged top-level entry into the destination.
     public func commit() throws {
+        if !withdrawn.isEmpty { try Data(withdrawn.joined(separator: "\n").utf8).write(to: staging.appendingPathComponent(Self.withdrawnList)) }
         Self.flushFileSystem()
         let journal = destination.appendingPathComponent(Self.journalPrefix + tag)
         let entries = try FileManager.default.contentsOfDirectory(atPath: staging.path).filter { !$0.hasPrefix(".") }.sorted()
@@ -104,21 +110,32 @@ public final class StagedOutput: @unchecked Sendable {
         committed = true
     }
 
-    /// Moves what is left in `staging` into `destination` (replacing entries of the same name), flushes the folder,
-    /// then removes the staging folder and the journal. Safe to repeat after an interruption at any point.
+    /// The staged file naming the entries the set withdraws (written before the journal, so a finished interrupted
+    /// commit withdraws them too).
+    static let withdrawnList = ".withdrawn"
+
+    /// Moves what is left in `staging` into `destination` (replacing entries of the same name) and moves aside the
+    /// entries the set withdraws, flushes the folder, then removes the staging folder and the journal. Safe to
+    /// repeat after an interruption at any point.
     static func moveIntoPlace(staging: URL, destination: URL, journal: URL) throws {
         let fm = FileManager.default
         // What an entry replaces is first renamed into the staging folder (one atomic rename: deleting a tile tree in
         // place takes seconds, and a crash then would leave half of it under its final name), then deleted with it.
         let replaced = staging.appendingPathComponent(".replaced")
-        for entry in ((try? fm.contentsOfDirectory(atPath: staging.path)) ?? []).sorted() where !entry.hasPrefix(".") {
+        func moveAside(_ entry: String) throws {
             let target = destination.appendingPathComponent(entry)
-            if fm.fileExists(atPath: target.path) {
-                try fm.createDirectory(at: replaced, withIntermediateDirectories: true)
-                try? fm.removeItem(at: replaced.appendingPathComponent(entry))
-                try fm.moveItem(at: target, to: replaced.appendingPathComponent(entry))
-            }
-            try fm.moveItem(at: staging.appendingPathComponent(entry), to: target)
+            guard fm.fileExists(atPath: target.path) else { return }
+            try fm.createDirectory(at: replaced, withIntermediateDirectories: true)
+            try? fm.removeItem(at: replaced.appendingPathComponent(entry))
+            try fm.moveItem(at: target, to: replaced.appendingPathComponent(entry))
+        }
+        for entry in ((try? fm.contentsOfDirectory(atPath: staging.path)) ?? []).sorted() where !entry.hasPrefix(".") {
+            try moveAside(entry)
+            try fm.moveItem(at: staging.appendingPathComponent(entry), to: destination.appendingPathComponent(entry))
+        }
+        let list = (try? String(contentsOf: staging.appendingPathComponent(withdrawnList), encoding: .utf8)) ?? ""
+        for entry in list.split(separator: "\n").map(String.init) where !entry.isEmpty && !entry.contains("/") && !entry.hasPrefix(".") {
+            try moveAside(entry)
         }
         try flushFolder(destination)
         try? fm.removeItem(at: staging)

@@ -13,9 +13,11 @@ public enum Mosaic {
         let pieces = try check(folders)
         let first = pieces[0].record
         let grid = first.grid
-        let staged = try StagedOutput(destination: out, entries: ComputeRun.entries, overwrite: overwrite)
+        let mapsOnly = first.mapsOnly ?? false
+        let outputs = ComputeRun.entries(partition: false, mapsOnly: mapsOnly)
+        let staged = try StagedOutput(destination: out, entries: outputs.write, withdrawing: outputs.withdraw, overwrite: overwrite)
         let writers = try StagedRasters(staged: staged, grid: grid, layout: [])
-        for name in ComputeRun.partitionRasters {
+        for name in ComputeRun.partitionRasters(mapsOnly: mapsOnly) {
             let sources = pieces.map { $0.folder + "/\(name).tif" }
             for (source, piece) in zip(sources, pieces) {
                 let raster = try RasterDataset.open(source)
@@ -84,6 +86,9 @@ public enum Mosaic {
             if r.inputs != f.inputs {
                 let differing = Set(r.inputs.keys).union(f.inputs.keys).filter { r.inputs[$0] != f.inputs[$0] }.sorted()
                 throw OutputError("\(piece.folder) and \(pieces[0].folder) were computed from different inputs (\(differing.joined(separator: ", "))): compute every partition from the same city")
+            }
+            if (r.mapsOnly ?? false) != (f.mapsOnly ?? false) {
+                throw OutputError("\((r.mapsOnly ?? false) ? piece.folder : pieces[0].folder) was computed with --maps-only and \((r.mapsOnly ?? false) ? pieces[0].folder : piece.folder) without: compute every partition with the same options")
             }
             guard try identity(r) == reference else {
                 throw OutputError("\(piece.folder) and \(pieces[0].folder) differ in their grid, blocks or calibration: compute every partition with the same options (--defaults, --block)")

@@ -41,6 +41,7 @@ public final class SimulationBase: @unchecked Sendable {
         var stages: [String: Double] = [:]
         func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
         record = try RunRecord.load(run: run)
+        try record.requireAnalysisStacks(run: run, for: "`ictu simulate`")
         settings = try MapSettings(record: record)
         progress("checking the city's inputs", 0)
         city = try RunCity.open(record: record, run: run, manifest: manifest)

@@ -68,6 +68,7 @@ public enum Watering {
     public static func run(run: String, options: WateringOptions = WateringOptions(), progress: ProgressHandler = { _, _ in }) throws -> (summary: WateringSummary, trees: [TreePriority]) {
         let start = Date()
         let record = try RunRecord.load(run: run)
+        try record.requireAnalysisStacks(run: run, for: "`ictu watering`")
         let settings = try MapSettings(record: record)
         let grid = record.grid
         let staged = try StagedOutput(destination: run + "/watering", entries: outputs, overwrite: options.overwrite)
