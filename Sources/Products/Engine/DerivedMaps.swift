@@ -15,13 +15,13 @@ enum DerivedMaps {
     /// Class and uncertainty: local to each cell, so each partition writes its own.
     static func writeClassAndUncertainty(_ writers: StagedRasters, looRMSE: Double, sites: [(x: Double, y: Double)]) throws {
         try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("uncertainty", .float32, nil)]) { value, x, y in
-            guard !value.isNaN else { return [255, .nan] }
+            guard !value.isNaN else { return SIMD2(255, .nan) }
             var nearestSquared = 1000.0 * 1000.0
             for p in sites { nearestSquared = min(nearestSquared, (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y)) }
             let nearest = nearestSquared.squareRoot()
             // Leave-one-site-out error, growing with distance to the nearest site (× √2 at 1 km and beyond).
             let sigma = looRMSE * (1 + min(1, nearest / 1000)).squareRoot()
-            return [stressClass(value), Float(sigma)]
+            return SIMD2(stressClass(value), Float(sigma))
         }
         try writers.describe("ictu_class", [classDescription])
         try writers.describe("uncertainty", ["1-σ uncertainty of the day ICTU, °C (leave-one-site-out RMSE, growing with distance to the nearest site)"])
@@ -29,7 +29,7 @@ enum DerivedMaps {
 
     /// Day ICTU minus the run's median: needs the whole run's median, so a partitioned run writes it at the mosaic.
     static func writeDeltaMedian(_ writers: StagedRasters, median: Double) throws {
-        try writers.derive(from: "ictu_day", into: [("ictu_delta_median", .float32, nil)]) { value, _, _ in [value.isNaN ? .nan : value - Float(median)] }
+        try writers.derive(from: "ictu_day", into: [("ictu_delta_median", .float32, nil)]) { value, _, _ in SIMD2(value.isNaN ? .nan : value - Float(median), 0) }
         try writers.describe("ictu_delta_median", [String(format: "day ICTU minus its median over the open (non-building) cells, %.2f °C", median)])
     }
 }

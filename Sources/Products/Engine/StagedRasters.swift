@@ -67,20 +67,30 @@ final class StagedRasters: @unchecked Sendable {
         return histogram
     }
 
-    /// New single-band rasters computed cell by cell from band 1 of `source` (value, cell centre x, y).
-    func derive(from source: String, into outputs: [(String, PixelType, Double?)], _ f: (Float, Double, Double) -> [Float]) throws {
+    /// One or two single-band rasters computed cell by cell from band 1 of `source` (value, cell centre x, y →
+    /// the outputs' values, in order). Strips are read and written in turn, their rows computed on both cores.
+    func derive(from source: String, into outputs: [(String, PixelType, Double?)], _ f: @Sendable (Float, Double, Double) -> SIMD2<Float>) throws {
+        precondition((1...2).contains(outputs.count), "one or two derived rasters")
         for (name, type, noData) in outputs { datasets[name] = try create(name, bands: 1, type: type, noData: noData) }
         let band = try datasets[source]!.band(1)
+        let width = region.width, region = region, grid = grid
         for y in stride(from: 0, to: region.height, by: 256) {
             let h = min(256, region.height - y)
-            let values = try band.read(x: 0, y: y, width: region.width, height: h)
-            var out = [[Float]](repeating: [Float](repeating: 0, count: values.count), count: outputs.count)
-            for (i, v) in values.enumerated() {
-                // Cell centres from the whole grid's indices, so a partition's cells are where the whole run's are, to the bit.
-                let (cx, cy) = grid.centre(col: region.x + i % region.width, row: region.y + y + i / region.width)
-                for (k, r) in f(v, cx, cy).enumerated() { out[k][i] = r }
+            let values = try band.read(x: 0, y: y, width: width, height: h)
+            let first = UnsafeMutableSendableBuffer(count: values.count), second = UnsafeMutableSendableBuffer(count: values.count)
+            defer { first.deallocate(); second.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: h) { r in
+                for c in 0..<width {
+                    // Cell centres from the whole grid's indices, so a partition's cells are where the whole run's are, to the bit.
+                    let (cx, cy) = grid.centre(col: region.x + c, row: region.y + y + r)
+                    let i = r * width + c
+                    let out = f(values[i], cx, cy)
+                    first[i] = out[0]; second[i] = out[1]
+                }
             }
-            for (k, output) in outputs.enumerated() { try datasets[output.0]!.band(1).write(out[k], x: 0, y: y, width: region.width, height: h) }
+            for (k, output) in outputs.enumerated() {
+                try datasets[output.0]!.band(1).write(UnsafeBufferPointer(start: (k == 0 ? first : second).pointer, count: values.count), x: 0, y: y, width: width, height: h)
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public enum ScenarioOutput {
         progress("derived maps", 0)
         let median = base.record.medianDayICTU
         try writers.derive(from: "ictu_day", into: [("ictu_class", .byte, 255), ("ictu_delta_median", .float32, nil)]) { value, _, _ in
-            [DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median)]
+            SIMD2(DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median))
         }
         try writers.describe("ictu_class", [DerivedMaps.classDescription])
         try writers.describe("ictu_delta_median", [String(format: "day ICTU minus the run's median over the open cells, %.2f °C", median)])
