@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // ictu — urban thermal comfort (ICTU) engine.
 // Layers, lowest first; a target never imports one above it:
-//   CGDAL/CPROJ/CGEOS/CSQLite/CZlib (system C libraries) → GeoIO (the only code touching C pointers)
+//   CGDAL/CPROJ/CGEOS/CSQLite/CDeflate (system C libraries) → GeoIO (the only code touching C pointers)
 //   → Grid (pure Swift planes, kernels) → Model (physics, sensors, QC) → City (manifest, loading)
 //   → Products (sample city, run outputs, tiles) → Server (HTTP API and viewer) → ictu (CLI front end).
 import PackageDescription
@@ -27,8 +27,8 @@ let package = Package(
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CZlib"], swiftSettings: optimisedEvenInDebug),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CDeflate"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),

@@ -4,7 +4,9 @@
 # each CELL m cells given (default 10 5: 2500² and 5000² cells; derived by derive_city.sh), then the committed
 # sample at its own 2 m. Wall time and peak RSS of each, and their ratios, appended to Benchmarks/RESULTS.md.
 # InVEST gets GDAL's cache at 256 MiB; ictu its default (128 MiB).
-# Usage: [METRO=/tmp/metropolis-25-2] bash Benchmarks/peers.sh [CELL...]
+# Usage: [METRO=/tmp/metropolis-25-2] [ICTU_OPTIONS=--maps-only] bash Benchmarks/peers.sh [CELL...]
+# ICTU_OPTIONS are passed to `ictu compute` (e.g. --maps-only: the maps without the 36 analysis bands) and named
+# in the table's heading.
 # Installs InVEST in /opt/ictu-peers/invest (Benchmarks/install-invest.sh).
 source "$(dirname "$0")/prepare.sh"
 bash Benchmarks/install-invest.sh >/dev/null
@@ -22,7 +24,8 @@ timed() { # OUT_FILE COMMAND… → "seconds rss_mib"
 compare() { # LABEL CITY_FOLDER CELLS
   local label=$1 city=$2 cells=$3 folder="$work/$1"
   rm -rf "$folder"; mkdir -p "$folder"
-  read -r ours_s ours_rss < <(timed "$folder/ictu" "$ictu" compute --city "$city/city.yaml" --out "$folder/run" --quiet)
+  # shellcheck disable=SC2086 # ICTU_OPTIONS is a list of options
+  read -r ours_s ours_rss < <(timed "$folder/ictu" "$ictu" compute --city "$city/city.yaml" --out "$folder/run" --quiet ${ICTU_OPTIONS:-})
   read -r invest_s invest_rss < <(timed "$folder/invest" "$venv/bin/python" Benchmarks/invest_run.py "$city" "$folder/invest")
   local model; model=$(grep -o 'model in [0-9.]* s' "$folder/invest.log" | awk '{print $3}')
   local row; row=$(python3 -c "
@@ -41,7 +44,7 @@ done
 compare "the sample, 2000² of 2 m (4 km)" "$PWD" 4000000
 {
   echo
-  echo "### Peers side by side, $(date -u +%Y-%m-%d) (\`bash Benchmarks/peers.sh ${*:-10 5}\`)"
+  echo "### Peers side by side, $(date -u +%Y-%m-%d) (\`${ICTU_OPTIONS:+ICTU_OPTIONS=$ICTU_OPTIONS }bash Benchmarks/peers.sh ${*:-10 5}\`)"
   echo
   echo "| city | cells | ictu compute: wall, peak RSS | InVEST urban cooling: wall, peak RSS | InVEST / ictu, time | InVEST / ictu, memory |"
   echo "|---|---|---|---|---|---|"

@@ -17,7 +17,8 @@ public struct ColourRamp: Sendable {
         for k in 1..<stops.count where v <= stops[k].value {
             let a = stops[k - 1], b = stops[k]
             let t = (v - a.value) / (b.value - a.value)
-            func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + t * (Double(y) - Double(x))).rounded()) }
+            // Rounded to nearest by truncating v + 0.5 (v is in 0…255): libm's round was 3 % of a tile's time.
+            func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8(Double(x) + t * (Double(y) - Double(x)) + 0.5) }
             return (mix(a.rgb.0, b.rgb.0), mix(a.rgb.1, b.rgb.1), mix(a.rgb.2, b.rgb.2), 255)
         }
         let c = stops[stops.count - 1].rgb

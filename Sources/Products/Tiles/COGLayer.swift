@@ -41,8 +41,7 @@ public final class COGLayer: TileSource, @unchecked Sendable {
         let last = levels[levels.count - 1]
         var memory: [LevelWindow] = []
         if levels.count < 16, last.width > 1 || last.height > 1 {
-            let top = last.overview.map { try? b.overview($0) } ?? b
-            guard let top else { throw OutputError("\(path): cannot read its overview") }
+            let top = try last.overview.map { try b.overview($0) } ?? b
             var plane = Plane(width: last.width, height: last.height, values: try Self.masked(top.read(x: 0, y: 0, width: last.width, height: last.height), noData))
             while plane.width > 1 || plane.height > 1, levels.count + memory.count < 16 {
                 plane = LevelWindow.halved(plane)

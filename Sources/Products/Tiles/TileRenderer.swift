@@ -60,7 +60,7 @@ public final class TileRenderer: @unchecked Sendable {
     }
 
     /// The tile as PNG (RGBA, transparent where there is no data), or nil when it holds no data at all.
-    public func png(_ tile: WebMercator.Tile, layer: TileLayer, source: any TileSource, compression: Int = 6) throws -> Data? {
+    public func png(_ tile: WebMercator.Tile, layer: TileLayer, source: any TileSource, compression: Int = 4) throws -> Data? {
         let v = try values(tile, layer: source)
         var rgba = [UInt8](repeating: 0, count: v.count * 4)
         var any = false
