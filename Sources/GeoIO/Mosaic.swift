@@ -14,10 +14,14 @@ extension RasterDataset {
         defer { GDALBuildVRTOptionsFree(options) }
         var handles: [GDALDatasetH?] = opened.map { $0.handle }
         var usageError: Int32 = 0
-        let out = gdalCall { GDALBuildVRT(path, Int32(handles.count), &handles, nil, options, &usageError) }
-        guard let out else { throw GeoError.gdal("mosaic of \(sources.count) rasters into \(path)") }
-        // Written, then opened again from disk so the VRT does not hold the handles opened here.
-        GDALClose(out)
+        // The sources stay open until the VRT is closed (it holds raw pointers to them): Swift may otherwise
+        // release `opened` right after its last use above.
+        try withExtendedLifetime(opened) {
+            let out = gdalCall { GDALBuildVRT(path, Int32(handles.count), &handles, nil, options, &usageError) }
+            guard let out else { throw GeoError.gdal("mosaic of \(sources.count) rasters into \(path)") }
+            // Written, then opened again from disk so the VRT does not hold the handles opened here.
+            GDALClose(out)
+        }
         return try RasterDataset.open(path, update: true)
     }
 }

@@ -31,13 +31,24 @@ public enum PixelType: Sendable {
 public final class RasterDataset {
     let handle: GDALDatasetH
     public let path: String
+    /// Datasets this one reads through (a warped VRT's source): GDAL keeps a raw pointer to them, so they must
+    /// outlive it. Closing a non-shared dataset frees it whatever its reference count, and the VRT's own close
+    /// then writes into freed memory. `deinit` closes this handle first; the sources are released after it.
+    private let sources: [RasterDataset]
+    /// A /vsimem/ file of our own (a warped VRT's description, written at close) is deleted after closing.
+    private let deletedOnClose: Bool
 
-    init(handle: GDALDatasetH, path: String) {
+    init(handle: GDALDatasetH, path: String, readingThrough sources: [RasterDataset] = [], deletedOnClose: Bool = false) {
         self.handle = handle
         self.path = path
+        self.sources = sources
+        self.deletedOnClose = deletedOnClose
     }
 
-    deinit { GDALClose(handle) }
+    deinit {
+        GDALClose(handle)
+        if deletedOnClose { VSIUnlink(path) }
+    }
 
     /// Opens an existing raster read-only (or for update).
     public static func open(_ path: String, update: Bool = false) throws -> RasterDataset {

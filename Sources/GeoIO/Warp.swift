@@ -45,6 +45,6 @@ extension RasterDataset {
         var usageError: Int32 = 0
         let out = gdalCall { GDALWarp(path, nil, 1, &sources, options, &usageError) }
         guard let out else { throw GeoError.gdal("warp \(self.path) onto the analysis grid") }
-        return RasterDataset(handle: out, path: path)
+        return RasterDataset(handle: out, path: path, readingThrough: [self], deletedOnClose: true)
     }
 }

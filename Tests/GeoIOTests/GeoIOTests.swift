@@ -77,6 +77,27 @@ func temporaryFolder() -> String {
         let coarse = try fine.warped(onto: WarpTarget(crsDefinition: "EPSG:2154", originX: 0, originY: 4, cellSize: 2, width: 2, height: 2), resampling: .average)
         #expect(try coarse.band(1).read(x: 0, y: 0, width: 2, height: 2) == [2.5, 0, 0, 8])
     }
+
+    /// A warped view holds a raw pointer to its source: the source must stay open as long as the view, whatever
+    /// the caller keeps (a source freed first made the view's reads and close use freed memory: a crash in CI).
+    @Test func aWarpedViewKeepsItsSourceOpen() throws {
+        weak var released: RasterDataset?
+        var coarse: RasterDataset?
+        do {
+            let fine = try RasterDataset.inMemory(width: 2, height: 2)
+            try fine.setGeoTransform(GeoTransform(originX: 0, cellWidth: 1, originY: 2, cellHeight: -1))
+            try fine.setSpatialReference(SpatialReference(epsg: 2154))
+            try fine.band(1).write([1, 2, 3, 6], x: 0, y: 0, width: 2, height: 2)
+            coarse = try fine.warped(onto: WarpTarget(crsDefinition: "EPSG:2154", originX: 0, originY: 2, cellSize: 2, width: 1, height: 1), resampling: .average)
+            released = fine
+        }
+        #expect(released != nil, "the view's source was closed while the view is open")
+        #expect(try coarse?.band(1).read(x: 0, y: 0, width: 1, height: 1) == [3])
+        let path = try #require(coarse?.path)
+        coarse = nil
+        #expect(released == nil, "the source is released with its view")
+        #expect(throws: GeoError.self, "the view's /vsimem/ description is deleted") { try RasterDataset.open(path) }
+    }
 }
 
 @Suite struct ProjectionTests {
