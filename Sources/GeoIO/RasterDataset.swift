@@ -163,7 +163,10 @@ public final class RasterDataset {
         // 26-band components of a 25 km city at 2 m); IF_SAFER switches to BigTIFF once the raw size could exceed it.
         var options = ["COMPRESS=\(compression)", "BLOCKSIZE=\(blockSize)", "OVERVIEWS=\(overviews ? "IGNORE_EXISTING" : "NONE")", "NUM_THREADS=2",
                        "BIGTIFF=IF_SAFER", "RESAMPLING=\(continuous ? "AVERAGE" : "MODE")"]
+        // Levels measured on a 12 500² float map (DEFLATE with the float predictor): 6 (GDAL's default) 9.8 s, 356 MB;
+        // 3: 6.8 s, 365 MB; 1: 6.1 s, 371 MB. Level 3 keeps most of the time for 2.4 % more bytes.
         if compression == "ZSTD" { options.append("LEVEL=1") }
+        if compression == "DEFLATE" { options.append("LEVEL=3") }
         if continuous { options.append("PREDICTOR=YES") }
         _ = try copy(to: path, driver: "COG", options: options)
     }
