@@ -76,29 +76,52 @@ public enum ShadowCaster {
             }
         }
         let reach = rays.flatMap { $0 }.map { max(abs($0.dc), abs($0.dr)) }.max() ?? 0
+        // The rays as one flat array of plain values (an array of arrays would be retained per cell and ray).
+        let flat = rays.flatMap { $0 }
+        // Early exit, exact: past a sample, no obstacle can rise above the highest rise near the cell (`bound`)
+        // seen from at least that distance, so once the ray's tangent reaches bound / distance it is final. The
+        // bound is the tallest obstacle within reach of the cell's 16² tile (from tile maxima): 0 in open ground,
+        // where every ray is then skipped.
+        let tile = 16, tilesX = (w + tile - 1) / tile, tilesY = (h + tile - 1) / tile
+        var tileMax = [Float](repeating: -.infinity, count: tilesX * tilesY)
+        for r in 0..<h { for c in 0..<w { tileMax[r / tile * tilesX + c / tile] = max(tileMax[r / tile * tilesX + c / tile], heights.values[r * w + c]) } }
+        let reachTiles = (reach + tile - 1) / tile
+        var nearMax = [Float](repeating: -.infinity, count: tilesX * tilesY)
+        for ty in 0..<tilesY { for tx in 0..<tilesX {
+            var m = -Float.infinity
+            for y in max(0, ty - reachTiles)...min(tilesY - 1, ty + reachTiles) { for x in max(0, tx - reachTiles)...min(tilesX - 1, tx + reachTiles) { m = max(m, tileMax[y * tilesX + x]) } }
+            nearMax[ty * tilesX + tx] = m
+        } }
+        flat.withUnsafeBufferPointer { R in
         heights.values.withUnsafeBufferPointer { H in
             out.values.withUnsafeMutableBufferPointer { S in
                 for row in area.y..<(area.y + area.height) {
                     for col in area.x..<(area.x + area.width) {
                         let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let here = row * w + col
+                        let bound = Double(nearMax[row / tile * tilesX + col / tile]) - observerMetres
                         var sum = 0.0
-                        for ray in rays {
-                            var maxTangent = 0.0
-                            for sample in ray {
-                                if !inside {
-                                    let c = col + sample.dc, r = row + sample.dr
-                                    guard c >= 0, c < w, r >= 0, r < h else { break }
+                        if bound > 0 {
+                            for d in 0..<directions {
+                                var maxTangent = 0.0
+                                for t in (d * steps)..<((d + 1) * steps) {
+                                    let sample = R[t]
+                                    if maxTangent >= bound * sample.inverseDistance { break }
+                                    if !inside {
+                                        let c = col + sample.dc, r = row + sample.dr
+                                        guard c >= 0, c < w, r >= 0, r < h else { break }
+                                    }
+                                    let rise = Double(H[here + sample.offset]) - observerMetres
+                                    if rise > 0 { maxTangent = max(maxTangent, rise * sample.inverseDistance) }
                                 }
-                                let rise = Double(H[here + sample.offset]) - observerMetres
-                                if rise > 0 { maxTangent = max(maxTangent, rise * sample.inverseDistance) }
+                                sum += maxTangent * maxTangent / (1 + maxTangent * maxTangent)
                             }
-                            sum += maxTangent * maxTangent / (1 + maxTangent * maxTangent)
                         }
                         S[(row - area.y) * area.width + col - area.x] = Float(1 - sum / Double(directions))
                     }
                 }
             }
+        }
         }
         return out
     }

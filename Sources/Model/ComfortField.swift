@@ -61,29 +61,42 @@ public enum ComfortField {
                                          observerMetres: r.pedestrianHeightMetres, only: core).values
             : []
 
-        // Each hour's setting: its UTCI table, the sun's gains and the shadows over the whole window.
+        // Each hour's setting: the sun's gains, its UTCI table and the shadows over the whole window. The per-cell
+        // loop reads them for every cell and hour, so they hold no references: the settings are plain values, the
+        // shadows one flat array (hour-major), the tables unretained (kept alive by `tables`). Iterating structs
+        // holding arrays and a class retained and released three references per cell and hour: 9 % of the blocks.
         struct HourSetting {
-            var table: UTCITable
             var airTemperature: Double, vapourPressure: Double
             var sunGain: Double, albedoGain: Double, referenceUTCI: Double
-            var buildingShadow: [Float], crownShadow: [Float] // empty when the sun is down or at night
+            var shadowOffset: Int // into the flat shadows; -1 when the sun is down or at night
         }
-        let settings = hours.map { hour -> HourSetting in
+        var tables: [UTCITable] = [], settings: [HourSetting] = []
+        var buildingShadows: [Float] = [], crownShadows: [Float] = []
+        for hour in hours {
             let wind = min(max(hour.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
             let table = UTCITable.shared(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
                                          vapourPressureKPa: max(0, hour.vapourPressure / 10 - 1)...(hour.vapourPressure / 10 + 1))
             let day = regime == .day && hour.sunElevationDegrees > 0
             let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
             let albedoGain = day ? r.albedoKelvin * sin(hour.sunElevationDegrees * .pi / 180) / sin(max(hour.dayMaxElevationDegrees, 1) * .pi / 180) : 0
-            func shadow(_ heights: Plane, _ opacity: Plane?) -> [Float] {
-                day ? ShadowCaster.shadow(heights: heights, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                          sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values : []
+            var shadowOffset = -1
+            if day {
+                func shadow(_ heights: Plane, _ opacity: Plane?) -> [Float] {
+                    ShadowCaster.shadow(heights: heights, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values
+                }
+                shadowOffset = buildingShadows.count
+                buildingShadows.append(contentsOf: shadow(buildings, nil))
+                crownShadows.append(contentsOf: shadow(crowns, crownOpacity))
             }
             let referenceRadiant = regime == .day ? r.baseLongwaveKelvin + sunGain : -r.nightSkyCoolingKelvin
-            return HourSetting(table: table, airTemperature: hour.airTemperature, vapourPressure: hour.vapourPressure, sunGain: sunGain, albedoGain: albedoGain,
-                               referenceUTCI: table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10),
-                               buildingShadow: shadow(buildings, nil), crownShadow: shadow(crowns, crownOpacity))
+            tables.append(table)
+            settings.append(HourSetting(airTemperature: hour.airTemperature, vapourPressure: hour.vapourPressure, sunGain: sunGain, albedoGain: albedoGain,
+                                        referenceUTCI: table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10),
+                                        shadowOffset: shadowOffset))
         }
+        let tableRefs = tables.map { Unmanaged.passUnretained($0) }
+        defer { withExtendedLifetime(tables) {} }
 
         // Cell by cell, hour by hour (eq. 3–6). What does not change with the hour — the air-temperature and vapour
         // terms, and at night the whole radiant balance — is computed once per cell; the hours only add up UTCI, its
@@ -139,14 +152,15 @@ public enum ComfortField {
                 // Sums over the valid hours.
                 var count = 0.0, utciSum = 0.0, referenceSum = 0.0, taSum = 0.0, vapourSum = 0.0, tmrtSum = 0.0, sunlitSum = 0.0
                 var pTa = 0.0, pVapour = 0.0, pRadiant = 0.0, shadeSum = 0.0, canopySum = 0.0, stressSum = 0.0, albedoSum = 0.0
-                for hour in settings {
+                for h in settings.indices {
+                    let hour = settings[h]
                     let ta = hour.airTemperature + anomaly, e = hour.vapourPressure + vapourAnomaly
                     var radiant = nightRadiant, sunlit = 0.0, dShade = 0.0, dCanopy = nightCanopy, dStress = nightStress, dAlbedo = 0.0
                     if regime == .day {
                         // Sun reaching a pedestrian: buildings' shadow, then the crown above the cell for its covered part
                         // (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
-                        let sunUp = !hour.buildingShadow.isEmpty
-                        let building = sunUp ? Double(hour.buildingShadow[i]) : 1, crown = sunUp ? Double(hour.crownShadow[i]) : 1
+                        let sunUp = hour.shadowOffset >= 0
+                        let building = sunUp ? Double(buildingShadows[hour.shadowOffset + i]) : 1, crown = sunUp ? Double(crownShadows[hour.shadowOffset + i]) : 1
                         sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, cover: fc, stress: sc, radiative: r)
                         dShade = -hour.sunGain * (building + (1 - building) * (1 - fc) * crown)
                         dCanopy = -hour.sunGain * (1 - building) * fc * (1 - tau)
@@ -154,7 +168,7 @@ public enum ComfortField {
                         dAlbedo = sunUp ? albedo * (1 - building) * hour.albedoGain : 0
                         radiant = r.baseLongwaveKelvin + dSealed + sunlit * hour.sunGain + dAlbedo
                     }
-                    let u = hour.table.valueAndGradient(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10)
+                    let u = tableRefs[h]._withUnsafeGuaranteedRef { $0.valueAndGradient(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10) }
                     guard u.value.isFinite else { invalidCellHours += 1; continue }
                     count += 1; utciSum += u.value; referenceSum += hour.referenceUTCI
                     taSum += ta; vapourSum += e; tmrtSum += ta + radiant; sunlitSum += sunlit

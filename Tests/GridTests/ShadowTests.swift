@@ -47,6 +47,47 @@ import Testing
         let expected = 1 - (2 * 0.8 + 4 * (2.0 / 3.0)) / 8
         #expect(abs(Double(svf[20, 20]) - expected) < 0.03, "SVF \(svf[20, 20]) vs \(expected)")
     }
+
+    /// The sky view stops a ray once no obstacle near the cell could raise its horizon, and skips open ground: it
+    /// must equal, to the bit, every ray marched to its full reach (here written out plainly), on a field of
+    /// scattered towers, low blocks and open ground, with and without `only`.
+    @Test func earlyExitsGiveTheFullRayMarchToTheBit() {
+        var state: UInt64 = 7
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let heights = Plane(width: 160, height: 120) { c, r in
+            if c > 100 && r > 60 { return 0 } // open ground: a park
+            let v = next() % 100
+            return v < 2 ? Float(30 + next() % 40) : v < 15 ? Float(next() % 12) : 0
+        }
+        let cellSize = 2.0, reach = 60.0, observer = 1.1, directions = 8
+        let steps = Int(reach / cellSize)
+        func marched(_ col: Int, _ row: Int) -> Float {
+            var sum = 0.0
+            for k in 0..<directions {
+                let a = 2 * Double.pi * Double(k) / Double(directions)
+                var maxTangent = 0.0
+                for t in 1...steps {
+                    let c = col + Int((sin(a) * Double(t)).rounded()), r = row + Int((-cos(a) * Double(t)).rounded())
+                    guard c >= 0, c < heights.width, r >= 0, r < heights.height else { break }
+                    let rise = Double(heights[c, r]) - observer
+                    if rise > 0 { maxTangent = max(maxTangent, rise * (1 / (Double(t) * cellSize))) }
+                }
+                sum += maxTangent * maxTangent / (1 + maxTangent * maxTangent)
+            }
+            return Float(1 - sum / Double(directions))
+        }
+        let svf = ShadowCaster.skyViewFactor(heights: heights, cellSize: cellSize, reachMetres: reach, observerMetres: observer)
+        var mismatches = 0, open = 0
+        for r in 0..<heights.height { for c in 0..<heights.width {
+            if svf[c, r] != marched(c, r) { mismatches += 1 }
+            if svf[c, r] == 1 { open += 1 }
+        } }
+        #expect(mismatches == 0)
+        #expect(open > 500, "the park's inner cells see the whole sky (\(open))")
+        let window = Window(x: 37, y: 21, width: 90, height: 80)
+        let part = ShadowCaster.skyViewFactor(heights: heights, cellSize: cellSize, reachMetres: reach, observerMetres: observer, only: window)
+        #expect((0..<window.height).allSatisfy { r in (0..<window.width).allSatisfy { c in part[c, r] == svf[window.x + c, window.y + r] } })
+    }
 }
 
 @Suite struct ShadowBlockIndependenceTests {
