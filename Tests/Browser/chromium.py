@@ -20,10 +20,12 @@ def start(width=1280, height=860):
 
 def tiles_state(driver, prefix):
     """Loaded Leaflet tiles whose URL path starts with prefix: how many, their non-transparent pixels (drawn on a
-    canvas), and among them the clearly blue and clearly red ones (cooler / warmer on a difference ramp)."""
+    canvas), and among them the clearly blue and clearly red ones (cooler / warmer on a difference ramp); pending:
+    the layer's tiles asked for and not loaded yet."""
     return driver.execute_script("""
         const prefix = arguments[0];
-        const tiles = [...document.querySelectorAll('img.leaflet-tile-loaded')].filter(i => new URL(i.src).pathname.startsWith(prefix));
+        const all = [...document.querySelectorAll('img.leaflet-tile')].filter(i => i.src && new URL(i.src).pathname.startsWith(prefix));
+        const tiles = all.filter(i => i.classList.contains('leaflet-tile-loaded'));
         let opaque = 0, blue = 0, red = 0;
         for (const img of tiles) {
             const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
@@ -36,8 +38,15 @@ def tiles_state(driver, prefix):
                 if (d[i] > d[i + 2] + 40) red++;
             }
         }
-        return {tiles: tiles.length, opaque: opaque, blue: blue, red: red};
+        return {tiles: tiles.length, pending: all.length - tiles.length, opaque: opaque, blue: blue, red: red};
     """, prefix)
+
+
+def wait_for_tiles(driver, wait, prefix):
+    """Waits until the layer's tiles are all loaded (none pending, some drawn) and returns their state. Waiting for
+    the first tile only would count a partly drawn view on a loaded machine."""
+    wait.until(lambda d: (lambda s: s["tiles"] > 0 and s["pending"] == 0 and s["opaque"] > 0)(tiles_state(d, prefix)))
+    return tiles_state(driver, prefix)
 
 
 def console(driver):

@@ -21,9 +21,6 @@ driver = chromium.start(1280, 900)
 wait = WebDriverWait(driver, 180)
 result = {}
 
-def tiles_state(prefix):
-    return chromium.tiles_state(driver, prefix)
-
 try:
     chromium.open_viewer(driver, wait, args.url)
     # A new park: choose the kind and its age, draw four corners around the centre, finish, run.
@@ -43,9 +40,7 @@ try:
     result["status"] = driver.find_element(By.ID, "scenarioStatus").text
     result["summary"] = driver.find_element(By.ID, "scenarioSummary").text
     # The difference is shown first: its tiles come from the scenario.
-    wait.until(lambda d: tiles_state("/scenario/")["opaque"] > 0)
-    time.sleep(1)
-    result["delta"] = tiles_state("/scenario/")
+    result["delta"] = chromium.wait_for_tiles(driver, wait, "/scenario/")
     result["legend"] = driver.find_element(By.ID, "legend").text
     if args.screenshot:
         driver.execute_script("document.getElementById('scenarioSummary').scrollIntoView(false)")
@@ -53,8 +48,7 @@ try:
         driver.save_screenshot(args.screenshot)
     # Before: the run's own day tiles.
     driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=before]").click()
-    wait.until(lambda d: tiles_state("/tiles/day/")["opaque"] > 0)
-    result["before"] = tiles_state("/tiles/day/")
+    result["before"] = chromium.wait_for_tiles(driver, wait, "/tiles/day/")
     # After.
     driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=after]").click()
     wait.until(lambda d: any("/tiles/after/" in i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, "img.leaflet-tile-loaded")))
