@@ -4,13 +4,81 @@ import Foundation
 /// PNG encoding of an RGBA image, written directly (signature, IHDR, one zlib IDAT, IEND): no GDAL dataset per
 /// image, which matters for tiles drawn on demand.
 public enum PNGImage {
-    /// Encodes `rgba` (row-major, 4 bytes per pixel, `width × height`) as PNG bytes. `compression` is the deflate
-    /// level, 1–12 (libdeflate's). Measured on 300 tiles of the 2 m metropolis (Paeth rows): level 4, 1.6 ms and
-    /// 27 KiB a tile; 6, 3.0 ms and 26 KiB; zlib's own level 6, 6.0 ms and 26 KiB.
-    /// Rows use the PNG "Paeth" filter (each byte minus its best guess from the left, upper and upper-left bytes):
-    /// on the colour ramps of tiles it compresses 10 % better than "Sub", so a faster level gives the same size.
+    /// Encodes `rgba` (row-major, 4 bytes per pixel, `width × height`) as PNG bytes, losslessly. `compression` is the
+    /// deflate level, 1–12 (libdeflate's).
+    ///
+    /// An image of at most 256 colours — most tiles: a tile spans a few degrees of a colour ramp — is written with a
+    /// palette, one byte a pixel: a quarter of the bytes to compress, and smaller files. Other images are written as
+    /// RGBA with Paeth-filtered rows. Measured on tiles of the 2 m metropolis in `Benchmarks/RESULTS.md`.
     public static func encode(rgba: [UInt8], width: Int, height: Int, compression: Int = 4) throws -> Data {
         precondition(rgba.count == width * height * 4)
+        if let (colours, indices) = palette(of: rgba) {
+            return try indexed(colours: colours, indices: indices, width: width, height: height, compression: compression)
+        }
+        return try trueColour(rgba: rgba, width: width, height: height, compression: compression)
+    }
+
+    /// The image's colours (RGBA packed in memory order) and each pixel's index among them, or nil when the image has
+    /// more than 256 colours. Colours are looked up in a small open-addressing table; runs of one colour skip it.
+    static func palette(of rgba: [UInt8]) -> (colours: [UInt32], indices: [UInt8])? {
+        let pixels = rgba.count / 4, slotCount = 1024 // ≤ 256 colours: the table stays at most a quarter full
+        var slots = [Int16](repeating: -1, count: slotCount), keys = [UInt32](repeating: 0, count: slotCount)
+        var colours = [UInt32]()
+        colours.reserveCapacity(256)
+        var indices = [UInt8](repeating: 0, count: pixels)
+        let complete = rgba.withUnsafeBytes { raw in
+            indices.withUnsafeMutableBufferPointer { out in
+                var last = UInt32(0), lastIndex: UInt8 = 0, haveLast = false
+                for i in 0..<pixels {
+                    let colour = raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
+                    if haveLast && colour == last { out[i] = lastIndex; continue }
+                    var slot = Int((colour &* 2_654_435_761) >> 22) // Fibonacci hashing: the top 10 bits
+                    while slots[slot] >= 0 && keys[slot] != colour { slot = (slot + 1) & (slotCount - 1) }
+                    if slots[slot] < 0 {
+                        guard colours.count < 256 else { return false }
+                        slots[slot] = Int16(colours.count); keys[slot] = colour
+                        colours.append(colour)
+                    }
+                    lastIndex = UInt8(slots[slot]); last = colour; haveLast = true
+                    out[i] = lastIndex
+                }
+                return true
+            }
+        }
+        return complete ? (colours, indices) : nil
+    }
+
+    /// Colour type 3: PLTE with the colours, tRNS with their alphas when any is not opaque, rows unfiltered (PNG's
+    /// advice for palette images: differences of indices mean nothing).
+    static func indexed(colours: [UInt32], indices: [UInt8], width: Int, height: Int, compression: Int) throws -> Data {
+        var rows = [UInt8](repeating: 0, count: (width + 1) * height)
+        indices.withUnsafeBufferPointer { src in
+            rows.withUnsafeMutableBufferPointer { dst in
+                for row in 0..<height {
+                    // dst[row * (width + 1)] stays 0: filter "None".
+                    let target = UnsafeMutableRawPointer(dst.baseAddress! + row * (width + 1) + 1)
+                    target.copyMemory(from: src.baseAddress! + row * width, byteCount: width)
+                }
+            }
+        }
+        var plte = Data(), trns = Data()
+        for colour in colours {
+            let bytes = Swift.withUnsafeBytes(of: colour) { Array($0) } // memory order: R, G, B, A
+            plte.append(contentsOf: bytes[0..<3])
+            trns.append(bytes[3])
+        }
+        var png = signature
+        png.appendChunk("IHDR", header(width: width, height: height, colourType: 3))
+        png.appendChunk("PLTE", plte)
+        if trns.contains(where: { $0 != 255 }) { png.appendChunk("tRNS", trns) }
+        png.appendChunk("IDAT", try zlib(rows, level: compression))
+        png.appendChunk("IEND", Data())
+        return png
+    }
+
+    /// Colour type 6 (RGBA). Rows use the PNG "Paeth" filter (each byte minus its best guess from the left, upper and
+    /// upper-left bytes): on colour ramps it compresses 10 % better than "Sub", so a faster level gives the same size.
+    static func trueColour(rgba: [UInt8], width: Int, height: Int, compression: Int) throws -> Data {
         let stride = width * 4
         var filtered = [UInt8](repeating: 0, count: (stride + 1) * height)
         rgba.withUnsafeBufferPointer { src in
@@ -34,23 +102,35 @@ public enum PNGImage {
                 }
             }
         }
-        guard let compressor = libdeflate_alloc_compressor(Int32(max(1, min(12, compression)))) else {
+        var png = signature
+        png.appendChunk("IHDR", header(width: width, height: height, colourType: 6))
+        png.appendChunk("IDAT", try zlib(filtered, level: compression))
+        png.appendChunk("IEND", Data())
+        return png
+    }
+
+    static let signature = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+    /// 8 bits a sample, deflate, adaptive filtering, no interlace.
+    static func header(width: Int, height: Int, colourType: UInt8) -> Data {
+        var header = Data()
+        header.appendBigEndian(UInt32(width)); header.appendBigEndian(UInt32(height))
+        header.append(contentsOf: [8, colourType, 0, 0, 0])
+        return header
+    }
+
+    /// A zlib stream of `bytes` by libdeflate at `level` (1–12).
+    static func zlib(_ bytes: [UInt8], level: Int) throws -> Data {
+        guard let compressor = libdeflate_alloc_compressor(Int32(max(1, min(12, level)))) else {
             throw GeoError("encode PNG", libraryMessage: "libdeflate: out of memory")
         }
         defer { libdeflate_free_compressor(compressor) }
-        var compressed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, filtered.count))
+        var compressed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, bytes.count))
         let size = compressed.withUnsafeMutableBufferPointer { out in
-            filtered.withUnsafeBufferPointer { libdeflate_zlib_compress(compressor, $0.baseAddress, $0.count, out.baseAddress, out.count) }
+            bytes.withUnsafeBufferPointer { libdeflate_zlib_compress(compressor, $0.baseAddress, $0.count, out.baseAddress, out.count) }
         }
         guard size > 0 else { throw GeoError("encode PNG", libraryMessage: "libdeflate: the output did not fit its bound") }
-        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        var header = Data()
-        header.appendBigEndian(UInt32(width)); header.appendBigEndian(UInt32(height))
-        header.append(contentsOf: [8, 6, 0, 0, 0]) // 8 bits, RGBA, deflate, adaptive filtering, no interlace
-        png.appendChunk("IHDR", header)
-        png.appendChunk("IDAT", Data(compressed[0..<size]))
-        png.appendChunk("IEND", Data())
-        return png
+        return Data(compressed[0..<size])
     }
 }
 

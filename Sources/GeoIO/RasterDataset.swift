@@ -124,6 +124,27 @@ public final class RasterDataset {
     }
 
     /// Band `index`, counted from 1 as GDAL does.
+    /// The image's red, green, blue and alpha planes (0–255, row-major), whether it is stored as RGB(A) bands or as
+    /// one band with a palette — what `gdal_translate -expand rgba` gives. Alpha is 255 where the image has none.
+    public func rgbaPlanes() throws -> [[UInt8]] {
+        let first = try band(1)
+        let count = width * height
+        if let palette = first.colourTable {
+            let indices = try first.read(x: 0, y: 0, width: width, height: height)
+            var planes = [[UInt8]](repeating: [UInt8](repeating: 0, count: count), count: 4)
+            for (i, index) in indices.enumerated() {
+                guard Int(index) < palette.count else { throw GeoError("\(path): pixel \(i % width), \(i / width) has index \(Int(index)), past its palette of \(palette.count)") }
+                let c = palette[Int(index)]
+                planes[0][i] = c.0; planes[1][i] = c.1; planes[2][i] = c.2; planes[3][i] = c.3
+            }
+            return planes
+        }
+        guard bandCount >= 3 else { throw GeoError("\(path) is neither RGB(A) nor paletted: \(bandCount) band(s) without a colour table") }
+        return try (1...4).map { b in
+            b <= bandCount ? try band(b).read(x: 0, y: 0, width: width, height: height).map { UInt8(clamping: Int($0)) } : [UInt8](repeating: 255, count: count)
+        }
+    }
+
     public func band(_ index: Int) throws -> RasterBand {
         guard index >= 1, index <= bandCount, let band = GDALGetRasterBand(handle, Int32(index)) else {
             throw GeoError("band \(index) of \(path)", libraryMessage: "the raster has \(bandCount) band(s)")
@@ -221,6 +242,16 @@ public struct RasterBand {
     public func setScale(_ scale: Double, offset: Double = 0) throws {
         guard gdalCall({ GDALSetRasterScale(handle, scale) }) == CE_None, gdalCall({ GDALSetRasterOffset(handle, offset) }) == CE_None else {
             throw GeoError.gdal("set scale of \(dataset.path)")
+        }
+    }
+
+    /// The band's palette as RGBA entries (a paletted PNG's or GeoTIFF's), nil when it has none.
+    public var colourTable: [(UInt8, UInt8, UInt8, UInt8)]? {
+        guard let table = GDALGetRasterColorTable(handle) else { return nil }
+        return (0..<GDALGetColorEntryCount(table)).map { i in
+            let e = GDALGetColorEntry(table, i)!.pointee
+            func byte(_ v: Int16) -> UInt8 { UInt8(clamping: v) }
+            return (byte(e.c1), byte(e.c2), byte(e.c3), byte(e.c4))
         }
     }
 

@@ -50,9 +50,12 @@ struct TilesCommand: ParsableCommand {
             let started = Date()
             let summary = try TileExport.run(run: runFolder, options: options) { progress.report($0, $1) }
             if !quiet {
-                print(String(format: "wrote %d tiles of %@ (zoom %d–%d) in %.1f s to %@: XYZ folders with tilejson.json, and .mbtiles",
+                // Says what was written: the formats asked for, not all of them.
+                let written = [TileExportOptions.Format.xyz, .mbtiles].filter(options.formats.contains)
+                    .map { $0 == .xyz ? "XYZ folders with tilejson.json" : ".mbtiles" }.joined(separator: " and ")
+                print(String(format: "wrote %d tiles of %@ (zoom %d–%d) in %.1f s to %@: %@",
                              summary.tiles, summary.layers.joined(separator: ", "), summary.zooms.lowerBound, summary.zooms.upperBound,
-                             Date().timeIntervalSince(started), summary.folder))
+                             Date().timeIntervalSince(started), summary.folder, written))
             }
         } catch {
             fail("\(error)")

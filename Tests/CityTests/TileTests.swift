@@ -40,7 +40,7 @@ import Testing
             let path = Self.run + "/tiles/day/\(tile.z)/\(tile.x)/\(tile.y).png"
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let png = try RasterDataset.open(path)
-            let rgba = try (1...4).map { try png.band($0).read(x: 0, y: 0, width: 256, height: 256) }
+            let rgba = try png.rgbaPlanes().map { $0.map(Float.init) }
             let b = tile.bounds, size = (b.maxX - b.minX) / 256
             for py in stride(from: 3, to: 256, by: 7) { for px in stride(from: 5, to: 256, by: 9) {
                 let p = try toGrid.transform(x: b.minX + (Double(px) + 0.5) * size, y: b.maxY - (Double(py) + 0.5) * size)

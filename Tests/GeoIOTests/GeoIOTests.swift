@@ -178,6 +178,21 @@ func temporaryFolder() -> String {
 
 /// Our PNG encoder, read back by GDAL's PNG driver (libpng): every byte of every band survives.
 @Suite struct PNGImageTests {
+    /// Writes `rgba` as PNG, has GDAL decode it, and checks every byte; returns the PNG's colour type (IHDR byte 25).
+    func roundTrip(_ rgba: [UInt8], width: Int, height: Int) throws -> UInt8 {
+        let png = try PNGImage.encode(rgba: rgba, width: width, height: height, compression: 1)
+        let path = TestFiles.root + "png-\(UUID().uuidString).png"
+        try png.write(to: URL(fileURLWithPath: path))
+        let ds = try RasterDataset.open(path)
+        #expect(ds.width == width && ds.height == height)
+        let planes = try ds.rgbaPlanes()
+        for band in 0..<4 {
+            #expect(planes[band].enumerated().allSatisfy { $0.element == rgba[4 * $0.offset + band] }, "band \(band + 1)")
+        }
+        return png[25]
+    }
+
+    /// More than 256 colours: RGBA with Paeth rows.
     @Test func gdalDecodesWhatWeEncodeExactly() throws {
         let width = 37, height = 23
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
@@ -185,14 +200,23 @@ func temporaryFolder() -> String {
             rgba[4 * i] = UInt8(i % 256); rgba[4 * i + 1] = UInt8((i * 7) % 256); rgba[4 * i + 2] = UInt8((i * 13 + 5) % 256)
             rgba[4 * i + 3] = i % 5 == 0 ? 0 : 255
         }
-        let png = try PNGImage.encode(rgba: rgba, width: width, height: height, compression: 1)
-        let path = TestFiles.root + "png-\(UUID().uuidString).png"
-        try png.write(to: URL(fileURLWithPath: path))
-        let ds = try RasterDataset.open(path)
-        #expect(ds.width == width && ds.height == height && ds.bandCount == 4)
-        for band in 0..<4 {
-            let values = try ds.band(band + 1).read(x: 0, y: 0, width: width, height: height)
-            #expect(values.enumerated().allSatisfy { UInt8($0.element) == rgba[4 * $0.offset + band] }, "band \(band + 1)")
+        #expect(try roundTrip(rgba, width: width, height: height) == 6, "851 colours: RGBA")
+    }
+
+    /// Exactly 256 colours, in runs and scattered, one of them transparent: a palette, and the same pixels decoded.
+    /// One colour more falls back to RGBA.
+    @Test func upTo256ColoursArePalettedLosslessly() throws {
+        let width = 64, height = 40
+        var rgba = [UInt8](repeating: 0, count: width * height * 4)
+        for i in 0..<(width * height) {
+            let k = (i / 3 + (i * 37) % 11) % 256 // runs of 3, interleaved: every colour appears, not in order
+            rgba[4 * i] = UInt8(k); rgba[4 * i + 1] = UInt8(255 - k); rgba[4 * i + 2] = UInt8((k * 5) % 256)
+            rgba[4 * i + 3] = k == 17 ? 0 : (k == 40 ? 128 : 255)
         }
+        let distinct = Set(stride(from: 0, to: rgba.count, by: 4).map { rgba[$0..<$0 + 4].reduce(0) { $0 << 8 | UInt32($1) } })
+        #expect(distinct.count == 256)
+        #expect(try roundTrip(rgba, width: width, height: height) == 3, "256 colours: a palette")
+        rgba[0] = 1; rgba[1] = 2; rgba[2] = 3 // a 257th colour
+        #expect(try roundTrip(rgba, width: width, height: height) == 6, "257 colours: RGBA")
     }
 }

@@ -61,16 +61,14 @@ public final class COGLayer: TileSource, @unchecked Sendable {
 
     public func values(cols: [Double], rows: [Double], footprint: Double) throws -> [Float] {
         let k = pyramidLevel(footprint: footprint, levels: fileLevels.count + memoryLevels.count)
-        var out = [Float](repeating: .nan, count: cols.count)
         let window: LevelWindow
         if k >= fileLevels.count {
             window = memoryLevels[k - fileLevels.count]
         } else {
-            guard let read = try read(level: k, cols: cols, rows: rows) else { return out }
+            guard let read = try read(level: k, cols: cols, rows: rows) else { return [Float](repeating: .nan, count: cols.count) }
             window = read
         }
-        for i in cols.indices where inside(col: cols[i], row: rows[i]) { out[i] = window.sample(col: cols[i], row: rows[i]) }
-        return out
+        return window.sample(cols: cols, rows: rows, gridWidth: grid.width, gridHeight: grid.height)
     }
 
     /// The window of file level `k` that sampling the positions inside the grid needs; nil when none is inside.

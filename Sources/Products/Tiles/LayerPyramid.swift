@@ -20,9 +20,6 @@ public final class LayerPyramid: TileSource, @unchecked Sendable {
     }
 
     public func values(cols: [Double], rows: [Double], footprint: Double) throws -> [Float] {
-        let level = levels[pyramidLevel(footprint: footprint, levels: levels.count)]
-        var out = [Float](repeating: .nan, count: cols.count)
-        for i in cols.indices where inside(col: cols[i], row: rows[i]) { out[i] = level.sample(col: cols[i], row: rows[i]) }
-        return out
+        levels[pyramidLevel(footprint: footprint, levels: levels.count)].sample(cols: cols, rows: rows, gridWidth: grid.width, gridHeight: grid.height)
     }
 }

@@ -13,11 +13,12 @@ public struct TileLayer: Sendable {
 
     /// Every layer a run folder offers, in the viewer's order. `components` adds each term of components.tif, day and night.
     public static func catalogue(run: String) -> [TileLayer] {
+        let termRamp = ColourRamp.difference(range: 6) // one ramp (and its lookup tables) for the relative map and every term
         var layers = [
             TileLayer(name: "day", title: "ICTU day (14–17 h), °C", file: "ictu_day.tif", band: 1, kind: .continuous, ramp: .utci),
             TileLayer(name: "night", title: "ICTU night (22–06 h), °C", file: "ictu_night.tif", band: 1, kind: .continuous, ramp: .utci),
             TileLayer(name: "relative", title: "Day ICTU relative to the median, °C", file: "ictu_delta_median.tif", band: 1, kind: .continuous,
-                      ramp: .difference(range: 6)),
+                      ramp: termRamp),
             TileLayer(name: "classes", title: "UTCI heat-stress class (day)", file: "ictu_day.tif", band: 1, kind: .utciClasses, ramp: .utci),
             TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", file: "hydric_stress.tif", band: 1, kind: .continuous, ramp: .stress),
             TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", file: "delta.tif", band: 1, kind: .continuous, ramp: .difference(range: 3)),
@@ -29,7 +30,7 @@ public struct TileLayer: Sendable {
             for (t, term) in terms.enumerated() {
                 layers.append(TileLayer(name: "\(window)-\(term.rawValue)", title: "\(window == "day" ? "Day" : "Night"): \(term.label), °C",
                                         file: "components.tif", band: w * terms.count + t + 1, kind: .continuous,
-                                        ramp: term == .reference ? .utci : .difference(range: 6)))
+                                        ramp: term == .reference ? .utci : termRamp))
             }
         }
         return layers.filter { FileManager.default.fileExists(atPath: run + "/" + $0.file) }

@@ -28,18 +28,24 @@ public final class TileRenderer: @unchecked Sendable {
         // PROJ objects are not thread-safe: one transform at a time.
         try lock.withLock { try toGrid.transform(xs: &xs, ys: &ys) }
         var cols = [Double](repeating: 0, count: n * n), rows = cols
-        for py in 0..<n {
-            let j = min(py / step, lattice - 2), fy = Double(py - j * step) / Double(step)
-            for px in 0..<n {
-                let i = min(px / step, lattice - 2), fx = Double(px - i * step) / Double(step)
-                let k = j * lattice + i
-                func mix(_ a: [Double]) -> Double {
-                    (1 - fy) * ((1 - fx) * a[k] + fx * a[k + 1]) + fy * ((1 - fx) * a[k + lattice] + fx * a[k + lattice + 1])
+        let originX = grid.originX, originY = grid.originY, cell = grid.cellSize
+        // Raw buffers: 65 536 pixels a tile.
+        xs.withUnsafeBufferPointer { lx in ys.withUnsafeBufferPointer { ly in
+            cols.withUnsafeMutableBufferPointer { c in rows.withUnsafeMutableBufferPointer { r in
+                for py in 0..<n {
+                    let j = min(py / step, lattice - 2), fy = Double(py - j * step) / Double(step)
+                    for px in 0..<n {
+                        let i = min(px / step, lattice - 2), fx = Double(px - i * step) / Double(step)
+                        let k = j * lattice + i
+                        @inline(__always) func mix(_ a: UnsafeBufferPointer<Double>) -> Double {
+                            (1 - fy) * ((1 - fx) * a[k] + fx * a[k + 1]) + fy * ((1 - fx) * a[k + lattice] + fx * a[k + lattice + 1])
+                        }
+                        c[py * n + px] = (mix(lx) - originX) / cell
+                        r[py * n + px] = (originY - mix(ly)) / cell
+                    }
                 }
-                cols[py * n + px] = (mix(xs) - grid.originX) / grid.cellSize
-                rows[py * n + px] = (grid.originY - mix(ys)) / grid.cellSize
-            }
-        }
+            } }
+        } }
         // Pixel footprint in cells, from the lattice's spacing at the tile's centre.
         let c = (lattice / 2) * lattice + lattice / 2
         let footprint = hypot(xs[c + 1] - xs[c], ys[c + 1] - ys[c]) / Double(step) / grid.cellSize
@@ -64,10 +70,12 @@ public final class TileRenderer: @unchecked Sendable {
         let v = try values(tile, layer: source)
         var rgba = [UInt8](repeating: 0, count: v.count * 4)
         var any = false
-        for (i, value) in v.enumerated() where !value.isNaN {
-            let (r, g, b, a) = layer.rgba(value)
-            rgba[4 * i] = r; rgba[4 * i + 1] = g; rgba[4 * i + 2] = b; rgba[4 * i + 3] = a
-            any = true
+        rgba.withUnsafeMutableBufferPointer { out in
+            for (i, value) in v.enumerated() where !value.isNaN {
+                let (r, g, b, a) = layer.rgba(value)
+                out[4 * i] = r; out[4 * i + 1] = g; out[4 * i + 2] = b; out[4 * i + 3] = a
+                any = true
+            }
         }
         guard any else { return nil }
         return try PNGImage.encode(rgba: rgba, width: WebMercator.tileSize, height: WebMercator.tileSize, compression: compression)

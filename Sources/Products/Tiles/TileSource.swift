@@ -26,10 +26,6 @@ struct LevelWindow {
     /// Level cells per grid cell along x and y (1/2^k for a halved pyramid; an overview's own ratio of sizes).
     let scaleX: Double, scaleY: Double
 
-    /// The window's level coordinates of grid position (col, row): cell centres at integers.
-    @inline(__always)
-    func levelPosition(col: Double, row: Double) -> (x: Double, y: Double) { (col * scaleX - 0.5, row * scaleY - 0.5) }
-
     /// The cells sampling needs around level position (x, y): its nearest cell and the four around it, clamped to the level.
     @inline(__always)
     static func span(_ v: Double, size: Int) -> ClosedRange<Int> {
@@ -37,28 +33,42 @@ struct LevelWindow {
         return lower...upper
     }
 
-    /// The value at grid position (col, row), which the caller has checked is inside the grid: bilinear over the
-    /// valid cells among the four around it, NaN where the nearest cell is no data (buildings keep their holes).
-    @inline(__always)
-    func sample(col: Double, row: Double) -> Float {
-        let (x, y) = levelPosition(col: col, row: row)
-        let pw = levelWidth, ph = levelHeight
-        let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
-        return values.withUnsafeBufferPointer { v -> Float in
-            let nearest = v[(ny - y0) * width + nx - x0]
-            guard !nearest.isNaN else { return .nan }
-            let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
-            let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
-            var sum: Float = 0, weight: Float = 0
-            @inline(__always) func add(_ cx: Int, _ cy: Int, _ w: Float) {
-                guard w > 0, cx >= 0, cy >= 0, cx < pw, cy < ph else { return }
-                let value = v[(cy - self.y0) * width + cx - self.x0]
-                if !value.isNaN { sum += w * value; weight += w }
+    /// The values at grid positions (cols[i], rows[i]) inside the grid (`gridWidth` × `gridHeight` cells), NaN
+    /// elsewhere: bilinear over the valid cells among the four around each, NaN where the nearest cell is no data
+    /// (buildings keep their holes). One pass over raw buffers: a tile samples 65 536 positions.
+    func sample(cols: [Double], rows: [Double], gridWidth: Int, gridHeight: Int) -> [Float] {
+        var out = [Float](repeating: .nan, count: cols.count)
+        let pw = levelWidth, ph = levelHeight, wx0 = x0, wy0 = y0, stride = width, sx = scaleX, sy = scaleY
+        let gw = Double(gridWidth), gh = Double(gridHeight)
+        values.withUnsafeBufferPointer { v in
+            cols.withUnsafeBufferPointer { cs in
+                rows.withUnsafeBufferPointer { rs in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for i in 0..<cs.count {
+                            let col = cs[i], row = rs[i]
+                            guard col >= 0, row >= 0, col < gw, row < gh else { continue }
+                            // Level coordinates: cell centres at integers.
+                            let x = col * sx - 0.5, y = row * sy - 0.5
+                            let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
+                            let nearest = v[(ny - wy0) * stride + nx - wx0]
+                            guard !nearest.isNaN else { continue }
+                            let cx = Int(x.rounded(.down)), cy = Int(y.rounded(.down))
+                            let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
+                            var sum: Float = 0, weight: Float = 0
+                            @inline(__always) func add(_ ax: Int, _ ay: Int, _ w: Float) {
+                                guard w > 0, ax >= 0, ay >= 0, ax < pw, ay < ph else { return }
+                                let value = v[(ay - wy0) * stride + ax - wx0]
+                                if !value.isNaN { sum += w * value; weight += w }
+                            }
+                            add(cx, cy, (1 - fx) * (1 - fy)); add(cx + 1, cy, fx * (1 - fy))
+                            add(cx, cy + 1, (1 - fx) * fy); add(cx + 1, cy + 1, fx * fy)
+                            o[i] = weight > 0 ? sum / weight : nearest
+                        }
+                    }
+                }
             }
-            add(x0, y0, (1 - fx) * (1 - fy)); add(x0 + 1, y0, fx * (1 - fy))
-            add(x0, y0 + 1, (1 - fx) * fy); add(x0 + 1, y0 + 1, fx * fy)
-            return weight > 0 ? sum / weight : nearest
         }
+        return out
     }
 
     /// Halved by averaging 2 × 2 cells (no data left out; a cell is NaN only when all its children are).
