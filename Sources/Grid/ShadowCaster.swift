@@ -57,9 +57,10 @@ public enum ShadowCaster {
 
     /// Sky view factor at `observerMetres` above each cell, from horizon angles in `directions` azimuths
     /// sampled out to `reachMetres`: SVF = 1 − mean(sin² γ) (isotropic sky). O(directions · reach) per cell.
-    /// With `only`, the result covers just that window of cells (obstacles are still read all around it).
+    /// With `only`, the result covers just that window of cells (obstacles are still read all around it); cells
+    /// `skip` marks (same cells as `heights`) are not computed and are NaN.
     public static func skyViewFactor(heights: Plane, cellSize: Double, directions: Int = 8, reachMetres: Double = 60,
-                                     observerMetres: Double = 1.1, only: Window? = nil) -> Plane {
+                                     observerMetres: Double = 1.1, only: Window? = nil, skipping skip: [Bool]? = nil) -> Plane {
         let w = heights.width, h = heights.height
         let area = only ?? Window(x: 0, y: 0, width: w, height: h)
         var out = Plane(width: area.width, height: area.height)
@@ -97,8 +98,9 @@ public enum ShadowCaster {
             out.values.withUnsafeMutableBufferPointer { S in
                 for row in area.y..<(area.y + area.height) {
                     for col in area.x..<(area.x + area.width) {
-                        let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let here = row * w + col
+                        if let skip, skip[here] { S[(row - area.y) * area.width + col - area.x] = .nan; continue }
+                        let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let bound = Double(nearMax[row / tile * tilesX + col / tile]) - observerMetres
                         var sum = 0.0
                         if bound > 0 {

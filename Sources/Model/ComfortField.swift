@@ -13,7 +13,7 @@ public struct WindowField: Sendable {
     public var vapourPressure: Plane
     public var meanRadiantTemperature: Plane
     public var sunlitFraction: Plane
-    /// Cells × hours where UTCI was outside its validity (left out of the mean, counted).
+    /// Cells × hours where UTCI was outside its validity (left out of the mean, counted), buildings left out.
     public var invalidCellHours: Int
 }
 
@@ -56,9 +56,11 @@ public enum ComfortField {
         // Obstacles: buildings (opaque) and crowns (opacity from cover, transmissivity and stress).
         let buildings = L.buildingHeight
         let (crowns, crownOpacity) = crownObstacles(L, radiative: r)
+        // Cells under buildings are no data: neither their sky view nor their hours are computed.
+        let unmapped = L.buildingFraction.values.map { $0 >= 0.5 }
         let skyView = regime == .night
             ? ShadowCaster.skyViewFactor(heights: buildings, cellSize: cellSize, directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres,
-                                         observerMetres: r.pedestrianHeightMetres, only: core).values
+                                         observerMetres: r.pedestrianHeightMetres, only: core, skipping: unmapped).values
             : []
 
         // Each hour's setting: the sun's gains, its UTCI table and the shadows over the whole window. The per-cell
@@ -124,6 +126,7 @@ public enum ComfortField {
         for row in 0..<ch {
             for col in 0..<cw {
                 let o = row * cw + col, i = (core.y + row) * w + core.x + col // o in the core, i in the layers
+                if unmapped[i] { continue } // a building: no data, nothing computed (not even its invalid hours)
                 let fc = Double(L.treeCanopy.values[i]), sc = Double(L.canopyStress.values[i])
                 // Air temperature terms (°C) and vapour terms (hPa).
                 let taOffset = k.intercept
@@ -175,7 +178,7 @@ public enum ComfortField {
                     pTa += u.ta; pVapour += u.vapour / 10; pRadiant += u.radiant // ∂U/∂e per hPa
                     shadeSum += u.radiant * dShade; canopySum += u.radiant * dCanopy; stressSum += u.radiant * dStress; albedoSum += u.radiant * dAlbedo
                 }
-                guard count > 0, L.buildingFraction.values[i] < 0.5 else { continue } // no data: buildings, no valid hour
+                guard count > 0 else { continue } // no data: no valid hour
                 let n = 1 / count
                 func put(_ s: Int, _ value: Double) { out[s][o] = Float(value) }
                 var parts = InlineArray<13, Double>(repeating: 0)

@@ -87,6 +87,16 @@ import Testing
         let window = Window(x: 37, y: 21, width: 90, height: 80)
         let part = ShadowCaster.skyViewFactor(heights: heights, cellSize: cellSize, reachMetres: reach, observerMetres: observer, only: window)
         #expect((0..<window.height).allSatisfy { r in (0..<window.width).allSatisfy { c in part[c, r] == svf[window.x + c, window.y + r] } })
+        // Skipped cells (buildings, which are no data) are NaN; the others are unchanged: they are still obstacles.
+        let skip = heights.values.map { $0 >= 30 }
+        let skipping = ShadowCaster.skyViewFactor(heights: heights, cellSize: cellSize, reachMetres: reach, observerMetres: observer, only: window, skipping: skip)
+        var skipped = 0, kept = 0
+        for r in 0..<window.height { for c in 0..<window.width {
+            if skip[(window.y + r) * heights.width + window.x + c] { skipped += skipping[c, r].isNaN ? 1 : 0 }
+            else if skipping[c, r] == svf[window.x + c, window.y + r] { kept += 1 }
+        } }
+        let marked = (0..<window.height).reduce(0) { n, r in n + (0..<window.width).filter { skip[(window.y + r) * heights.width + window.x + $0] }.count }
+        #expect(marked > 20 && skipped == marked && kept == window.width * window.height - marked, "\(marked) marked, \(skipped) NaN, \(kept) equal")
     }
 }
 
