@@ -86,29 +86,36 @@ public enum TileExport {
         }
         let written = Counter()
         let allTiles = tiles
+        // Every layer of a tile at once: the tile's pixel positions (PROJ lattice, interpolated) are the same for all.
+        let sources = try layers.map { try COGLayer(path: run + "/" + $0.file, band: $0.band, grid: map.record.grid) }
+        let databases = try layers.map { layer in
+            options.formats.contains(.mbtiles) ? try MBTilesWriter(path: try staged.path(layer.name + ".mbtiles"), map: map, layer: layer, zooms: zooms) : nil
+        }
+        let locks = layers.map { _ in NSLock() }
+        let failure = ErrorBox()
+        let done = Counter()
+        let xyz = options.formats.contains(.xyz)
+        let label = "tiles: " + layers.map(\.name).joined(separator: ", ")
+        progress(label, 0)
+        DispatchQueue.concurrentPerform(iterations: allTiles.count) { i in
+            guard !failure.hasError else { return }
+            let tile = allTiles[i]
+            do {
+                let (cols, rows, footprint) = try renderer.gridCoordinates(tile)
+                for (l, layer) in layers.enumerated() {
+                    let values = try sources[l].values(cols: cols, rows: rows, footprint: footprint)
+                    guard let png = try renderer.png(values: values, layer: layer) else { continue }
+                    if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
+                    if let database = databases[l] { try locks[l].withLock { try database.insert(tile, png: png) } }
+                    _ = written.increment()
+                }
+            } catch { failure.set(error) }
+            let n = done.increment()
+            if n % 64 == 0 { progress(label, Double(n) / Double(allTiles.count)) }
+        }
+        if let error = failure.error { throw error }
         for (l, layer) in layers.enumerated() {
-            progress("tiles: \(layer.name)", Double(l) / Double(layers.count))
-            let source = try COGLayer(path: run + "/" + layer.file, band: layer.band, grid: map.record.grid)
-            let database = options.formats.contains(.mbtiles) ? try MBTilesWriter(path: try staged.path(layer.name + ".mbtiles"), map: map, layer: layer, zooms: zooms) : nil
-            let lock = NSLock()
-            let failure = ErrorBox()
-            let done = Counter()
-            let xyz = options.formats.contains(.xyz)
-            DispatchQueue.concurrentPerform(iterations: allTiles.count) { i in
-                guard !failure.hasError else { return }
-                let tile = allTiles[i]
-                do {
-                    if let png = try renderer.png(tile, layer: layer, source: source) {
-                        if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
-                        if let database { try lock.withLock { try database.insert(tile, png: png) } }
-                        _ = written.increment()
-                    }
-                } catch { failure.set(error) }
-                let n = done.increment()
-                if n % 64 == 0 { progress("tiles: \(layer.name)", (Double(l) + Double(n) / Double(allTiles.count)) / Double(layers.count)) }
-            }
-            if let error = failure.error { throw error }
-            try database?.finish()
+            try databases[l]?.finish()
             if xyz {
                 let json = map.tileJSON(layer, tilesURL: "{z}/{x}/{y}.png", zooms: zooms)
                 try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])

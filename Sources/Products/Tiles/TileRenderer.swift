@@ -65,9 +65,14 @@ public final class TileRenderer: @unchecked Sendable {
         return try source.values(cols: cols, rows: rows, footprint: footprint)
     }
 
-    /// The tile as PNG (RGBA, transparent where there is no data), or nil when it holds no data at all.
+    /// The tile as PNG (transparent where there is no data), or nil when it holds no data at all.
     public func png(_ tile: WebMercator.Tile, layer: TileLayer, source: any TileSource, compression: Int = 4) throws -> Data? {
-        let v = try values(tile, layer: source)
+        try png(values: values(tile, layer: source), layer: layer, compression: compression)
+    }
+
+    /// A tile's values (256 × 256, row-major, NaN for no data) coloured with the layer's ramp as PNG, or nil when
+    /// every value is no data.
+    public func png(values v: [Float], layer: TileLayer, compression: Int = 4) throws -> Data? {
         var rgba = [UInt8](repeating: 0, count: v.count * 4)
         var any = false
         rgba.withUnsafeMutableBufferPointer { out in
