@@ -123,7 +123,6 @@ public final class RasterDataset {
         return values
     }
 
-    /// Band `index`, counted from 1 as GDAL does.
     /// The image's red, green, blue and alpha planes (0–255, row-major), whether it is stored as RGB(A) bands or as
     /// one band with a palette — what `gdal_translate -expand rgba` gives. Alpha is 255 where the image has none.
     public func rgbaPlanes() throws -> [[UInt8]] {
@@ -145,6 +144,7 @@ public final class RasterDataset {
         }
     }
 
+    /// Band `index`, counted from 1 as GDAL does.
     public func band(_ index: Int) throws -> RasterBand {
         guard index >= 1, index <= bandCount, let band = GDALGetRasterBand(handle, Int32(index)) else {
             throw GeoError("band \(index) of \(path)", libraryMessage: "the raster has \(bandCount) band(s)")
