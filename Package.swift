@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Server", dependencies: ["Products", "GeoIO", "Model", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ictu", dependencies: [
             "Products", "City", "Model", "Server", "GeoIO",

@@ -18,6 +18,11 @@ public final class City {
     public private(set) var network: SensorNetwork?
     public private(set) var qc: QCReport?
 
+    /// Where a path the manifest names points (see `Manifest.resolve`).
+    public func resolve(_ path: String) -> String {
+        Manifest.resolve(path, relativeTo: URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent())
+    }
+
     /// Opens and checks everything the manifest names. Any problem is a `CityInputError` naming the file.
     /// `surfaceOnly`: just the grid and the surface layers, their values not scanned, the footprints not checked one
     /// by one, and no sensors read (for recomputing a run whose inputs were checked when it was computed and are
@@ -43,7 +48,7 @@ public final class City {
         if let settings = manifest.vectors?["trees"] { trees = try TreeInventory(settings: settings, manifestFolder: folder) }
         if !surfaceOnly, let sensors = manifest.sensors {
             func file(_ relative: String) -> (path: String, displayName: String) {
-                (folder.appendingPathComponent(relative).standardizedFileURL.path, relative)
+                (Manifest.resolve(relative, relativeTo: folder), relative)
             }
             let stationFile = file(sensors.stations)
             stations = try SensorFiles.readStations(path: stationFile.path, displayName: stationFile.displayName, grid: grid)
@@ -91,7 +96,7 @@ public final class City {
         }
         // Default extent and CRS: those of the tree canopy raster (else the first raster listed).
         let name = manifest.rasters[RasterRole.treeCanopy.rawValue] != nil ? RasterRole.treeCanopy.rawValue : manifest.rasters.keys.sorted()[0]
-        let path = folder.appendingPathComponent(manifest.rasters[name]!.path).standardizedFileURL.path
+        let path = Manifest.resolve(manifest.rasters[name]!.path, relativeTo: folder)
         guard let dataset = try? RasterDataset.open(path), let t = dataset.geoTransform, t.isNorthUp, let srs = dataset.spatialReference else {
             throw CityInputError(file: manifest.rasters[name]!.path, problem: "cannot define the grid from this raster (missing, unreadable or without georeference/CRS)",
                                  fix: "fix the raster or give grid.crs and grid.extent in the manifest")

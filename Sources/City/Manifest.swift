@@ -39,8 +39,15 @@ public enum RasterRole: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// A city manifest (YAML). Every path is relative to the manifest's folder.
+/// A city manifest (YAML). A path is absolute, starts with `~` (the user's home), or is relative to the manifest's folder.
 public struct Manifest: Codable, Sendable {
+    /// Where a path written in a manifest in `folder` points: absolute and `~` paths as they are, others from the folder.
+    public static func resolve(_ path: String, relativeTo folder: URL) -> String {
+        let expanded = path.hasPrefix("~") ? NSString(string: path).expandingTildeInPath : path
+        let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : folder.appendingPathComponent(expanded)
+        return url.standardizedFileURL.path
+    }
+
     public struct GridSettings: Codable, Sendable {
         public var crs: String?
         public var cellSizeMetres: Double?

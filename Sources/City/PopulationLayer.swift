@@ -7,7 +7,7 @@ public enum PopulationLayer {
     public static func read(manifest path: String, grid: GridSpec) throws -> Plane? {
         let manifest = try Manifest.load(path)
         guard let settings = manifest.rasters[RasterRole.population.rawValue] else { return nil }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
         let input = try RasterInput(role: .population, settings: settings, manifestFolder: folder, grid: grid)
         let perPixel = try input.read(Window(x: 0, y: 0, width: grid.width, height: grid.height))
         let ratio = Float((grid.cellSize * grid.cellSize) / (input.resolution * input.resolution))

@@ -22,7 +22,7 @@ public final class RasterInput {
     init(role: RasterRole, settings: Manifest.RasterInput, manifestFolder: URL, grid: GridSpec) throws {
         self.role = role
         displayName = settings.path
-        path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
+        path = Manifest.resolve(settings.path, relativeTo: manifestFolder)
         guard FileManager.default.fileExists(atPath: path) else {
             throw CityInputError(file: displayName, location: "role \(role.rawValue)", problem: "no such file", fix: "check the path (relative to the manifest)")
         }

@@ -35,7 +35,7 @@ public final class BuildingFootprints {
     /// be checked already (a second reader), which only needs the layer.
     init(settings: Manifest.VectorInput, manifestFolder: URL, grid: GridSpec, checked: Bool = true) throws {
         displayName = settings.path
-        let path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
+        let path = Manifest.resolve(settings.path, relativeTo: manifestFolder)
         guard FileManager.default.fileExists(atPath: path) else {
             throw CityInputError(file: displayName, location: "vectors.buildings", problem: "no such file", fix: "check the path (relative to the manifest)")
         }
@@ -125,7 +125,7 @@ public struct TreeInventory: Sendable {
 
     init(settings: Manifest.VectorInput, manifestFolder: URL) throws {
         displayName = settings.path
-        path = manifestFolder.appendingPathComponent(settings.path).standardizedFileURL.path
+        path = Manifest.resolve(settings.path, relativeTo: manifestFolder)
         let dataset: VectorDataset
         do { dataset = try VectorDataset.open(path) } catch {
             throw CityInputError(file: displayName, location: "vectors.trees", problem: FileManager.default.fileExists(atPath: path) ? "not a vector file GDAL can read" : "no such file")

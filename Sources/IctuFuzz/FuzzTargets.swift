@@ -33,7 +33,7 @@ enum FuzzTarget: String, CaseIterable {
     }()
 
     /// The file name the input is written under (the scenario parser sees a GeoJSON, as the server hands it one).
-    var fileName: String { self == .scenario ? "scenario.geojson" : self == .manifest ? "city.yaml" : rawValue + ".csv" }
+    var fileName: String { self == .scenario ? "edits.geojson" : self == .manifest ? "city.yaml" : rawValue + ".csv" }
 
     /// Runs one input through the parser. Returns whether it was accepted (rejections are expected, and fine).
     @discardableResult

@@ -17,7 +17,7 @@ public struct WindowField: Sendable {
     public var invalidCellHours: Int
 }
 
-public enum Regime: String, Codable, Sendable { case day, night }
+public enum Regime: String, CaseIterable, Codable, Sendable { case day, night }
 
 public enum ComfortField {
     /// Computes the window for the `core` cells of `layers` (the layers include the halo the neighbourhoods and

@@ -6,22 +6,24 @@ import Products
 /// What the server knows of one run: its map, tiles rendered on demand (from windows of its COGs, PNGs
 /// kept in a bounded cache), and JSON documents for the viewer. Thread-safe.
 public final class RunService: @unchecked Sendable {
-    public let map: RunMap
+    public let map: TileCatalogue
+    var folder: RunFolder { map.folder }
     let renderer: TileRenderer
     private let lock = NSLock()
-    private var sources: [String: COGLayer] = [:]
+    private var sources: [RunFolder.Band: COGLayer] = [:]
     private let cache: TileCache
     /// An empty, fully transparent tile (for tiles off the grid).
     let emptyTile: Data
     /// Scenarios posted to the viewer, simulated on this run.
     let scenarios: ScenarioService
 
-    public init(run: String, cacheBytes: Int = 64 << 20) throws {
-        map = try RunMap(run: run)
+    /// Serves the run at `run`; `manifest` is its city when the city moved (else found from the run's record).
+    public init(run: String, manifest: String? = nil, cacheBytes: Int = 64 << 20) throws {
+        map = try TileCatalogue(try RunFolder(run))
         renderer = try TileRenderer(grid: map.record.grid)
         cache = TileCache(capacityBytes: cacheBytes)
         emptyTile = try PNGImage.encode(rgba: [UInt8](repeating: 0, count: 256 * 256 * 4), width: 256, height: 256)
-        scenarios = ScenarioService(run: run)
+        scenarios = ScenarioService(folder: map.folder, manifest: manifest)
     }
 
     /// Point readers kept between requests (each one request at a time), so their rasters stay open and cached; two
@@ -30,17 +32,17 @@ public final class RunService: @unchecked Sendable {
 
     /// `ictu explain` at a point, by a pooled reader.
     func explain(longitude: Double, latitude: Double) throws -> Explanation {
-        let reader = try lock.withLock { idleReaders.popLast() } ?? PointReader(run: map.run)
+        let reader = try lock.withLock { idleReaders.popLast() } ?? PointReader(run: folder.path)
         defer { lock.withLock { if idleReaders.count < 2 { idleReaders.append(reader) } } }
         return try reader.explain(longitude: longitude, latitude: latitude)
     }
 
     /// The layer's COG, read by windows (opened once per layer).
     func source(_ layer: TileLayer) throws -> COGLayer {
-        let key = "\(layer.file)#\(layer.band)"
-        if let s = lock.withLock({ sources[key] }) { return s }
-        let s = try COGLayer(path: map.run + "/" + layer.file, band: layer.band, grid: map.record.grid)
-        lock.withLock { sources[key] = s }
+        guard let band = layer.band else { throw OutputError("layer \(layer.name) is not drawn from the run's rasters") }
+        if let s = lock.withLock({ sources[band] }) { return s }
+        let s = try COGLayer(folder, band: band)
+        lock.withLock { sources[band] = s }
         return s
     }
 
@@ -62,18 +64,14 @@ public final class RunService: @unchecked Sendable {
         return png
     }
 
-    /// Vector layers `ictu diagnose` and `ictu watering` wrote into the run (GeoJSON in WGS 84), by name: a fixed list.
-    static let diagnosisFiles: [(name: String, file: String)] = [
-        ("heat_islands_day", "diagnosis/heat_islands_day.geojson"), ("heat_islands_night", "diagnosis/heat_islands_night.geojson"),
-        ("cool_islands", "diagnosis/cool_islands.geojson"), ("watering", "watering/watering.geojson"),
-    ]
-    static var diagnosisLayers: [String] { diagnosisFiles.map(\.name) }
+    /// Vector layers `ictu diagnose` and `ictu watering` wrote into the run (GeoJSON in WGS 84), by name.
+    static var diagnosisLayers: [String] { RunFolder.VectorLayer.allCases.map(\.rawValue) }
     var availableDiagnosis: [String] {
-        Self.diagnosisFiles.filter { FileManager.default.fileExists(atPath: "\(map.run)/\($0.file)") }.map(\.name)
+        RunFolder.VectorLayer.allCases.filter { FileManager.default.fileExists(atPath: folder.path($0)) }.map(\.rawValue)
     }
     func diagnosis(_ name: String) -> Data? {
-        guard let entry = Self.diagnosisFiles.first(where: { $0.name == name }) else { return nil }
-        return FileManager.default.contents(atPath: "\(map.run)/\(entry.file)")
+        guard let layer = RunFolder.VectorLayer(rawValue: name) else { return nil }
+        return FileManager.default.contents(atPath: folder.path(layer))
     }
 
     /// /api/run: the run's metadata and its layers with their legends.

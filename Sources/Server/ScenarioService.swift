@@ -16,14 +16,16 @@ public final class ScenarioService: @unchecked Sendable {
         var pyramids: [String: LayerPyramid]
     }
 
-    let run: String
+    let folder: RunFolder
+    /// The run's city when given on the command line (`serve --city`), else found from the run's record.
+    let manifest: String?
     private let lock = NSLock()
     private var base: SimulationBase?
     private var entries: [Entry] = []
     private var busy = false
     private var counter = 0
 
-    init(run: String) { self.run = run }
+    init(folder: RunFolder, manifest: String?) { self.folder = folder; self.manifest = manifest }
 
     enum Failure: Error { case busy, badScenario(String) }
 
@@ -37,10 +39,10 @@ public final class ScenarioService: @unchecked Sendable {
         let file = NSTemporaryDirectory() + "ictu-posted-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try body.write(to: URL(fileURLWithPath: file))
-        let record = try RunRecord.load(run: run)
+        let record = folder.record
         let scenario: Scenario
         do { scenario = try Scenario(path: file, grid: record.grid) } catch { throw Failure.badScenario("\(error)".replacingOccurrences(of: URL(fileURLWithPath: file).lastPathComponent, with: "scenario")) }
-        let base = try lock.withLock { self.base } ?? SimulationBase(run: run)
+        let base = try lock.withLock { self.base } ?? SimulationBase(run: folder.path, manifest: manifest)
         lock.withLock { self.base = base }
         let result: SimulationResult
         do { result = try Simulation.compute(scenario, name: "scenario", base: base) }

@@ -6,7 +6,7 @@ import Products
 struct ComputeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compute",
-        abstract: "Calibrate on the sensors and write the ICTU maps (COGs), components, uncertainty and calibration.json.")
+        abstract: "Calibrate on the sensors and write the ICTU maps (COGs), components, uncertainty and the run's record.")
 
     @Option(help: "City manifest (YAML). Default: city.yaml in the current folder (the bundled sample).") var city = "city.yaml"
     @Option(help: "Run folder to write.") var out: String
@@ -14,7 +14,7 @@ struct ComputeCommand: ParsableCommand {
     @Option(help: "Block size in cells (memory per worker grows with it).") var block = 1024
     @Option(help: ArgumentHelp("Compute piece INDEX/COUNT of the run only (index from 0: a job array's JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); assemble the pieces with `ictu mosaic`.",
                                valueName: "INDEX/COUNT")) var partition: String?
-    @Flag(help: ArgumentHelp("Write the maps only (ICTU day and night, classes, relative to the median, uncertainty, hydric stress), not the analysis stacks components.tif and intermediate.tif.",
+    @Flag(help: ArgumentHelp("Write the maps only (ICTU day and night, classes, relative to the median, uncertainty, hydric stress), not the analysis stacks \(RunFolder.analysisStacks.map(\.fileName).joined(separator: " and ")).",
                              discussion: "The stacks (36 bands) are most of a run's disk and COG writing; explain, diagnose, watering and simulate need them and refuse a run without.")) var mapsOnly = false
     @Flag(help: "Replace the outputs if the folder already has them.") var force = false
     @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of raster blocks (read and being written), MiB.") var rasterCacheMB = 128
@@ -43,7 +43,7 @@ struct ComputeCommand: ParsableCommand {
                                                  "calibrated": String(record.calibrated), "median_day_ictu": String(format: "%.2f", record.medianDayICTU)]
                 print(String(data: try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys]), encoding: .utf8)!)
             } else if !quiet {
-                print(String(format: "wrote %@: ICTU day/night COGs, classes, relative map, components, uncertainty, calibration.json (%d cells in %.1f s)", out, record.grid.cellCount, seconds))
+                print(String(format: "wrote %@: ICTU day/night COGs, classes, relative map, components, uncertainty, %@ (%d cells in %.1f s)", out, RunFolder.Entry.record.fileName, record.grid.cellCount, seconds))
                 if let d = record.day { print(String(format: "calibration (day): leave-one-site-out RMSE %.2f °C, MAE %.2f, bias %+.2f over %d sites", d.leaveOneSiteOut.rmse, d.leaveOneSiteOut.mae, d.leaveOneSiteOut.bias, d.sites)) }
                 if let n = record.night { print(String(format: "calibration (night): leave-one-site-out RMSE %.2f °C over %d sites", n.leaveOneSiteOut.rmse, n.sites)) }
             }

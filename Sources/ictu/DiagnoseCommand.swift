@@ -36,17 +36,18 @@ struct DiagnoseCommand: ParsableCommand {
         options.survey = survey
         options.useField = useField
         do {
-            let map = try RunMap(run: runFolder)
-            let manifestPath = city ?? map.record.manifest
-            if FileManager.default.fileExists(atPath: manifestPath) {
+            // The city gives the buildings' exposure and the population; without it they are left out, and said.
+            let folder = try RunFolder(runFolder)
+            do {
+                let manifestPath = try folder.manifestPath(given: city)
                 let manifest = try Manifest.load(manifestPath)
-                options.population = try PopulationLayer.read(manifest: manifestPath, grid: map.record.grid)
+                options.population = try PopulationLayer.read(manifest: manifestPath, grid: folder.record.grid)
                 if let buildings = manifest.vectors?["buildings"] {
-                    options.buildings = URL(fileURLWithPath: manifestPath).deletingLastPathComponent().appendingPathComponent(buildings.path).path
+                    options.buildings = Manifest.resolve(buildings.path, relativeTo: URL(fileURLWithPath: manifestPath).deletingLastPathComponent())
                     options.buildingsLayer = buildings.layer
                 }
-            } else if city != nil {
-                fail("\(manifestPath): no such manifest")
+            } catch where city == nil {
+                warn("the buildings' exposure and the population are left out: \(error)")
             }
         } catch { fail("\(error)") }
         let progress = TerminalProgress(quiet: quiet || json)

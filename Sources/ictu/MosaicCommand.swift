@@ -6,7 +6,7 @@ struct MosaicCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mosaic",
         abstract: "Assemble the partitions of a run (`ictu compute --partition i/n`) into the run folder one machine would have written.",
-        discussion: "Every piece must be there, computed by the same ictu from the same inputs. The rasters are GDAL VRTs over the pieces, written as COGs; the median-relative map, calibration.json and report.html are made from the whole.")
+        discussion: "Every piece must be there, computed by the same ictu from the same inputs. The rasters are GDAL VRTs over the pieces, written as COGs; the median-relative map, the record and the report are made from the whole.")
 
     @Option(help: "Run folder to write.") var out: String
     @Argument(help: "The partitions' folders, in any order.") var partitions: [String]

@@ -1,4 +1,5 @@
 import Foundation
+import Products
 
 /// Progress on a terminal (one updating line on stderr); silent in pipes or with --quiet.
 struct TerminalProgress: Sendable {
@@ -20,10 +21,12 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
+/// Says something the user must know (a fallback, something left out) on standard error, and carries on.
+func warn(_ message: String) {
+    FileHandle.standardError.write("ictu: warning: \(message)\n".data(using: .utf8)!)
+}
+
 /// Prints a value as pretty, key-sorted JSON (the commands' --json output).
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    print(String(data: try encoder.encode(value), encoding: .utf8)!)
+    print(String(data: try JSONCoding.encoder.encode(value), encoding: .utf8)!)
 }

@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Open http://127.0.0.1:PORT/ in a browser. The API is described in the README (\"HTTP API\"). Stop with Ctrl-C.")
 
     @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder = "run"
+    @Option(help: "City manifest for the scenarios drawn in the viewer, when the city moved since the run was computed (default: found from the run's record).") var city: String?
     @Option(help: "Address to listen on. The default serves this machine only; another address (e.g. 0.0.0.0) exposes the maps and the scenario API to everyone who can reach it, without authentication or TLS.")
     var host = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed).") var port = 8080
@@ -22,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard cacheMB >= 0, rasterCacheMB >= 16 else { fail("--cache-mb must be ≥ 0 and --raster-cache-mb ≥ 16") }
         RasterBlockCache.maxBytes = rasterCacheMB << 20
         let service: RunService
-        do { service = try RunService(run: runFolder, cacheBytes: cacheMB << 20) } catch { fail("\(error)") }
+        do { service = try RunService(run: runFolder, manifest: city, cacheBytes: cacheMB << 20) } catch { fail("\(error)") }
         guard idleTimeout > 0, idleTimeout.isFinite else { fail("--idle-timeout must be a positive number of seconds") }
         if !ViewerServer.isLoopback(host) {
             FileHandle.standardError.write(Data("""

@@ -12,7 +12,7 @@ struct SimulateCommand: ParsableCommand {
         (README, "Scenarios"). Later features override earlier ones where they overlap. Only the window the edits reach \
         is recomputed (their cells and the reach of the neighbourhoods and shadows); beyond it, where a park's cooling \
         moves by more than --park-tolerance, the ICTU is shifted by that change (first order); the rest is the run's. OUT becomes a run folder (tiles, serve and explain work on \
-        it) with delta.tif (after − before, day and night), summary.json and summary.html.
+        it) with \(RunFolder.Entry.delta.fileName) (after − before, day and night), \(RunFolder.Entry.summary.fileName) and \(RunFolder.Entry.summaryPage.fileName).
         """)
 
     @Argument(help: "The scenario file (GeoJSON).") var scenario: String
@@ -24,7 +24,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
     @Flag(help: "Replace existing outputs in OUT.") var force = false
     @Flag(help: "No progress on the terminal.") var quiet = false
-    @Flag(help: "Print summary.json.") var json = false
+    @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() throws {
         if let years, !(0...100).contains(years) { fail("--years takes 0–100 (got \(years))") }
@@ -34,7 +34,7 @@ struct SimulateCommand: ParsableCommand {
         let progress = TerminalProgress(quiet: quiet || json)
         do {
             // The scenario is checked first: a mistake in it is said before the run is loaded.
-            let parsed = try Scenario(path: scenario, grid: try RunRecord.load(run: runFolder).grid, crs: crs)
+            let parsed = try Scenario(path: scenario, grid: try RunFolder(runFolder).record.grid, crs: crs)
             let base = try SimulationBase(run: runFolder, manifest: city) { progress.report($0, $1) }
             let name = URL(fileURLWithPath: scenario).lastPathComponent
             let result = try Simulation.compute(parsed, name: name, base: base, options: options) { progress.report($0, $1) }
@@ -57,7 +57,7 @@ struct SimulateCommand: ParsableCommand {
                 print(String(format: "  very strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
             }
             if let shaded = s.shadedSidewalkMetres { print(String(format: "  shaded sidewalk at %d h: %.0f m → %.0f m", s.hour, shaded.before, shaded.after)) }
-            print("wrote \(out)/ (delta.tif, summary.html, and the after maps: `ictu serve --run \(out)` shows them)")
+            print("wrote \(out)/ (\(RunFolder.Entry.delta.fileName), \(RunFolder.Entry.summaryPage.fileName), and the after maps: `ictu serve --run \(out)` shows them)")
         } catch { fail("\(error)") }
     }
 }

@@ -27,7 +27,7 @@ struct TilesCommand: ParsableCommand {
         guard rasterCacheMB >= 16 else { fail("--raster-cache-mb must be ≥ 16") }
         RasterBlockCache.maxBytes = rasterCacheMB << 20
         do {
-            let map = try RunMap(run: runFolder)
+            let map = try TileCatalogue(try RunFolder(runFolder))
             if list {
                 for layer in map.layers { print("\(layer.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(layer.title)") }
                 return

@@ -12,7 +12,7 @@ import Testing
 struct CoarseNeighbourhoodTests {
     @Test func coarseMeansMatchTheFineFilter() throws {
         let folder = SampleRecoveryTests.folder
-        let record = try RunRecord.load(run: folder + "/run")
+        let record = try RunFolder(folder + "/run").record
         let settings = try MapSettings(record: record)
         let city = try City(manifestPath: folder + "/city.yaml", surfaceOnly: true)
         let parks = try ParkField(city: city)

@@ -12,7 +12,7 @@ import Testing
         let record = try ComputeRun.run(manifest: city.manifest, out: out)
         #expect(!record.calibrated, "two sensors on one site cannot calibrate: the documented defaults are used and said")
         #expect(record.hotDays == ["2022-07-18"])
-        for name in ComputeRun.entries where name.hasSuffix(".tif") {
+        for name in RunFolder.runEntries.map(\.fileName) where name.hasSuffix(".tif") {
             let ds = try RasterDataset.open(out + "/" + name)
             #expect(ds.metadata("LAYOUT", domain: "IMAGE_STRUCTURE") == "COG", "\(name) is a COG")
             #expect(ds.spatialReference?.authorityCode == "EPSG:2154")
@@ -53,7 +53,7 @@ import Testing
     @Test func sha256MatchesTheStandardTestVector() throws {
         let path = TestFiles.root + "abc-\(UUID().uuidString)"
         try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(try SHA256.hex(ofFile: path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try FileDigest.sha256(ofFile: path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
 

@@ -25,8 +25,8 @@ import Testing
 
     /// Runs `ictu` to its end: (exit status, standard error, seconds from its staging folder's appearance in `out`
     /// to its exit — the writing phase, where a kill can matter).
-    static func ictu(_ arguments: [String], out: String? = nil) throws -> (status: Int32, errors: String, seconds: Double) {
-        let process = try launch(arguments)
+    static func ictu(_ arguments: [String], out: String? = nil, directory: String? = nil) throws -> (status: Int32, errors: String, seconds: Double) {
+        let process = try launch(arguments, directory: directory)
         var start = Date()
         if let out { start = waitForStaging(in: out, while: process) }
         process.waitUntilExit()
@@ -45,9 +45,11 @@ import Testing
 
     static func logPath(_ process: Process) -> String { TestFiles.root + "ictu-\(process.processIdentifier).log" }
 
-    static func launch(_ arguments: [String]) throws -> Process {
+    /// Starts `ictu ARGUMENTS --quiet` (in `directory`, else this process's folder), its errors logged.
+    static func launch(_ arguments: [String], directory: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ictu)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments + ["--quiet"]
         let log = TestFiles.root + "ictu-launch-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -147,11 +149,11 @@ import Testing
         let reference = TestFiles.root + "crash-reference-\(UUID().uuidString)"
         let compute = try Self.ictu(["compute", "--city", city, "--out", reference], out: reference)
         try #require(compute.status == 0, "\(compute.errors)")
-        let runEntries = Set(ComputeRun.entries)
+        let runEntries = Set(RunFolder.runEntries.map(\.fileName))
 
         let out = TestFiles.root + "crash-run-\(UUID().uuidString)"
         let computeKills = try Self.killRepeatedly(["compute", "--city", city, "--out", out], out: out, reference: reference,
-                                                   entries: runEntries, seconds: compute.seconds, rerunEvery: false) { _ = try? RunRecord.load(run: $0) }
+                                                   entries: runEntries, seconds: compute.seconds, rerunEvery: false) { _ = try? RunFolder($0).record }
         #expect(computeKills == 5, "five kills landed while compute ran (\(computeKills))")
 
         // Tiles, exported into the run folder's tiles/ (two layers, XYZ and MBTiles).
@@ -165,7 +167,7 @@ import Testing
         #expect(tileKills == 5, "five kills landed while tiles ran (\(tileKills))")
 
         // A scenario: a 200 m park in the middle of the city.
-        let grid = try RunRecord.load(run: reference).grid
+        let grid = try RunFolder(reference).record.grid
         let (x, y) = ((grid.minX + grid.maxX) / 2, (grid.minY + grid.maxY) / 2)
         let scenario = TestFiles.root + "crash-park-\(UUID().uuidString).geojson"
         try """
@@ -177,8 +179,8 @@ import Testing
         try #require(simulate.status == 0, "\(simulate.errors)")
         let simulated = TestFiles.root + "crash-simulated-\(UUID().uuidString)"
         let simulateKills = try Self.killRepeatedly(["simulate", scenario, "--crs", "EPSG:2154", "--run", reference, "--out", simulated], out: simulated,
-                                                    reference: simulatedReference, entries: Set(ScenarioOutput.entries), seconds: simulate.seconds) {
-            _ = try? RunRecord.load(run: $0)
+                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioEntries.map(\.fileName)), seconds: simulate.seconds) {
+            _ = try? RunFolder($0).record
         }
         #expect(simulateKills == 5, "five kills landed while simulate ran (\(simulateKills))")
     }

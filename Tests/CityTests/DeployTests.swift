@@ -54,7 +54,7 @@ import Yams
         let a = try RasterDataset.open(single + "/ictu_day.tif"), b = try RasterDataset.open(run + "/ictu_day.tif")
         let x = try a.band(1).read(x: 0, y: 0, width: a.width, height: a.height), y = try b.band(1).read(x: 0, y: 0, width: b.width, height: b.height)
         #expect(x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern })
-        #expect(try RunRecord.load(run: run).medianDayICTU == RunRecord.load(run: single).medianDayICTU)
+        #expect(try RunFolder(run).record.medianDayICTU == RunFolder(single).record.medianDayICTU)
         #expect(FileManager.default.fileExists(atPath: run + "/tiles/day/tilejson.json"), "the mosaic step also exports the tiles")
     }
 

@@ -148,7 +148,7 @@ import Testing
         let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/SensorData/truth/survey.json")))
         let answers = try SurveyFile.read(path: folder + "/SensorData/survey.csv")
         #expect(answers.count > 500)
-        let map = try RunMap(run: folder + "/run")
+        let map = try TileCatalogue(try RunFolder(folder + "/run"))
         // Against the true ICTU the answers were made from: each threshold within 4 bootstrap standard errors (four
         // thresholds at once; on this seed the third sits 3.5 SE high: the 511 logistic draws average +0.2 °C,
         // seen by comparing vote shares with the truth's — the data's, not the fit's, error).

@@ -36,11 +36,11 @@ import Testing
         for stack in ["components.tif", "intermediate.tif"] {
             #expect(!FileManager.default.fileExists(atPath: folder + "/" + stack), "\(stack) of the replaced run is left beside the new maps")
         }
-        let record = try RunRecord.load(run: folder)
+        let record = try RunFolder(folder).record
         #expect(record.mapsOnly == true && record.bands.isEmpty)
-        #expect(try RunRecord.load(run: full).mapsOnly == false)
+        #expect(try RunFolder(full).record.mapsOnly == false)
         // The viewer and tile export offer the maps, not the terms.
-        let layers = TileLayer.catalogue(run: folder).map(\.name)
+        let layers = TileLayer.catalogue(try RunFolder(folder)).map(\.name)
         #expect(layers.contains("day") && layers.contains("uncertainty") && !layers.contains { $0.hasPrefix("day-") }, "\(layers)")
     }
 

@@ -34,7 +34,7 @@ import Testing
             .filter { !$0.contains(path) && !$0.hasPrefix("Files:") }
     }
 
-    @Test(arguments: ComputeRun.entries.filter { $0.hasSuffix(".tif") })
+    @Test(arguments: RunFolder.runEntries.map(\.fileName).filter { $0.hasSuffix(".tif") })
     func mosaicEqualsTheOneMachineRun(raster: String) throws {
         let (single, _, mosaic) = Self.computed
         let a = try RasterDataset.open(single + "/" + raster), b = try RasterDataset.open(mosaic + "/" + raster)
@@ -52,14 +52,14 @@ import Testing
 
     @Test func recordsAgreeAndThePiecesAreWhatWasAsked() throws {
         let (single, parts, mosaic) = Self.computed
-        var a = try RunRecord.load(run: single), b = try RunRecord.load(run: mosaic)
+        var a = try RunFolder(single).record, b = try RunFolder(mosaic).record
         a.stageSeconds = [:]; b.stageSeconds = [:]
         #expect(try Mosaic.identity(a) == Mosaic.identity(b))
         #expect(a.medianDayICTU == b.medianDayICTU && a.invalidCellHours == b.invalidCellHours)
-        let rows = try parts.map { try RunRecord.loadPartition($0).partition! }.map { [$0.firstRow, $0.endRow] }
+        let rows = try parts.map { try RunFolder.partition($0).record.partition! }.map { [$0.firstRow, $0.endRow] }
         #expect(rows == [[0, 256], [256, 512], [512, 800]])
         // A piece is not a run: the tools that read runs send the user to the mosaic.
-        let error = #expect(throws: OutputError.self) { try RunRecord.load(run: parts[0]) }
+        let error = #expect(throws: OutputError.self) { try RunFolder(parts[0]).record }
         #expect(error.map { "\($0)" }?.contains("ictu mosaic") == true)
     }
 
@@ -75,7 +75,7 @@ import Testing
         try FileManager.default.copyItem(atPath: parts[1], toPath: other)
         let json = other + "/partition.json"
         let text = try String(contentsOfFile: json, encoding: .utf8)
-        let record = try RunRecord.loadPartition(other)
+        let record = try RunFolder.partition(other).record
         let someInput = record.inputs.keys.sorted()[0]
         try text.replacingOccurrences(of: record.inputs[someInput]!, with: String(repeating: "0", count: 64)).write(toFile: json, atomically: true, encoding: .utf8)
         let mixed = try CrashSafetyTests.ictu(["mosaic", "--out", out, parts[0], other, parts[2]])

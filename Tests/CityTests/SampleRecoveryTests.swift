@@ -25,7 +25,7 @@ import Testing
         let fm = FileManager.default
         let copy = TestFiles.root + "ictu-run-copy-\(UUID().uuidString)"
         try fm.createDirectory(atPath: copy, withIntermediateDirectories: true)
-        for name in ComputeRun.entries { try fm.copyItem(atPath: folder + "/run/" + name, toPath: copy + "/" + name) }
+        for name in RunFolder.runEntries.map(\.fileName) { try fm.copyItem(atPath: folder + "/run/" + name, toPath: copy + "/" + name) }
         return copy
     }
 

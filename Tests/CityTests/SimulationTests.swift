@@ -171,12 +171,12 @@ extension SimulationTests {
         let out = try Self.writeFolder(result)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let file = out + "/scenario.geojson"
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(ScenarioOutput.entries), "every output, no staging left")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.scenarioEntries.map(\.fileName)), "every output, no staging left")
         // Nothing a user had is overwritten silently.
         #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: out, overwrite: false) }
-        #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: Self.base!.run, overwrite: true) }
+        #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: Self.base!.folder.path, overwrite: true) }
         // The folder is a run: its map and its delta layers are offered as tiles.
-        let map = try RunMap(run: out)
+        let map = try TileCatalogue(try RunFolder(out))
         #expect(map.record.scenario != nil && map.layer("delta") != nil && map.layer("delta-night") != nil && map.layer("day") != nil)
         let info = try Process.output("/usr/bin/gdalinfo", ["-json", out + "/delta.tif"])
         #expect(info.contains("day ICTU after − before") && info.contains("COG"))

@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func tilePixelsShowTheCOGValueAtTheirPlace() throws {
-        let map = try RunMap(run: Self.run)
+        let map = try TileCatalogue(try RunFolder(Self.run))
         let grid = map.record.grid
         let cog = try RasterDataset.open(Self.run + "/ictu_day.tif").band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)
         let toGrid = try CoordinateTransform(from: "EPSG:3857", to: grid.crs)
@@ -70,7 +70,7 @@ import Testing
     /// no data out (the 800-cell grid halves exactly), as the in-memory levels do. The COG driver's default cubic
     /// overviews would be off by tenths of a degree next to buildings' holes.
     @Test func tilesFromCOGWindowsAreThoseOfTheWholeLayerInMemory() throws {
-        let map = try RunMap(run: Self.run)
+        let map = try TileCatalogue(try RunFolder(Self.run))
         let grid = map.record.grid
         let band = try RasterDataset.open(Self.run + "/ictu_day.tif").band(1)
         let whole = LayerPyramid(plane: Plane(width: grid.width, height: grid.height, values: try band.read(x: 0, y: 0, width: grid.width, height: grid.height)), grid: grid)
@@ -103,7 +103,7 @@ import Testing
         let metadata = Dictionary(uniqueKeysWithValues: try db.query("SELECT name, value FROM metadata").map { ($0[0], $0[1]) })
         for key in ["name", "format", "bounds", "center", "minzoom", "maxzoom"] { #expect(metadata[key] != nil, "metadata \(key)") }
         #expect(metadata["format"] == "png")
-        let map = try RunMap(run: Self.run)
+        let map = try TileCatalogue(try RunFolder(Self.run))
         #expect(metadata["maxzoom"] == "\(map.zooms.upperBound)" && metadata["minzoom"] == "\(map.zooms.lowerBound)")
         // One tile: the XYZ file's bytes are the MBTiles row 2^z − 1 − y.
         let folder = Self.run + "/tiles/day/\(map.zooms.upperBound)"
@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func classesAreFlatColoursOfTheUTCIClasses() throws {
-        let map = try RunMap(run: Self.run)
+        let map = try TileCatalogue(try RunFolder(Self.run))
         let layer = try #require(map.layer("classes"))
         // 33 °C and 37 °C are both strong heat stress (32–38): one colour; 38.5 is very strong: another.
         #expect(layer.rgba(33) == layer.rgba(37))

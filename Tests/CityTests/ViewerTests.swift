@@ -152,12 +152,12 @@ import Testing
     }
 
     @Test func pointQueryAgreesWithExplain() throws {
-        let map = try RunMap(run: SampleRecoveryTests.folder + "/run")
+        let map = try TileCatalogue(try RunFolder(SampleRecoveryTests.folder + "/run"))
         let site = try #require(map.record.sites.first)
         let (code, body) = try request("/api/point?lon=\(site.longitude)&lat=\(site.latitude)")
         #expect(code == 200)
         let served = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]
-        let direct = try Explanation.at(run: map.run, longitude: site.longitude, latitude: site.latitude)
+        let direct = try Explanation.at(run: map.folder.path, longitude: site.longitude, latitude: site.latitude)
         let day = served["day"] as! [String: Any]
         #expect(abs((day["ictu"] as! Double) - direct.day.ictu!) < 1e-9)
     }
@@ -172,10 +172,11 @@ struct ServerProcess {
     let errors: String
     private let stdin: Pipe
 
-    /// Starts `ictu serve ARGUMENTS --port 0` and waits for its "serving … on http://HOST:PORT/" line.
-    static func start(_ arguments: [String]) throws -> ServerProcess {
+    /// Starts `ictu serve ARGUMENTS --port 0` (in `directory`, else this process's folder) and waits for its "serving … on http://HOST:PORT/" line.
+    static func start(_ arguments: [String], directory: String? = nil) throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = ["-c", "\"$0\" serve \"$@\" --port 0 & s=$!; cat >/dev/null; kill $s", CrashSafetyTests.ictu] + arguments
         let stdin = Pipe(), stdout = Pipe()
         let errorLog = TestFiles.root + "serve-\(UUID().uuidString).log"

@@ -152,9 +152,10 @@ import Testing
 
     @Test func theCoolingServiceIsTheEnginesCounterfactual() throws {
         let run = try #require(Self.run)
-        let record = try RunRecord.load(run: run)
+        let folder = try RunFolder(run)
+        let record = folder.record
         let settings = try MapSettings(record: record)
-        let city = try RunCity.open(record: record, run: run, manifest: nil)
+        let city = try folder.city()
         let grid = record.grid
         let whole = Window(x: 0, y: 0, width: grid.width, height: grid.height)
         let with = try city.layers(whole)

@@ -68,29 +68,21 @@ public struct DiagnosisSummary: Codable, Sendable {
 
 public enum Diagnosis {
     public static func run(run: String, options: DiagnosisOptions = DiagnosisOptions(), progress: ProgressHandler = { _, _ in }) throws -> DiagnosisSummary {
-        let map = try RunMap(run: run)
-        try map.record.requireAnalysisStacks(run: run, for: "`ictu diagnose`")
-        let grid = map.record.grid
+        let folder = try RunFolder(run)
+        try folder.requireAnalysisStacks(for: "`ictu diagnose`")
+        let grid = folder.record.grid
         let w = grid.width, h = grid.height
         if let p = options.population, p.width != w || p.height != h {
             throw OutputError("the population layer is \(p.width) × \(p.height) cells; the run's grid is \(w) × \(h)")
         }
-        let staged = try StagedOutput(destination: run, entries: ["diagnosis"], overwrite: options.overwrite)
-        func read(_ file: String, band: Int = 1) throws -> Plane {
-            let ds = try RasterDataset.open(run + "/" + file)
-            let b = try ds.band(band)
-            let noData = b.noData.map(Float.init)
-            var v = try b.read(x: 0, y: 0, width: w, height: h)
-            if let noData { for i in v.indices where v[i] == noData { v[i] = .nan } }
-            return Plane(width: w, height: h, values: v)
-        }
+        let staged = try StagedOutput(destination: run, entries: [RunFolder.Entry.diagnosis.fileName], overwrite: options.overwrite)
         let terms = ComfortTerm.allCases
         let minCells = max(1, Int((options.minIslandSquareMetres / (grid.cellSize * grid.cellSize)).rounded(.up)))
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
 
         // Cool islands (day) and the distance to them.
         progress("cool islands", 0)
-        let day = try read("ictu_day.tif"), night = try read("ictu_night.tif")
+        let day = try folder.read(RunFolder.map(.day)), night = try folder.read(RunFolder.map(.night))
         let open = day.values.map { !$0.isNaN }
         let median = IslandAnalysis.quantile(day.values, 0.5)
         // Either criterion makes a cool cell: below the class boundary, or far enough below the median.
@@ -110,10 +102,11 @@ public enum Diagnosis {
         var records: [IslandRecord] = []
         var thresholds: [String: Double] = [:]
         var labelPlanes: [String: [Int32]] = [:]
-        for (k, window) in ["day", "night"].enumerated() {
+        for (k, regime) in Regime.allCases.enumerated() {
+            let window = regime.rawValue
             progress("heat islands (\(window))", Double(k) / 2)
-            let values = window == "day" ? day : night
-            let parts = try terms.indices.map { try read("components.tif", band: k * terms.count + $0 + 1) }
+            let values = regime == .day ? day : night
+            let parts = try terms.map { try folder.read(RunFolder.components(regime, $0)) }
             let threshold = options.heatThreshold ?? IslandAnalysis.quantile(values.values, options.heatPercentile)
             thresholds[window] = threshold
             let cityMeans = parts.map { p -> Double in
@@ -158,15 +151,15 @@ public enum Diagnosis {
         if let zones = options.zones {
             progress("districts", 0)
             districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day, night: night,
-                                                       stress: FileManager.default.fileExists(atPath: run + "/hydric_stress.tif") ? try read("hydric_stress.tif") : nil,
-                                                       canopy: try read("components.tif", band: terms.firstIndex(of: .treeCanopy)! + 1),
-                                                       sealed: try read("components.tif", band: terms.firstIndex(of: .sealedGround)! + 1))
+                                                       stress: folder.contains(.hydricStress) ? try folder.read(RunFolder.Band(.hydricStress)) : nil,
+                                                       canopy: try folder.read(RunFolder.components(.day, .treeCanopy)),
+                                                       sealed: try folder.read(RunFolder.components(.day, .sealedGround)))
         }
 
         var survey: SurveyAnalysis? = nil
         if let path = options.survey {
             progress("survey", 0)
-            survey = try SurveyAnalysis.run(path: path, map: map, day: day, night: night)
+            survey = try SurveyAnalysis.run(path: path, record: folder.record, day: day, night: night)
         }
 
         var exposure: [BuildingExposure]? = nil
@@ -184,7 +177,8 @@ public enum Diagnosis {
         let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
         let fields: [(String, FieldType)] = [("id", .integer), ("window", .string), ("rank", .integer), ("area_m2", .real), ("mean_ictu", .real),
                                              ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real), ("people", .real)]
-        for window in ["day", "night"] {
+        for regime in Regime.allCases {
+            let window = regime.rawValue
             let polygons = try polygonsOf(labels: labelPlanes[window]!, grid: grid)
             let rows: [([UInt8], [String: FieldValue])] = records.filter { $0.window == window }.compactMap { r in
                 polygons[r.id].map { ($0, ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
@@ -194,7 +188,7 @@ public enum Diagnosis {
             try write(rows, layer: window, fields: fields, crs: crs, into: islandsGPKG)
             // GeoJSON (RFC 7946: WGS 84) holds one layer per file.
             try write(rows, layer: "heat_islands_\(window)", fields: fields, crs: crs,
-                      into: try VectorDataset.create(try staged.path("diagnosis/heat_islands_\(window).geojson"), driver: "GeoJSON"), options: ["RFC7946=YES"])
+                      into: try VectorDataset.create(try staged.path((regime == .day ? RunFolder.VectorLayer.heatIslandsDay : .heatIslandsNight).file), driver: "GeoJSON"), options: ["RFC7946=YES"])
         }
         outputs += ["heat_islands.gpkg (layers day, night)", "heat_islands_day.geojson", "heat_islands_night.geojson"]
         let coolPolygons = try polygonsOf(labels: cool.labels, grid: grid)
@@ -204,7 +198,7 @@ public enum Diagnosis {
         let coolFields: [(String, FieldType)] = [("id", .integer), ("area_m2", .real), ("mean_ictu", .real)]
         try write(coolRows, layer: "cool_islands", fields: coolFields, crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/cool_islands.gpkg"), driver: "GPKG"))
         try write(coolRows, layer: "cool_islands", fields: coolFields, crs: crs,
-                  into: try VectorDataset.create(try staged.path("diagnosis/cool_islands.geojson"), driver: "GeoJSON"), options: ["RFC7946=YES"])
+                  into: try VectorDataset.create(try staged.path(RunFolder.VectorLayer.coolIslands.file), driver: "GeoJSON"), options: ["RFC7946=YES"])
         outputs += ["cool_islands.gpkg", "cool_islands.geojson"]
         if let exposure {
             try BuildingExposure.csv(exposure).write(to: URL(fileURLWithPath: try staged.path("diagnosis/buildings_exposure.csv")), atomically: false, encoding: .utf8)
@@ -239,13 +233,11 @@ public enum Diagnosis {
                                        accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: populationShare, shareOpenGroundStrongOrWorseDay: strongShare,
                                        districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
                                        mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: URL(fileURLWithPath: try staged.path("diagnosis/diagnosis.json")))
+        try JSONCoding.write(summary, to: try staged.path("diagnosis/diagnosis.json"))
         try staged.commit()
         // report.html gains (or renews) its diagnosis section.
         let section = try DiagnosisReport.section(summary: summary, grid: grid, day: day, heatLabels: labelPlanes["day"]!, coolLabels: cool.labels, distance: access.distance)
-        try DiagnosisReport.insert(section, intoReportAt: run + "/report.html")
+        try DiagnosisReport.insert(section, intoReportAt: folder.path(.report))
         progress("done", 1)
         return summary
     }

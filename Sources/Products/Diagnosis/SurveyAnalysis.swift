@@ -22,8 +22,8 @@ public struct SurveyAnalysis: Codable, Sendable {
     /// The fitted legend: a label per ICTU interval.
     public var legend: [String]
 
-    static func run(path: String, map: RunMap, day: Plane, night: Plane) throws -> SurveyAnalysis {
-        try analyse(try SurveyFile.read(path: path), grid: map.record.grid, timezone: map.record.timezone ?? "UTC", day: day, night: night, source: path)
+    static func run(path: String, record: RunRecord, day: Plane, night: Plane) throws -> SurveyAnalysis {
+        try analyse(try SurveyFile.read(path: path), grid: record.grid, timezone: record.timezone ?? "UTC", day: day, night: night, source: path)
     }
 
     /// The analysis against any day and night maps on `grid` (the run's, or a known truth).

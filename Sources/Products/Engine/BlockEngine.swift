@@ -22,7 +22,7 @@ public struct MapSettings: Sendable {
     /// The run's settings, read back from its record (what `simulate` and `watering` recompute with).
     public init(record: RunRecord) throws {
         let usable = { (hours: [Int]) in hours.map { record.compositeDay[$0] }.filter { $0.airTemperature.isFinite && $0.vapourPressure.isFinite && $0.wind.isFinite } }
-        guard record.compositeDay.count == 24 else { throw OutputError("calibration.json: the composite day does not have 24 hours") }
+        guard record.compositeDay.count == 24 else { throw OutputError("the run's record: its composite day does not have 24 hours") }
         self.init(grid: record.grid, coefficients: record.coefficients, dayHours: usable(HotDays.dayHours), nightHours: usable(HotDays.nightHours),
                   residualSurfaces: record.residualSurfaces)
     }
@@ -136,19 +136,4 @@ private final class SerialisedCalls: @unchecked Sendable {
     init(layers: @escaping (Window) throws -> SurfaceLayers, deliver: @escaping (BlockResult) throws -> Void, progress: @escaping (Double) -> Void) {
         self.layers = layers; self.deliver = deliver; self.progress = progress
     }
-}
-
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var hasError: Bool { lock.withLock { stored != nil } }
-    var error: Error? { lock.withLock { stored } }
-    func set(_ e: Error) { lock.withLock { if stored == nil { stored = e } } }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int { lock.withLock { count += 1; return count } }
-    var value: Int { lock.withLock { count } }
 }

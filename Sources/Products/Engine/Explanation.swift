@@ -43,47 +43,44 @@ public struct Explanation: Codable, Sendable {
 /// its cache, so a point costs a few cached reads instead of opening five COGs and inflating a block of every
 /// band (≈ 0.25 s). Not thread-safe: one per thread, or a pool (the server keeps one).
 public final class PointReader {
-    public let run: String
-    let record: RunRecord
+    public let folder: RunFolder
     let toGrid: CoordinateTransform
-    private var opened: [String: RasterDataset] = [:]
+    private var opened: [RunFolder.Entry: RasterDataset] = [:]
 
     public init(run: String) throws {
-        self.run = run
-        record = try RunRecord.load(run: run)
-        try record.requireAnalysisStacks(run: run, for: "`ictu explain`")
-        toGrid = try CoordinateTransform(from: "EPSG:4326", to: record.grid.crs)
+        folder = try RunFolder(run)
+        try folder.requireAnalysisStacks(for: "`ictu explain`")
+        toGrid = try CoordinateTransform(from: "EPSG:4326", to: folder.record.grid.crs)
     }
 
     public func explain(longitude: Double, latitude: Double) throws -> Explanation {
-        let grid = record.grid
+        let grid = folder.record.grid
         guard let (x, y) = try? toGrid.transform(x: longitude, y: latitude), let cell = grid.cell(x: x, y: y) else {
             throw OutputError(String(format: "%.6f, %.6f is outside the run's grid (%@ %.0f %.0f – %.0f %.0f)", longitude, latitude, grid.crs, grid.minX, grid.minY, grid.maxX, grid.maxY))
         }
-        // Each file's bands at the cell, read once.
-        var pixels: [String: [Float]] = [:]
-        func read(_ file: String, band: Int) throws -> Double {
-            if pixels[file] == nil {
-                let dataset = try opened[file] ?? RasterDataset.open(run + "/" + file)
-                opened[file] = dataset
-                pixels[file] = try dataset.pixel(x: cell.col, y: cell.row)
+        // Each raster's bands at the cell, read once.
+        var pixels: [RunFolder.Entry: [Float]] = [:]
+        func read(_ band: RunFolder.Band) throws -> Double {
+            if pixels[band.entry] == nil {
+                let dataset = try opened[band.entry] ?? folder.open(band.entry)
+                opened[band.entry] = dataset
+                pixels[band.entry] = try dataset.pixel(x: cell.col, y: cell.row)
             }
-            return Double(pixels[file]![band - 1])
+            return Double(pixels[band.entry]![band.number - 1])
         }
-        let terms = ComfortTerm.allCases
-        func part(_ name: String, offset: Int) throws -> Explanation.WindowPart {
-            let value = try read("ictu_\(name).tif", band: 1)
+        func part(_ regime: Regime) throws -> Explanation.WindowPart {
+            let value = try read(RunFolder.map(regime))
             var contributions: [String: Double] = [:]
-            for (k, t) in terms.enumerated() { contributions[t.rawValue] = try read("components.tif", band: offset * terms.count + k + 1) }
-            let i = offset * 5
+            for term in ComfortTerm.allCases { contributions[term.rawValue] = try read(RunFolder.components(regime, term)) }
+            func quantity(_ q: RunFolder.Quantity) throws -> Double { try read(RunFolder.intermediate(regime, q)) }
             return Explanation.WindowPart(ictu: value.isNaN ? nil : value, utciClass: value.isNaN ? nil : UTCI.StressClass(utci: value).label,
                                           terms: contributions, sumOfTerms: contributions.values.reduce(0, +),
-                                          airTemperature: try read("intermediate.tif", band: i + 1), airAnomaly: try read("intermediate.tif", band: i + 2),
-                                          vapourPressure: try read("intermediate.tif", band: i + 3), meanRadiantTemperature: try read("intermediate.tif", band: i + 4),
-                                          sunlitFraction: try read("intermediate.tif", band: i + 5))
+                                          airTemperature: try quantity(.airTemperature), airAnomaly: try quantity(.airAnomaly),
+                                          vapourPressure: try quantity(.vapourPressure), meanRadiantTemperature: try quantity(.meanRadiantTemperature),
+                                          sunlitFraction: try quantity(.sunlitFraction))
         }
-        let sigma = try read("uncertainty.tif", band: 1)
+        let sigma = try read(RunFolder.Band(.uncertainty))
         return Explanation(longitude: longitude, latitude: latitude, x: x, y: y, col: cell.col, row: cell.row,
-                           day: try part("day", offset: 0), night: try part("night", offset: 1), uncertainty: sigma.isNaN ? nil : sigma, windows: record.windows)
+                           day: try part(.day), night: try part(.night), uncertainty: sigma.isNaN ? nil : sigma, windows: folder.record.windows)
     }
 }

@@ -11,15 +11,15 @@ public enum RunReport {
     static let mapPixels = 900
 
     /// Writes the report for the run whose rasters are at `rasters(name)` (staged paths).
-    public static func html(record: RunRecord, cityName: String, rasters: (String) throws -> String) throws -> String {
+    public static func html(record: RunRecord, cityName: String, rasters: (RunFolder.Entry) throws -> String) throws -> String {
         let grid = record.grid
         let factor = max(1, Int((Double(max(grid.width, grid.height)) / Double(mapPixels)).rounded(.up)))
         let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
-        func values(_ name: String) throws -> [Float] {
-            let band = try RasterDataset.open(try rasters(name)).band(1)
+        func values(_ entry: RunFolder.Entry) throws -> [Float] {
+            let band = try RasterDataset.open(try rasters(entry)).band(1)
             return try band.read(x: 0, y: 0, width: grid.width, height: grid.height, bufferWidth: w, bufferHeight: h)
         }
-        let day = try values("ictu_day.tif"), night = try values("ictu_night.tif")
+        let day = try values(.dayMap), night = try values(.nightMap)
         var page = HTMLPage(title: "ICTU — \(cityName)")
         page.add("<h1>ICTU felt-temperature map — \(escape(cityName))</h1>")
         page.add("<p class=lead>\(grid.width) × \(grid.height) cells of \(fmt(grid.cellSize, 1)) m (\(escape(grid.crs))); composite of \(record.hotDays.count) hot days (\(escape(record.hotDays.first ?? "")) … \(escape(record.hotDays.last ?? ""))). "

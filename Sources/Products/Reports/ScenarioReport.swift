@@ -13,7 +13,7 @@ public enum ScenarioReport {
         let grid = base.record.grid
         var page = HTMLPage(title: "Scenario \(s.scenario)")
         page.add("<h1>Scenario <code>\(escape(s.scenario))</code></h1>")
-        page.add("<p class=lead>On the run <code>\(escape(URL(fileURLWithPath: base.run).lastPathComponent))</code>: \(s.edits.count) edit\(s.edits.count == 1 ? "" : "s"); "
+        page.add("<p class=lead>On the run <code>\(escape(URL(fileURLWithPath: base.folder.path).lastPathComponent))</code>: \(s.edits.count) edit\(s.edits.count == 1 ? "" : "s"); "
                  + "\(s.recomputedCells) cells recomputed (the edits and the reach of the model's neighbourhoods and shadows)\(s.changedWindow.map { $0.cellCount > s.recomputedCells ? ", \($0.cellCount - s.recomputedCells) more reached by the park cooling's change" : "" } ?? ""); "
                  + "day = mean of 14–17 h, composite hot day. Computed in \(fmt(s.seconds, 1)) s.</p>")
         page.add(editsTable(s))

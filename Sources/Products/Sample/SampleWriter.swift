@@ -12,9 +12,6 @@ public struct SampleOptions: Sendable {
     public init() {}
 }
 
-/// Progress reports: (stage, fraction done 0–1).
-public typealias ProgressHandler = @Sendable (String, Double) -> Void
-
 /// Writes the synthetic sample city: the inputs of a real city (rasters, footprints, tree inventory, sensors,
 /// reference station, manifest) and, beside them, the truth they were made from.
 public struct SampleWriter: Sendable {

@@ -23,8 +23,8 @@ public struct SimulationOptions: Sendable {
 /// A run, ready to simulate scenarios on: its record and model settings, its city, its park field and its day and
 /// night maps. Loading checks that the city's inputs are still those of the run (SHA-256), so "before" is the run.
 public final class SimulationBase: @unchecked Sendable {
-    public let run: String
-    public let record: RunRecord
+    public let folder: RunFolder
+    public var record: RunRecord { folder.record }
     public let settings: MapSettings
     public let city: City
     public let parks: ParkField
@@ -36,27 +36,22 @@ public final class SimulationBase: @unchecked Sendable {
     let lock = NSLock()
 
     public init(run: String, manifest: String? = nil, progress: ProgressHandler = { _, _ in }) throws {
-        self.run = run
         var clock = Date()
         var stages: [String: Double] = [:]
         func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
-        record = try RunRecord.load(run: run)
-        try record.requireAnalysisStacks(run: run, for: "`ictu simulate`")
-        settings = try MapSettings(record: record)
+        folder = try RunFolder(run)
+        try folder.requireAnalysisStacks(for: "`ictu simulate`")
+        settings = try MapSettings(record: folder.record)
         progress("checking the city's inputs", 0)
-        city = try RunCity.open(record: record, run: run, manifest: manifest)
+        city = try folder.city(manifest: manifest)
         let path = city.manifestPath
         lap("check inputs and read city")
         progress("parks", 0)
         parks = try ParkField(city: city)
         lap("parks")
-        let grid = record.grid
-        func read(_ file: String) throws -> Plane {
-            Plane(width: grid.width, height: grid.height, values: try RasterDataset.open(run + "/" + file).band(1).read(x: 0, y: 0, width: grid.width, height: grid.height))
-        }
-        day = try read("ictu_day.tif")
-        night = try read("ictu_night.tif")
-        population = try PopulationLayer.read(manifest: path, grid: grid)
+        day = try folder.read(RunFolder.map(.day))
+        night = try folder.read(RunFolder.map(.night))
+        population = try PopulationLayer.read(manifest: path, grid: folder.record.grid)
         lap("read maps")
         stageSeconds = stages
     }
@@ -83,20 +78,20 @@ public struct SimulationResult: Sendable {
     public let region: Window?
     /// The window recomputed by the engine (the edits and their halo); the rest of `region` had its park term shifted.
     public let recomputed: Window?
-    /// Over `region`: the planes of every run raster (RunLayers names), after the edits.
-    public let after: [String: [Plane]]
+    /// Over `region`: the planes of every raster the blocks write, after the edits.
+    public let after: [RunFolder.Entry: [Plane]]
     public let summary: ScenarioSummary
 
     /// The run's raster `name` (band `band`, 0-based) with the recomputed region in place.
-    func merged(_ base: Plane, name: String, band: Int = 0) -> Plane {
-        guard let region, let planes = after[name] else { return base }
+    func merged(_ base: Plane, entry: RunFolder.Entry, band: Int = 0) -> Plane {
+        guard let region, let planes = after[entry] else { return base }
         var out = base
         out.paste(planes[band], x: region.x, y: region.y)
         return out
     }
 
-    public func afterDay(_ base: SimulationBase) -> Plane { merged(base.day, name: "ictu_day") }
-    public func afterNight(_ base: SimulationBase) -> Plane { merged(base.night, name: "ictu_night") }
+    public func afterDay(_ base: SimulationBase) -> Plane { merged(base.day, entry: .dayMap) }
+    public func afterNight(_ base: SimulationBase) -> Plane { merged(base.night, entry: .nightMap) }
 }
 
 public enum Simulation {
@@ -138,22 +133,21 @@ public enum Simulation {
         lap("edits and parks")
         if options.recomputeEverything { region = Window(x: 0, y: 0, width: grid.width, height: grid.height); exact = region }
 
-        var after: [String: [Plane]] = [:]
+        var after: [RunFolder.Entry: [Plane]] = [:]
         if let region, let exact {
             // With a park tail: the run's values over the whole region, the exact window recomputed over them, the
             // tail shifted. Without one the recompute covers the region and nothing needs reading.
-            for (name, bands) in RunLayers.layout {
-                guard region != exact else { after[name] = Array(repeating: Plane(width: region.width, height: region.height, value: .nan), count: bands); continue }
-                let dataset = try RasterDataset.open(base.run + "/\(name).tif")
-                after[name] = try (1...bands).map { Plane(width: region.width, height: region.height,
-                                                          values: try dataset.band($0).read(x: region.x, y: region.y, width: region.width, height: region.height)) }
+            for (entry, bands) in RunFolder.blockRasters() {
+                guard region != exact else { after[entry] = Array(repeating: Plane(width: region.width, height: region.height, value: .nan), count: bands); continue }
+                let dataset = try base.folder.open(entry)
+                after[entry] = try (1...bands).map { try RunFolder.read(dataset, band: $0, window: region) }
             }
             try BlockEngine.compute(region: exact, blockSize: options.blockSize, settings: settings,
                                     passes: [.init(.day, settings.dayHours), .init(.night, settings.nightHours)], park: parksAfter,
                                     layers: edited,
                                     deliver: { block in
-                                        for (name, planes) in RunLayers.planes(block) {
-                                            for (b, plane) in planes.enumerated() { after[name]![b].paste(plane, x: block.core.x - region.x, y: block.core.y - region.y) }
+                                        for (entry, planes) in BlockRasters.planes(block) {
+                                            for (b, plane) in planes.enumerated() { after[entry]![b].paste(plane, x: block.core.x - region.x, y: block.core.y - region.y) }
                                         }
                                     },
                                     progress: { progress("recomputing \(exact.width) × \(exact.height) cells", $0) })
@@ -176,26 +170,27 @@ public enum Simulation {
     /// partial, read from the run's components (park term = mean_h(∂UTCI/∂Ta)·taPark) where the cell had a park
     /// nearby, else the city-offset term's (offset = mean_h(∂UTCI/∂Ta)·intercept). The shift is ≤ 0.3 °C beyond
     /// a 500 m halo, so the second-order error stays under a few thousandths of a degree (test: incremental vs full).
-    static func shiftParkTail(_ after: inout [String: [Plane]], region: Window, exact: Window, before: ParkField, after parks: ParkField, settings: MapSettings) {
-        let terms = ComfortTerm.allCases
-        let park = terms.firstIndex(of: .park)!, offset = terms.firstIndex(of: .cityOffset)!
+    static func shiftParkTail(_ after: inout [RunFolder.Entry: [Plane]], region: Window, exact: Window, before: ParkField, after parks: ParkField, settings: MapSettings) {
         let influenceBefore = before.sample(region), influenceAfter = parks.sample(region)
-        for (regime, k) in [(0, settings.coefficients.day), (1, settings.coefficients.night)] {
-            let ictu = regime == 0 ? "ictu_day" : "ictu_night"
+        for (regime, k) in [(Regime.day, settings.coefficients.day), (.night, settings.coefficients.night)] {
+            // Planes (0-based) of this window's map, park and city-offset terms, air temperature and its anomaly.
+            let ictu = RunFolder.map(regime).entry
+            let park = RunFolder.components(regime, .park).number - 1, offset = RunFolder.components(regime, .cityOffset).number - 1
+            let air = RunFolder.intermediate(regime, .airTemperature).number - 1, anomaly = RunFolder.intermediate(regime, .airAnomaly).number - 1
             for o in 0..<region.cellCount {
                 let c = region.x + o % region.width, r = region.y + o / region.width
                 guard !exact.contains(col: c, row: r), !after[ictu]![0].values[o].isNaN else { continue }
                 let shift = -k.parkIntensity * Double(influenceAfter.values[o] - influenceBefore.values[o])
                 guard shift != 0 else { continue }
-                let parkTerm = Double(after["components"]![regime * terms.count + park].values[o])
+                let parkTerm = Double(after[.components]![park].values[o])
                 let taPark = -k.parkIntensity * Double(influenceBefore.values[o])
                 let partial = abs(taPark) > 0.01 ? parkTerm / taPark
-                    : abs(k.intercept) > 0.01 ? Double(after["components"]![regime * terms.count + offset].values[o]) / k.intercept : 1
+                    : abs(k.intercept) > 0.01 ? Double(after[.components]![offset].values[o]) / k.intercept : 1
                 let change = Float(partial * shift)
                 after[ictu]![0].values[o] += change
-                after["components"]![regime * terms.count + park].values[o] += change
-                after["intermediate"]![regime * RunLayers.intermediateNames.count].values[o] += Float(shift)      // air temperature
-                after["intermediate"]![regime * RunLayers.intermediateNames.count + 1].values[o] += Float(shift)  // its anomaly
+                after[.components]![park].values[o] += change
+                after[.intermediate]![air].values[o] += Float(shift)
+                after[.intermediate]![anomaly].values[o] += Float(shift)
             }
         }
     }

@@ -19,6 +19,11 @@ public final class COGLayer: TileSource, @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [RasterDataset] = []
 
+    /// A band of a run folder.
+    public convenience init(_ folder: RunFolder, band: RunFolder.Band) throws {
+        try self.init(path: folder.path(band.entry), band: band.number, grid: folder.record.grid)
+    }
+
     public init(path: String, band: Int, grid: GridSpec) throws {
         let dataset = try RasterDataset.open(path)
         guard dataset.width == grid.width, dataset.height == grid.height else {

@@ -20,20 +20,19 @@ public struct TileExportSummary: Sendable {
     public var folder: String
 }
 
-/// What a run offers to a map client: its grid, bounds in WGS 84 and layers.
-public struct RunMap: Sendable {
-    public let run: String
-    public let record: RunRecord
+/// What a run offers to a map client: its layers, its bounds in WGS 84 and its zoom levels.
+public struct TileCatalogue: Sendable {
+    public let folder: RunFolder
+    public var record: RunRecord { folder.record }
     public let layers: [TileLayer]
     /// West, south, east, north in degrees.
     public let bounds: (west: Double, south: Double, east: Double, north: Double)
     public let zooms: ClosedRange<Int>
 
-    public init(run: String) throws {
-        record = try RunRecord.load(run: run)
-        self.run = run
-        layers = TileLayer.catalogue(run: run)
-        let grid = record.grid
+    public init(_ folder: RunFolder) throws {
+        self.folder = folder
+        layers = TileLayer.catalogue(folder)
+        let grid = folder.record.grid
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
         // The grid's outline, 16 points a side (its edges are not straight in degrees).
         var xs: [Double] = [], ys: [Double] = []
@@ -64,7 +63,7 @@ public struct RunMap: Sendable {
 
 public enum TileExport {
     public static func run(run: String, options: TileExportOptions = TileExportOptions(), progress: ProgressHandler = { _, _ in }) throws -> TileExportSummary {
-        let map = try RunMap(run: run)
+        let map = try TileCatalogue(try RunFolder(run))
         let zooms = options.zooms ?? map.zooms
         guard zooms.lowerBound >= 0, zooms.upperBound <= 24 else { throw OutputError("zoom levels run from 0 to 24 (asked \(zooms))") }
         let layers = try options.layers.map { name -> TileLayer in
@@ -78,7 +77,7 @@ public enum TileExport {
             if options.formats.contains(.xyz) { entries.append(layer.name) }
             if options.formats.contains(.mbtiles) { entries.append(layer.name + ".mbtiles") }
         }
-        let staged = try StagedOutput(destination: run + "/tiles", entries: entries, overwrite: options.overwrite)
+        let staged = try StagedOutput(destination: map.folder.path(.tiles), entries: entries, overwrite: options.overwrite)
         let renderer = try TileRenderer(grid: map.record.grid)
         var tiles: [WebMercator.Tile] = []
         for z in zooms {
@@ -87,7 +86,7 @@ public enum TileExport {
         let written = Counter()
         let allTiles = tiles
         // Every layer of a tile at once: the tile's pixel positions (PROJ lattice, interpolated) are the same for all.
-        let sources = try layers.map { try COGLayer(path: run + "/" + $0.file, band: $0.band, grid: map.record.grid) }
+        let sources = try layers.map { try COGLayer(map.folder, band: $0.band!) }
         let databases = try layers.map { layer in
             options.formats.contains(.mbtiles) ? try MBTilesWriter(path: try staged.path(layer.name + ".mbtiles"), map: map, layer: layer, zooms: zooms) : nil
         }
@@ -124,14 +123,14 @@ public enum TileExport {
         }
         try staged.commit()
         progress("done", 1)
-        return TileExportSummary(layers: layers.map(\.name), zooms: zooms, tiles: written.value, folder: run + "/tiles")
+        return TileExportSummary(layers: layers.map(\.name), zooms: zooms, tiles: written.value, folder: map.folder.path(.tiles))
     }
 }
 
 /// An MBTiles 1.3 file being written: metadata, then tiles (TMS rows: y up) in one transaction. Callers serialise inserts.
 final class MBTilesWriter: @unchecked Sendable {
     let database: SQLiteDatabase
-    init(path: String, map: RunMap, layer: TileLayer, zooms: ClosedRange<Int>) throws {
+    init(path: String, map: TileCatalogue, layer: TileLayer, zooms: ClosedRange<Int>) throws {
         database = try SQLiteDatabase(creating: path)
         try database.execute("""
             PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;

@@ -6,43 +6,38 @@ public struct TileLayer: Sendable {
     public enum Kind: Sendable { case continuous, utciClasses }
     public let name: String
     public let title: String
-    public let file: String
-    public let band: Int
+    /// The run's band it draws; nil for a layer held in memory (a scenario's, drawn from its pyramid).
+    public let band: RunFolder.Band?
     public let kind: Kind
     public let ramp: ColourRamp
 
-    /// Every layer a run folder offers, in the viewer's order. `components` adds each term of components.tif, day and night.
-    public static func catalogue(run: String) -> [TileLayer] {
+    /// Every layer a run folder offers, in the viewer's order: the maps, then each term of the stacks, day and night.
+    public static func catalogue(_ folder: RunFolder) -> [TileLayer] {
         let termRamp = ColourRamp.difference(range: 6) // one ramp (and its lookup tables) for the relative map and every term
         var layers = [
-            TileLayer(name: "day", title: "ICTU day (14–17 h), °C", file: "ictu_day.tif", band: 1, kind: .continuous, ramp: .utci),
-            TileLayer(name: "night", title: "ICTU night (22–06 h), °C", file: "ictu_night.tif", band: 1, kind: .continuous, ramp: .utci),
-            TileLayer(name: "relative", title: "Day ICTU relative to the median, °C", file: "ictu_delta_median.tif", band: 1, kind: .continuous,
-                      ramp: termRamp),
-            TileLayer(name: "classes", title: "UTCI heat-stress class (day)", file: "ictu_day.tif", band: 1, kind: .utciClasses, ramp: .utci),
-            TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", file: "hydric_stress.tif", band: 1, kind: .continuous, ramp: .stress),
-            TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", file: "delta.tif", band: 1, kind: .continuous, ramp: .difference(range: 3)),
-            TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", file: "delta.tif", band: 2, kind: .continuous, ramp: .difference(range: 3)),
-            TileLayer(name: "uncertainty", title: "Uncertainty of the day ICTU (1 σ), °C", file: "uncertainty.tif", band: 1, kind: .continuous, ramp: .uncertainty),
+            TileLayer(name: "day", title: "ICTU day (14–17 h), °C", band: RunFolder.map(.day), kind: .continuous, ramp: .utci),
+            TileLayer(name: "night", title: "ICTU night (22–06 h), °C", band: RunFolder.map(.night), kind: .continuous, ramp: .utci),
+            TileLayer(name: "relative", title: "Day ICTU relative to the median, °C", band: .init(.relativeToMedian), kind: .continuous, ramp: termRamp),
+            TileLayer(name: "classes", title: "UTCI heat-stress class (day)", band: RunFolder.map(.day), kind: .utciClasses, ramp: .utci),
+            TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", band: .init(.hydricStress), kind: .continuous, ramp: .stress),
+            TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: RunFolder.delta(.day), kind: .continuous, ramp: .difference(range: 3)),
+            TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: RunFolder.delta(.night), kind: .continuous, ramp: .difference(range: 3)),
+            TileLayer(name: "uncertainty", title: "Uncertainty of the day ICTU (1 σ), °C", band: .init(.uncertainty), kind: .continuous, ramp: .uncertainty),
         ]
-        let terms = ComfortTerm.allCases
-        for (w, window) in ["day", "night"].enumerated() {
-            for (t, term) in terms.enumerated() {
-                layers.append(TileLayer(name: "\(window)-\(term.rawValue)", title: "\(window == "day" ? "Day" : "Night"): \(term.label), °C",
-                                        file: "components.tif", band: w * terms.count + t + 1, kind: .continuous,
-                                        ramp: term == .reference ? .utci : termRamp))
-            }
+        for (regime, term) in RunFolder.componentBands {
+            layers.append(TileLayer(name: "\(regime.rawValue)-\(term.rawValue)", title: "\(regime == .day ? "Day" : "Night"): \(term.label), °C",
+                                    band: RunFolder.components(regime, term), kind: .continuous, ramp: term == .reference ? .utci : termRamp))
         }
-        return layers.filter { FileManager.default.fileExists(atPath: run + "/" + $0.file) }
+        return layers.filter { $0.band.map { folder.contains($0.entry) } ?? false }
     }
 
     /// The layers of a scenario held in memory by the server: the maps after and the differences (the "before"
-    /// is the run's own layers). `file` is empty: they are drawn from in-memory pyramids.
+    /// is the run's own layers), drawn from in-memory pyramids.
     public static let scenarioLayers: [TileLayer] = [
-        TileLayer(name: "after", title: "ICTU day after the scenario, °C", file: "", band: 1, kind: .continuous, ramp: .utci),
-        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", file: "", band: 1, kind: .continuous, ramp: .utci),
-        TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", file: "", band: 1, kind: .continuous, ramp: .difference(range: 3)),
-        TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", file: "", band: 1, kind: .continuous, ramp: .difference(range: 3)),
+        TileLayer(name: "after", title: "ICTU day after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
+        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
+        TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
+        TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
     ]
 
     /// Colour of a value: the ramp's, or for classes the colour of the class's middle (one flat colour per class).

@@ -67,28 +67,28 @@ public enum Watering {
 
     public static func run(run: String, options: WateringOptions = WateringOptions(), progress: ProgressHandler = { _, _ in }) throws -> (summary: WateringSummary, trees: [TreePriority]) {
         let start = Date()
-        let record = try RunRecord.load(run: run)
-        try record.requireAnalysisStacks(run: run, for: "`ictu watering`")
+        let folder = try RunFolder(run)
+        try folder.requireAnalysisStacks(for: "`ictu watering`")
+        let record = folder.record
         let settings = try MapSettings(record: record)
         let grid = record.grid
-        let staged = try StagedOutput(destination: run + "/watering", entries: outputs, overwrite: options.overwrite)
+        let staged = try StagedOutput(destination: folder.path(RunFolder.Entry.watering), entries: outputs, overwrite: options.overwrite)
         progress("reading the city", 0)
-        let city = try RunCity.open(record: record, run: run, manifest: options.manifest)
+        let city = try folder.city(manifest: options.manifest)
         // The inventory's trees, or without one the canopy patches of the canopy layer.
         let trees = try city.trees?.trees(grid: grid) ?? canopyPatches(city: city, grid: grid)
 
         // The run's maps: open ground, the mean day conditions (for the engine's partials).
-        func read(_ file: String, band: Int = 1) throws -> Plane {
-            Plane(width: grid.width, height: grid.height, values: try RasterDataset.open(run + "/" + file).band(band).read(x: 0, y: 0, width: grid.width, height: grid.height))
-        }
-        let day = try read("ictu_day.tif")
+        let day = try folder.read(RunFolder.map(.day))
         let isPublic = publicSpace(open: day.values.map { !$0.isNaN }, grid: grid)
         progress("the engine's response", 0)
-        let service = CoolingService(settings: settings, dayAir: try read("intermediate.tif", band: 1), dayVapour: try read("intermediate.tif", band: 3),
-                                     dayRadiant: try read("intermediate.tif", band: 4), isPublic: isPublic)
+        let service = CoolingService(settings: settings, dayAir: try folder.read(RunFolder.intermediate(.day, .airTemperature)),
+                                     dayVapour: try folder.read(RunFolder.intermediate(.day, .vapourPressure)),
+                                     dayRadiant: try folder.read(RunFolder.intermediate(.day, .meanRadiantTemperature)), isPublic: isPublic)
         let earlier = try options.earlierRun.map { path -> Plane in
-            guard try RunRecord.load(run: path).grid == grid else { throw OutputError("--earlier \(path): its grid differs from the run's") }
-            return Plane(width: grid.width, height: grid.height, values: try RasterDataset.open(path + "/hydric_stress.tif").band(1).read(x: 0, y: 0, width: grid.width, height: grid.height))
+            let earlier = try RunFolder(path)
+            guard earlier.record.grid == grid else { throw OutputError("--earlier \(path): its grid differs from the run's") }
+            return try earlier.read(RunFolder.Band(.hydricStress))
         }
         let population = try PopulationLayer.read(manifest: city.manifestPath, grid: grid)
         let sensitive = try sensitiveSites(city: city, grid: grid, useField: options.useField)
@@ -128,7 +128,7 @@ public enum Watering {
                                       notRecoverable: results.filter { $0.recoverability == 0 }.count, budgetLitres: options.budgetLitres, usedLitres: used,
                                       selected: results.filter(\.selected).count, coolingKept: results.filter(\.selected).map(\.coolingService).reduce(0, +),
                                       seconds: (Date().timeIntervalSince(start) * 100).rounded() / 100,
-                                      outputs: outputs.map { "watering/" + $0 }, method: method)
+                                      outputs: outputs.map { RunFolder.Entry.watering.fileName + "/" + $0 }, method: method)
         progress("writing", 0)
         try WateringOutput.write(results, summary: summary, grid: grid, staged: staged)
         try staged.commit()
@@ -191,7 +191,7 @@ public enum Watering {
     /// Centres of the footprints whose use is sensitive (schools, nurseries, care homes, hospitals).
     static func sensitiveSites(city: City, grid: GridSpec, useField: String) throws -> [(x: Double, y: Double)] {
         guard let settings = city.manifest.vectors?["buildings"] else { return [] }
-        let path = URL(fileURLWithPath: city.manifestPath).deletingLastPathComponent().appendingPathComponent(settings.path).path
+        let path = city.resolve(settings.path)
         let layer = try VectorDataset.open(path).layer(0)
         guard layer.fieldNames.contains(useField), let crs = layer.spatialReference else { return [] }
         let target = try SpatialReference(definition: grid.crs)

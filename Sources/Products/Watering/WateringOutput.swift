@@ -46,8 +46,6 @@ enum WateringOutput {
                 try layer.addFeature(wkb: WKB.point(x: t.longitude, y: t.latitude), values: attributes)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: URL(fileURLWithPath: try staged.path("watering.json")))
+        try JSONCoding.write(summary, to: try staged.path("watering.json"))
     }
 }

@@ -9,14 +9,14 @@ final class StagedRasters: @unchecked Sendable {
     let staged: StagedOutput
     let grid: GridSpec
     let region: Window
-    var datasets: [String: RasterDataset] = [:]
+    var datasets: [RunFolder.Entry: RasterDataset] = [:]
     var invalidCellHours = 0
 
-    init(staged: StagedOutput, grid: GridSpec, region: Window? = nil, layout: [(String, Int)]) throws {
+    init(staged: StagedOutput, grid: GridSpec, region: Window? = nil, layout: [(entry: RunFolder.Entry, bands: Int)]) throws {
         self.staged = staged
         self.grid = grid
         self.region = region ?? Window(x: 0, y: 0, width: grid.width, height: grid.height)
-        for (name, bands) in layout { datasets[name] = try create(name, bands: bands, type: .float32, noData: nil) }
+        for (entry, bands) in layout { datasets[entry] = try create(entry, bands: bands, type: .float32, noData: nil) }
     }
 
     /// A work file, read once by the COG copy: ZSTD at its fastest level (GTiff's default level, 9, cost more than the physics).
@@ -25,9 +25,9 @@ final class StagedRasters: @unchecked Sendable {
     /// each block once. Pixel-interleaved 512² work files made the 25 km run's copy of its 26-band components thrash
     /// GDAL's cache (a row of tiles, 665 MB, did not fit in it): measured on 12 500 × 1 024 × 26 bands, staging
     /// 8.0 → 3.2 s and the COG copy 15 → 5 s.
-    private func create(_ name: String, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
+    private func create(_ entry: RunFolder.Entry, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
         let block = bands > 1 ? 128 : 512
-        let ds = try RasterDataset.create(try staged.path(".work/\(name).tif"), width: region.width, height: region.height, bands: bands, type: type,
+        let ds = try RasterDataset.create(try staged.path(".work/" + entry.fileName), width: region.width, height: region.height, bands: bands, type: type,
                                           options: ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)", "INTERLEAVE=BAND", "COMPRESS=ZSTD", "ZSTD_LEVEL=1",
                                                     "BIGTIFF=IF_SAFER"])
         try ds.setGeoTransform(GeoTransform(originX: grid.originX + Double(region.x) * grid.cellSize, cellWidth: grid.cellSize,
@@ -37,28 +37,28 @@ final class StagedRasters: @unchecked Sendable {
         return ds
     }
 
-    func write(_ name: String, _ planes: [Plane], band first: Int = 0, at window: Window) throws {
-        let ds = datasets[name]!
+    func write(_ entry: RunFolder.Entry, _ planes: [Plane], band first: Int = 0, at window: Window) throws {
+        let ds = datasets[entry]!
         for (b, plane) in planes.enumerated() {
             try ds.band(first + b + 1).write(plane.values, x: window.x - region.x, y: window.y - region.y, width: window.width, height: window.height)
         }
     }
 
     /// An existing raster covering the region (e.g. a mosaic of partitions), to derive from and copy as a COG.
-    func adopt(_ name: String, _ dataset: RasterDataset) { datasets[name] = dataset }
+    func adopt(_ entry: RunFolder.Entry, _ dataset: RasterDataset) { datasets[entry] = dataset }
 
     /// A new float raster of `bands` bands (no data NaN).
-    func create(_ name: String, bands: Int) throws {
-        datasets[name] = try create(name, bands: bands, type: .float32, noData: nil)
+    func create(_ entry: RunFolder.Entry, bands: Int) throws {
+        datasets[entry] = try create(entry, bands: bands, type: .float32, noData: nil)
     }
 
-    func describe(_ name: String, _ descriptions: [String]) throws {
-        for (b, text) in descriptions.enumerated() { try datasets[name]!.band(b + 1).setDescription(text) }
+    func describe(_ entry: RunFolder.Entry, _ descriptions: [String]) throws {
+        for (b, text) in descriptions.enumerated() { try datasets[entry]!.band(b + 1).setDescription(text) }
     }
 
     /// Histogram of band 1 over valid cells (streamed by rows).
-    func histogram(_ name: String) throws -> CelsiusHistogram {
-        let band = try datasets[name]!.band(1)
+    func histogram(_ entry: RunFolder.Entry) throws -> CelsiusHistogram {
+        let band = try datasets[entry]!.band(1)
         var histogram = CelsiusHistogram()
         for y in stride(from: 0, to: region.height, by: 256) {
             let h = min(256, region.height - y)
@@ -69,9 +69,9 @@ final class StagedRasters: @unchecked Sendable {
 
     /// One or two single-band rasters computed cell by cell from band 1 of `source` (value, cell centre x, y →
     /// the outputs' values, in order). Strips are read and written in turn, their rows computed on both cores.
-    func derive(from source: String, into outputs: [(String, PixelType, Double?)], _ f: @Sendable (Float, Double, Double) -> SIMD2<Float>) throws {
+    func derive(from source: RunFolder.Entry, into outputs: [(RunFolder.Entry, PixelType, Double?)], _ f: @Sendable (Float, Double, Double) -> SIMD2<Float>) throws {
         precondition((1...2).contains(outputs.count), "one or two derived rasters")
-        for (name, type, noData) in outputs { datasets[name] = try create(name, bands: 1, type: type, noData: noData) }
+        for (entry, type, noData) in outputs { datasets[entry] = try create(entry, bands: 1, type: type, noData: noData) }
         let band = try datasets[source]!.band(1)
         let width = region.width, region = region, grid = grid
         for y in stride(from: 0, to: region.height, by: 256) {
@@ -96,13 +96,13 @@ final class StagedRasters: @unchecked Sendable {
 
     /// Copies every staged GeoTIFF to a COG under its final name (still in staging), then drops the work files.
     func finishAsCOGs() throws {
-        for (name, ds) in datasets {
+        for (entry, ds) in datasets {
             try ds.flush()
             // The multi-band analysis stacks are read by `explain` and analysts, not displayed: fast ZSTD, no overviews,
             // and small blocks — they are pixel-interleaved, so reading one point decodes a block of every band
             // (128² cells × 20 bands: 1.3 MB, not the 21 MB of a 512² block).
-            let analysis = ["components", "intermediate"].contains(name)
-            try ds.writeCOG(to: try staged.path("\(name).tif"), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
+            let analysis = RunFolder.analysisStacks.contains(entry)
+            try ds.writeCOG(to: try staged.path(entry.fileName), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
         }
         datasets.removeAll()
         try FileManager.default.removeItem(atPath: try staged.path(".work"))

@@ -167,8 +167,3 @@ public final class StagedOutput: @unchecked Sendable {
     /// writes to complete.
     static func flushFileSystem() { sync() }
 }
-
-public struct OutputError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
