@@ -1,9 +1,12 @@
 // swift-tools-version:6.0
-// ictu — urban thermal comfort (ICTU) engine.
-// Layers, lowest first; a target never imports one above it:
+// ictu — urban thermal comfort (ICTU) engine. Linux first (Debian 12, Swift 6); the code uses Swift 6's
+// Synchronization (Mutex) and InlineArray, and GDAL, PROJ, GEOS, SQLite and libdeflate from the system.
+// Layers, lowest first; a target imports only targets listed before it (docs/architecture.md):
 //   CGDAL/CPROJ/CGEOS/CSQLite/CDeflate (system C libraries) → GeoIO (the only code touching C pointers)
 //   → Grid (pure Swift planes, kernels) → Model (physics, sensors, QC) → City (manifest, loading)
-//   → Products (sample city, run outputs, tiles) → Server (HTTP API and viewer) → ictu (CLI front end).
+//   → Support (outputs, JSON, progress) → Run (the run folder) → Reports (HTML pages, maps, colour ramps)
+//   → Engine (compute, explain, mosaic) → Sample, Tiles, Diagnosis, Scenario, Watering (one product each)
+//   → Server (HTTP API and viewer) → ictu (CLI front end).
 import PackageDescription
 
 // The kernels run per cell and per hour: even the test build optimises them, so the end-to-end tests on a
@@ -12,7 +15,7 @@ let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configura
 
 let package = Package(
     name: "ictu",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ictu", targets: ["ictu"]),
         .executable(name: "ictu-fuzz", targets: ["IctuFuzz"]),
@@ -33,17 +36,32 @@ let package = Package(
         .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Products", dependencies: ["GeoIO", "Grid", "Model", "City", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Server", dependencies: ["Products", "GeoIO", "Model", .product(name: "Hummingbird", package: "hummingbird")]),
-        .executableTarget(name: "ictu", dependencies: [
-            "Products", "City", "Model", "Server", "GeoIO",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(name: "Support", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Run", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Reports", dependencies: ["Grid", "Model", "City"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Engine", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Sample", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Tiles", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Diagnosis", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Scenario", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Watering", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Server", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Engine", "Tiles", "Scenario", .product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(name: "ictu", dependencies: ["GeoIO", "Model", "City", "Support", "Run", "Reports", "Engine", "Sample", "Tiles", "Diagnosis", "Scenario", "Watering", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // libFuzzer targets for the parsers of untrusted text (Fuzz/run.sh); a replay tool otherwise.
-        .executableTarget(name: "IctuFuzz", dependencies: ["City", "Products", "Grid", "Model"], swiftSettings: optimisedEvenInDebug),
+        .executableTarget(name: "IctuFuzz", dependencies: ["Grid", "Model", "City", "Scenario"], swiftSettings: optimisedEvenInDebug),
+        // What the test targets share: temporary files, the fixture city, the sample run, the CLI and server as processes.
+        .target(name: "TestFixtures", dependencies: ["GeoIO", "City", "Support", "Run", "Engine", "Sample"], path: "Tests/TestFixtures"),
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
         .testTarget(name: "GridTests", dependencies: ["Grid"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CityTests", dependencies: ["City", "Products", "GeoIO", "Model", "Server", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ModelTests", dependencies: ["Grid", "Model"]),
+        .testTarget(name: "CityTests", dependencies: ["GeoIO", "Grid", "City", "TestFixtures"]),
+        .testTarget(name: "SampleTests", dependencies: ["City", "TestFixtures"]),
+        .testTarget(name: "EngineTests", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Engine", "Tiles", "Diagnosis", "Scenario", "Watering", "TestFixtures"]),
+        .testTarget(name: "TilesTests", dependencies: ["GeoIO", "Grid", "Run", "Reports", "Tiles", "TestFixtures"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["GeoIO", "Grid", "City", "Run", "Tiles", "Diagnosis", "TestFixtures"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Sample", "Tiles", "Scenario", "TestFixtures"]),
+        .testTarget(name: "WateringTests", dependencies: ["GeoIO", "Grid", "Model", "Run", "Engine", "Watering", "TestFixtures"]),
+        .testTarget(name: "ServerTests", dependencies: ["Run", "Engine", "Tiles", "Diagnosis", "Watering", "TestFixtures"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["GeoIO", "Support", "Run", "TestFixtures", .product(name: "Yams", package: "Yams")]),
     ]
 )

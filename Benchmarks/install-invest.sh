@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the InVEST urban cooling model into VENV (default /opt/ictu-peers/invest), following ../shared/peers/invest-setup.md.
+# Installs the InVEST urban cooling model into VENV (default /opt/ictu-peers/invest), as the InVEST project documents it (natcap-invest from PyPI; RESULTS.md, "Peers").
 set -euo pipefail
 venv=${1:-/opt/ictu-peers/invest}
 [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import natcap.invest.urban_cooling_model" 2>/dev/null && exit 0

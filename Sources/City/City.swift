@@ -120,7 +120,7 @@ public final class City {
     }
 
     /// All surface layers on a window of the grid. Absent roles default to 0 (and albedo to 0.15);
-    /// canopy stress comes from `hydric_stress_canopy`, else from NDMI against its baseline (model.md:
+    /// canopy stress comes from `hydric_stress_canopy`, else from NDMI against its baseline (docs/model.md:
     /// s = clip((NDMI_base − NDMI)/(0.175 · canopy cover of the pixel), 0, 1)), masked to canopy.
     public func layers(_ window: Window) throws -> SurfaceLayers {
         var out = SurfaceLayers(width: window.width, height: window.height)

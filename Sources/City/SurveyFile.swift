@@ -1,5 +1,4 @@
 import Foundation
-import Model
 
 /// One answer of a felt-temperature survey ("how do you feel here?") at a known place and time.
 public struct SurveyAnswer: Sendable, Equatable {

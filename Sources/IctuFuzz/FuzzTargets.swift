@@ -2,7 +2,7 @@ import City
 import Foundation
 import Grid
 import Model
-import Products
+import Scenario
 
 /// The parsers of untrusted text that the fuzzer drives: each takes the bytes of one file, as a user or an HTTP
 /// client could hand it over. A parser may reject its input (it throws, naming the problem); it must never crash,

@@ -1,4 +1,4 @@
-/// Coefficients of the air-temperature and humidity anomaly model (model.md eq. 3–4) for one regime (day or night).
+/// Coefficients of the air-temperature and humidity anomaly model (docs/model.md eq. 3–4) for one regime (day or night).
 /// ΔTa = β0 + β_imp·K_r1*(f_imp+f_b) + β_H·K_r1*(f_b·H/H0) − β_c·K_r2*e_c − β_s·K_r2*e_s − β_g·K_r2*e_g − β_w·K_r3*f_w − ΔT_park
 /// Δe  = γ·K_r2*(e_c + e_s + e_g), with e_x = f_x·(1 − s_x) the transpiring fraction of stratum x.
 public struct AirTemperatureCoefficients: Codable, Sendable, Equatable {
@@ -36,7 +36,7 @@ public struct AirTemperatureCoefficients: Codable, Sendable, Equatable {
         self.waterRadiusMetres = waterRadiusMetres; self.vapourGain = vapourGain
     }
 
-    /// model.md defaults by day (β_imp 1.2, β_c 2.0, β_g 0.5, γ 0.8; r1 = r2 = 100 m, r3 = 200 m, PCI 1 °C).
+    /// docs/model.md defaults by day (β_imp 1.2, β_c 2.0, β_g 0.5, γ 0.8; r1 = r2 = 100 m, r3 = 200 m, PCI 1 °C).
     public static let defaultDay = AirTemperatureCoefficients(
         intercept: 0, sealed: 1.2, buildingVolume: 0.3, referenceHeightMetres: 10, canopy: 2.0, shrub: 1.0, grass: 0.5,
         water: 1.0, parkIntensity: 1.0, builtRadiusMetres: 100, vegetationRadiusMetres: 100, waterRadiusMetres: 200, vapourGain: 0.8)

@@ -16,7 +16,7 @@ public struct CalibrationSite: Sendable {
     }
 }
 
-/// Neighbourhood means at a site (model.md eq. 3–4 predictors).
+/// Neighbourhood means at a site (docs/model.md eq. 3–4 predictors).
 public struct SitePredictors: Sendable, Codable {
     public var sealed = 0.0, volume = 0.0
     public var canopy = 0.0, canopyStressed = 0.0, shrub = 0.0, shrubStressed = 0.0, grass = 0.0, grassStressed = 0.0

@@ -2,7 +2,7 @@ import Foundation
 import Grid
 
 /// The ICTU (UTCI-equivalent felt temperature) of a window of hours over a block of cells, with every
-/// intermediate field and its decomposition into terms (model.md eq. 1–6).
+/// intermediate field and its decomposition into terms (docs/model.md eq. 1–6).
 public struct WindowField: Sendable {
     /// Mean UTCI over the hours, °C (NaN on buildings and where UTCI is not defined).
     public var ictu: Plane

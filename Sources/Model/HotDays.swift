@@ -1,6 +1,6 @@
 import Foundation
 
-/// Hot days and the composite hot day (model.md, Conventions): a local date (with ≥ 18 hours of data) whose
+/// Hot days and the composite hot day (docs/model.md, Conventions): a local date (with ≥ 18 hours of data) whose
 /// reference maximum is ≥ threshold; for each local hour, the median over hot days of the reference weather; the sun of the median
 /// hot date. Night hours 00–06 come from the day after each hot day.
 public struct HotDays: Sendable {

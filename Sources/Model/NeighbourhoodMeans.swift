@@ -1,6 +1,6 @@
 import Grid
 
-/// The neighbourhood means the air-temperature model reads at each cell (model.md eq. 3–4), for a window of
+/// The neighbourhood means the air-temperature model reads at each cell (docs/model.md eq. 3–4), for a window of
 /// cells, given from outside: the engine computes the wide ones (radius ≥ 100 m) once per run on a coarse grid
 /// and samples them, instead of filtering every block with a halo as wide as 2 × the radius. Nil: computed in the
 /// window from the fine layers, as before (narrow radii; the sample generator's truth).

@@ -1,7 +1,7 @@
 import Foundation
 import Grid
 
-/// Parks and their cooling reach (model.md: ΔT_park = PCI·exp(−d/L)).
+/// Parks and their cooling reach (docs/model.md: ΔT_park = PCI·exp(−d/L)).
 ///
 /// Parks are connected green areas (vegetation fraction ≥ 0.6, no building) of at least 1 ha; d is the distance
 /// from the park's edge (0 inside); L grows with the park's area: 100 m below 2 ha, 350 m above 10 ha, linear

@@ -1,4 +1,4 @@
-/// Radiative and wind parameters of the felt-temperature model (model.md eq. 2, 5, 6). Not calibrated from shielded
+/// Radiative and wind parameters of the felt-temperature model (docs/model.md eq. 2, 5, 6). Not calibrated from shielded
 /// sensors (they do not see radiation): literature values, documented, overridable.
 public struct RadiativeCoefficients: Codable, Sendable, Equatable {
     /// m0, K: long-wave excess of an urban site over the reference by day.

@@ -60,7 +60,7 @@ public enum UTCI {
         return sum
     }
 
-    /// UTCI's assessment scale (heat side from model.md: ≤ 26 no stress, 26–32 moderate, 32–38 strong, 38–46 very strong, > 46 extreme).
+    /// UTCI's assessment scale (heat side from docs/model.md: ≤ 26 no stress, 26–32 moderate, 32–38 strong, 38–46 very strong, > 46 extreme).
     public enum StressClass: Int, CaseIterable, Codable, Sendable {
         case extremeCold = -5, veryStrongCold, strongCold, moderateCold, slightCold, none, moderateHeat, strongHeat, veryStrongHeat, extremeHeat
 

@@ -1,7 +1,9 @@
+import Engine
 import Foundation
 import GeoIO
-import Model
-import Products
+import Run
+import Support
+import Tiles
 
 /// What the server knows of one run: its map, tiles rendered on demand (from windows of its COGs, PNGs
 /// kept in a bounded cache), and JSON documents for the viewer. Thread-safe.

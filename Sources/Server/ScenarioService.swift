@@ -1,7 +1,9 @@
 import Foundation
 import Grid
-import Model
-import Products
+import Run
+import Scenario
+import Support
+import Tiles
 
 /// Scenarios sent to the server (POST /api/scenario): simulated on the served run, kept in memory (the last few)
 /// with their after and difference maps as tile pyramids. One simulation at a time; the run's city is loaded on

@@ -1,3 +1,5 @@
+import Scenario
+
 /// The viewer: one page on Leaflet (served by us from Debian's libjs-leaflet; no CDN, works offline).
 /// Layer switcher, legend in °C on the UTCI classes, opacity, sensor sites with QC and observed vs predicted,
 /// click (or Enter on "Explain the centre") for a cell's explanation, scale bar, the view kept in the URL,

@@ -1,7 +1,9 @@
+import Engine
 import Foundation
 import Hummingbird
 import Model
-import Products
+import Support
+import Tiles
 
 /// `ictu serve`: the viewer and its HTTP API, on 127.0.0.1 unless told otherwise (see README, "HTTP API"). Every error is JSON
 /// `{"error": "..."}` with a 4xx status; the server keeps serving whatever it is sent.

@@ -1,7 +1,8 @@
 import ArgumentParser
+import Engine
 import Foundation
 import GeoIO
-import Products
+import Run
 
 struct ComputeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,7 @@ struct ComputeCommand: ParsableCommand {
 
     @Option(help: "City manifest (YAML). Default: city.yaml in the current folder (the bundled sample).") var city = "city.yaml"
     @Option(help: "Run folder to write.") var out: String
-    @Flag(help: "Use model.md's default coefficients instead of calibrating.") var defaults = false
+    @Flag(help: "Use docs/model.md's default coefficients instead of calibrating.") var defaults = false
     @Option(help: "Block size in cells (memory per worker grows with it).") var block = 1024
     @Option(help: ArgumentHelp("Compute piece INDEX/COUNT of the run only (index from 0: a job array's JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); assemble the pieces with `ictu mosaic`.",
                                valueName: "INDEX/COUNT")) var partition: String?

@@ -1,7 +1,8 @@
 import ArgumentParser
-import Foundation
 import City
-import Products
+import Diagnosis
+import Foundation
+import Run
 
 struct DiagnoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Products
+import Engine
 
 @main
 struct ICTU: AsyncParsableCommand {

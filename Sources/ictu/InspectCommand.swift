@@ -1,7 +1,7 @@
 import ArgumentParser
 import City
 import Foundation
-import Products
+import Reports
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,18 +9,10 @@ struct InspectCommand: ParsableCommand {
         abstract: "Show what a city manifest reads: layers with CRS, resolution and ranges, the grid, sensors, period, QC.")
 
     @Option(help: "City manifest (YAML). Default: city.yaml in the current folder (the bundled sample).") var city = "city.yaml"
-    @Flag(help: "Machine-readable JSON on stdout.") var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        do {
-            let inspection = Inspection(try City(manifestPath: city))
-            if json {
-                try printJSON(inspection)
-            } else {
-                print(inspection.text, terminator: "")
-            }
-        } catch {
-            fail("\(error)")
-        }
+        let inspection = Inspection(try City(manifestPath: city))
+        if output.json { try printJSON(inspection) } else if !output.quiet { print(inspection.text, terminator: "") }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Engine
 import Foundation
-import Products
 
 struct MosaicCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,20 +10,19 @@ struct MosaicCommand: ParsableCommand {
 
     @Option(help: "Run folder to write.") var out: String
     @Argument(help: "The partitions' folders, in any order.") var partitions: [String]
-    @Flag(help: "Replace the outputs if the folder already has them.") var force = false
-    @Flag(help: "No progress on the terminal.") var quiet = false
+    @OptionGroup var replace: ForceOption
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let progress = TerminalProgress(quiet: quiet)
-        do {
-            let started = Date()
-            let record = try Mosaic.assemble(partitions: partitions, out: out, overwrite: force) { progress.report($0, $1) }
-            if !quiet {
-                print(String(format: "wrote %@: %d partitions assembled (%d cells, median day ICTU %.2f °C) in %.1f s", out, partitions.count, record.grid.cellCount,
-                             record.medianDayICTU, Date().timeIntervalSince(started)))
-            }
-        } catch {
-            fail("\(error)")
+        let progress = output.progress
+        let started = Date()
+        let record = try Mosaic.assemble(partitions: partitions, out: out, overwrite: replace.force) { progress.report($0, $1) }
+        let seconds = Date().timeIntervalSince(started)
+        if output.json {
+            try printJSON(RunSummary(run: out, cells: record.grid.cellCount, seconds: seconds, calibrated: record.calibrated, medianDayICTU: record.medianDayICTU))
+        } else if output.talks {
+            print(String(format: "wrote %@: %d partitions assembled (%d cells, median day ICTU %.2f °C) in %.1f s", out, partitions.count, record.grid.cellCount,
+                         record.medianDayICTU, seconds))
         }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Products
+import Support
 
 /// Progress on a terminal (one updating line on stderr); silent in pipes or with --quiet.
 struct TerminalProgress: Sendable {

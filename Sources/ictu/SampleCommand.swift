@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Products
+import Sample
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,20 +16,17 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("size-km"), help: "Side of the square city, km (whole number, 4 to 100: the sensor sites sit in the fixed 4 × 4 km core).") var sizeKm = 4
     @Option(help: "Cell size of the analysis layers, m (0.5, 1, 2, 4 or 5).") var cell = 2.0
     @Option(help: "Random seed.") var seed: UInt64 = 42
-    @Flag(help: "Replace city.yaml, Rasters/ and SensorData/ if the folder already has them.") var force = false
-    @Flag(help: "No progress on the terminal.") var quiet = false
+    @OptionGroup var replace: ForceOption
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         var options = SampleOptions()
-        options.sizeKm = sizeKm; options.cellMetres = cell; options.seed = seed; options.overwrite = force
-        let progress = TerminalProgress(quiet: quiet)
-        do {
-            let summary = try SampleWriter(options: options).write(to: out) { progress.report($0, $1) }
-            if !quiet {
-                print("wrote \(out)/city.yaml: \(summary.grid.width)×\(summary.grid.height) cells of \(summary.grid.cellSize) m, \(summary.buildings) buildings, \(summary.trees) public trees, \(summary.sensors) sensors on \(summary.sites) sites")
-            }
-        } catch {
-            fail("\(error)")
+        options.sizeKm = sizeKm; options.cellMetres = cell; options.seed = seed; options.overwrite = replace.force
+        let progress = output.progress
+        let summary = try SampleWriter(options: options).write(to: out) { progress.report($0, $1) }
+        if output.json { try printJSON(summary); return }
+        if output.talks {
+            print("wrote \(out)/city.yaml: \(summary.grid.width)×\(summary.grid.height) cells of \(summary.grid.cellSize) m, \(summary.buildings) buildings, \(summary.trees) public trees, \(summary.sensors) sensors on \(summary.sites) sites")
         }
     }
 }

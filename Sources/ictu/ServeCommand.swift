@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GeoIO
-import Products
 import Server
 
 struct ServeCommand: AsyncParsableCommand {

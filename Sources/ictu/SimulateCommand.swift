@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Products
+import Run
+import Scenario
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

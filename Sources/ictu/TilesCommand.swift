@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GeoIO
-import Products
+import Run
+import Tiles
 
 struct TilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

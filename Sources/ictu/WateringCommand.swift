@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Products
+import Watering
 
 struct WateringCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import GeoIO
 import Grid
+import TestFixtures
+import Testing
 @testable import City
 
 /// A raster already on the grid's cells is read straight from the file instead of through GDAL's warper: the

@@ -1,6 +1,6 @@
 import Foundation
-import GeoIO
 import Grid
+import TestFixtures
 import Testing
 @testable import City
 

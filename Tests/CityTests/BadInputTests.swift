@@ -1,5 +1,5 @@
 import Foundation
-import GeoIO
+import TestFixtures
 import Testing
 @testable import City
 

@@ -22,7 +22,7 @@ import Testing
         let range = plane.range!.max - plane.range!.min
         var worst: Float = 0
         for i in 0..<plane.count { worst = max(worst, abs(fast.values[i] - exact.values[i])) }
-        // model.md: any O(1) approximation must match the exact kernel within 1 % of the layer's range.
+        // docs/model.md: any O(1) approximation must match the exact kernel within 1 % of the layer's range.
         #expect(worst <= 0.01 * range, "max error \(worst) for range \(range) at radius \(radius)")
     }
 

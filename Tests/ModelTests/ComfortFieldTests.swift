@@ -1,9 +1,8 @@
 import Foundation
 import Testing
-@testable import Grid
 @testable import Model
 
-/// model.md's checks on constructed scenes (reference hot day 20 July, Ta 21 → 35 °C, Bordeaux).
+/// docs/model.md's checks on constructed scenes (reference hot day 20 July, Ta 21 → 35 °C, Bordeaux).
 @Suite struct ComfortFieldTests {
     @Test func tableMatchesThePolynomial() {
         let table = UTCITable(wind: 1.0, airTemperature: 20...40, vapourPressureKPa: 1...2.5)
@@ -20,7 +19,7 @@ import Testing
     }
 
     @Test func eastWestTreeLinedStreetIsCoolerThanNorthSouthBareStreet() {
-        // model.md: E–W street (H/W 0.8, 80 % canopy) vs N–S bare street at 14 h ≈ −6.9 °C (city: up to −7.5).
+        // docs/model.md: E–W street (H/W 0.8, 80 % canopy) vs N–S bare street at 14 h ≈ −6.9 °C (city: up to −7.5).
         let bare = Scenes.canyons(northSouth: true, height: 12)
         let trees = Scenes.canyons(northSouth: false, height: 12, canopy: 0.8)
         let difference = Scenes.streetMean(Scenes.field(trees, hours: [14], regime: .day).ictu, trees)
@@ -29,7 +28,7 @@ import Testing
     }
 
     @Test func fullCanopyCoolsMostlyByShadeAndStressRemovesMostOfIt() {
-        // model.md: full canopy vs none at 14 h ≈ 7.6 °C, ≈ 75 % shade / 25 % air; fully stressed trees keep ≈ 37 %.
+        // docs/model.md: full canopy vs none at 14 h ≈ 7.6 °C, ≈ 75 % shade / 25 % air; fully stressed trees keep ≈ 37 %.
         let none = Scenes.field(Scenes.openGround(albedo: 0.12), hours: [14], regime: .day)
         let healthy = Scenes.field(Scenes.openGround(albedo: 0.12, canopy: 1), hours: [14], regime: .day)
         let stressed = Scenes.field(Scenes.openGround(albedo: 0.12, canopy: 1, stress: 1), hours: [14], regime: .day)
@@ -40,11 +39,11 @@ import Testing
         #expect(airShare > 0.18 && airShare < 0.32, "air share \(airShare)")
         let kept = Double(none.ictu[80, 80] - stressed.ictu[80, 80]) / cooling
         #expect(kept < 0.5, "full hydric stress removes more than half of a tree's cooling (kept \(kept))")
-        #expect(abs(kept - 0.37) < 0.06, "model.md: a fully stressed tree keeps ≈ 37 % (kept \(kept))")
+        #expect(abs(kept - 0.37) < 0.06, "docs/model.md: a fully stressed tree keeps ≈ 37 % (kept \(kept))")
     }
 
     @Test func lightMineralSquareIsHotterThanAnOpenStreetByDay() {
-        // model.md / the city: a light mineral square adds ≈ +2 °C on average and up to +6 °C. Street: asphalt,
+        // docs/model.md / the city: a light mineral square adds ≈ +2 °C on average and up to +6 °C. Street: asphalt,
         // H/W 0.8 (12 m / 15 m), both orientations averaged. Day regime 09–20 h, night otherwise.
         let square = Scenes.openGround(albedo: 0.45)
         let streets = [true, false].map { Scenes.canyons(northSouth: $0, height: 12, albedo: 0.12) }

@@ -2,7 +2,7 @@ import Foundation
 @testable import Grid
 @testable import Model
 
-/// Constructed scenes with known geometry, and the reference hot day of model.md's checks (20 July,
+/// Constructed scenes with known geometry, and the reference hot day of docs/model.md's checks (20 July,
 /// Ta 21 → 35 °C, clear sky, Bordeaux), for the physics tests.
 enum Scenes {
     static let cell = 2.0

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func radiantSensitivityIsAboutAQuarter() {
-        // model.md: ∂UTCI/∂Tmrt ≈ 0.25 in warm, calm conditions — the basis of the 75 % shade / 25 % air split.
+        // docs/model.md: ∂UTCI/∂Tmrt ≈ 0.25 in warm, calm conditions — the basis of the 75 % shade / 25 % air split.
         let a = UTCI.polynomialValue(ta: 30, wind: 1, radiantDifference: 30, vapourPressureKPa: 1.6)
         let b = UTCI.polynomialValue(ta: 30, wind: 1, radiantDifference: 6, vapourPressureKPa: 1.6)
         let slope = (a - b) / 24

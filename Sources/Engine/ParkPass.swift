@@ -1,0 +1,163 @@
+import City
+import Foundation
+import Grid
+import Model
+import Support
+
+/// The global coarse pass: vegetation and building fractions aggregated to the park grid (10 m), parks found and
+/// their influence exp(−d/L) computed there once, then sampled bilinearly by every block. The same pass keeps
+/// the coarse means of the air-temperature model's neighbourhood inputs, from which `CoarseNeighbourhoods` computes
+/// the wide neighbourhood means once per run.
+/// A scenario updates the coarse cells under its edits only and finds the parks again (cheap at 10 m).
+public struct ParkField: Sendable {
+    public let influence: Plane
+    public let factor: Int
+    public let parks: Int
+    /// Mean vegetation (tree + shrub + grass, capped at 1) and building fraction of each coarse cell.
+    public let vegetation: Plane
+    public let building: Plane
+    /// Coarse means of the neighbourhood inputs (NeighbourhoodMeans order).
+    public let inputs: [Plane]
+    let settings: ParkCooling
+    let cellSize: Double
+
+    public init(city: City, settings: ParkCooling = ParkCooling()) throws {
+        try self.init(grid: city.grid, settings: settings) { try city.layers($0) }
+    }
+
+    /// From any source of surface layers over windows of `grid` (read in tiles).
+    public init(grid: GridSpec, settings: ParkCooling = ParkCooling(), layers: @escaping (Window) throws -> SurfaceLayers) throws {
+        try self.init(grid: grid, settings: settings, readers: SurfaceReaders([layers]))
+    }
+
+    /// From readers that may work at once: tiles are read and aggregated on every core.
+    public init(grid: GridSpec, settings: ParkCooling = ParkCooling(), readers: SurfaceReaders) throws {
+        let factor = max(1, Int((settings.coarseCellMetres / grid.cellSize).rounded()))
+        let cw = (grid.width + factor - 1) / factor, ch = (grid.height + factor - 1) / factor
+        var vegetation = Plane(width: cw, height: ch), building = Plane(width: cw, height: ch)
+        var inputs = [Plane](repeating: Plane(width: cw, height: ch), count: NeighbourhoodMeans.inputCount)
+        let whole = Window(x: 0, y: 0, width: grid.width, height: grid.height)
+        try Self.aggregate(region: whole, grid: grid, factor: factor, into: &vegetation, &building, &inputs, readers: readers)
+        self.init(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: grid.cellSize, settings: settings)
+    }
+
+    init(vegetation: Plane, building: Plane, inputs: [Plane], factor: Int, cellSize: Double, settings: ParkCooling) {
+        self.vegetation = vegetation
+        self.building = building
+        self.inputs = inputs
+        self.factor = factor
+        self.settings = settings
+        self.cellSize = cellSize
+        let (plane, n) = settings.influence(vegetation: vegetation, building: building, cellMetres: cellSize * Double(factor))
+        influence = plane
+        parks = n
+    }
+
+    /// The influence alone, which is all the blocks sample: the coarse layers it was found from are let go, so a
+    /// run does not hold them while its blocks are computed (11 planes of the 10 m grid: 275 MB at 25 km). Such a
+    /// field cannot be `updated`.
+    public func influenceOnly() -> ParkField {
+        ParkField(influence: influence, factor: factor, parks: parks, settings: settings, cellSize: cellSize)
+    }
+
+    private init(influence: Plane, factor: Int, parks: Int, settings: ParkCooling, cellSize: Double) {
+        self.influence = influence; self.factor = factor; self.parks = parks; self.settings = settings; self.cellSize = cellSize
+        vegetation = Plane(width: 0, height: 0); building = Plane(width: 0, height: 0); inputs = []
+    }
+
+    /// The field after the layers changed inside `region` (fine cells): the coarse cells it touches are
+    /// aggregated again from `layers`, then the parks are found again over the whole coarse grid.
+    public func updated(region: Window, grid: GridSpec, layers: (Window) throws -> SurfaceLayers) throws -> ParkField {
+        precondition(!inputs.isEmpty, "a field reduced to its influence cannot be updated")
+        var vegetation = self.vegetation, building = self.building, inputs = self.inputs
+        try withoutActuallyEscaping(layers) { layers in
+            try Self.aggregate(region: region, grid: grid, factor: factor, into: &vegetation, &building, &inputs, readers: SurfaceReaders([layers]))
+        }
+        return ParkField(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: cellSize, settings: settings)
+    }
+
+    /// Means over whole coarse cells of the fine cells in the coarse cells `region` touches. Tiles of whole coarse
+    /// cells are read and summed on every core (as many at once as there are readers), then added in.
+    static func aggregate(region: Window, grid: GridSpec, factor: Int, into vegetation: inout Plane, _ building: inout Plane, _ inputs: inout [Plane],
+                          readers: SurfaceReaders) throws {
+        let x0 = region.x / factor * factor, y0 = region.y / factor * factor
+        let x1 = min(grid.width, (region.x + region.width + factor - 1) / factor * factor)
+        let y1 = min(grid.height, (region.y + region.height + factor - 1) / factor * factor)
+        guard x1 > x0, y1 > y0 else { return }
+        let planes = 2 + inputs.count // vegetation, building, then the neighbourhood inputs
+        // Tiles of whole coarse cells, ≈ 512 × 2048 fine cells: a tile's layers stay tens of MB at any city width.
+        let tileRows = factor * max(1, 512 / factor), tileColumns = factor * max(1, 2048 / factor)
+        let tiles = stride(from: y0, to: y1, by: tileRows).flatMap { y in
+            stride(from: x0, to: x1, by: tileColumns).map { x in Window(x: x, y: y, width: min(tileColumns, x1 - x), height: min(tileRows, y1 - y)) }
+        }
+        let sums = CoarseSums(vegetation: vegetation, building: building, inputs: inputs)
+        let failure = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: tiles.count) { t in
+            guard !failure.hasError else { return }
+            let window = tiles[t]
+            let l: SurfaceLayers
+            do { l = try readers.read(window) } catch { failure.set(error); return }
+            // This tile's coarse cells, all planes: sums and counts of fine cells.
+            let firstRow = window.y / factor, rows = (window.height + factor - 1) / factor
+            let firstColumn = window.x / factor, columns = (window.width + factor - 1) / factor
+            var part = [Float](repeating: 0, count: (planes + 1) * rows * columns)
+            let stride = rows * columns
+            for r in 0..<window.height { for c in 0..<window.width {
+                let i = r * window.width + c
+                let j = (r / factor) * columns + c / factor
+                part[j] += min(1, l.treeCanopy.values[i] + l.shrub.values[i] + l.grass.values[i])
+                part[stride + j] += l.buildingFraction.values[i]
+                for k in 0..<(planes - 2) { part[(2 + k) * stride + j] += NeighbourhoodMeans.input(k, l, i) }
+                part[planes * stride + j] += 1
+            } }
+            sums.add(firstRow: firstRow, firstColumn: firstColumn, rows: rows, columns: columns, part)
+        }
+        if let error = failure.error { throw error }
+        (vegetation, building, inputs) = (sums.vegetation, sums.building, sums.inputs)
+    }
+
+    /// The influence on a window of the analysis grid.
+    public func sample(_ window: Window) -> Plane {
+        influence.sampledAtFineCells(window, factor: factor)
+    }
+
+    /// Fine cells whose sampled influence can differ between two fields by more than `tolerance` (unit influence):
+    /// the bounding window of the coarse cells that changed, grown by one coarse cell (bilinear sampling reads
+    /// the neighbours). Nil when nothing changed that much.
+    public func changedRegion(comparedWith other: ParkField, tolerance: Float, grid: GridSpec) -> Window? {
+        let cw = influence.width
+        var minC = Int.max, minR = Int.max, maxC = -1, maxR = -1
+        for j in 0..<influence.count where abs(influence.values[j] - other.influence.values[j]) > tolerance {
+            let c = j % cw, r = j / cw
+            minC = min(minC, c); maxC = max(maxC, c); minR = min(minR, r); maxR = max(maxR, r)
+        }
+        guard maxC >= 0 else { return nil }
+        let x0 = max(0, (minC - 1) * factor), y0 = max(0, (minR - 1) * factor)
+        let x1 = min(grid.width, (maxC + 2) * factor), y1 = min(grid.height, (maxR + 2) * factor)
+        return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+}
+
+/// The coarse planes being filled: each tile's sums, handed in by the aggregating threads, become means of its
+/// coarse cells (one tile at a time).
+private final class CoarseSums: @unchecked Sendable {
+    private let lock = NSLock()
+    var vegetation: Plane, building: Plane, inputs: [Plane]
+    init(vegetation: Plane, building: Plane, inputs: [Plane]) { self.vegetation = vegetation; self.building = building; self.inputs = inputs }
+
+    /// `part`: planes of `rows` × `columns` coarse cells from (`firstColumn`, `firstRow`): vegetation, building, the
+    /// inputs, then the counts.
+    func add(firstRow: Int, firstColumn: Int, rows: Int, columns: Int, _ part: [Float]) {
+        lock.withLock {
+            let cw = vegetation.width, stride = rows * columns, counts = (2 + inputs.count) * stride
+            for j in 0..<stride {
+                let count = part[counts + j]
+                guard count > 0 else { continue }
+                let target = (firstRow + j / columns) * cw + firstColumn + j % columns
+                vegetation.values[target] = part[j] / count
+                building.values[target] = part[stride + j] / count
+                for k in inputs.indices { inputs[k].values[target] = part[(2 + k) * stride + j] / count }
+            }
+        }
+    }
+}

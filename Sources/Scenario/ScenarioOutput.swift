@@ -1,0 +1,66 @@
+import Engine
+import Foundation
+import Grid
+import Model
+import Run
+import Support
+
+/// A scenario's run folder: the run's rasters with the recomputed window in place (so `tiles`, `serve` and
+/// `explain` work on it as on any run), `delta.tif` (after − before, day and night), the scenario file,
+/// `summary.json` and `summary.html`. Staged and renamed like every output.
+public enum ScenarioOutput {
+    public static func write(_ result: SimulationResult, base: SimulationBase, scenarioFile: String, out: String, overwrite: Bool,
+                             progress: ProgressHandler = { _, _ in }) throws {
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL, runURL = URL(fileURLWithPath: base.folder.path).standardizedFileURL
+        guard outURL != runURL else { throw OutputError("--out \(out) is the run folder itself: choose another folder (the run stays the \"before\")") }
+        let staged = try StagedOutput(destination: out, entries: RunFolder.scenarioEntries.map(\.fileName), overwrite: overwrite)
+        let grid = base.record.grid
+        let layout = RunFolder.blockRasters()
+        let writers = try StagedRasters(staged: staged, grid: grid, layout: layout)
+        for (k, (entry, bands)) in layout.enumerated() {
+            progress("writing \(entry.stem)", Double(k) / Double(layout.count))
+            let source = try base.folder.open(entry)
+            for y in stride(from: 0, to: grid.height, by: 256) {
+                let strip = Window(x: 0, y: y, width: grid.width, height: min(256, grid.height - y))
+                var planes = try (1...bands).map { Plane(width: strip.width, height: strip.height, values: try source.band($0).read(x: 0, y: y, width: strip.width, height: strip.height)) }
+                if let region = result.region, let after = result.after[entry], region.y < strip.y + strip.height, region.y + region.height > strip.y {
+                    for b in 0..<bands { planes[b].paste(after[b], x: region.x, y: region.y - strip.y) }
+                }
+                try writers.write(entry, planes, at: strip)
+            }
+        }
+        try BlockRasters.describe(writers)
+
+        // Derived maps, from the after day map; the median stays the run's so "relative" compares with the same reference.
+        progress("derived maps", 0)
+        let median = base.record.medianDayICTU
+        try writers.derive(from: .dayMap, into: [(.classes, .byte, 255), (.relativeToMedian, .float32, nil)]) { value, _, _ in
+            SIMD2(DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median))
+        }
+        try writers.describe(.classes, RunFolder.bandDescriptions(.classes))
+        try writers.describe(.relativeToMedian, [String(format: "day ICTU minus the run's median over the open cells, %.2f °C", median)])
+        try writers.create(.delta, bands: 2)
+        let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
+        for (regime, before, after) in [(Regime.day, base.day, afterDay), (.night, base.night, afterNight)] {
+            // Zero outside the recomputed window by construction; no data where either map has none (a building before or after).
+            let delta = after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b }
+            try writers.write(.delta, [delta], band: RunFolder.delta(regime).number - 1, at: Window(x: 0, y: 0, width: grid.width, height: grid.height))
+        }
+        try writers.describe(.delta, RunFolder.bandDescriptions(.delta))
+        progress("writing COGs", 0)
+        try writers.finishAsCOGs()
+        try FileManager.default.copyItem(atPath: base.folder.path(.uncertainty), toPath: try staged.path(RunFolder.Entry.uncertainty.fileName))
+        try FileManager.default.copyItem(atPath: scenarioFile, toPath: try staged.path(RunFolder.Entry.scenario.fileName))
+
+        var record = base.record
+        record.scenario = URL(fileURLWithPath: scenarioFile).lastPathComponent
+        record.baseRun = runURL.path
+        record.relocate(to: out)
+        try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
+        try JSONCoding.write(result.summary, to: try staged.path(RunFolder.Entry.summary.fileName))
+        progress("summary page", 0)
+        let page = try ScenarioReport.html(result: result, base: base, afterDay: afterDay)
+        try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
+        try staged.commit()
+    }
+}

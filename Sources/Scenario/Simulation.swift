@@ -1,0 +1,199 @@
+import City
+import Engine
+import Foundation
+import Grid
+import Model
+import Run
+import Support
+
+public struct SimulationOptions: Sendable {
+    public var blockSize = 512
+    public var overwrite = false
+    /// The city's manifest, when it is not where the run says.
+    public var manifest: String? = nil
+    /// CRS of a scenario file that names none (default WGS 84, RFC 7946).
+    public var crs: String? = nil
+    /// Overrides every planting's `years_after_planting` (the time horizon).
+    public var years: Double? = nil
+    /// Cells whose only change is the park term, by less than this (°C of air temperature), keep the run's value.
+    public var parkToleranceC = 0.02
+    /// Recompute the whole grid instead of the window the edits reach (a check, and the reference of the tests).
+    public var recomputeEverything = false
+    public init() {}
+}
+
+/// A run, ready to simulate scenarios on: its record and model settings, its city, its park field and its day and
+/// night maps. Loading checks that the city's inputs are still those of the run (SHA-256), so "before" is the run.
+public final class SimulationBase: @unchecked Sendable {
+    public let folder: RunFolder
+    public var record: RunRecord { folder.record }
+    public let settings: MapSettings
+    public let city: City
+    public let parks: ParkField
+    /// The run's day and night ICTU over the whole grid.
+    public let day: Plane, night: Plane
+    public let population: Plane?
+    /// Seconds per loading stage (input check, city, parks, maps).
+    public private(set) var stageSeconds: [String: Double] = [:]
+    let lock = NSLock()
+
+    public init(run: String, manifest: String? = nil, progress: ProgressHandler = { _, _ in }) throws {
+        var clock = Date()
+        var stages: [String: Double] = [:]
+        func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
+        folder = try RunFolder(run)
+        try folder.requireAnalysisStacks(for: "`ictu simulate`")
+        settings = try MapSettings(record: folder.record)
+        progress("checking the city's inputs", 0)
+        city = try folder.city(manifest: manifest)
+        let path = city.manifestPath
+        lap("check inputs and read city")
+        progress("parks", 0)
+        parks = try ParkField(city: city)
+        lap("parks")
+        day = try folder.read(RunFolder.map(.day))
+        night = try folder.read(RunFolder.map(.night))
+        population = try PopulationLayer.read(manifest: path, grid: folder.record.grid)
+        lap("read maps")
+        stageSeconds = stages
+    }
+
+    /// Access to cool islands on the run's day map: the same for every scenario, found once.
+    var coolIslandAccess: (distance: [Float], share: Double) {
+        lock.withLock {
+            if let cached = accessCache { return cached }
+            let found = ScenarioSummary.coolIslandAccess(day, grid: record.grid)
+            accessCache = found
+            return found
+        }
+    }
+    private var accessCache: (distance: [Float], share: Double)?
+
+    /// The city's layers over a window (GDAL handles: one caller at a time).
+    func layers(_ window: Window) throws -> SurfaceLayers { try lock.withLock { try city.layers(window) } }
+}
+
+/// A scenario computed in memory: the cells it recomputed and their new values, and its summary.
+public struct SimulationResult: Sendable {
+    public let surface: ScenarioSurface
+    /// The window whose cells may have changed (nil: nothing changed): the recomputed window and the park term's tail.
+    public let region: Window?
+    /// The window recomputed by the engine (the edits and their halo); the rest of `region` had its park term shifted.
+    public let recomputed: Window?
+    /// Over `region`: the planes of every raster the blocks write, after the edits.
+    public let after: [RunFolder.Entry: [Plane]]
+    public let summary: ScenarioSummary
+
+    /// The run's raster `name` (band `band`, 0-based) with the recomputed region in place.
+    func merged(_ base: Plane, entry: RunFolder.Entry, band: Int = 0) -> Plane {
+        guard let region, let planes = after[entry] else { return base }
+        var out = base
+        out.paste(planes[band], x: region.x, y: region.y)
+        return out
+    }
+
+    public func afterDay(_ base: SimulationBase) -> Plane { merged(base.day, entry: .dayMap) }
+    public func afterNight(_ base: SimulationBase) -> Plane { merged(base.night, entry: .nightMap) }
+}
+
+public enum Simulation {
+    /// Applies `scenario` to the run and recomputes what it reaches.
+    public static func compute(_ scenario: Scenario, name: String, base: SimulationBase, options: SimulationOptions = SimulationOptions(),
+                               progress: ProgressHandler = { _, _ in }) throws -> SimulationResult {
+        let start = Date()
+        var clock = start
+        var stages: [String: Double] = [:]
+        func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
+        var scenario = scenario
+        if let years = options.years {
+            for k in scenario.edits.indices where scenario.edits[k].values["years_after_planting"] != nil { scenario.edits[k].values["years_after_planting"] = years }
+        }
+        let grid = base.record.grid
+        let surface = try ScenarioSurface(scenario: scenario, grid: grid, name: name)
+        var settings = base.settings
+        settings.tallestObstacleMetres = max(settings.tallestObstacleMetres, surface.tallestObstacleMetres)
+        let edited: (Window) throws -> SurfaceLayers = { window in
+            var layers = try base.layers(window)
+            surface.apply(to: &layers, window: window)
+            return layers
+        }
+
+        // What the edits reach: their cells plus the halo (recomputed), and beyond it wherever the park term moves by
+        // more than the tolerance (shifted: see `shiftParkTail`).
+        var region: Window? = nil, exact: Window? = nil
+        var parksAfter = base.parks
+        if let editedWindow = surface.editedWindow {
+            progress("parks", 0)
+            parksAfter = try base.parks.updated(region: editedWindow, grid: grid, layers: edited)
+            exact = editedWindow.expanded(by: settings.influence, within: grid.width, grid.height)
+            region = exact
+            let intensity = max(abs(settings.coefficients.day.parkIntensity), abs(settings.coefficients.night.parkIntensity), 1e-6)
+            if let parkChange = parksAfter.changedRegion(comparedWith: base.parks, tolerance: Float(options.parkToleranceC / intensity), grid: grid) {
+                region = region!.union(parkChange)
+            }
+        }
+        lap("edits and parks")
+        if options.recomputeEverything { region = Window(x: 0, y: 0, width: grid.width, height: grid.height); exact = region }
+
+        var after: [RunFolder.Entry: [Plane]] = [:]
+        if let region, let exact {
+            // With a park tail: the run's values over the whole region, the exact window recomputed over them, the
+            // tail shifted. Without one the recompute covers the region and nothing needs reading.
+            for (entry, bands) in RunFolder.blockRasters() {
+                guard region != exact else { after[entry] = Array(repeating: Plane(width: region.width, height: region.height, value: .nan), count: bands); continue }
+                let dataset = try base.folder.open(entry)
+                after[entry] = try (1...bands).map { try RunFolder.read(dataset, band: $0, window: region) }
+            }
+            try BlockEngine.compute(region: exact, blockSize: options.blockSize, settings: settings,
+                                    passes: [.init(.day, settings.dayHours), .init(.night, settings.nightHours)], park: parksAfter,
+                                    layers: edited,
+                                    deliver: { block in
+                                        for (entry, planes) in BlockRasters.planes(block) {
+                                            for (b, plane) in planes.enumerated() { after[entry]![b].paste(plane, x: block.core.x - region.x, y: block.core.y - region.y) }
+                                        }
+                                    },
+                                    progress: { progress("recomputing \(exact.width) × \(exact.height) cells", $0) })
+            if region != exact { shiftParkTail(&after, region: region, exact: exact, before: base.parks, after: parksAfter, settings: settings) }
+        }
+        lap("recompute")
+        let partial = SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: ScenarioSummary.empty)
+        progress("summary", 0)
+        var summary = try ScenarioSummary.compute(name: name, scenario: scenario, result: partial, base: base, settings: settings,
+                                                  parksAfter: parksAfter, edited: edited, blockSize: options.blockSize,
+                                                  seconds: 0)
+        lap("summary (cool islands, \(summary.hour) h maps)")
+        summary.seconds = (Date().timeIntervalSince(start) * 100).rounded() / 100
+        summary.stageSeconds = stages
+        return SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: summary)
+    }
+
+    /// Cells beyond the edits' halo whose only change is the park term: its air-temperature shift ΔTa = −PCI·Δ(e^(−d/L))
+    /// is the same every hour, so the ICTU moves by mean_h(∂UTCI/∂Ta)·ΔTa to first order — the park term's own
+    /// partial, read from the run's components (park term = mean_h(∂UTCI/∂Ta)·taPark) where the cell had a park
+    /// nearby, else the city-offset term's (offset = mean_h(∂UTCI/∂Ta)·intercept). The shift is ≤ 0.3 °C beyond
+    /// a 500 m halo, so the second-order error stays under a few thousandths of a degree (test: incremental vs full).
+    static func shiftParkTail(_ after: inout [RunFolder.Entry: [Plane]], region: Window, exact: Window, before: ParkField, after parks: ParkField, settings: MapSettings) {
+        let influenceBefore = before.sample(region), influenceAfter = parks.sample(region)
+        for (regime, k) in [(Regime.day, settings.coefficients.day), (.night, settings.coefficients.night)] {
+            // Planes (0-based) of this window's map, park and city-offset terms, air temperature and its anomaly.
+            let ictu = RunFolder.map(regime).entry
+            let park = RunFolder.components(regime, .park).number - 1, offset = RunFolder.components(regime, .cityOffset).number - 1
+            let air = RunFolder.intermediate(regime, .airTemperature).number - 1, anomaly = RunFolder.intermediate(regime, .airAnomaly).number - 1
+            for o in 0..<region.cellCount {
+                let c = region.x + o % region.width, r = region.y + o / region.width
+                guard !exact.contains(col: c, row: r), !after[ictu]![0].values[o].isNaN else { continue }
+                let shift = -k.parkIntensity * Double(influenceAfter.values[o] - influenceBefore.values[o])
+                guard shift != 0 else { continue }
+                let parkTerm = Double(after[.components]![park].values[o])
+                let taPark = -k.parkIntensity * Double(influenceBefore.values[o])
+                let partial = abs(taPark) > 0.01 ? parkTerm / taPark
+                    : abs(k.intercept) > 0.01 ? Double(after[.components]![offset].values[o]) / k.intercept : 1
+                let change = Float(partial * shift)
+                after[ictu]![0].values[o] += change
+                after[.components]![park].values[o] += change
+                after[.intermediate]![air].values[o] += Float(shift)
+                after[.intermediate]![anomaly].values[o] += Float(shift)
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GeoIO
+import Grid
+import Run
+import Support
+
+/// One band of a run's COG as a tile source, read by windows: each tile reads the few blocks under it from the
+/// level that suits its zoom — the full resolution or one of the file's own overviews (averages, written by
+/// `writeCOG`) — through GDAL's block cache. Memory stays that of the cache whatever the size of the grid (a
+/// 25 km city at 1 m is 2.5 GB a layer). Levels coarser than the file's last overview (at most a block wide) are
+/// halved from it in memory. Thread-safe: each tile borrows an opening of the file of its own.
+public final class COGLayer: TileSource, @unchecked Sendable {
+    public let grid: GridSpec
+    let path: String
+    let band: Int
+    let noData: Float?
+    /// The file's levels: the band (overview nil) then each overview, with their sizes.
+    let fileLevels: [(overview: Int?, width: Int, height: Int)]
+    /// Levels past the file's last overview, in memory.
+    let memoryLevels: [LevelWindow]
+    private let lock = NSLock()
+    private var idle: [RasterDataset] = []
+
+    /// A band of a run folder.
+    public convenience init(_ folder: RunFolder, band: RunFolder.Band) throws {
+        try self.init(path: folder.path(band.entry), band: band.number, grid: folder.record.grid)
+    }
+
+    public init(path: String, band: Int, grid: GridSpec) throws {
+        let dataset = try RasterDataset.open(path)
+        guard dataset.width == grid.width, dataset.height == grid.height else {
+            throw OutputError("\(path) is \(dataset.width) × \(dataset.height) pixels; the run's grid is \(grid.width) × \(grid.height)")
+        }
+        let b = try dataset.band(band)
+        self.grid = grid
+        self.path = path
+        self.band = band
+        noData = b.noData.map(Float.init)
+        // Overviews in the pyramid's order: each about half the one before (a file may hold others; they are skipped).
+        var levels: [(overview: Int?, width: Int, height: Int)] = [(nil, grid.width, grid.height)]
+        for k in 0..<b.overviewCount {
+            let size = try b.overview(k).size
+            let previous = levels[levels.count - 1]
+            if size.width == previous.width / 2 || size.width == (previous.width + 1) / 2 { levels.append((k, size.width, size.height)) }
+        }
+        fileLevels = levels
+        // The coarsest file level is small (the COG stops its overviews at a block): read it whole and halve on.
+        let last = levels[levels.count - 1]
+        var memory: [LevelWindow] = []
+        if levels.count < 16, last.width > 1 || last.height > 1 {
+            let top = try last.overview.map { try b.overview($0) } ?? b
+            var plane = Plane(width: last.width, height: last.height, values: try Self.masked(top.read(x: 0, y: 0, width: last.width, height: last.height), noData))
+            while plane.width > 1 || plane.height > 1, levels.count + memory.count < 16 {
+                plane = LevelWindow.halved(plane)
+                memory.append(LevelWindow(values: plane.values, x0: 0, y0: 0, width: plane.width, height: plane.height,
+                                          levelWidth: plane.width, levelHeight: plane.height,
+                                          scaleX: Double(plane.width) / Double(grid.width), scaleY: Double(plane.height) / Double(grid.height)))
+            }
+        }
+        memoryLevels = memory
+        idle = [dataset]
+    }
+
+    static func masked(_ values: [Float], _ noData: Float?) -> [Float] {
+        guard let noData, !noData.isNaN else { return values }
+        return values.map { $0 == noData ? .nan : $0 }
+    }
+
+    public func values(cols: [Double], rows: [Double], footprint: Double) throws -> [Float] {
+        let k = pyramidLevel(footprint: footprint, levels: fileLevels.count + memoryLevels.count)
+        let window: LevelWindow
+        if k >= fileLevels.count {
+            window = memoryLevels[k - fileLevels.count]
+        } else {
+            guard let read = try read(level: k, cols: cols, rows: rows) else { return [Float](repeating: .nan, count: cols.count) }
+            window = read
+        }
+        return window.sample(cols: cols, rows: rows, gridWidth: grid.width, gridHeight: grid.height)
+    }
+
+    /// The window of file level `k` that sampling the positions inside the grid needs; nil when none is inside.
+    private func read(level k: Int, cols: [Double], rows: [Double]) throws -> LevelWindow? {
+        let level = fileLevels[k]
+        let scaleX = Double(level.width) / Double(grid.width), scaleY = Double(level.height) / Double(grid.height)
+        var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+        for i in cols.indices where inside(col: cols[i], row: rows[i]) {
+            let x = cols[i] * scaleX - 0.5, y = rows[i] * scaleY - 0.5
+            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+        }
+        guard minX.isFinite else { return nil }
+        let xs = LevelWindow.span(minX, size: level.width).lowerBound...LevelWindow.span(maxX, size: level.width).upperBound
+        let ys = LevelWindow.span(minY, size: level.height).lowerBound...LevelWindow.span(maxY, size: level.height).upperBound
+        let dataset = try lock.withLock { idle.popLast() } ?? RasterDataset.open(path)
+        defer { lock.withLock { idle.append(dataset) } }
+        let full = try dataset.band(band)
+        let source = try level.overview.map { try full.overview($0) } ?? full
+        let values = try source.read(x: xs.lowerBound, y: ys.lowerBound, width: xs.count, height: ys.count)
+        return LevelWindow(values: Self.masked(values, noData), x0: xs.lowerBound, y0: ys.lowerBound, width: xs.count, height: ys.count,
+                           levelWidth: level.width, levelHeight: level.height, scaleX: scaleX, scaleY: scaleY)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GeoIO
+import Run
+import Support
+
+/// `ictu tiles`: a run's layers as XYZ PNG folders, MBTiles 1.3 files and TileJSON 3.0.0, under RUN/tiles/.
+public struct TileExportOptions: Sendable {
+    public enum Format: String, CaseIterable, Sendable { case xyz, mbtiles }
+    public var layers: [String] = ["day", "night"]
+    public var formats: Set<Format> = [.xyz, .mbtiles]
+    /// Default: from the grid's resolution (WebMercator.zoomRange).
+    public var zooms: ClosedRange<Int>? = nil
+    public var overwrite = false
+    public init() {}
+}
+
+public struct TileExportSummary: Sendable {
+    public var layers: [String]
+    public var zooms: ClosedRange<Int>
+    public var tiles: Int
+    public var folder: String
+}
+
+/// What a run offers to a map client: its layers, its bounds in WGS 84 and its zoom levels.
+public struct TileCatalogue: Sendable {
+    public let folder: RunFolder
+    public var record: RunRecord { folder.record }
+    public let layers: [TileLayer]
+    /// West, south, east, north in degrees.
+    public let bounds: (west: Double, south: Double, east: Double, north: Double)
+    public let zooms: ClosedRange<Int>
+
+    public init(_ folder: RunFolder) throws {
+        self.folder = folder
+        layers = TileLayer.catalogue(folder)
+        let grid = folder.record.grid
+        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+        // The grid's outline, 16 points a side (its edges are not straight in degrees).
+        var xs: [Double] = [], ys: [Double] = []
+        for k in 0...16 {
+            let t = Double(k) / 16
+            xs += [grid.minX + t * (grid.maxX - grid.minX), grid.minX + t * (grid.maxX - grid.minX), grid.minX, grid.maxX]
+            ys += [grid.minY, grid.maxY, grid.minY + t * (grid.maxY - grid.minY), grid.minY + t * (grid.maxY - grid.minY)]
+        }
+        try toWGS.transform(xs: &xs, ys: &ys)
+        bounds = (xs.min()!, ys.min()!, xs.max()!, ys.max()!)
+        zooms = WebMercator.zoomRange(cellSize: grid.cellSize, widthMetres: Double(max(grid.width, grid.height)) * grid.cellSize,
+                                      latitude: (bounds.south + bounds.north) / 2)
+    }
+
+    public func layer(_ name: String) -> TileLayer? { layers.first { $0.name == name } }
+
+    public var center: (longitude: Double, latitude: Double) { ((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2) }
+
+    /// TileJSON 3.0.0 for a layer, its tiles at `tilesURL` (a template with {z}/{x}/{y}).
+    public func tileJSON(_ layer: TileLayer, tilesURL: String, zooms: ClosedRange<Int>? = nil) -> [String: Any] {
+        let z = zooms ?? self.zooms
+        return ["tilejson": "3.0.0", "name": "ictu \(layer.name)", "description": layer.title, "version": "1.0.0", "scheme": "xyz",
+                "tiles": [tilesURL], "minzoom": z.lowerBound, "maxzoom": z.upperBound,
+                "bounds": [bounds.west, bounds.south, bounds.east, bounds.north], "center": [center.longitude, center.latitude, z.upperBound - 2 >= z.lowerBound ? z.upperBound - 2 : z.lowerBound],
+                "attribution": "ICTU, ictu \(record.engineVersion)", "legend": layer.legend]
+    }
+}
+
+public enum TileExport {
+    public static func run(run: String, options: TileExportOptions = TileExportOptions(), progress: ProgressHandler = { _, _ in }) throws -> TileExportSummary {
+        let map = try TileCatalogue(try RunFolder(run))
+        let zooms = options.zooms ?? map.zooms
+        guard zooms.lowerBound >= 0, zooms.upperBound <= 24 else { throw OutputError("zoom levels run from 0 to 24 (asked \(zooms))") }
+        let layers = try options.layers.map { name -> TileLayer in
+            guard let layer = map.layer(name) else {
+                throw OutputError("no layer \"\(name)\" in \(run); it has: \(map.layers.map(\.name).joined(separator: ", "))")
+            }
+            return layer
+        }
+        var entries: [String] = []
+        for layer in layers {
+            if options.formats.contains(.xyz) { entries.append(layer.name) }
+            if options.formats.contains(.mbtiles) { entries.append(layer.name + ".mbtiles") }
+        }
+        let staged = try StagedOutput(destination: map.folder.path(.tiles), entries: entries, overwrite: options.overwrite)
+        let renderer = try TileRenderer(grid: map.record.grid)
+        var tiles: [WebMercator.Tile] = []
+        for z in zooms {
+            tiles += WebMercator.tiles(z: z, west: map.bounds.west, south: map.bounds.south, east: map.bounds.east, north: map.bounds.north)
+        }
+        let written = Counter()
+        let allTiles = tiles
+        // Every layer of a tile at once: the tile's pixel positions (PROJ lattice, interpolated) are the same for all.
+        let sources = try layers.map { try COGLayer(map.folder, band: $0.band!) }
+        let databases = try layers.map { layer in
+            options.formats.contains(.mbtiles) ? try MBTilesWriter(path: try staged.path(layer.name + ".mbtiles"), map: map, layer: layer, zooms: zooms) : nil
+        }
+        let locks = layers.map { _ in NSLock() }
+        let failure = ErrorBox()
+        let done = Counter()
+        let xyz = options.formats.contains(.xyz)
+        let label = "tiles: " + layers.map(\.name).joined(separator: ", ")
+        progress(label, 0)
+        DispatchQueue.concurrentPerform(iterations: allTiles.count) { i in
+            guard !failure.hasError else { return }
+            let tile = allTiles[i]
+            do {
+                let (cols, rows, footprint) = try renderer.gridCoordinates(tile)
+                for (l, layer) in layers.enumerated() {
+                    let values = try sources[l].values(cols: cols, rows: rows, footprint: footprint)
+                    guard let png = try renderer.png(values: values, layer: layer) else { continue }
+                    if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
+                    if let database = databases[l] { try locks[l].withLock { try database.insert(tile, png: png) } }
+                    _ = written.increment()
+                }
+            } catch { failure.set(error) }
+            let n = done.increment()
+            if n % 64 == 0 { progress(label, Double(n) / Double(allTiles.count)) }
+        }
+        if let error = failure.error { throw error }
+        for (l, layer) in layers.enumerated() {
+            try databases[l]?.finish()
+            if xyz {
+                let json = map.tileJSON(layer, tilesURL: "{z}/{x}/{y}.png", zooms: zooms)
+                try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+                    .write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/tilejson.json")))
+            }
+        }
+        try staged.commit()
+        progress("done", 1)
+        return TileExportSummary(layers: layers.map(\.name), zooms: zooms, tiles: written.value, folder: map.folder.path(.tiles))
+    }
+}
+
+/// An MBTiles 1.3 file being written: metadata, then tiles (TMS rows: y up) in one transaction. Callers serialise inserts.
+final class MBTilesWriter: @unchecked Sendable {
+    let database: SQLiteDatabase
+    init(path: String, map: TileCatalogue, layer: TileLayer, zooms: ClosedRange<Int>) throws {
+        database = try SQLiteDatabase(creating: path)
+        try database.execute("""
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+            CREATE TABLE metadata (name TEXT, value TEXT);
+            CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
+            CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);
+            BEGIN;
+            """)
+        let b = map.bounds
+        let centreZoom = max(zooms.lowerBound, zooms.upperBound - 2)
+        let metadata: [(String, String)] = [
+            ("name", "ictu \(layer.name)"), ("format", "png"), ("type", "overlay"), ("version", "1.0.0"), ("description", layer.title),
+            ("bounds", String(format: "%.6f,%.6f,%.6f,%.6f", b.west, b.south, b.east, b.north)),
+            ("center", String(format: "%.6f,%.6f,%d", map.center.longitude, map.center.latitude, centreZoom)),
+            ("minzoom", "\(zooms.lowerBound)"), ("maxzoom", "\(zooms.upperBound)"), ("attribution", "ICTU, ictu \(map.record.engineVersion)"),
+        ]
+        for (name, value) in metadata { try database.run("INSERT INTO metadata (name, value) VALUES (?1, ?2)", [.text(name), .text(value)]) }
+    }
+
+    func insert(_ tile: WebMercator.Tile, png: Data) throws {
+        try database.run("INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?1, ?2, ?3, ?4)",
+                         [.integer(tile.z), .integer(tile.x), .integer((1 << tile.z) - 1 - tile.y), .blob(png)])
+    }
+
+    func finish() throws { try database.execute("COMMIT;") }
+}

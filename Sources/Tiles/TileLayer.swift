@@ -1,0 +1,74 @@
+import Foundation
+import Model
+import Reports
+import Run
+
+/// A layer of a run that can be drawn as tiles: which raster and band it reads, how it is coloured, its legend.
+public struct TileLayer: Sendable {
+    public enum Kind: Sendable { case continuous, utciClasses }
+    public let name: String
+    public let title: String
+    /// The run's band it draws; nil for a layer held in memory (a scenario's, drawn from its pyramid).
+    public let band: RunFolder.Band?
+    public let kind: Kind
+    public let ramp: ColourRamp
+
+    /// Every layer a run folder offers, in the viewer's order: the maps, then each term of the stacks, day and night.
+    public static func catalogue(_ folder: RunFolder) -> [TileLayer] {
+        let termRamp = ColourRamp.difference(range: 6) // one ramp (and its lookup tables) for the relative map and every term
+        var layers = [
+            TileLayer(name: "day", title: "ICTU day (14–17 h), °C", band: RunFolder.map(.day), kind: .continuous, ramp: .utci),
+            TileLayer(name: "night", title: "ICTU night (22–06 h), °C", band: RunFolder.map(.night), kind: .continuous, ramp: .utci),
+            TileLayer(name: "relative", title: "Day ICTU relative to the median, °C", band: .init(.relativeToMedian), kind: .continuous, ramp: termRamp),
+            TileLayer(name: "classes", title: "UTCI heat-stress class (day)", band: RunFolder.map(.day), kind: .utciClasses, ramp: .utci),
+            TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", band: .init(.hydricStress), kind: .continuous, ramp: .stress),
+            TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: RunFolder.delta(.day), kind: .continuous, ramp: .difference(range: 3)),
+            TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: RunFolder.delta(.night), kind: .continuous, ramp: .difference(range: 3)),
+            TileLayer(name: "uncertainty", title: "Uncertainty of the day ICTU (1 σ), °C", band: .init(.uncertainty), kind: .continuous, ramp: .uncertainty),
+        ]
+        for (regime, term) in RunFolder.componentBands {
+            layers.append(TileLayer(name: "\(regime.rawValue)-\(term.rawValue)", title: "\(regime == .day ? "Day" : "Night"): \(term.label), °C",
+                                    band: RunFolder.components(regime, term), kind: .continuous, ramp: term == .reference ? .utci : termRamp))
+        }
+        return layers.filter { $0.band.map { folder.contains($0.entry) } ?? false }
+    }
+
+    /// The layers of a scenario held in memory by the server: the maps after and the differences (the "before"
+    /// is the run's own layers), drawn from in-memory pyramids.
+    public static let scenarioLayers: [TileLayer] = [
+        TileLayer(name: "after", title: "ICTU day after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
+        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
+        TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
+        TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
+    ]
+
+    /// Colour of a value: the ramp's, or for classes the colour of the class's middle (one flat colour per class).
+    public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {
+        switch kind {
+        case .continuous: return ramp.rgba(value)
+        case .utciClasses:
+            guard !value.isNaN else { return (0, 0, 0, 0) }
+            return ramp.rgba(Float(TileLayer.classMiddle(UTCI.StressClass(utci: Double(value)))))
+        }
+    }
+
+    static func classMiddle(_ c: UTCI.StressClass) -> Double {
+        switch c {
+        case .extremeCold: -45; case .veryStrongCold: -33.5; case .strongCold: -20; case .moderateCold: -6.5; case .slightCold: 4.5
+        case .none: 17.5; case .moderateHeat: 29; case .strongHeat: 35; case .veryStrongHeat: 42; case .extremeHeat: 49
+        }
+    }
+
+    /// The legend as data (for TileJSON and the viewer): colour stops or classes.
+    public var legend: [String: Any] {
+        switch kind {
+        case .continuous:
+            return ["type": "ramp", "unit": ramp.unit, "stops": ramp.stops.map { ["value": $0.value, "colour": ramp.hex($0.value)] },
+                    "ticks": ramp.ticks.map { ["value": $0.value, "label": $0.label] }]
+        case .utciClasses:
+            let heat: [UTCI.StressClass] = [.none, .moderateHeat, .strongHeat, .veryStrongHeat, .extremeHeat]
+            let ranges = ["9–26 °C", "26–32 °C", "32–38 °C", "38–46 °C", "> 46 °C"]
+            return ["type": "classes", "classes": zip(heat, ranges).map { c, r in ["label": c.label, "range": r, "colour": ramp.hex(TileLayer.classMiddle(c))] }]
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Engine
+import Foundation
+import Grid
+import Model
+
+/// A tree's cooling service: what the day ICTU of the public space would gain without it, summed over that space
+/// (°C·m²) — the engine's own counterfactual, made local so that every tree of a city can be scored.
+///
+/// Removing a crown of cover f (hydric stress s) changes two things in the model (docs/model.md, eq. 3–6):
+/// - **air** — the neighbourhood means of canopy and stressed canopy, hence the air temperature by
+///   +k_canopy·K∗(f(1−s)) and the vapour pressure by −γ·K∗(f(1−s)) at every cell within the kernel's reach (2 r2).
+///   One crown is a small change, so the ICTU follows the engine's first-order response ∂UTCI/∂Ta and ∂UTCI/∂e
+///   (from the UTCI table at each cell's mean day conditions, read from the run); the kernel being symmetric, the
+///   sum over public cells Σ w·K∗Δ equals Σ Δ·K∗w (its adjoint) in the grid's interior, so K∗w is filtered once for
+///   the whole city and each tree costs only its crown cells;
+/// - **shade** — the sunlit fraction under and around the crown, recomputed exactly by the engine's shadow
+///   caster and sunlit formula, with and without the crown, for each day hour, on a window of the crown plus its
+///   longest shadow; the radiant change enters through ∂UTCI/∂Tmrt.
+/// A single tree does not change which areas count as parks (their cooling term is left as it is).
+struct CoolingService {
+    let grid: GridSpec
+    let settings: MapSettings
+    /// ∂UTCI/∂(Tmrt − Ta) at each cell's mean day conditions, and the public-space mask.
+    let radiantPartial: Plane
+    let isPublic: [Bool]
+    /// K∗w: the air response, °C·m² of public space per unit of unstressed crown cover at a cell.
+    let airResponse: Plane
+
+    /// `dayAir`, `dayVapour`, `dayRadiant`: the run's mean day air temperature (°C), vapour pressure (hPa) and
+    /// mean radiant temperature (°C) per cell.
+    init(settings: MapSettings, dayAir: Plane, dayVapour: Plane, dayRadiant: Plane, isPublic: [Bool]) {
+        grid = settings.grid
+        self.settings = settings
+        self.isPublic = isPublic
+        let k = settings.coefficients.day, r = settings.coefficients.radiative
+        let hours = settings.dayHours
+        let wind = hours.map { min(max($0.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound) }.reduce(0, +) / Double(max(1, hours.count))
+        let temperatures = dayAir.values.filter { $0.isFinite }, vapours = dayVapour.values.filter { $0.isFinite }
+        let ta = Double(temperatures.min() ?? 20)...Double(max(temperatures.max() ?? 40, (temperatures.min() ?? 20) + 1))
+        let pa = Double(vapours.min() ?? 10) / 10...Double(max(vapours.max() ?? 20, (vapours.min() ?? 10) + 1)) / 10
+        let table = UTCITable(wind: wind, airTemperature: (ta.lowerBound - 1)...(ta.upperBound + 1), vapourPressureKPa: max(0, pa.lowerBound - 0.1)...(pa.upperBound + 0.1))
+        var weight = Plane(width: grid.width, height: grid.height), radiant = Plane(width: grid.width, height: grid.height)
+        let cellArea = Float(grid.cellArea)
+        for i in 0..<grid.cellCount where isPublic[i] && dayAir.values[i].isFinite && dayVapour.values[i].isFinite && dayRadiant.values[i].isFinite {
+            let t = Double(dayAir.values[i])
+            let p = table.partials(ta: t, radiantDifference: Double(dayRadiant.values[i]) - t, vapourPressureKPa: Double(dayVapour.values[i]) / 10)
+            guard p.ta.isFinite, p.vapour.isFinite, p.radiant.isFinite else { continue }
+            // Without the crown: air warmer by k_canopy·K∗Δ, vapour lower by γ·K∗Δ (p.vapour is per kPa).
+            weight.values[i] = Float(p.ta * k.canopy - p.vapour / 10 * k.vapourGain) * cellArea
+            radiant.values[i] = Float(p.radiant)
+        }
+        radiantPartial = radiant
+        airResponse = FocalMean.gaussian(weight, radiusCells: k.vegetationRadiusMetres / grid.cellSize)
+    }
+
+    /// Cells (col, row) of a crown: centres within its radius, or the cell holding the trunk for a crown smaller than a cell.
+    func crown(x: Double, y: Double, diameter: Double) -> [(col: Int, row: Int)] {
+        let radius = diameter / 2, cs = grid.cellSize
+        let c0 = Int(((x - radius - grid.originX) / cs).rounded(.down)), c1 = Int(((x + radius - grid.originX) / cs).rounded(.up))
+        let r0 = Int(((grid.originY - y - radius) / cs).rounded(.down)), r1 = Int(((grid.originY - y + radius) / cs).rounded(.up))
+        var cells: [(Int, Int)] = []
+        for r in max(0, r0)...min(grid.height - 1, max(0, r1)) { for c in max(0, c0)...min(grid.width - 1, max(0, c1)) {
+            let (cx, cy) = grid.centre(col: c, row: r)
+            if hypot(cx - x, cy - y) <= radius { cells.append((c, r)) }
+        } }
+        if cells.isEmpty, let cell = grid.cell(x: x, y: y) { cells = [cell] }
+        return cells
+    }
+
+    /// Longest shadow of an obstacle `height` m tall over the day hours, m.
+    func shadowReach(height: Double) -> Double {
+        let lowest = settings.dayHours.map(\.sunElevationDegrees).filter { $0 > 0 }.min() ?? 30
+        return height / tan(max(lowest, 10) * .pi / 180)
+    }
+
+    struct Result { var air: Double, shade: Double; var total: Double { air + shade } }
+
+    /// The service of the crown on `cells`, with the layers of `window` (grid cells) around it, which must hold the
+    /// crown and its longest shadow on every side.
+    func service(crown cells: [(col: Int, row: Int)], layers: SurfaceLayers, window: Window, treeHeight: Double) -> Result {
+        var air = 0.0
+        for (c, r) in cells {
+            let i = (r - window.y) * window.width + c - window.x
+            let f = Double(layers.treeCanopy.values[i]), s = Double(layers.canopyStress.values[i])
+            if layers.buildingFraction.values[i] < 0.5 { air += f * (1 - s) * Double(airResponse[c, r]) }
+        }
+        // Shade: the sunlit fraction with and without the crown on a window of the crown and its shadow.
+        let reach = Int((shadowReach(height: max(treeHeight, 3)) / grid.cellSize).rounded(.up)) + 1
+        let cols = cells.map(\.col), rows = cells.map(\.row)
+        let local = Window(x: cols.min()!, y: rows.min()!, width: cols.max()! - cols.min()! + 1, height: rows.max()! - rows.min()! + 1)
+            .expanded(by: reach, within: grid.width, grid.height)
+        let crop = Window(x: local.x - window.x, y: local.y - window.y, width: local.width, height: local.height)
+        let with = layers.cropped(to: crop)
+        var without = with
+        for (c, r) in cells { let i = (r - local.y) * local.width + c - local.x; without.treeCanopy.values[i] = 0; without.canopyHeight.values[i] = 0 }
+        let rc = settings.coefficients.radiative
+        var shade = 0.0
+        let day = settings.dayHours.filter { $0.sunElevationDegrees > 0 }
+        for hour in day {
+            let sunGain = rc.directSunKelvin * min(1, hour.sunElevationDegrees / rc.fullSunElevationDegrees)
+            let building = ShadowCaster.shadow(heights: with.buildingHeight, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                                               sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.pedestrianHeightMetres, origin: (local.x, local.y))
+            let sunlitWith = sunlit(with, building: building, hour: hour, origin: (local.x, local.y))
+            let sunlitWithout = sunlit(without, building: building, hour: hour, origin: (local.x, local.y))
+            for o in 0..<local.cellCount {
+                let c = local.x + o % local.width, r = local.y + o / local.width
+                let g = r * grid.width + c
+                guard isPublic[g] else { continue }
+                shade += Double(radiantPartial.values[g]) * sunGain * Double(sunlitWithout[o] - sunlitWith[o]) * grid.cellArea
+            }
+        }
+        return Result(air: air, shade: day.isEmpty ? 0 : shade / Double(settings.dayHours.count))
+    }
+
+    /// The engine's sunlit fraction (ComfortField): buildings' shadow, then the crown over the cell for its covered
+    /// part and neighbouring crowns' shadow on the rest.
+    func sunlit(_ L: SurfaceLayers, building: Plane, hour: HourConditions, origin: (Int, Int)) -> [Float] {
+        let r = settings.coefficients.radiative
+        let (crowns, opacity) = ComfortField.crownObstacles(L, radiative: r)
+        let crown = ShadowCaster.shadow(heights: crowns, opacity: opacity, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin)
+        return (0..<(L.width * L.height)).map { i in
+            Float(ComfortField.sunlitFraction(buildingShadow: Double(building.values[i]), crownShadow: Double(crown.values[i]),
+                                              cover: Double(L.treeCanopy.values[i]), stress: Double(L.canopyStress.values[i]), radiative: r))
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import GeoIO
+import Grid
+import Model
+import TestFixtures
+import Testing
+@testable import Run
+@testable import Sample
+@testable import Scenario
+@testable import Support
+@testable import Tiles
+
+/// Scenarios simulated on the 5 m sample run (SampleRecoveryTests): each edit moves the felt temperature the way
+/// its physics says, the incremental recompute equals a full one, an empty scenario changes nothing.
+/// Places are the sample's fixed districts (Lambert-93, SyntheticCity.coreLayout): industrial plots at
+/// x 418–419 km, y 6419–6420 km; the tree-lined boulevard of the dense district at y 6421.5 km; the mineral
+/// square at x 418.43–418.57 km, y 6420.375–6420.485 km; detached houses at x 416–417 km, y 6419–6420 km.
+@Suite(.serialized, .tags(.endToEnd)) struct SimulationTests {
+    static let base: SimulationBase? = {
+        _ = SampleRun.folder
+        do { return try SimulationBase(run: SampleRun.folder + "/run") } catch { Issue.record("loading the run: \(error)"); return nil }
+    }()
+
+    /// A scenario of axis-aligned rectangles given in Lambert-93 (the file names its CRS).
+    static func scenario(_ features: [(properties: String, x0: Double, y0: Double, x1: Double, y1: Double)]) throws -> Scenario {
+        let path = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let items = features.enumerated().map { k, f in
+            "{\"type\":\"Feature\",\"properties\":{\"id\":\"e\(k + 1)\",\(f.properties)},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(f.x0),\(f.y0)],[\(f.x1),\(f.y0)],[\(f.x1),\(f.y1)],[\(f.x0),\(f.y1)],[\(f.x0),\(f.y0)]]]}}"
+        }
+        try "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::2154\"}},\"features\":[\(items.joined(separator: ","))]}"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return try Scenario(path: path, grid: base!.record.grid)
+    }
+
+    static func simulate(_ scenario: Scenario, _ configure: (inout SimulationOptions) -> Void = { _ in }) throws -> SimulationResult {
+        var options = SimulationOptions()
+        configure(&options)
+        return try Simulation.compute(scenario, name: "test", base: base!, options: options)
+    }
+
+    /// Mean of after − before (day) over the cells of a rectangle (Lambert-93) where `keep` holds and both maps have a value.
+    static func meanChange(_ result: SimulationResult, x0: Double, y0: Double, x1: Double, y1: Double, night: Bool = false,
+                           keep: (SurfaceLayers, Int) -> Bool = { _, _ in true }) throws -> (mean: Double, cells: Int) {
+        let base = base!, grid = base.record.grid
+        let window = Window(x: Int((x0 - grid.originX) / grid.cellSize), y: Int((grid.originY - y1) / grid.cellSize),
+                            width: Int((x1 - x0) / grid.cellSize), height: Int((y1 - y0) / grid.cellSize))
+        let layers = try base.layers(window)
+        let before = night ? base.night : base.day, after = night ? result.afterNight(base) : result.afterDay(base)
+        var sum = 0.0, n = 0
+        for r in 0..<window.height { for c in 0..<window.width where keep(layers, r * window.width + c) {
+            let i = (window.y + r) * grid.width + window.x + c
+            guard !before.values[i].isNaN, !after.values[i].isNaN else { continue }
+            sum += Double(after.values[i] - before.values[i]); n += 1
+        } }
+        return (n > 0 ? sum / Double(n) : .nan, n)
+    }
+
+    /// Writes the result's run folder into a new temporary folder (the caller removes it).
+    static func writeFolder(_ result: SimulationResult) throws -> String {
+        let out = TestFiles.root + "ictu-scenario-\(UUID().uuidString)"
+        let file = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "{\"type\":\"FeatureCollection\",\"features\":[]}".write(toFile: file, atomically: true, encoding: .utf8)
+        try ScenarioOutput.write(result, base: base!, scenarioFile: file, out: out, overwrite: false)
+        return out
+    }
+
+    static let park = (x0: 418_300.0, y0: 6_419_300.0, x1: 418_620.0, y1: 6_419_500.0)
+
+    @Test func aNewParkCoolsInsideAndTheCoolingFadesWithDistance() throws {
+        let properties = "\"kind\":\"park\",\"tree_cover\":0.55,\"years_after_planting\":30"
+        let result = try Self.simulate(try Self.scenario([(properties, Self.park.x0, Self.park.y0, Self.park.x1, Self.park.y1)]))
+        let zones = result.summary.zones.map { $0.dayMeanChange ?? .nan }
+        // Shade (crowns stop 1 − τ of the sun), transpiration and the park's own cooling inside; outside only the
+        // neighbourhood means and exp(−d/L) reach, both decreasing with distance.
+        #expect(zones[0] < -2, "perimeter \(zones[0]) °C")
+        #expect(zones[0] < zones[1] && zones[1] < zones[2] && zones[2] < 0, "perimeter, 0–100 m, 100–300 m: \(zones)")
+        #expect(result.summary.zones[0].openAreaSquareMetres > 40_000, "most of the 6.4 ha is open ground before and after")
+        // At planting the crowns are a tenth of their mature spread (TreeGrowth): less shade, less cooling.
+        let young = try Self.simulate(try Self.scenario([(properties, Self.park.x0, Self.park.y0, Self.park.x1, Self.park.y1)])) { $0.years = 0 }
+        let youngPerimeter = young.summary.zones[0].dayMeanChange!
+        #expect(youngPerimeter < 0 && youngPerimeter > zones[0] + 1, "at planting \(youngPerimeter) °C, at 30 years \(zones[0]) °C")
+        // Outside the recomputed window nothing moved.
+        let region = try #require(result.region)
+        let after = result.afterDay(Self.base!)
+        var moved = 0
+        for i in after.values.indices where !region.contains(col: i % after.width, row: i / after.width) && after.values[i] != Self.base!.day.values[i] && !after.values[i].isNaN { moved += 1 }
+        #expect(moved == 0)
+    }
+
+    @Test func pruningRaisesTheDayICTUUnderThePrunedCrowns() throws {
+        let street = (x0: 417_150.0, y0: 6_421_482.0, x1: 417_850.0, y1: 6_421_518.0)
+        let result = try Self.simulate(try Self.scenario([("\"kind\":\"prune\",\"crown_reduction\":0.5", street.x0, street.y0, street.x1, street.y1)]))
+        let underCrowns = try Self.meanChange(result, x0: street.x0, y0: street.y0, x1: street.x1, y1: street.y1) { l, i in l.treeCanopy.values[i] > 0.5 }
+        // Half the crown gone: the sunlit share under it rises by about 0.5·(1 − τ), so does the mean radiant temperature.
+        #expect(underCrowns.cells > 100 && underCrowns.mean > 0.5, "under the crowns \(underCrowns.mean) °C over \(underCrowns.cells) cells")
+        let open = try Self.meanChange(result, x0: street.x0, y0: street.y0, x1: street.x1, y1: street.y1) { l, i in l.treeCanopy.values[i] == 0 }
+        #expect(open.mean < underCrowns.mean / 2, "where there was no crown \(open.mean) °C")
+    }
+
+    @Test func aTallBuildingShadesItsNorthSideByDay() throws {
+        let result = try Self.simulate(try Self.scenario([("\"kind\":\"building\",\"height_m\":40", 418_480, 6_420_380, 418_510, 6_420_400)]))
+        // 14–17 h in a Bordeaux summer: sun in the south-west to west at 35–60°, so a 40 m building's shadow
+        // falls 23–57 m to the north-north-east … east-north-east.
+        let north = try Self.meanChange(result, x0: 418_485, y0: 6_420_400, x1: 418_525, y1: 6_420_425)
+        #expect(north.cells >= 30 && north.mean < -1, "north side \(north.mean) °C over \(north.cells) cells")
+        let south = try Self.meanChange(result, x0: 418_440, y0: 6_420_340, x1: 418_470, y1: 6_420_370)
+        #expect(abs(south.mean) < abs(north.mean) / 3, "south-west side \(south.mean) °C")
+        // The footprint is a building now: no value after.
+        let (col, row) = Self.base!.record.grid.cell(x: 418_495, y: 6_420_390)!
+        #expect(result.afterDay(Self.base!)[col, row].isNaN)
+    }
+
+    @Test func wateringStressedTreesLowersTheICTU() throws {
+        let houses = (x0: 416_000.0, y0: 6_419_000.0, x1: 417_000.0, y1: 6_420_000.0)
+        let result = try Self.simulate(try Self.scenario([("\"kind\":\"irrigate\",\"stress_after\":0", houses.x0, houses.y0, houses.x1, houses.y1)]))
+        // Stress cuts transpiration (a warmer, drier cell) and shade (k_sh): removing it cools where it was.
+        let stressed = try Self.meanChange(result, x0: houses.x0, y0: houses.y0, x1: houses.x1, y1: houses.y1) { l, i in l.canopyStress.values[i] > 0.3 && l.treeCanopy.values[i] > 0.5 }
+        #expect(stressed.cells > 100 && stressed.mean < -0.1, "stressed crowns \(stressed.mean) °C over \(stressed.cells) cells")
+        // Nowhere warmer.
+        #expect((result.summary.zones[0].dayLargestWarming ?? 0) <= 1e-3)
+    }
+
+    @Test func anEmptyScenarioChangesNothing() throws {
+        let result = try Self.simulate(try Self.scenario([]))
+        #expect(result.region == nil)
+        let out = try Self.writeFolder(result)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let delta = try RasterDataset.open(out + "/delta.tif")
+        for b in 1...2 {
+            let values = try delta.band(b).read(x: 0, y: 0, width: delta.width, height: delta.height)
+            let before = b == 1 ? Self.base!.day : Self.base!.night
+            #expect(values.indices.allSatisfy { values[$0] == 0 || (values[$0].isNaN && before.values[$0].isNaN) }, "band \(b): exactly 0 wherever there is a value")
+        }
+        let day = try RasterDataset.open(out + "/ictu_day.tif").band(1).read(x: 0, y: 0, width: delta.width, height: delta.height)
+        #expect(zip(day, Self.base!.day.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    }
+
+    /// Incremental = full: the edits' window recomputed alone gives, inside it, what recomputing the whole grid
+    /// gives; beyond it, the park term's tail shifted to first order gives the same within a few thousandths; outside
+    /// both, the full recompute differs from the run only by the park tail left out (≤ the tolerance, times
+    /// ∂UTCI/∂Ta ≤ 1.5) and float rounding.
+    @Test func theIncrementalRecomputeEqualsAFullOne() throws {
+        let scenario = try Self.scenario([("\"kind\":\"park\",\"years_after_planting\":10", 418_300, 6_419_300, 418_450, 6_419_420),
+                                          ("\"kind\":\"building\",\"height_m\":80", 418_700, 6_419_600, 418_730, 6_419_630)])
+        let incremental = try Self.simulate(scenario)
+        let full = try Self.simulate(scenario) { $0.recomputeEverything = true }
+        let region = try #require(incremental.region), recomputed = try #require(incremental.recomputed)
+        let grid = Self.base!.record.grid
+        #expect(region.cellCount < grid.cellCount / 2, "the window \(region) is a part of the grid")
+        #expect(region.cellCount > recomputed.cellCount, "the new park's cooling reaches past the recomputed window: the tail is exercised")
+        for night in [false, true] {
+            let a = night ? incremental.afterNight(Self.base!) : incremental.afterDay(Self.base!)
+            let f = night ? full.afterNight(Self.base!) : full.afterDay(Self.base!)
+            var inside = 0.0, tail = 0.0, outside = 0.0, nanMismatch = 0
+            for i in a.values.indices {
+                if a.values[i].isNaN != f.values[i].isNaN { nanMismatch += 1; continue }
+                guard !a.values[i].isNaN else { continue }
+                let d = Double(abs(a.values[i] - f.values[i])), c = i % grid.width, r = i / grid.width
+                if recomputed.contains(col: c, row: r) { inside = max(inside, d) } else if region.contains(col: c, row: r) { tail = max(tail, d) } else { outside = max(outside, d) }
+            }
+            #expect(nanMismatch == 0)
+            #expect(inside < 1e-3, "\(night ? "night" : "day"): largest difference inside the recomputed window \(inside) °C")
+            #expect(tail < 5e-3, "\(night ? "night" : "day"): largest difference in the park's shifted tail \(tail) °C")
+            #expect(outside < 1.5 * SimulationOptions().parkToleranceC + 1e-3, "\(night ? "night" : "day"): largest difference outside \(outside) °C")
+        }
+    }
+}
+
+/// The scenario's run folder: what a user opens.
+extension SimulationTests {
+    @Test func theScenarioFolderIsARunWithItsSummaryPage() throws {
+        let street = (x0: 417_150.0, y0: 6_421_482.0, x1: 417_850.0, y1: 6_421_518.0)
+        let result = try Self.simulate(try Self.scenario([("\"kind\":\"prune\",\"crown_reduction\":0.5", street.x0, street.y0, street.x1, street.y1)]))
+        let out = try Self.writeFolder(result)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let file = out + "/scenario.geojson"
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.scenarioEntries.map(\.fileName)), "every output, no staging left")
+        // Nothing a user had is overwritten silently.
+        #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: out, overwrite: false) }
+        #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: Self.base!.folder.path, overwrite: true) }
+        // The folder is a run: its map and its delta layers are offered as tiles.
+        let map = try TileCatalogue(try RunFolder(out))
+        #expect(map.record.scenario != nil && map.layer("delta") != nil && map.layer("delta-night") != nil && map.layer("day") != nil)
+        let info = try Process.output("/usr/bin/gdalinfo", ["-json", out + "/delta.tif"])
+        #expect(info.contains("day ICTU after − before") && info.contains("COG"))
+        // summary.html in Debian's headless Chromium: before, after and delta maps decode, no console message.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Browser/open_page.py").path
+        let page = try Browser.open("file://" + out + "/summary.html", script: script, count: ["svg.map", "table tr"])
+        #expect(page.console.isEmpty, "\(page.console)")
+        #expect(page.images.count == 3 && page.images.allSatisfy(\.ok), "\(page.images)")
+        #expect(page.counts["svg.map"] == 3 && (page.counts["table tr"] ?? 0) >= 15)
+    }
+}
