@@ -14,7 +14,7 @@ public struct TileExportOptions: Sendable {
     public init() {}
 }
 
-public struct TileExportSummary: Sendable {
+public struct TileExportSummary: Codable, Sendable {
     public var layers: [String]
     public var zooms: ClosedRange<Int>
     public var tiles: Int

@@ -15,7 +15,8 @@ struct DiagnoseCommand: ParsableCommand {
         areas touching only at a corner are two islands.
         """)
 
-    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder: String
+    @OptionGroup var runOption: RunOption
+    var runFolder: String { runOption.folder }
     @Option(help: "Heat island threshold, °C (e.g. 32 for strong heat stress). Default: the --percentile of the open ground.") var threshold: Double?
     @Option(help: "Percentile of the open ground's ICTU above which a cell is in a heat island, 0–100.") var percentile = 90.0
     @Option(name: .customLong("min-area"), help: "Smallest island kept, m².") var minArea = 500.0
@@ -25,63 +26,62 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(help: "City manifest whose building footprints get their exposure (default: the run's own manifest when it is found).") var city: String?
     @Option(name: .customLong("use-field"), help: "Attribute of the footprints naming each building's use (sensitive uses are flagged).") var useField = "usage"
     @Option(help: "A felt-temperature survey CSV (time,lon,lat,vote; vote cool … very_hot or 1–5) to fit against the ICTU.") var survey: String?
-    @Flag(help: "Replace an existing RUN/diagnosis.") var force = false
-    @Flag(help: "No progress on the terminal.") var quiet = false
-    @Flag(help: "Print diagnosis.json's summary.") var json = false
+    @OptionGroup var replace: ForceOption
+    var force: Bool { replace.force }
+    @OptionGroup var output: OutputOptions
+    var quiet: Bool { output.quiet }
+    var json: Bool { output.json }
+
+    func validate() throws {
+        guard (0...100).contains(percentile) else { throw ValidationError("--percentile takes 0–100 (got \(percentile))") }
+    }
 
     func run() throws {
-        guard (0...100).contains(percentile) else { fail("--percentile takes 0–100 (got \(percentile))") }
         var options = DiagnosisOptions()
         options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
         options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = force
         options.survey = survey
         options.useField = useField
+        // The city gives the buildings' exposure and the population; without it they are left out, and said.
+        let folder = try RunFolder(runFolder)
         do {
-            // The city gives the buildings' exposure and the population; without it they are left out, and said.
-            let folder = try RunFolder(runFolder)
-            do {
-                let manifestPath = try folder.manifestPath(given: city)
-                let manifest = try Manifest.load(manifestPath)
-                options.population = try PopulationLayer.read(manifest: manifestPath, grid: folder.record.grid)
-                if let buildings = manifest.vectors?["buildings"] {
-                    options.buildings = Manifest.resolve(buildings.path, relativeTo: URL(fileURLWithPath: manifestPath).deletingLastPathComponent())
-                    options.buildingsLayer = buildings.layer
-                }
-            } catch where city == nil {
-                warn("the buildings' exposure and the population are left out: \(error)")
+            let manifestPath = try folder.manifestPath(given: city)
+            let manifest = try Manifest.load(manifestPath)
+            options.population = try PopulationLayer.read(manifest: manifestPath, grid: folder.record.grid)
+            if let buildings = manifest.vectors?["buildings"] {
+                options.buildings = Manifest.resolve(buildings.path, relativeTo: URL(fileURLWithPath: manifestPath).deletingLastPathComponent())
+                options.buildingsLayer = buildings.layer
             }
-        } catch { fail("\(error)") }
-        let progress = TerminalProgress(quiet: quiet || json)
-        do {
-            let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
-            if json { try printJSON(summary); return }
-            guard !quiet else { return }
-            for window in ["day", "night"] {
-                let islands = summary.heatIslands.filter { $0.window == window }
-                print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))
-                for i in islands.prefix(5) {
-                    print(String(format: "  #%d  %6.0f m²  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.areaSquareMetres, i.meanICTU, i.maxICTU, i.causeText,
-                                 i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
-                }
-            }
-            print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
-                         summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
-            if let share = summary.populationShareWithinAccess { print(String(format: "population within %.0f m of a cool island: %.0f %%", summary.accessMetres, 100 * share)) }
-            if let n = summary.buildings, let top = summary.mostExposedBuildings {
-                print("buildings: \(n) with open ground around them, \(summary.sensitiveBuildings ?? 0) with a sensitive use; the most exposed:")
-                for b in top.prefix(5) {
-                    print(String(format: "  #%d  feature %d (%@)  day %.1f °C (max %.1f), night %.1f °C, %.0f %% of the surroundings ≥ 38 °C", b.rank, b.feature,
-                                 b.use.isEmpty ? "use unknown" : b.use, b.dayMean, b.dayMax, b.nightMean, 100 * b.veryStrongShare))
-                }
-            }
-            if let s = summary.survey {
-                print(String(format: "survey: %d answers used (%d off the grid or on buildings); Spearman ρ %.2f, AUC (hot or very hot) %.2f; fitted legend:",
-                             s.used, s.skipped, s.spearman, s.aucHot))
-                for line in s.legend { print("  " + line) }
-            }
-            print("wrote \(runFolder)/diagnosis/: \(summary.outputs.joined(separator: ", "))")
-        } catch {
-            fail("\(error)")
+        } catch where city == nil {
+            warn("the buildings' exposure and the population are left out: \(error)")
         }
+        let progress = output.progress
+        let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
+        if json { try printJSON(summary); return }
+        guard !quiet else { return }
+        for window in ["day", "night"] {
+            let islands = summary.heatIslands.filter { $0.window == window }
+            print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))
+            for i in islands.prefix(5) {
+                print(String(format: "  #%d  %6.0f m²  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.areaSquareMetres, i.meanICTU, i.maxICTU, i.causeText,
+                             i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
+            }
+        }
+        print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
+                     summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
+        if let share = summary.populationShareWithinAccess { print(String(format: "population within %.0f m of a cool island: %.0f %%", summary.accessMetres, 100 * share)) }
+        if let n = summary.buildings, let top = summary.mostExposedBuildings {
+            print("buildings: \(n) with open ground around them, \(summary.sensitiveBuildings ?? 0) with a sensitive use; the most exposed:")
+            for b in top.prefix(5) {
+                print(String(format: "  #%d  feature %d (%@)  day %.1f °C (max %.1f), night %.1f °C, %.0f %% of the surroundings ≥ 38 °C", b.rank, b.feature,
+                             b.use.isEmpty ? "use unknown" : b.use, b.dayMean, b.dayMax, b.nightMean, 100 * b.veryStrongShare))
+            }
+        }
+        if let s = summary.survey {
+            print(String(format: "survey: %d answers used (%d off the grid or on buildings); Spearman ρ %.2f, AUC (hot or very hot) %.2f; fitted legend:",
+                         s.used, s.skipped, s.spearman, s.aucHot))
+            for line in s.legend { print("  " + line) }
+        }
+        print("wrote \(runFolder)/diagnosis/: \(summary.outputs.joined(separator: ", "))")
     }
 }

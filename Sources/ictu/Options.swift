@@ -60,12 +60,6 @@ struct ZoomRange: ExpressibleByArgument {
     }
 }
 
-/// The one error path of the commands: a thrown error, said by ArgumentParser as "Error: …" with a non-zero exit.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// What `compute` and `mosaic` print with --json.
 struct RunSummary: Encodable {
     var run: String

@@ -15,12 +15,6 @@ struct TerminalProgress: Sendable {
     }
 }
 
-/// Prints a clear error and exits non-zero (ArgumentParser's ExitCode).
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write("ictu: error: \(message)\n".data(using: .utf8)!)
-    exit(1)
-}
-
 /// Says something the user must know (a fallback, something left out) on standard error, and carries on.
 func warn(_ message: String) {
     FileHandle.standardError.write("ictu: warning: \(message)\n".data(using: .utf8)!)

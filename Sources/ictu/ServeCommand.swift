@@ -16,14 +16,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (0: any free port, printed).") var port = 8080
     @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends no complete request is closed.") var idleTimeout = 30.0
     @Option(name: .customLong("cache-mb"), help: "Memory for rendered tiles, MiB.") var cacheMB = 64
-    @Option(name: .customLong("raster-cache-mb"), help: "Memory for decoded blocks of the run's rasters (GDAL's cache), MiB.") var rasterCacheMB = 256
+    @OptionGroup var rasterCache: RasterCacheOption
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port takes 0–65535 (0: any free port), got \(port)") }
+        guard cacheMB >= 0 else { throw ValidationError("--cache-mb must be ≥ 0") }
+        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
+    }
 
     func run() async throws {
-        guard cacheMB >= 0, rasterCacheMB >= 16 else { fail("--cache-mb must be ≥ 0 and --raster-cache-mb ≥ 16") }
-        RasterBlockCache.maxBytes = rasterCacheMB << 20
-        let service: RunService
-        do { service = try RunService(run: runFolder, manifest: city, cacheBytes: cacheMB << 20) } catch { fail("\(error)") }
-        guard idleTimeout > 0, idleTimeout.isFinite else { fail("--idle-timeout must be a positive number of seconds") }
+        rasterCache.apply(default: 256)
+        let service = try RunService(run: runFolder, manifest: city, cacheBytes: cacheMB << 20)
         if !ViewerServer.isLoopback(host) {
             FileHandle.standardError.write(Data("""
             ictu: warning: serving on \(host), beyond this machine: anyone who can reach it sees the maps and can post scenarios. \

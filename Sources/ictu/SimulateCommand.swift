@@ -17,48 +17,52 @@ struct SimulateCommand: ParsableCommand {
         """)
 
     @Argument(help: "The scenario file (GeoJSON).") var scenario: String
-    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute` (the \"before\").") var runFolder: String
+    @OptionGroup var runOption: RunOption
+    var runFolder: String { runOption.folder }
     @Option(help: "Output folder for the scenario's run.") var out: String
     @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
     @Option(help: "CRS of the scenario's coordinates, overriding what the file says (default: the file's, else EPSG:4326 as RFC 7946 has it).") var crs: String?
     @Option(help: "Years after planting for every park and tree planting (overrides the file's years_after_planting): 0, 10, 30…") var years: Double?
     @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
-    @Flag(help: "Replace existing outputs in OUT.") var force = false
-    @Flag(help: "No progress on the terminal.") var quiet = false
-    @Flag(help: "Print the summary as JSON.") var json = false
+    @OptionGroup var replace: ForceOption
+    var force: Bool { replace.force }
+    @OptionGroup var output: OutputOptions
+    var quiet: Bool { output.quiet }
+    var json: Bool { output.json }
+
+    func validate() throws {
+        if let years, !(0...100).contains(years) { throw ValidationError("--years takes 0–100 (got \(years))") }
+        guard parkTolerance > 0, parkTolerance < 1 else { throw ValidationError("--park-tolerance takes a value in (0, 1) °C (got \(parkTolerance))") }
+    }
 
     func run() throws {
-        if let years, !(0...100).contains(years) { fail("--years takes 0–100 (got \(years))") }
-        guard parkTolerance > 0, parkTolerance < 1 else { fail("--park-tolerance takes a value in (0, 1) °C (got \(parkTolerance))") }
         var options = SimulationOptions()
         options.manifest = city; options.crs = crs; options.years = years; options.parkToleranceC = parkTolerance; options.overwrite = force
-        let progress = TerminalProgress(quiet: quiet || json)
-        do {
-            // The scenario is checked first: a mistake in it is said before the run is loaded.
-            let parsed = try Scenario(path: scenario, grid: try RunFolder(runFolder).record.grid, crs: crs)
-            let base = try SimulationBase(run: runFolder, manifest: city) { progress.report($0, $1) }
-            let name = URL(fileURLWithPath: scenario).lastPathComponent
-            let result = try Simulation.compute(parsed, name: name, base: base, options: options) { progress.report($0, $1) }
-            let writing = Date()
-            try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: force) { progress.report($0, $1) }
-            let stages = base.stageSeconds.merging(result.summary.stageSeconds) { a, _ in a }.merging(["write outputs": (Date().timeIntervalSince(writing) * 100).rounded() / 100]) { a, _ in a }
-            let s = result.summary
-            if json { try printJSON(s); return }
-            guard !quiet else { return }
-            print("\(name): \(s.edits.count) edits, \(s.recomputedCells) cells recomputed in \(String(format: "%.1f", s.seconds)) s")
-            print("  " + stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) s" }.joined(separator: ", "))
-            for z in s.zones {
-                print("  " + z.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
-                      + String(format: "%7.2f ha open  day %+.2f °C  night %+.2f °C", z.openAreaSquareMetres / 10_000, z.dayMeanChange ?? .nan, z.nightMeanChange ?? .nan))
-            }
-            if let strong = s.strongOrWorseShare {
-                print(String(format: "  strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
-            }
-            if let strong = s.veryStrongOrWorseShare {
-                print(String(format: "  very strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
-            }
-            if let shaded = s.shadedSidewalkMetres { print(String(format: "  shaded sidewalk at %d h: %.0f m → %.0f m", s.hour, shaded.before, shaded.after)) }
-            print("wrote \(out)/ (\(RunFolder.Entry.delta.fileName), \(RunFolder.Entry.summaryPage.fileName), and the after maps: `ictu serve --run \(out)` shows them)")
-        } catch { fail("\(error)") }
+        let progress = output.progress
+        // The scenario is checked first: a mistake in it is said before the run is loaded.
+        let parsed = try Scenario(path: scenario, grid: try RunFolder(runFolder).record.grid, crs: crs)
+        let base = try SimulationBase(run: runFolder, manifest: city) { progress.report($0, $1) }
+        let name = URL(fileURLWithPath: scenario).lastPathComponent
+        let result = try Simulation.compute(parsed, name: name, base: base, options: options) { progress.report($0, $1) }
+        let writing = Date()
+        try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: force) { progress.report($0, $1) }
+        let stages = base.stageSeconds.merging(result.summary.stageSeconds) { a, _ in a }.merging(["write outputs": (Date().timeIntervalSince(writing) * 100).rounded() / 100]) { a, _ in a }
+        let s = result.summary
+        if json { try printJSON(s); return }
+        guard !quiet else { return }
+        print("\(name): \(s.edits.count) edits, \(s.recomputedCells) cells recomputed in \(String(format: "%.1f", s.seconds)) s")
+        print("  " + stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) s" }.joined(separator: ", "))
+        for z in s.zones {
+            print("  " + z.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
+                  + String(format: "%7.2f ha open  day %+.2f °C  night %+.2f °C", z.openAreaSquareMetres / 10_000, z.dayMeanChange ?? .nan, z.nightMeanChange ?? .nan))
+        }
+        if let strong = s.strongOrWorseShare {
+            print(String(format: "  strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
+        }
+        if let strong = s.veryStrongOrWorseShare {
+            print(String(format: "  very strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
+        }
+        if let shaded = s.shadedSidewalkMetres { print(String(format: "  shaded sidewalk at %d h: %.0f m → %.0f m", s.hour, shaded.before, shaded.after)) }
+        print("wrote \(out)/ (\(RunFolder.Entry.delta.fileName), \(RunFolder.Entry.summaryPage.fileName), and the after maps: `ictu serve --run \(out)` shows them)")
     }
 }

@@ -13,36 +13,40 @@ struct WateringCommand: ParsableCommand {
         are never sent water.
         """)
 
-    @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder: String
+    @OptionGroup var runOption: RunOption
+    var runFolder: String { runOption.folder }
     @Option(help: "Litres available for this round (without it: the ranking only).") var budget: Double?
     @Option(help: "An earlier run of the same city (another date): its hydric stress gives each tree's trend.") var earlier: String?
     @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
     @Option(name: .customLong("use-field"), help: "Attribute of the building footprints naming their use.") var useField = "usage"
-    @Flag(help: "Replace an existing RUN/watering.") var force = false
-    @Flag(help: "No progress on the terminal.") var quiet = false
-    @Flag(help: "Print watering.json's summary and the 20 first trees.") var json = false
+    @OptionGroup var replace: ForceOption
+    var force: Bool { replace.force }
+    @OptionGroup var output: OutputOptions
+    var quiet: Bool { output.quiet }
+    var json: Bool { output.json }
+
+    func validate() throws {
+        if let budget, !(budget >= 0 && budget.isFinite) { throw ValidationError("--budget takes litres ≥ 0 (got \(budget))") }
+    }
 
     func run() throws {
-        if let budget, !(budget >= 0 && budget.isFinite) { fail("--budget takes litres ≥ 0 (got \(budget))") }
         var options = WateringOptions()
         options.budgetLitres = budget; options.earlierRun = earlier; options.manifest = city; options.useField = useField; options.overwrite = force
-        let progress = TerminalProgress(quiet: quiet || json)
-        do {
-            let (summary, trees) = try Watering.run(run: runFolder, options: options) { progress.report($0, $1) }
-            if json {
-                struct Answer: Encodable { var summary: WateringSummary; var first: [TreePriority] }
-                try printJSON(Answer(summary: summary, first: Array(trees.prefix(20))))
-                return
-            }
-            guard !quiet else { return }
-            print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying\(summary.outsideGrid > 0 ? ", \(summary.outsideGrid) outside the grid left out" : "")) in \(String(format: "%.1f", summary.seconds)) s; the first:")
-            for t in trees.prefix(10) {
-                print(String(format: "  #%d %@ (%@): P %.1f — %@", t.rank, t.id, t.species, t.priority, t.reason))
-            }
-            if let b = summary.budgetLitres {
-                print(String(format: "round within %.0f L: %d trees, %.0f L, keeping %.0f °C·m² of cooling", b, summary.selected, summary.usedLitres, summary.coolingKept))
-            }
-            print("wrote \(runFolder)/watering/ (watering.csv, watering.geojson, watering.json)")
-        } catch { fail("\(error)") }
+        let progress = output.progress
+        let (summary, trees) = try Watering.run(run: runFolder, options: options) { progress.report($0, $1) }
+        if json {
+            struct Answer: Encodable { var summary: WateringSummary; var first: [TreePriority] }
+            try printJSON(Answer(summary: summary, first: Array(trees.prefix(20))))
+            return
+        }
+        guard !quiet else { return }
+        print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying\(summary.outsideGrid > 0 ? ", \(summary.outsideGrid) outside the grid left out" : "")) in \(String(format: "%.1f", summary.seconds)) s; the first:")
+        for t in trees.prefix(10) {
+            print(String(format: "  #%d %@ (%@): P %.1f — %@", t.rank, t.id, t.species, t.priority, t.reason))
+        }
+        if let b = summary.budgetLitres {
+            print(String(format: "round within %.0f L: %d trees, %.0f L, keeping %.0f °C·m² of cooling", b, summary.selected, summary.usedLitres, summary.coolingKept))
+        }
+        print("wrote \(runFolder)/watering/ (watering.csv, watering.geojson, watering.json)")
     }
 }
