@@ -42,8 +42,8 @@ public struct Explanation: Codable, Sendable {
 
 /// Reads explanations from a run's rasters, keeping them open between points: GDAL then keeps the decoded blocks in
 /// its cache, so a point costs a few cached reads instead of opening five COGs and inflating a block of every
-/// band (≈ 0.25 s). Not thread-safe: one per thread, or a pool (the server keeps one).
-public final class PointReader {
+/// band (≈ 0.25 s). One caller at a time: it may move between threads (the server pools them), never be shared.
+public final class PointReader: @unchecked Sendable {
     public let folder: RunFolder
     let toGrid: CoordinateTransform
     private var opened: [RunFolder.Entry: RasterDataset] = [:]

@@ -1,18 +1,20 @@
 import Engine
 import Foundation
+import Model
+import Synchronization
 import GeoIO
 import Run
 import Support
 import Tiles
 
 /// What the server knows of one run: its map, tiles rendered on demand (from windows of its COGs, PNGs
-/// kept in a bounded cache), and JSON documents for the viewer. Thread-safe.
-public final class RunService: @unchecked Sendable {
+/// kept in a bounded cache), and the documents of its API. Thread-safe.
+public final class RunService: Sendable {
     public let map: TileCatalogue
     var folder: RunFolder { map.folder }
     let renderer: TileRenderer
-    private let lock = NSLock()
-    private var sources: [RunFolder.Band: COGLayer] = [:]
+    /// The layers' COGs, each opened once, by band.
+    private let sources = Mutex<[RunFolder.Band: COGLayer]>([:])
     private let cache: TileCache
     /// An empty, fully transparent tile (for tiles off the grid).
     let emptyTile: Data
@@ -30,21 +32,21 @@ public final class RunService: @unchecked Sendable {
 
     /// Point readers kept between requests (each one request at a time), so their rasters stay open and cached; two
     /// (the cores), as each holds its own decoded blocks.
-    private var idleReaders: [PointReader] = []
+    private let idleReaders = Mutex<[PointReader]>([])
 
     /// `ictu explain` at a point, by a pooled reader.
     func explain(longitude: Double, latitude: Double) throws -> Explanation {
-        let reader = try lock.withLock { idleReaders.popLast() } ?? PointReader(run: folder.path)
-        defer { lock.withLock { if idleReaders.count < 2 { idleReaders.append(reader) } } }
+        let reader = try idleReaders.withLock { $0.popLast() } ?? PointReader(run: folder.path)
+        defer { idleReaders.withLock { if $0.count < 2 { $0.append(reader) } } }
         return try reader.explain(longitude: longitude, latitude: latitude)
     }
 
     /// The layer's COG, read by windows (opened once per layer).
     func source(_ layer: TileLayer) throws -> COGLayer {
         guard let band = layer.band else { throw OutputError("layer \(layer.name) is not drawn from the run's rasters") }
-        if let s = lock.withLock({ sources[band] }) { return s }
+        if let s = sources.withLock({ $0[band] }) { return s }
         let s = try COGLayer(folder, band: band)
-        lock.withLock { sources[band] = s }
+        sources.withLock { $0[band] = s }
         return s
     }
 
@@ -77,66 +79,68 @@ public final class RunService: @unchecked Sendable {
     }
 
     /// /api/run: the run's metadata and its layers with their legends.
-    func runDocument() -> [String: Any] {
+    func runDocument() -> RunDocument {
         let r = map.record
-        var calibration: [String: Any] = ["calibrated": r.calibrated, "residualSpatialCorrelation": r.residualSpatialCorrelation]
-        for (name, c) in [("day", r.day), ("night", r.night)] {
-            if let c { calibration[name] = ["leaveOneSiteOutRMSE": c.leaveOneSiteOut.rmse, "sites": c.sites] }
-        }
-        return ["engineVersion": r.engineVersion, "manifest": r.manifest, "grid": ["crs": r.grid.crs, "cellSize": r.grid.cellSize, "width": r.grid.width, "height": r.grid.height],
-                "bounds": [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], "center": [map.center.longitude, map.center.latitude],
-                "minzoom": map.zooms.lowerBound, "maxzoom": map.zooms.upperBound, "hotDays": r.hotDays, "windows": r.windows,
-                "medianDayICTU": r.medianDayICTU, "calibration": calibration, "diagnosis": availableDiagnosis,
-                "layers": map.layers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend] }]
+        var calibration = RunDocument.Calibration(calibrated: r.calibrated, residualSpatialCorrelation: r.residualSpatialCorrelation)
+        calibration.day = r.day.map { .init(leaveOneSiteOutRMSE: $0.leaveOneSiteOut.rmse, sites: $0.sites) }
+        calibration.night = r.night.map { .init(leaveOneSiteOutRMSE: $0.leaveOneSiteOut.rmse, sites: $0.sites) }
+        return RunDocument(engineVersion: r.engineVersion, manifest: r.manifest,
+                           grid: .init(crs: r.grid.crs, cellSize: r.grid.cellSize, width: r.grid.width, height: r.grid.height),
+                           bounds: [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], center: [map.center.longitude, map.center.latitude],
+                           minzoom: map.zooms.lowerBound, maxzoom: map.zooms.upperBound, hotDays: r.hotDays, windows: r.windows,
+                           medianDayICTU: r.medianDayICTU, calibration: calibration, diagnosis: availableDiagnosis, layers: map.layers.map(LayerDocument.init))
     }
 
     /// /api/sites: the sensor sites as GeoJSON, with QC per sensor and observed vs predicted anomalies.
-    func sitesDocument() -> [String: Any] {
+    func sitesDocument() -> SitesDocument {
         let r = map.record
-        let features: [[String: Any]] = r.sites.map { site in
-            var properties: [String: Any] = ["id": site.id, "commune": site.commune, "setting": site.setting]
-            properties["sensors"] = site.sensors.map { id -> [String: Any] in
-                guard let qc = r.qc?.sensors[id] else { return ["id": id] }
-                let flags = qc.counts.filter { $0.value > 0 }
-                return ["id": id, "keptHours": qc.keptHours, "expectedHours": qc.expectedHours, "rejected": qc.rejected, "flags": flags,
-                        "radiationBias": qc.radiationBiasCelsius.map { $0 as Any } ?? NSNull()]
+        let features = r.sites.map { site in
+            var properties = SitesDocument.Properties(id: site.id, commune: site.commune, setting: site.setting, sensors: site.sensors.map { id in
+                guard let qc = r.qc?.sensors[id] else { return .init(id: id) }
+                return .init(id: id, keptHours: qc.keptHours, expectedHours: qc.expectedHours, rejected: qc.rejected,
+                             flags: qc.counts.filter { $0.value > 0 }, radiationBias: qc.radiationBiasCelsius)
+            })
+            func anomaly(_ c: RegimeCalibration?) -> SitesDocument.Anomaly? {
+                guard let c, let o = c.observed[site.id], let res = c.residuals[site.id] else { return nil }
+                return .init(observed: o, predicted: o - res)
             }
-            for (name, c) in [("day", r.day), ("night", r.night)] {
-                if let c, let o = c.observed[site.id], let res = c.residuals[site.id] { properties[name] = ["observed": o, "predicted": o - res] }
-            }
-            return ["type": "Feature", "geometry": ["type": "Point", "coordinates": [site.longitude, site.latitude]], "properties": properties]
+            properties.day = anomaly(r.day); properties.night = anomaly(r.night)
+            return SitesDocument.Feature(geometry: .init(coordinates: [site.longitude, site.latitude]), properties: properties)
         }
-        return ["type": "FeatureCollection", "features": features]
+        return SitesDocument(features: features)
     }
 }
 
 /// A byte-bounded least-recently-used cache of encoded tiles.
-final class TileCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (data: Data, stamp: Int)] = [:]
-    private var bytes = 0, clock = 0
+final class TileCache: Sendable {
+    private struct State {
+        var entries: [String: (data: Data, stamp: Int)] = [:]
+        var bytes = 0, clock = 0
+    }
+    private let state = Mutex(State())
     let capacityBytes: Int
     init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
 
     func get(_ key: String) -> Data? {
-        lock.withLock {
-            guard let e = entries[key] else { return nil }
-            clock += 1
-            entries[key] = (e.data, clock)
+        state.withLock { s in
+            guard let e = s.entries[key] else { return nil }
+            s.clock += 1
+            s.entries[key] = (e.data, s.clock)
             return e.data
         }
     }
 
     func put(_ key: String, _ data: Data) {
-        lock.withLock {
-            clock += 1
-            if let old = entries[key] { bytes -= old.data.count }
-            entries[key] = (data, clock)
-            bytes += data.count
+        let capacity = capacityBytes
+        state.withLock { s in
+            s.clock += 1
+            if let old = s.entries[key] { s.bytes -= old.data.count }
+            s.entries[key] = (data, s.clock)
+            s.bytes += data.count
             // Evict the oldest quarter when over budget (amortised: one sort per many inserts).
-            if bytes > capacityBytes {
-                let oldest = entries.sorted { $0.value.stamp < $1.value.stamp }.prefix(max(1, entries.count / 4))
-                for (k, v) in oldest { entries[k] = nil; bytes -= v.data.count }
+            if s.bytes > capacity {
+                let oldest = s.entries.sorted { $0.value.stamp < $1.value.stamp }.prefix(max(1, s.entries.count / 4))
+                for (k, v) in oldest { s.entries[k] = nil; s.bytes -= v.data.count }
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Grid
 import Run
 import Scenario
@@ -8,7 +9,7 @@ import Tiles
 /// Scenarios sent to the server (POST /api/scenario): simulated on the served run, kept in memory (the last few)
 /// with their after and difference maps as tile pyramids. One simulation at a time; the run's city is loaded on
 /// the first scenario.
-public final class ScenarioService: @unchecked Sendable {
+public final class ScenarioService: Sendable {
     public static let maxBodyBytes = 1 << 20
     static let kept = 3
 
@@ -18,14 +19,17 @@ public final class ScenarioService: @unchecked Sendable {
         var pyramids: [String: LayerPyramid]
     }
 
+    private struct State {
+        var base: SimulationBase?
+        var entries: [Entry] = []
+        var busy = false
+        var counter = 0
+    }
+
     let folder: RunFolder
     /// The run's city when given on the command line (`serve --city`), else found from the run's record.
     let manifest: String?
-    private let lock = NSLock()
-    private var base: SimulationBase?
-    private var entries: [Entry] = []
-    private var busy = false
-    private var counter = 0
+    private let state = Mutex(State())
 
     init(folder: RunFolder, manifest: String?) { self.folder = folder; self.manifest = manifest }
 
@@ -33,38 +37,37 @@ public final class ScenarioService: @unchecked Sendable {
 
     /// Simulates a scenario (the GeoJSON text of the request body) and returns its id and summary.
     func simulate(_ body: Data) throws -> (id: String, summary: ScenarioSummary) {
-        try lock.withLock {
-            guard !busy else { throw Failure.busy }
-            busy = true
+        try state.withLock { s in
+            guard !s.busy else { throw Failure.busy }
+            s.busy = true
         }
-        defer { lock.withLock { busy = false } }
+        defer { state.withLock { $0.busy = false } }
         let file = NSTemporaryDirectory() + "ictu-posted-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try body.write(to: URL(fileURLWithPath: file))
-        let record = folder.record
+        let grid = folder.record.grid
         let scenario: Scenario
-        do { scenario = try Scenario(path: file, grid: record.grid) } catch { throw Failure.badScenario("\(error)".replacingOccurrences(of: URL(fileURLWithPath: file).lastPathComponent, with: "scenario")) }
-        let base = try lock.withLock { self.base } ?? SimulationBase(run: folder.path, manifest: manifest)
-        lock.withLock { self.base = base }
+        do { scenario = try Scenario(path: file, grid: grid) } catch { throw Failure.badScenario("\(error)".replacingOccurrences(of: URL(fileURLWithPath: file).lastPathComponent, with: "scenario")) }
+        let base = try state.withLock { $0.base } ?? SimulationBase(run: folder.path, manifest: manifest)
+        state.withLock { $0.base = base }
         let result: SimulationResult
         do { result = try Simulation.compute(scenario, name: "scenario", base: base) }
         catch let e as OutputError { throw Failure.badScenario(e.description) }
-        let grid = record.grid
         let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
         func delta(_ after: Plane, _ before: Plane) -> Plane { after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
         // Keyed by the names of TileLayer.scenarioLayers.
         let pyramids = ["after": LayerPyramid(plane: afterDay, grid: grid), "after-night": LayerPyramid(plane: afterNight, grid: grid),
                         "delta": LayerPyramid(plane: delta(afterDay, base.day), grid: grid), "delta-night": LayerPyramid(plane: delta(afterNight, base.night), grid: grid)]
-        return lock.withLock {
-            counter += 1
-            let id = "s\(counter)"
-            entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids))
-            if entries.count > Self.kept { entries.removeFirst(entries.count - Self.kept) }
+        return state.withLock { s in
+            s.counter += 1
+            let id = "s\(s.counter)"
+            s.entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids))
+            if s.entries.count > Self.kept { s.entries.removeFirst(s.entries.count - Self.kept) }
             return (id, result.summary)
         }
     }
 
-    func summary(_ id: String) -> ScenarioSummary? { lock.withLock { entries.first { $0.id == id }?.summary } }
+    func summary(_ id: String) -> ScenarioSummary? { state.withLock { $0.entries.first { $0.id == id }?.summary } }
 
-    func pyramid(_ id: String, layer: String) -> LayerPyramid? { lock.withLock { entries.first { $0.id == id }?.pyramids[layer] } }
+    func pyramid(_ id: String, layer: String) -> LayerPyramid? { state.withLock { $0.entries.first { $0.id == id }?.pyramids[layer] } }
 }

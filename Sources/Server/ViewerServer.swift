@@ -39,11 +39,11 @@ public enum ViewerServer {
         router.get("/leaflet/images/{file}") { _, context in try leaflet("images/" + (context.parameters.get("file") ?? "")) }
         router.get("/api/run") { _, _ in try json(service.runDocument()) }
         router.get("/api/sites") { _, _ in try json(service.sitesDocument()) }
-        router.get("/api/layers") { _, _ in try json(service.map.layers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend] }) }
-        router.get("/api/point") { request, _ in try point(request, service: service) }
+        router.get("/api/layers") { _, _ in try json(service.map.layers.map(LayerDocument.init)) }
+        router.get("/api/point") { request, _ in try await offPool { try point(request, service: service) } }
         router.get("/api/diagnosis/{name}") { _, context in
             let name = context.parameters.get("name") ?? ""
-            guard let data = service.diagnosis(name) else {
+            guard let data = try await offPool({ service.diagnosis(name) }) else {
                 return error(.notFound, "no diagnosis layer \"\(name.prefix(80))\" (run `ictu diagnose` or `ictu watering` first; layers: \(RunService.diagnosisLayers.joined(separator: ", ")))")
             }
             return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -55,16 +55,16 @@ public enum ViewerServer {
             return try json(service.map.tileJSON(layer, tilesURL: "http://\(host)/tiles/\(layer.name)/{z}/{x}/{y}.png"))
         }
         router.get("/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
-            try tile(context.parameters, service: service)
+            try await offPool { try tile(context.parameters, service: service) }
         }
         router.post("/api/scenario") { request, _ in try await postScenario(request, service: service) }
         router.get("/api/scenario/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard let summary = service.scenarios.summary(id) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
-            return try json(try jsonObject(summary))
+            return try json(summary)
         }
         router.get("/scenario/{id}/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
-            try scenarioTile(context.parameters, service: service)
+            try await offPool { try scenarioTile(context.parameters, service: service) }
         }
         // Anything else: a JSON 404 (not the framework's empty one).
         router.get("**") { request, _ in error(.notFound, "no such resource: \(request.uri.path) (see the README's HTTP API)") }
@@ -119,14 +119,10 @@ public enum ViewerServer {
         let data = Data(buffer: body)
         guard !data.isEmpty else { return error(.badRequest, "send the scenario (a GeoJSON FeatureCollection) as the request body") }
         do {
-            // The simulation is CPU work: off the server's event loops.
-            let (id, summary) = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(with: Result { try service.scenarios.simulate(data) }) }
-            }
-            var document = try jsonObject(summary) as! [String: Any]
-            document = ["id": id, "summary": document,
-                        "layers": TileLayer.scenarioLayers.map { ["name": $0.name, "title": $0.title, "legend": $0.legend, "tiles": "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png"] }]
-            return try json(document)
+            let (id, summary) = try await offPool { try service.scenarios.simulate(data) }
+            return try json(ScenarioDocument(id: id, summary: summary, layers: TileLayer.scenarioLayers.map {
+                LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png")
+            }))
         } catch ScenarioService.Failure.busy {
             return error(.serviceUnavailable, "a scenario is being computed; send this one when it is done")
         } catch ScenarioService.Failure.badScenario(let message) {
@@ -134,10 +130,12 @@ public enum ViewerServer {
         }
     }
 
-    static func jsonObject<T: Encodable>(_ value: T) throws -> Any {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try JSONSerialization.jsonObject(with: encoder.encode(value))
+    /// GDAL reads, PNG encoding and simulations are blocking work: they run on a queue of their own, never on the
+    /// server's event loops or Swift's cooperative pool, which stay free to accept and answer.
+    static let work = DispatchQueue(label: "ictu.server.work", attributes: .concurrent)
+
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in work.async { continuation.resume(with: Result { try body() }) } }
     }
 
     static func png(_ data: Data, maxAge: Int) -> Response {
@@ -153,13 +151,7 @@ public enum ViewerServer {
         let explanation: Explanation
         do { explanation = try service.explain(longitude: lon, latitude: lat) }
         catch let e as OutputError { return error(.notFound, e.description) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var document = try JSONSerialization.jsonObject(with: encoder.encode(explanation)) as! [String: Any]
-        document["termLabels"] = Dictionary(uniqueKeysWithValues: ComfortTerm.allCases.map { ($0.rawValue, $0.label) })
-        document["termOrder"] = ComfortTerm.allCases.map(\.rawValue)
-        return try json(document)
+        return try json(PointDocument(explanation: explanation))
     }
 
     /// Leaflet from Debian's libjs-leaflet: only its own files, named exactly (no path is ever built from the request).
@@ -185,13 +177,13 @@ public enum ViewerServer {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ object: Any) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    static func json<T: Encodable>(_ value: T) throws -> Response {
+        let data = try JSONCoding.compactEncoder.encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: ["error": message, "status": status.code])) ?? Data()
+        let data = (try? JSONCoding.compactEncoder.encode(ErrorDocument(error: message, status: status.code))) ?? Data()
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -53,13 +53,15 @@ public struct TileCatalogue: Sendable {
     public var center: (longitude: Double, latitude: Double) { ((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2) }
 
     /// TileJSON 3.0.0 for a layer, its tiles at `tilesURL` (a template with {z}/{x}/{y}).
-    public func tileJSON(_ layer: TileLayer, tilesURL: String, zooms: ClosedRange<Int>? = nil) -> [String: Any] {
+    public func tileJSON(_ layer: TileLayer, tilesURL: String, zooms: ClosedRange<Int>? = nil) -> TileJSON {
         let z = zooms ?? self.zooms
-        return ["tilejson": "3.0.0", "name": "ictu \(layer.name)", "description": layer.title, "version": "1.0.0", "scheme": "xyz",
-                "tiles": [tilesURL], "minzoom": z.lowerBound, "maxzoom": z.upperBound,
-                "bounds": [bounds.west, bounds.south, bounds.east, bounds.north], "center": [center.longitude, center.latitude, z.upperBound - 2 >= z.lowerBound ? z.upperBound - 2 : z.lowerBound],
-                "attribution": "ICTU, ictu \(record.engineVersion)", "legend": layer.legend]
+        return TileJSON(tilejson: "3.0.0", name: "ictu \(layer.name)", description: layer.title, version: "1.0.0", scheme: "xyz",
+                        tiles: [tilesURL], minzoom: z.lowerBound, maxzoom: z.upperBound,
+                        bounds: [bounds.west, bounds.south, bounds.east, bounds.north],
+                        center: [center.longitude, center.latitude, Double(z.upperBound - 2 >= z.lowerBound ? z.upperBound - 2 : z.lowerBound)],
+                        attribution: "ICTU, ictu \(record.engineVersion)", legend: layer.legend)
     }
+
 }
 
 public enum TileExport {
@@ -117,9 +119,7 @@ public enum TileExport {
         for (l, layer) in layers.enumerated() {
             try databases[l]?.finish()
             if xyz {
-                let json = map.tileJSON(layer, tilesURL: "{z}/{x}/{y}.png", zooms: zooms)
-                try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-                    .write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/tilejson.json")))
+                try JSONCoding.write(map.tileJSON(layer, tilesURL: "{z}/{x}/{y}.png", zooms: zooms), to: try staged.path("\(layer.name)/tilejson.json"))
             }
         }
         try staged.commit()
@@ -157,4 +157,14 @@ final class MBTilesWriter: @unchecked Sendable {
     }
 
     func finish() throws { try database.execute("COMMIT;") }
+}
+
+/// TileJSON 3.0.0 (https://github.com/mapbox/tilejson-spec), with the layer's legend as an extra key.
+public struct TileJSON: Codable, Sendable {
+    public var tilejson: String, name: String, description: String, version: String, scheme: String
+    public var tiles: [String]
+    public var minzoom: Int, maxzoom: Int
+    public var bounds: [Double], center: [Double]
+    public var attribution: String
+    public var legend: Legend
 }

@@ -60,15 +60,28 @@ public struct TileLayer: Sendable {
     }
 
     /// The legend as data (for TileJSON and the viewer): colour stops or classes.
-    public var legend: [String: Any] {
+    public var legend: Legend {
         switch kind {
         case .continuous:
-            return ["type": "ramp", "unit": ramp.unit, "stops": ramp.stops.map { ["value": $0.value, "colour": ramp.hex($0.value)] },
-                    "ticks": ramp.ticks.map { ["value": $0.value, "label": $0.label] }]
+            return Legend(type: "ramp", unit: ramp.unit, stops: ramp.stops.map { .init(value: $0.value, colour: ramp.hex($0.value)) },
+                          ticks: ramp.ticks.map { .init(value: $0.value, label: $0.label) })
         case .utciClasses:
             let heat: [UTCI.StressClass] = [.none, .moderateHeat, .strongHeat, .veryStrongHeat, .extremeHeat]
             let ranges = ["9–26 °C", "26–32 °C", "32–38 °C", "38–46 °C", "> 46 °C"]
-            return ["type": "classes", "classes": zip(heat, ranges).map { c, r in ["label": c.label, "range": r, "colour": ramp.hex(TileLayer.classMiddle(c))] }]
+            return Legend(type: "classes", classes: zip(heat, ranges).map { c, r in .init(label: c.label, range: r, colour: ramp.hex(TileLayer.classMiddle(c))) })
         }
     }
+
+}
+
+/// A layer's legend: a colour ramp (stops and labelled ticks, its unit) or classes (label, range, colour).
+public struct Legend: Codable, Sendable {
+    public struct Stop: Codable, Sendable { public var value: Double; public var colour: String }
+    public struct Tick: Codable, Sendable { public var value: Double; public var label: String }
+    public struct Class: Codable, Sendable { public var label: String; public var range: String; public var colour: String }
+    public var type: String
+    public var unit: String? = nil
+    public var stops: [Stop]? = nil
+    public var ticks: [Tick]? = nil
+    public var classes: [Class]? = nil
 }
