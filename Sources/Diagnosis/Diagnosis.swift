@@ -78,9 +78,7 @@ public enum Diagnosis {
             throw OutputError("the population layer is \(p.width) × \(p.height) cells; the run's grid is \(w) × \(h)")
         }
         let staged = try StagedOutput(destination: run, entries: [RunFolder.Entry.diagnosis.fileName], overwrite: options.overwrite)
-        let terms = ComfortTerm.allCases
         let minCells = max(1, Int((options.minIslandSquareMetres / (grid.cellSize * grid.cellSize)).rounded(.up)))
-        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
 
         // Cool islands (day) and the distance to them.
         progress("cool islands", 0)
@@ -101,52 +99,7 @@ public enum Diagnosis {
         let strongShare = Double(day.values.filter { !$0.isNaN && $0 >= 32 }.count) / Double(max(1, open.filter { $0 }.count))
 
         // Heat islands, day and night, with their causes against the city's open ground.
-        var records: [IslandRecord] = []
-        var thresholds: [String: Double] = [:]
-        var labelPlanes: [String: [Int32]] = [:]
-        for (k, regime) in Regime.allCases.enumerated() {
-            let window = regime.rawValue
-            progress("heat islands (\(window))", Double(k) / 2)
-            let values = regime == .day ? day : night
-            let parts = try terms.map { try folder.read(RunFolder.components(regime, $0)) }
-            let threshold = options.heatThreshold ?? IslandAnalysis.quantile(values.values, options.heatPercentile)
-            thresholds[window] = threshold
-            let cityMeans = parts.map { p -> Double in
-                var s = 0.0, n = 0
-                for i in p.values.indices where !p.values[i].isNaN { s += Double(p.values[i]); n += 1 }
-                return n > 0 ? s / Double(n) : 0
-            }
-            let found = IslandAnalysis.regions(values: values, extra: parts, minCells: minCells) { !values.values[$0].isNaN && Double(values.values[$0]) >= threshold }
-            labelPlanes[window] = found.labels
-            // Nearest cool island: the smallest distance over the island's cells.
-            var nearest = [Float](repeating: .infinity, count: found.regions.count + 1)
-            var people = [Double](repeating: 0, count: found.regions.count + 1)
-            for i in found.labels.indices where found.labels[i] > 0 {
-                let l = Int(found.labels[i])
-                nearest[l] = min(nearest[l], access.distance[i])
-                if let population = options.population { people[l] += Double(population.values[i]) }
-            }
-            for region in found.regions {
-                var excess: [(ComfortTerm, Double)] = []
-                for (t, term) in terms.enumerated() where term != .reference {
-                    let e = region.means[t] - cityMeans[t]
-                    if e > 0 { excess.append((term, e)) }
-                }
-                let total = excess.map(\.1).reduce(0, +)
-                var causes: [String: Double] = [:]
-                for (term, e) in excess where total > 0 { causes[term.rawValue] = e / total }
-                let text = excess.sorted { $0.1 > $1.1 }.prefix(3).map { term, e in
-                    "\(Self.causeLabel(term)) \(Int((100 * e / max(total, 1e-9)).rounded())) %"
-                }.joined(separator: ", ")
-                let x = grid.originX + region.centroid.col * grid.cellSize, y = grid.originY - region.centroid.row * grid.cellSize
-                let ll = try toWGS.transform(x: x, y: y)
-                let d = nearest[Int(region.label)]
-                records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
-                                            meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
-                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : people[Int(region.label)],
-                                            longitude: ll.x, latitude: ll.y))
-            }
-        }
+        let heat = try heatIslands(folder: folder, day: day, night: night, nearestCool: access.distance, minCells: minCells, options: options, progress: progress)
 
         // Districts.
         var districts: [DistrictStatistics] = []
@@ -172,8 +125,98 @@ public enum Diagnosis {
                                                                   day: day, night: night)
         }
 
-        // Outputs.
         progress("writing", 0)
+        let outputs = try writeOutputs(heat: heat, cool: cool, access: access.distance, open: open, exposure: exposure, footprints: footprints,
+                                       districts: districts, grid: grid, options: options, staged: staged)
+        let summary = DiagnosisSummary(heatThresholds: heat.thresholds, heatIslands: heat.records, coolIslands: cool.regions.count,
+                                       coolIslandAreaSquareMetres: Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
+                                       coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
+                                                             coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
+                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: populationShare, shareOpenGroundStrongOrWorseDay: strongShare,
+                                       districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
+                                       mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
+        try JSONCoding.write(summary, to: try staged.path("diagnosis/diagnosis.json"))
+        try staged.commit()
+        // report.html gains (or renews) its diagnosis section.
+        let section = try DiagnosisReport.section(summary: summary, grid: grid, day: day, heatLabels: heat.labels["day"]!, coolLabels: cool.labels, distance: access.distance)
+        try DiagnosisReport.insert(section, intoReportAt: folder.path(.report))
+        progress("done", 1)
+        return summary
+    }
+
+    /// Writes polygons with their attributes as a new layer of `dataset`, in one transaction.
+    static func write(_ rows: [([UInt8], [String: FieldValue])], layer name: String, fields: [(String, FieldType)], crs: SpatialReference,
+                      into dataset: VectorDataset, options: [String] = []) throws {
+        let layer = try dataset.createLayer(name, crs: crs, geometry: .multiPolygon, fields: fields, options: options)
+        try dataset.inTransaction { for (wkb, values) in rows { try layer.addFeature(wkb: wkb, values: values) } }
+    }
+
+    /// Heat islands of each window: 4-connected areas of open ground at or above the threshold, with their causes
+    /// (each term's excess over the city's open ground), their nearest cool island and the people living in them.
+    struct HeatIslands {
+        var records: [IslandRecord] = []
+        var thresholds: [String: Double] = [:]
+        var labels: [String: [Int32]] = [:]
+    }
+
+    static func heatIslands(folder: RunFolder, day: Plane, night: Plane, nearestCool distance: [Float], minCells: Int, options: DiagnosisOptions,
+                            progress: ProgressHandler) throws -> HeatIslands {
+        let grid = folder.record.grid
+        let terms = ComfortTerm.allCases
+        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+        var result = HeatIslands()
+        for (k, regime) in Regime.allCases.enumerated() {
+            let window = regime.rawValue
+            progress("heat islands (\(window))", Double(k) / 2)
+            let values = regime == .day ? day : night
+            let parts = try terms.map { try folder.read(RunFolder.components(regime, $0)) }
+            let threshold = options.heatThreshold ?? IslandAnalysis.quantile(values.values, options.heatPercentile)
+            result.thresholds[window] = threshold
+            let cityMeans = parts.map { p -> Double in
+                var s = 0.0, n = 0
+                for i in p.values.indices where !p.values[i].isNaN { s += Double(p.values[i]); n += 1 }
+                return n > 0 ? s / Double(n) : 0
+            }
+            let found = IslandAnalysis.regions(values: values, extra: parts, minCells: minCells) { !values.values[$0].isNaN && Double(values.values[$0]) >= threshold }
+            result.labels[window] = found.labels
+            // Nearest cool island: the smallest distance over the island's cells.
+            var nearest = [Float](repeating: .infinity, count: found.regions.count + 1)
+            var people = [Double](repeating: 0, count: found.regions.count + 1)
+            for i in found.labels.indices where found.labels[i] > 0 {
+                let l = Int(found.labels[i])
+                nearest[l] = min(nearest[l], distance[i])
+                if let population = options.population { people[l] += Double(population.values[i]) }
+            }
+            for region in found.regions {
+                var excess: [(ComfortTerm, Double)] = []
+                for (t, term) in terms.enumerated() where term != .reference {
+                    let e = region.means[t] - cityMeans[t]
+                    if e > 0 { excess.append((term, e)) }
+                }
+                let total = excess.map(\.1).reduce(0, +)
+                var causes: [String: Double] = [:]
+                for (term, e) in excess where total > 0 { causes[term.rawValue] = e / total }
+                let text = excess.sorted { $0.1 > $1.1 }.prefix(3).map { term, e in
+                    "\(Self.causeLabel(term)) \(Int((100 * e / max(total, 1e-9)).rounded())) %"
+                }.joined(separator: ", ")
+                let x = grid.originX + region.centroid.col * grid.cellSize, y = grid.originY - region.centroid.row * grid.cellSize
+                let ll = try toWGS.transform(x: x, y: y)
+                let d = nearest[Int(region.label)]
+                result.records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
+                                            meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
+                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : people[Int(region.label)],
+                                            longitude: ll.x, latitude: ll.y))
+            }
+        }
+
+        return result
+    }
+
+    /// The diagnosis's files, staged: islands (GeoPackage and GeoJSON), buildings' exposure, the distance map, districts.
+    static func writeOutputs(heat: HeatIslands, cool: (labels: [Int32], regions: [IslandAnalysis.Region]), access distance: [Float], open: [Bool], exposure: [BuildingExposure]?,
+                             footprints: [Int: [UInt8]], districts: [DistrictStatistics], grid: GridSpec, options: DiagnosisOptions,
+                             staged: StagedOutput) throws -> [String] {
+        let w = grid.width, h = grid.height
         var outputs: [String] = []
         let crs = try SpatialReference(definition: grid.crs)
         let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
@@ -181,8 +224,8 @@ public enum Diagnosis {
                                              ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real), ("people", .real)]
         for regime in Regime.allCases {
             let window = regime.rawValue
-            let polygons = try polygonsOf(labels: labelPlanes[window]!, grid: grid)
-            let rows: [([UInt8], [String: FieldValue])] = records.filter { $0.window == window }.compactMap { r in
+            let polygons = try polygonsOf(labels: heat.labels[window]!, grid: grid)
+            let rows: [([UInt8], [String: FieldValue])] = heat.records.filter { $0.window == window }.compactMap { r in
                 polygons[r.id].map { ($0, ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
                                            "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
                                            "nearest_cool_island_m": .real(r.nearestCoolIslandMetres ?? -1), "people": .real(r.people ?? -1)]) }
@@ -214,41 +257,21 @@ public enum Diagnosis {
                       crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/buildings_exposure.gpkg"), driver: "GPKG"))
             outputs += ["buildings_exposure.csv", "buildings_exposure.gpkg"]
         }
-        let distance = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), width: w, height: h, bands: 1, type: .float32,
+        let distanceMap = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), width: w, height: h, bands: 1, type: .float32,
                                                 options: ["COMPRESS=DEFLATE", "TILED=YES", "PREDICTOR=3"])
-        try distance.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
-        try distance.setSpatialReference(crs)
-        let band = try distance.band(1)
+        try distanceMap.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
+        try distanceMap.setSpatialReference(crs)
+        let band = try distanceMap.band(1)
         try band.setNoData(-1)
         band.setDescription("distance to the nearest cool island, m (open ground; -1 on buildings); > \(Int(options.accessMetres)) m is a gap in the network")
-        try band.write(access.distance.enumerated().map { open[$0.offset] ? ($0.element.isFinite ? $0.element : 1e9) : -1 }, x: 0, y: 0, width: w, height: h)
-        try distance.flush()
+        try band.write(distance.enumerated().map { open[$0.offset] ? ($0.element.isFinite ? $0.element : 1e9) : -1 }, x: 0, y: 0, width: w, height: h)
+        try distanceMap.flush()
         outputs.append("cool_island_distance.tif")
         if !districts.isEmpty {
             try DistrictStatistics.csv(districts).write(to: URL(fileURLWithPath: try staged.path("diagnosis/districts.csv")), atomically: false, encoding: .utf8)
             outputs.append("districts.csv")
         }
-        let summary = DiagnosisSummary(heatThresholds: thresholds, heatIslands: records, coolIslands: cool.regions.count,
-                                       coolIslandAreaSquareMetres: Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
-                                       coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
-                                                             coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
-                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: populationShare, shareOpenGroundStrongOrWorseDay: strongShare,
-                                       districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
-                                       mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
-        try JSONCoding.write(summary, to: try staged.path("diagnosis/diagnosis.json"))
-        try staged.commit()
-        // report.html gains (or renews) its diagnosis section.
-        let section = try DiagnosisReport.section(summary: summary, grid: grid, day: day, heatLabels: labelPlanes["day"]!, coolLabels: cool.labels, distance: access.distance)
-        try DiagnosisReport.insert(section, intoReportAt: folder.path(.report))
-        progress("done", 1)
-        return summary
-    }
-
-    /// Writes polygons with their attributes as a new layer of `dataset`, in one transaction.
-    static func write(_ rows: [([UInt8], [String: FieldValue])], layer name: String, fields: [(String, FieldType)], crs: SpatialReference,
-                      into dataset: VectorDataset, options: [String] = []) throws {
-        let layer = try dataset.createLayer(name, crs: crs, geometry: .multiPolygon, fields: fields, options: options)
-        try dataset.inTransaction { for (wkb, values) in rows { try layer.addFeature(wkb: wkb, values: values) } }
+        return outputs
     }
 
     /// A term that makes a place hotter than the city's open ground, in words: a warming term is there in excess,

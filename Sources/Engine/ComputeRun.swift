@@ -22,64 +22,119 @@ public struct ComputeOptions: Sendable {
 public enum ComputeRun {
     public static let engineVersion = "0.2.0"
 
-    public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: ProgressHandler = { _, _ in }) throws -> RunRecord {
-        var stages: [String: Double] = [:]
-        var clock = Date()
-        func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
+    public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: @escaping ProgressHandler = { _, _ in }) throws -> RunRecord {
+        var clock = StageClock()
         if let partition = options.partition { // a piece the grid cannot have is said before the inputs are read
             _ = try partition.rows(gridHeight: try City.grid(manifestPath: manifest).height, blockSize: options.blockSize)
         }
         progress("reading the city", 0)
         let city = try City(manifestPath: manifest)
-        lap("read inputs and QC")
-        let grid = city.grid
-        var region = Window(x: 0, y: 0, width: grid.width, height: grid.height)
-        if let partition = options.partition {
-            let rows = try partition.rows(gridHeight: grid.height, blockSize: options.blockSize)
-            region = Window(x: 0, y: rows.lowerBound, width: grid.width, height: rows.count)
-        }
+        clock.lap("read inputs and QC")
+        let region = try region(of: city.grid, options: options)
         let outputs = RunFolder.entries(partition: options.partition != nil, mapsOnly: options.mapsOnly)
         let staged = try StagedOutput(destination: out, entries: outputs.write.map(\.fileName), withdrawing: outputs.withdraw.map(\.fileName), overwrite: options.overwrite)
-        let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
-        let centre = try toWGS.transform(x: (grid.minX + grid.maxX) / 2, y: (grid.minY + grid.maxY) / 2)
+        let hot = try hotDays(of: city, manifest: manifest)
+
+        progress("parks", 0)
+        let readers = try SurfaceReaders(city: city)
+        var parks = try ParkField(grid: city.grid, readers: readers)
+        clock.lap("parks")
+
+        let fit = try calibrate(city: city, parks: parks, hot: hot, options: options, progress: progress)
+        clock.lap("calibration")
+
+        let settings = try mapSettings(grid: city.grid, hot: hot, fit: fit)
+        let passes: [BlockEngine.Pass] = [.init(.day, settings.dayHours), .init(.night, settings.nightHours)]
+        let coarse = passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
+        parks = parks.influenceOnly() // the blocks need only the park influence: the park pass's coarse layers go first
+        let writers = try computeBlocks(region: region, settings: settings, passes: passes, parks: parks, coarse: coarse, readers: readers,
+                                        staged: staged, options: options, progress: progress)
+        clock.lap("blocks (read layers, physics, write GeoTIFF)")
+
+        progress("derived maps", 0)
+        let histogram = try writers.histogram(.dayMap)
+        let median = options.partition == nil ? histogram.median : .nan
+        try DerivedMaps.writeClassAndUncertainty(writers, looRMSE: fit.day?.leaveOneSiteOut.rmse ?? 1.0, sites: city.stations.map { (x: $0.x, y: $0.y) })
+        if options.partition == nil { try DerivedMaps.writeDeltaMedian(writers, median: median) }
+        clock.lap("derived maps")
+        progress("writing COGs", 0)
+        try writers.finishAsCOGs()
+        clock.lap("COG writing")
+
+        var record = try makeRecord(city: city, manifest: manifest, out: out, hot: hot, settings: settings, fit: fit, median: median,
+                                    invalidCellHours: writers.invalidCellHours, stages: clock.stages, options: options)
+        if let partition = options.partition {
+            record.partition = PartitionRecord(index: partition.index, count: partition.count, firstRow: region.y, endRow: region.y + region.height,
+                                               dayHistogram: histogram)
+            try record.write(to: try staged.path(RunFolder.Entry.partitionRecord.fileName))
+        } else {
+            progress("report", 0)
+            let report = try RunReport.html(record: record, cityName: record.cityName ?? "city") { try staged.path($0.fileName) }
+            try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.report.fileName)))
+            try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
+        }
+        try staged.commit()
+        progress("done", 1)
+        return record
+    }
+
+    /// The cells this run computes: the whole grid, or one partition's rows.
+    static func region(of grid: GridSpec, options: ComputeOptions) throws -> Window {
+        guard let partition = options.partition else { return Window(x: 0, y: 0, width: grid.width, height: grid.height) }
+        let rows = try partition.rows(gridHeight: grid.height, blockSize: options.blockSize)
+        return Window(x: 0, y: rows.lowerBound, width: grid.width, height: rows.count)
+    }
+
+    /// The reference station's hot days and composite hot day, with the sun at the grid's centre.
+    static func hotDays(of city: City, manifest: String) throws -> HotDays {
+        let grid = city.grid
+        let centre = try CoordinateTransform(from: grid.crs, to: "EPSG:4326").transform(x: (grid.minX + grid.maxX) / 2, y: (grid.minY + grid.maxY) / 2)
         guard let reference = city.reference else { throw OutputError("\(manifest): `sensors.reference` is needed for the weather of the hot days") }
         let hot = HotDays(reference: reference, clock: city.clock, latitude: centre.y, longitude: centre.x)
         guard !hot.days.isEmpty else { throw OutputError("the reference station has no day reaching \(hot.threshold) °C: no hot day to map") }
-        progress("parks", 0)
-        let readers = try SurfaceReaders(city: city)
-        var parks = try ParkField(grid: grid, readers: readers)
-        lap("parks")
+        return hot
+    }
 
-        // Calibration on the sensors (or the documented defaults).
+    /// What the calibration gives the run: coefficients, each window's fit, and the residuals' treatment.
+    struct Fit {
         var coefficients = ModelCoefficients()
         var day: RegimeCalibration? = nil, night: RegimeCalibration? = nil
         var correlation = "no calibration"
         var residualSurfaces: [String: ResidualSurface] = [:]
-        if !options.defaultsOnly, city.network != nil {
-            progress("calibrating", 0)
-            let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: coefficients)
-            day = Calibration.fit(sites, regime: .day, prior: coefficients.day)
-            night = Calibration.fit(sites, regime: .night, prior: coefficients.night)
-            if let day { coefficients.day = day.coefficients }
-            if let night { coefficients.night = night.coefficients }
-            let dayCheck = ResidualCorrelation.assess(sites: sites, residuals: day?.residuals ?? [:])
-            let nightCheck = ResidualCorrelation.assess(sites: sites, residuals: night?.residuals ?? [:])
-            correlation = "day: \(dayCheck.description); night: \(nightCheck.description)"
-            residualSurfaces = ["day": dayCheck.surface, "night": nightCheck.surface].compactMapValues { $0 }
-        }
-        lap("calibration")
+    }
 
-        // Blocks with halos, read (one opening of the inputs per core) and computed on both cores, written one at a time.
-        // Hours the reference cannot give are left out of the window, and said (calibration.json's windows).
+    /// Calibration on the sensors (docs/model.md, "Sensors and calibration"), or the documented defaults.
+    static func calibrate(city: City, parks: ParkField, hot: HotDays, options: ComputeOptions, progress: ProgressHandler) throws -> Fit {
+        var fit = Fit()
+        guard !options.defaultsOnly, city.network != nil else { return fit }
+        progress("calibrating", 0)
+        let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: fit.coefficients)
+        fit.day = Calibration.fit(sites, regime: .day, prior: fit.coefficients.day)
+        fit.night = Calibration.fit(sites, regime: .night, prior: fit.coefficients.night)
+        if let day = fit.day { fit.coefficients.day = day.coefficients }
+        if let night = fit.night { fit.coefficients.night = night.coefficients }
+        let dayCheck = ResidualCorrelation.assess(sites: sites, residuals: fit.day?.residuals ?? [:])
+        let nightCheck = ResidualCorrelation.assess(sites: sites, residuals: fit.night?.residuals ?? [:])
+        fit.correlation = "day: \(dayCheck.description); night: \(nightCheck.description)"
+        fit.residualSurfaces = ["day": dayCheck.surface, "night": nightCheck.surface].compactMapValues { $0 }
+        return fit
+    }
+
+    /// The calibrated model over the windows' hours. Hours the reference cannot give are left out of the window, and
+    /// said (the record's windows).
+    static func mapSettings(grid: GridSpec, hot: HotDays, fit: Fit) throws -> MapSettings {
         let dayHours = hot.conditions(at: HotDays.dayHours), nightHours = hot.conditions(at: HotDays.nightHours)
         guard !dayHours.isEmpty, !nightHours.isEmpty else {
             throw OutputError("the reference station does not cover the day (14–17 h) and night (22–06 h) windows of its hot days")
         }
-        let settings = MapSettings(grid: grid, coefficients: coefficients, dayHours: dayHours, nightHours: nightHours, residualSurfaces: residualSurfaces)
-        let writers = try StagedRasters(staged: staged, grid: grid, region: region, layout: RunFolder.blockRasters(mapsOnly: options.mapsOnly))
-        let passes: [BlockEngine.Pass] = [.init(.day, dayHours), .init(.night, nightHours)]
-        let coarse = passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
-        parks = parks.influenceOnly()
+        return MapSettings(grid: grid, coefficients: fit.coefficients, dayHours: dayHours, nightHours: nightHours, residualSurfaces: fit.residualSurfaces)
+    }
+
+    /// Blocks with halos, read (one opening of the inputs per core) and computed on both cores, written one at a
+    /// time into the staged rasters.
+    static func computeBlocks(region: Window, settings: MapSettings, passes: [BlockEngine.Pass], parks: ParkField, coarse: [CoarseNeighbourhoods],
+                              readers: SurfaceReaders, staged: StagedOutput, options: ComputeOptions, progress: @escaping ProgressHandler) throws -> StagedRasters {
+        let writers = try StagedRasters(staged: staged, grid: settings.grid, region: region, layout: RunFolder.blockRasters(mapsOnly: options.mapsOnly))
         try BlockEngine.compute(region: region, blockSize: options.blockSize, settings: settings, passes: passes, park: parks, coarse: coarse,
                                 concurrentReads: true, layers: { try readers.read($0) },
                                 deliver: { block in
@@ -87,20 +142,13 @@ public enum ComputeRun {
                                     writers.invalidCellHours += block.fields[0].invalidCellHours + block.fields[1].invalidCellHours
                                 },
                                 progress: { progress("computing blocks", $0) })
-        lap("blocks (read layers, physics, write GeoTIFF)")
         try BlockRasters.describe(writers)
+        return writers
+    }
 
-        // Derived maps: classes, relative to the median, uncertainty.
-        progress("derived maps", 0)
-        let histogram = try writers.histogram(.dayMap)
-        let median = options.partition == nil ? histogram.median : .nan
-        try DerivedMaps.writeClassAndUncertainty(writers, looRMSE: day?.leaveOneSiteOut.rmse ?? 1.0, sites: city.stations.map { (x: $0.x, y: $0.y) })
-        if options.partition == nil { try DerivedMaps.writeDeltaMedian(writers, median: median) }
-        lap("derived maps")
-        progress("writing COGs", 0)
-        try writers.finishAsCOGs()
-        lap("COG writing")
-
+    /// The run's record: everything needed to explain and reproduce it.
+    static func makeRecord(city: City, manifest: String, out: String, hot: HotDays, settings: MapSettings, fit: Fit, median: Double,
+                           invalidCellHours: Int, stages: [String: Double], options: ComputeOptions) throws -> RunRecord {
         var inputs: [String: String] = [:]
         let folder = URL(fileURLWithPath: manifest).standardizedFileURL.deletingLastPathComponent()
         var files: [String] = [URL(fileURLWithPath: manifest).lastPathComponent]
@@ -108,15 +156,15 @@ public enum ComputeRun {
         files += (city.manifest.vectors ?? [:]).values.map { $0.path }
         if let s = city.manifest.sensors { files += [s.stations, s.reference]; files += s.measurements }
         for f in Set(files) { inputs[f] = try FileDigest.sha256(ofFile: Manifest.resolve(f, relativeTo: folder)) }
+        let dayHours = settings.dayHours, nightHours = settings.nightHours
         var record = RunRecord(
-            engineVersion: engineVersion, manifest: manifest, inputs: inputs, grid: grid,
+            engineVersion: engineVersion, manifest: manifest, inputs: inputs, grid: city.grid,
             windows: ["day": "mean of hourly UTCI at \(dayHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local (\(city.clock.zone.identifier))",
                       "night": "mean of hourly UTCI at \(nightHours.map { "\($0.localHour)" }.joined(separator: ", ")) h local",
                       "weather": "composite hot day: per local hour, the median over the hot days (reference maximum ≥ \(Int(hot.threshold)) °C) of the reference station; sun of the median hot date \(isoDate(hot.medianDate))"],
-            timezone: city.clock.zone.identifier, hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: coefficients, calibrated: day != nil,
-            day: day, night: night, residualSpatialCorrelation: correlation, residualSurfaces: residualSurfaces, qc: city.qc, medianDayICTU: median,
-            invalidCellHours: writers.invalidCellHours,
-            bands: RunFolder.bandNames(mapsOnly: options.mapsOnly), sites: [], stageSeconds: stages)
+            timezone: city.clock.zone.identifier, hotDays: hot.days.map(isoDate), compositeDay: hot.composite, coefficients: fit.coefficients, calibrated: fit.day != nil,
+            day: fit.day, night: fit.night, residualSpatialCorrelation: fit.correlation, residualSurfaces: fit.residualSurfaces, qc: city.qc, medianDayICTU: median,
+            invalidCellHours: invalidCellHours, bands: RunFolder.bandNames(mapsOnly: options.mapsOnly), sites: [], stageSeconds: stages)
         var sites: [String: RunSite] = [:]
         for placed in city.stations {
             let s = placed.station
@@ -128,20 +176,6 @@ public enum ComputeRun {
         record.mapsOnly = options.mapsOnly
         record.cityName = city.manifest.name
         record.locateManifest(manifest, run: out)
-        if let partition = options.partition {
-            record.partition = PartitionRecord(index: partition.index, count: partition.count, firstRow: region.y, endRow: region.y + region.height,
-                                               dayHistogram: histogram)
-            try record.write(to: try staged.path(RunFolder.Entry.partitionRecord.fileName))
-            try staged.commit()
-            progress("done", 1)
-            return record
-        }
-        progress("report", 0)
-        let report = try RunReport.html(record: record, cityName: record.cityName ?? "city") { try staged.path($0.fileName) }
-        try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.report.fileName)))
-        try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
-        try staged.commit()
-        progress("done", 1)
         return record
     }
 

@@ -38,24 +38,22 @@ public final class SimulationBase: @unchecked Sendable {
     let lock = NSLock()
 
     public init(run: String, manifest: String? = nil, progress: ProgressHandler = { _, _ in }) throws {
-        var clock = Date()
-        var stages: [String: Double] = [:]
-        func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
+        var clock = StageClock()
         folder = try RunFolder(run)
         try folder.requireAnalysisStacks(for: "`ictu simulate`")
         settings = try MapSettings(record: folder.record)
         progress("checking the city's inputs", 0)
         city = try folder.city(manifest: manifest)
         let path = city.manifestPath
-        lap("check inputs and read city")
+        clock.lap("check inputs and read city")
         progress("parks", 0)
         parks = try ParkField(city: city)
-        lap("parks")
+        clock.lap("parks")
         day = try folder.read(RunFolder.map(.day))
         night = try folder.read(RunFolder.map(.night))
         population = try PopulationLayer.read(manifest: path, grid: folder.record.grid)
-        lap("read maps")
-        stageSeconds = stages
+        clock.lap("read maps")
+        stageSeconds = clock.stages
     }
 
     /// Access to cool islands on the run's day map: the same for every scenario, found once.
@@ -101,9 +99,7 @@ public enum Simulation {
     public static func compute(_ scenario: Scenario, name: String, base: SimulationBase, options: SimulationOptions = SimulationOptions(),
                                progress: ProgressHandler = { _, _ in }) throws -> SimulationResult {
         let start = Date()
-        var clock = start
-        var stages: [String: Double] = [:]
-        func lap(_ stage: String) { stages[stage] = (Date().timeIntervalSince(clock) * 100).rounded() / 100; clock = Date() }
+        var clock = StageClock()
         var scenario = scenario
         if let years = options.years {
             for k in scenario.edits.indices where scenario.edits[k].values["years_after_planting"] != nil { scenario.edits[k].values["years_after_planting"] = years }
@@ -132,7 +128,7 @@ public enum Simulation {
                 region = region!.union(parkChange)
             }
         }
-        lap("edits and parks")
+        clock.lap("edits and parks")
         if options.recomputeEverything { region = Window(x: 0, y: 0, width: grid.width, height: grid.height); exact = region }
 
         var after: [RunFolder.Entry: [Plane]] = [:]
@@ -155,15 +151,15 @@ public enum Simulation {
                                     progress: { progress("recomputing \(exact.width) × \(exact.height) cells", $0) })
             if region != exact { shiftParkTail(&after, region: region, exact: exact, before: base.parks, after: parksAfter, settings: settings) }
         }
-        lap("recompute")
+        clock.lap("recompute")
         let partial = SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: ScenarioSummary.empty)
         progress("summary", 0)
         var summary = try ScenarioSummary.compute(name: name, scenario: scenario, result: partial, base: base, settings: settings,
                                                   parksAfter: parksAfter, edited: edited, blockSize: options.blockSize,
                                                   seconds: 0)
-        lap("summary (cool islands, \(summary.hour) h maps)")
+        clock.lap("summary (cool islands, \(summary.hour) h maps)")
         summary.seconds = (Date().timeIntervalSince(start) * 100).rounded() / 100
-        summary.stageSeconds = stages
+        summary.stageSeconds = clock.stages
         return SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: summary)
     }
 
