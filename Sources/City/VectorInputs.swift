@@ -92,9 +92,7 @@ public final class BuildingFootprints {
     /// Building height (m, 0 where no building) on a window of the grid: a cell is built when its centre is in a footprint.
     public func rasterize(_ window: Window, grid: GridSpec) throws -> Plane {
         let sub = grid.window(window)
-        let raster = try RasterDataset.inMemory(width: window.width, height: window.height)
-        try raster.setGeoTransform(GeoTransform(originX: sub.originX, cellWidth: sub.cellSize, originY: sub.originY, cellHeight: -sub.cellSize))
-        try raster.setSpatialReference(SpatialReference(definition: grid.crs))
+        let raster = try RasterDataset.create(on: grid, window: window, profile: .memory)
         let layer = try dataset.layer(layerIndex)
         if inGridCRS { // else GDAL reprojects the features, and the window's rectangle is not in their CRS
             layer.setSpatialFilter((sub.originX, sub.originY - Double(window.height) * sub.cellSize, sub.originX + Double(window.width) * sub.cellSize, sub.originY))

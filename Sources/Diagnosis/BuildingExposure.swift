@@ -47,9 +47,7 @@ public struct BuildingExposure: Codable, Sendable {
             geometries.append(wkb); ids.append(f.id)
             uses.append(useField.flatMap { f.fields[$0] ?? nil }?.stringValue ?? "")
         }
-        let raster = try RasterDataset.inMemory(width: grid.width, height: grid.height, bands: 1, type: .float32)
-        try raster.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
-        try raster.setSpatialReference(gridCRS)
+        let raster = try RasterDataset.create(on: grid, profile: .memory)
         // Every cell a footprint touches (small buildings keep a cell), labelled by feature order + 1.
         try raster.rasterize(geometries: geometries, values: geometries.indices.map { Double($0 + 1) }, allTouched: true)
         let label = try raster.band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)

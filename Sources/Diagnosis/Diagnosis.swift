@@ -257,10 +257,7 @@ public enum Diagnosis {
                       crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/buildings_exposure.gpkg"), driver: "GPKG"))
             outputs += ["buildings_exposure.csv", "buildings_exposure.gpkg"]
         }
-        let distanceMap = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), width: w, height: h, bands: 1, type: .float32,
-                                                options: ["COMPRESS=DEFLATE", "TILED=YES", "PREDICTOR=3"])
-        try distanceMap.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
-        try distanceMap.setSpatialReference(crs)
+        let distanceMap = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), on: grid, profile: .product)
         let band = try distanceMap.band(1)
         try band.setNoData(-1)
         band.setDescription("distance to the nearest cool island, m (open ground; -1 on buildings); > \(Int(options.accessMetres)) m is a gap in the network")
@@ -291,9 +288,7 @@ public enum Diagnosis {
 
     /// Polygons of each non-zero label, as WKB in the grid's CRS.
     static func polygonsOf(labels: [Int32], grid: GridSpec) throws -> [Int: [UInt8]] {
-        let raster = try RasterDataset.inMemory(width: grid.width, height: grid.height, bands: 1, type: .float32)
-        try raster.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
-        try raster.setSpatialReference(SpatialReference(definition: grid.crs))
+        let raster = try RasterDataset.create(on: grid, profile: .memory)
         try raster.band(1).write(labels.map(Float.init), x: 0, y: 0, width: grid.width, height: grid.height)
         var out: [Int: [UInt8]] = [:]
         let context = GeometryContext()

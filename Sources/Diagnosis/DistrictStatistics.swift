@@ -35,9 +35,7 @@ public struct DistrictStatistics: Codable, Sendable {
         }
         guard !names.isEmpty else { throw OutputError("\(path): no polygon to use as a district") }
         if let field, !layer.fieldNames.contains(field) { throw OutputError("\(path): no attribute \"\(field)\" (it has \(layer.fieldNames.joined(separator: ", ")))") }
-        let raster = try RasterDataset.inMemory(width: grid.width, height: grid.height, bands: 1, type: .float32)
-        try raster.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize, originY: grid.originY, cellHeight: -grid.cellSize))
-        try raster.setSpatialReference(SpatialReference(definition: grid.crs))
+        let raster = try RasterDataset.create(on: grid, profile: .memory)
         try raster.rasterize(geometries: geometries, values: names.indices.map { Double($0 + 1) })
         let zone = try raster.band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)
         let cellArea = grid.cellSize * grid.cellSize

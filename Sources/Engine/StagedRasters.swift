@@ -21,20 +21,14 @@ public final class StagedRasters: @unchecked Sendable {
         for (entry, bands) in layout { datasets[entry] = try create(entry, bands: bands, type: .float32, noData: nil) }
     }
 
-    /// A work file, read once by the COG copy: ZSTD at its fastest level (GTiff's default level, 9, cost more than the physics).
-    /// Multi-band stacks are band-interleaved in the COG's own 128² blocks: the engine writes them a band at a time,
+    /// A work file, read once by the COG copy (`CreationProfile.work`). Multi-band stacks are band-interleaved in the
+    /// COG's own 128² blocks: the engine writes them a band at a time,
     /// and a pixel-interleaved tile written a band at a time is read back and rewritten; the COG copy then reads
     /// each block once. Pixel-interleaved 512² work files made the 25 km run's copy of its 26-band components thrash
     /// GDAL's cache (a row of tiles, 665 MB, did not fit in it): measured on 12 500 × 1 024 × 26 bands, staging
     /// 8.0 → 3.2 s and the COG copy 15 → 5 s.
     private func create(_ entry: RunFolder.Entry, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
-        let block = bands > 1 ? 128 : 512
-        let ds = try RasterDataset.create(try staged.path(".work/" + entry.fileName), width: region.width, height: region.height, bands: bands, type: type,
-                                          options: ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)", "INTERLEAVE=BAND", "COMPRESS=ZSTD", "ZSTD_LEVEL=1",
-                                                    "BIGTIFF=IF_SAFER"])
-        try ds.setGeoTransform(GeoTransform(originX: grid.originX + Double(region.x) * grid.cellSize, cellWidth: grid.cellSize,
-                                            originY: grid.originY - Double(region.y) * grid.cellSize, cellHeight: -grid.cellSize))
-        try ds.setSpatialReference(SpatialReference(definition: grid.crs))
+        let ds = try RasterDataset.create(try staged.path(".work/" + entry.fileName), on: grid, window: region, bands: bands, type: type, profile: .work)
         for b in 1...bands { try ds.band(b).setNoData(noData ?? .nan) }
         return ds
     }
@@ -58,14 +52,14 @@ public final class StagedRasters: @unchecked Sendable {
         for (b, text) in descriptions.enumerated() { try datasets[entry]!.band(b + 1).setDescription(text) }
     }
 
+    /// The region in strips of 256 rows, in the staged rasters' own pixels.
+    var localStrips: [Window] { Window(x: 0, y: 0, width: region.width, height: region.height).strips(rows: 256) }
+
     /// Histogram of band 1 over valid cells (streamed by rows).
     func histogram(_ entry: RunFolder.Entry) throws -> CelsiusHistogram {
         let band = try datasets[entry]!.band(1)
         var histogram = CelsiusHistogram()
-        for y in stride(from: 0, to: region.height, by: 256) {
-            let h = min(256, region.height - y)
-            histogram.add(try band.read(x: 0, y: y, width: region.width, height: h))
-        }
+        for strip in localStrips { histogram.add(try band.read(x: 0, y: strip.y, width: strip.width, height: strip.height)) }
         return histogram
     }
 
@@ -76,8 +70,8 @@ public final class StagedRasters: @unchecked Sendable {
         for (entry, type, noData) in outputs { datasets[entry] = try create(entry, bands: 1, type: type, noData: noData) }
         let band = try datasets[source]!.band(1)
         let width = region.width, region = region, grid = grid
-        for y in stride(from: 0, to: region.height, by: 256) {
-            let h = min(256, region.height - y)
+        for strip in localStrips {
+            let y = strip.y, h = strip.height
             let values = try band.read(x: 0, y: y, width: width, height: h)
             let first = UnsafeMutableSendableBuffer(count: values.count), second = UnsafeMutableSendableBuffer(count: values.count)
             defer { first.deallocate(); second.deallocate() }

@@ -92,3 +92,10 @@ public struct Window: Equatable, Hashable, Sendable, Codable {
         return result
     }
 }
+
+extension Window {
+    /// The window cut into strips of at most `rows` rows, top to bottom (the unit of streamed reads and writes).
+    public func strips(rows: Int) -> [Window] {
+        stride(from: 0, to: height, by: rows).map { Window(x: x, y: y + $0, width: width, height: min(rows, height - $0)) }
+    }
+}

@@ -102,12 +102,7 @@ public struct SampleWriter: Sendable {
             self.scale = scale
             self.factor = factor
             self.noData = noData.map(Float.init)
-            var options = ["COMPRESS=DEFLATE", "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256"]
-            options.append(type == .float32 ? "PREDICTOR=3" : "PREDICTOR=2")
-            dataset = try RasterDataset.create(path, width: grid.width / factor, height: grid.height / factor, bands: 1, type: type, options: options)
-            try dataset.setGeoTransform(GeoTransform(originX: grid.originX, cellWidth: grid.cellSize * Double(factor),
-                                                     originY: grid.originY, cellHeight: -grid.cellSize * Double(factor)))
-            try dataset.setSpatialReference(SpatialReference(definition: grid.crs))
+            dataset = try RasterDataset.create(path, on: grid, factor: factor, type: type, profile: .product)
             let band = try dataset.band(1)
             if let noData { try band.setNoData(noData) }
             band.setDescription(description)
@@ -166,9 +161,8 @@ public struct SampleWriter: Sendable {
         var sensorTruth: [String: SensorTruth] = [:]
         var surveyTruth: [Int: Float] = [:]
 
-        for strip in stride(from: 0, to: grid.height, by: stripRows) {
-            progress("rasters", Double(strip) / Double(grid.height))
-            let core = Window(x: 0, y: strip, width: width, height: min(stripRows, grid.height - strip))
+        for core in Window(x: 0, y: 0, width: width, height: grid.height).strips(rows: stripRows) {
+            progress("rasters", Double(core.y) / Double(grid.height))
             let window = core.expanded(by: halo, within: grid.width, grid.height)
             var layers = SurfaceLayers(width: width, height: window.height)
             let buffers = (0..<11).map { _ in UnsafeMutableSendableBuffer(count: width * window.height) }

@@ -20,9 +20,8 @@ public enum ScenarioOutput {
         for (k, (entry, bands)) in layout.enumerated() {
             progress("writing \(entry.stem)", Double(k) / Double(layout.count))
             let source = try base.folder.open(entry)
-            for y in stride(from: 0, to: grid.height, by: 256) {
-                let strip = Window(x: 0, y: y, width: grid.width, height: min(256, grid.height - y))
-                var planes = try (1...bands).map { Plane(width: strip.width, height: strip.height, values: try source.band($0).read(x: 0, y: y, width: strip.width, height: strip.height)) }
+            for strip in Window(x: 0, y: 0, width: grid.width, height: grid.height).strips(rows: 256) {
+                var planes = try (1...bands).map { try source.band($0).read(strip) }
                 if let region = result.region, let after = result.after[entry], region.y < strip.y + strip.height, region.y + region.height > strip.y {
                     for b in 0..<bands { planes[b].paste(after[b], x: region.x, y: region.y - strip.y) }
                 }

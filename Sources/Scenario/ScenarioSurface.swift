@@ -32,9 +32,7 @@ public struct ScenarioSurface: Sendable {
             let window = Window(x: c0, y: r0, width: max(0, c1 - c0), height: max(0, r1 - r0))
             var inside: [Bool] = []
             if window.cellCount > 0 {
-                let raster = try RasterDataset.inMemory(width: window.width, height: window.height)
-                try raster.setGeoTransform(GeoTransform(originX: grid.originX + Double(c0) * grid.cellSize, cellWidth: grid.cellSize,
-                                                        originY: grid.originY - Double(r0) * grid.cellSize, cellHeight: -grid.cellSize))
+                let raster = try RasterDataset.create(on: grid, window: window, profile: .memory)
                 try raster.rasterize(geometries: [edit.wkb], values: [1])
                 inside = try raster.band(1).read(x: 0, y: 0, width: window.width, height: window.height).map { $0 > 0.5 }
             }

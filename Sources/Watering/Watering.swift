@@ -160,10 +160,9 @@ public enum Watering {
     /// its crown the disk of the patch's area, its height the patch's mean canopy height (at least 3 m).
     static func canopyPatches(city: City, grid: GridSpec) throws -> [TreeInventory.Tree] {
         var canopy = Plane(width: grid.width, height: grid.height), height = canopy
-        for y in stride(from: 0, to: grid.height, by: 512) {
-            let strip = Window(x: 0, y: y, width: grid.width, height: min(512, grid.height - y))
+        for strip in Window(x: 0, y: 0, width: grid.width, height: grid.height).strips(rows: 512) {
             let layers = try city.layers(strip)
-            canopy.paste(layers.treeCanopy, x: 0, y: y); height.paste(layers.canopyHeight, x: 0, y: y)
+            canopy.paste(layers.treeCanopy, x: 0, y: strip.y); height.paste(layers.canopyHeight, x: 0, y: strip.y)
         }
         let (labels, sizes) = ConnectedComponents.label(width: grid.width, height: grid.height, connectivity: .eight) { canopy.values[$0] >= 0.5 }
         var sx = [Double](repeating: 0, count: sizes.count), sy = sx, sh = sx
