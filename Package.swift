@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
         .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CDeflate", "Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
-        .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
+        .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", "Support", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Support", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Run", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Reports", dependencies: ["Grid", "Model", "City"], swiftSettings: optimisedEvenInDebug),

@@ -17,6 +17,42 @@ public final class City {
     public private(set) var rawNetwork: SensorNetwork?
     public private(set) var network: SensorNetwork?
     public private(set) var qc: QCReport?
+    /// What the user must know about the inputs that is not an error (a file given two roles…): said on the
+    /// terminal and in the run's record and report.
+    public private(set) var warnings: [String] = []
+
+    /// Every file the manifest names, resolved, with its role: what no command may write over or into.
+    public var inputFiles: [(role: String, path: String)] {
+        var files: [(String, String)] = [("manifest", URL(fileURLWithPath: manifestPath).standardizedFileURL.path)]
+        files += manifest.rasters.sorted { $0.key < $1.key }.map { ($0.key, resolve($0.value.path)) }
+        files += (manifest.vectors ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, resolve($0.value.path)) }
+        if let s = manifest.sensors {
+            files += [("sensors.stations", resolve(s.stations)), ("sensors.reference", resolve(s.reference))]
+            files += s.measurements.map { ("sensors.measurements", resolve($0)) }
+        }
+        return files
+    }
+
+    /// A measurements file listed twice is an error (its rows would count twice); one file in two roles is allowed
+    /// but said (a canopy layer given as grass too is usually a copy-paste slip).
+    private func checkFileRoles(folder: URL) throws {
+        if let measurements = manifest.sensors?.measurements {
+            var seen: [String: String] = [:]
+            for m in measurements {
+                let path = Manifest.resolve(m, relativeTo: folder)
+                if let first = seen[path] {
+                    throw CityInputError(file: manifestPath, location: "sensors.measurements", problem: "\(m) is listed twice (as \(first) and \(m))",
+                                         fix: "list each measurements file once")
+                }
+                seen[path] = m
+            }
+        }
+        var roles: [String: [String]] = [:]
+        for (role, path) in inputFiles where role != "sensors.measurements" { roles[path, default: []].append(role) }
+        for (path, names) in roles.sorted(by: { $0.key < $1.key }) where names.count > 1 {
+            warnings.append("\(path) is given for \(names.count) roles (\(names.joined(separator: " and "))): check the manifest if that is not meant")
+        }
+    }
 
     /// Where a path the manifest names points (see `Manifest.resolve`).
     public func resolve(_ path: String) -> String {
@@ -35,6 +71,7 @@ public final class City {
             throw CityInputError(file: manifestPath, location: "timezone", problem: "\(error)")
         }
         grid = try Self.makeGrid(manifest, folder: folder, manifestPath: manifestPath)
+        try checkFileRoles(folder: folder)
         for (name, settings) in manifest.rasters.sorted(by: { $0.key < $1.key }) {
             let role = RasterRole(rawValue: name)!
             let input = try RasterInput(role: role, settings: settings, manifestFolder: folder, grid: grid)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Yams
 
 /// The roles a raster can play in a city, and what each holds.
@@ -98,11 +99,13 @@ public struct Manifest: Codable, Sendable {
             throw CityInputError(file: path, problem: "is \(size) bytes: a manifest is a short YAML file (at most 1 MiB)", fix: "give the path of the city's YAML manifest, not of a data file")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw CityInputError(file: path, problem: "cannot be read") }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard var text = String(data: data, encoding: .utf8) else {
             // Name the first line that is not UTF-8.
             let line = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).firstIndex { String(data: Data($0), encoding: .utf8) == nil }
             throw CityInputError(file: path, location: line.map { "line \($0 + 1)" }, problem: "not UTF-8 text", fix: "save the manifest as UTF-8")
         }
+        // Windows line endings are line endings (a Swift String keeps "\r\n" as one character, which "\n" does not split).
+        text = text.replacingOccurrences(of: "\r\n", with: "\n")
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw CityInputError(file: path, problem: "the manifest is empty", fix: "it needs at least `rasters:` with a `tree_canopy` entry; see README › Data formats")
         }
@@ -112,13 +115,14 @@ public struct Manifest: Codable, Sendable {
         do { root = try Yams.compose(yaml: text) } catch {
             throw CityInputError(file: path, problem: "not valid YAML: \(concise(error))", fix: "check the indentation, brackets and keys there")
         }
+        if let node = root { try checkKeys(node, file: path) }
         if let node = root, let rasters = node.mapping?["rasters"]?.mapping {
             for (key, _) in rasters {
                 guard let role = key.string else { continue }
                 if RasterRole(rawValue: role) == nil {
                     let line = key.mark.map { "line \($0.line)" }
                     throw CityInputError(file: path, location: line, problem: "unknown raster role '\(role)'",
-                                         fix: "valid roles: \(RasterRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                                         fix: Spelling.hint(for: role, among: RasterRole.allCases.map(\.rawValue)))
                 }
             }
         }
@@ -138,6 +142,31 @@ public struct Manifest: Codable, Sendable {
         } catch {
             throw CityInputError(file: path, problem: "not valid YAML: \(error)")
         }
+    }
+
+    /// The keys a manifest may have, by section: any other is a mistake (a typo would otherwise be ignored and its
+    /// default used without a word).
+    static let topKeys = ["name", "timezone", "grid", "rasters", "vectors", "sensors"]
+    static let gridKeys = ["crs", "cell_size_m", "extent"]
+    static let rasterKeys = ["path", "scale", "offset", "nodata", "resampling"]
+    static let vectorKeys = ["path", "layer", "height_attribute"]
+    static let sensorKeys = ["stations", "measurements", "reference"]
+
+    /// Refuses an unknown key, naming its line and the nearest valid key.
+    static func checkKeys(_ root: Node, file: String) throws {
+        func check(_ node: Node?, _ valid: [String], _ section: String) throws {
+            for (key, _) in node?.mapping ?? [:] {
+                guard let name = key.string, !valid.contains(name) else { continue }
+                throw CityInputError(file: file, location: key.mark.map { "line \($0.line)" }, problem: "unknown key '\(name)'\(section.isEmpty ? "" : " in `\(section)`")",
+                                     fix: Spelling.hint(for: name, among: valid))
+            }
+        }
+        try check(root, topKeys, "")
+        let top = root.mapping
+        try check(top?["grid"], gridKeys, "grid")
+        try check(top?["sensors"], sensorKeys, "sensors")
+        for (role, entry) in top?["rasters"]?.mapping ?? [:] { try check(entry, rasterKeys, "rasters.\(role.string ?? "")") }
+        for (role, entry) in top?["vectors"]?.mapping ?? [:] { try check(entry, vectorKeys, "vectors.\(role.string ?? "")") }
     }
 
     /// A manifest is a few dozen lines; anything over this is not one (and is not read into memory).

@@ -53,6 +53,37 @@ public enum SensorFiles {
         return placed
     }
 
+    /// What a file's temperature and humidity columns hold, to recognise a unit mistake: kelvins or °F where °C is
+    /// expected, humidity as a fraction where percent is expected. A summer's air in °C averages 10–40; in kelvins
+    /// 280–320, in °F 50–105; a humidity column never above 1.5 is fractions.
+    struct UnitCheck {
+        var temperatureSum = 0.0, temperatureCount = 0
+        var humidityMax = -Double.infinity, humidityCount = 0
+
+        mutating func add(temperature: Double?, humidity: Double?) {
+            if let t = temperature, t.isFinite { temperatureSum += t; temperatureCount += 1 }
+            if let h = humidity, h.isFinite { humidityMax = max(humidityMax, h); humidityCount += 1 }
+        }
+
+        func check(file: String) throws {
+            if temperatureCount > 0 {
+                let mean = temperatureSum / Double(temperatureCount)
+                if mean > 200 {
+                    throw CityInputError(file: file, location: "column temperature_c", problem: String(format: "the temperatures look like kelvins (mean %.1f)", mean),
+                                         fix: "give degrees Celsius: subtract 273.15")
+                }
+                if mean > 48 {
+                    throw CityInputError(file: file, location: "column temperature_c", problem: String(format: "the temperatures look like degrees Fahrenheit (mean %.1f)", mean),
+                                         fix: "give degrees Celsius: (°F − 32) × 5/9")
+                }
+            }
+            if humidityCount > 0, humidityMax <= 1.5 {
+                throw CityInputError(file: file, location: "column humidity_pct", problem: String(format: "the humidity looks like fractions of 1 (at most %.2f)", humidityMax),
+                                     fix: "give percent (0–100): multiply by 100")
+            }
+        }
+    }
+
     /// The longest reference series read (50 years of hours).
     static let maxReferenceHours = 50 * 8766
 
@@ -61,6 +92,7 @@ public enum SensorFiles {
         let csv = try CSVReader(path: path, displayName: displayName, required: ["time", "temperature_c", "humidity_pct", "wind_ms", "global_radiation_wm2"])
         var rows: [(hour: Int, values: [Double?])] = []
         var lineOfTime: [Int: Int] = [:]
+        var units = UnitCheck()
         while let row = try csv.next() {
             let time = try parseTime(row, file: displayName)
             // Rows within an hour are averaged (10-minute stations); the same time twice is a conflict.
@@ -70,7 +102,9 @@ public enum SensorFiles {
             lineOfTime[time] = row.line
             rows.append((Int((Double(time) / 3600).rounded(.down)),
                          [try row.number("temperature_c"), try row.number("humidity_pct"), try row.number("wind_ms"), try row.number("global_radiation_wm2")]))
+            units.add(temperature: rows[rows.count - 1].values[0], humidity: rows[rows.count - 1].values[1])
         }
+        try units.check(file: displayName)
         guard let first = rows.map(\.hour).min(), let last = rows.map(\.hour).max() else {
             throw CityInputError(file: displayName, problem: "no data rows")
         }
@@ -104,6 +138,7 @@ public enum SensorFiles {
         var conflicting: [Int: Set<Int>] = [:]
         for file in files {
             let csv = try CSVReader(path: file.path, displayName: file.displayName, required: ["sensor_id", "time", "temperature_c", "humidity_pct"])
+            var units = UnitCheck()
             while let row = try csv.next() {
                 let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
                 guard let k = ids[id] else {
@@ -111,6 +146,7 @@ public enum SensorFiles {
                 }
                 let time = try parseTime(row, file: file.displayName)
                 let temperature = try row.number("temperature_c"), humidity = try row.number("humidity_pct")
+                units.add(temperature: temperature, humidity: humidity)
                 if let previous = seen[k, default: [:]][time] {
                     if previous.0 == temperature && previous.1 == humidity { duplicates[id, default: 0] += 1 }
                     else { conflicts[id, default: 0] += 1; conflicting[k, default: []].insert(time) }
@@ -122,6 +158,7 @@ public enum SensorFiles {
                 if let temperature { tSum[k][slot] += temperature; tCount[k][slot] += 1 }
                 if let humidity { hSum[k][slot] += humidity; hCount[k][slot] += 1 }
             }
+            try units.check(file: file.displayName)
         }
         var series: [String: HourlySeries] = [:]
         for (k, station) in stations.enumerated() {

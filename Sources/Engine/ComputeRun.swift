@@ -30,6 +30,7 @@ public enum ComputeRun {
         progress("reading the city", 0)
         let city = try City(manifestPath: manifest)
         clock.lap("read inputs and QC")
+        try InputProtection.check(output: out, inputs: city.inputFiles)
         let region = try region(of: city.grid, options: options)
         let outputs = RunFolder.entries(partition: options.partition != nil, mapsOnly: options.mapsOnly)
         let staged = try StagedOutput(destination: out, entries: outputs.write.map(\.fileName), withdrawing: outputs.withdraw.map(\.fileName), overwrite: options.overwrite)
@@ -101,16 +102,27 @@ public enum ComputeRun {
         var day: RegimeCalibration? = nil, night: RegimeCalibration? = nil
         var correlation = "no calibration"
         var residualSurfaces: [String: ResidualSurface] = [:]
+        var note: String? = nil
     }
 
     /// Calibration on the sensors (docs/model.md, "Sensors and calibration"), or the documented defaults.
     static func calibrate(city: City, parks: ParkField, hot: HotDays, options: ComputeOptions, progress: ProgressHandler) throws -> Fit {
         var fit = Fit()
-        guard !options.defaultsOnly, city.network != nil else { return fit }
+        if options.defaultsOnly { fit.note = "--defaults: the documented default coefficients were asked for"; return fit }
+        guard city.network != nil else { fit.note = "the manifest names no sensors (`sensors:`), so there is nothing to calibrate on"; return fit }
         progress("calibrating", 0)
         let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: fit.coefficients)
         fit.day = Calibration.fit(sites, regime: .day, prior: fit.coefficients.day)
         fit.night = Calibration.fit(sites, regime: .night, prior: fit.coefficients.night)
+        var missing: [String] = []
+        for (regime, calibration) in [(Regime.day, fit.day), (.night, fit.night)] where calibration == nil {
+            let usable = sites.filter { $0.signature[regime] != nil }.count
+            missing.append("\(regime.rawValue): \(usable) site\(usable == 1 ? " has" : "s have") a signature (sensors kept by QC, with data in the window on the hot days), and a fit needs \(Calibration.minimumSites)")
+        }
+        if !missing.isEmpty {
+            let qc = city.qc.map { "; QC kept \($0.sensors.values.filter { !$0.rejected }.count) of \($0.sensors.count) sensors" } ?? ""
+            fit.note = missing.joined(separator: "; ") + qc
+        }
         if let day = fit.day { fit.coefficients.day = day.coefficients }
         if let night = fit.night { fit.coefficients.night = night.coefficients }
         let dayCheck = ResidualCorrelation.assess(sites: sites, residuals: fit.day?.residuals ?? [:])
@@ -176,6 +188,8 @@ public enum ComputeRun {
         record.mapsOnly = options.mapsOnly
         record.cityName = city.manifest.name
         record.locateManifest(manifest, run: out)
+        record.calibrationNote = fit.note
+        record.warnings = city.warnings.isEmpty ? nil : city.warnings
         return record
     }
 

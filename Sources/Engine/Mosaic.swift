@@ -12,6 +12,7 @@ public enum Mosaic {
         let started = Date()
         progress("checking the partitions", 0)
         let pieces = try check(folders)
+        try InputProtection.check(output: out, inputs: pieces.map { ("partition", $0.path(.partitionRecord)) })
         let first = pieces[0].record
         let grid = first.grid
         let mapsOnly = first.mapsOnly ?? false

@@ -23,6 +23,10 @@ public enum RunReport {
         page.add("<p class=lead>\(grid.width) × \(grid.height) cells of \(fmt(grid.cellSize, 1)) m (\(escape(grid.crs))); composite of \(record.hotDays.count) hot days (\(escape(record.hotDays.first ?? "")) … \(escape(record.hotDays.last ?? ""))). "
                  + "Day: \(escape(record.windows["day"] ?? "")). Night: \(escape(record.windows["night"] ?? "")). Median day ICTU over open ground \(fmt(record.medianDayICTU, 1)) °C. "
                  + "\(record.calibrated ? "Calibrated on the sensors" : "Model defaults (not calibrated)"); engine \(escape(record.engineVersion)).</p>")
+        for warning in record.warnings ?? [] { page.add("<p class=warning role=alert><strong>Inputs</strong>: \(escape(warning))</p>") }
+        if let note = record.calibrationNote {
+            page.add("<p class=warning role=alert><strong>\(record.calibrated ? "Partly calibrated" : "Not calibrated")</strong>: the maps use the documented default coefficients\(record.calibrated ? " for a window" : "") (docs/model.md) because \(escape(note)). Their values are the model's, not fitted to this city's sensors.</p>")
+        }
         page.add("<nav><a href=#day>Day map</a> · <a href=#night>Night map</a> · <a href=#calibration>Calibration</a> · <a href=#residuals>Residual map</a> · <a href=#qc>Sensor QC</a></nav>")
 
         let ramp = ColourRamp.utci
@@ -41,7 +45,7 @@ public enum RunReport {
             page.add(coefficientsTable(day: d, night: n))
             page.add("<div class=charts>" + scatter(d, title: "Day") + scatter(n, title: "Night") + "</div>")
         } else {
-            page.add("<p>Not calibrated: the documented default coefficients were used (too few usable sensor sites, or <code>--defaults</code>).</p>")
+            page.add("<p>Not calibrated: the documented default coefficients were used, because \(escape(record.calibrationNote ?? "too few usable sensor sites")).</p>")
         }
         page.add("</section>")
 

@@ -59,11 +59,15 @@ public struct RegimeCalibration: Codable, Sendable {
 }
 
 public enum Calibration {
+    /// Sites with a window signature a fit needs: the coefficients are fitted on sites, not sensors, and
+    /// leave-one-site-out needs enough of them to score.
+    public static let minimumSites = 8
+
     /// Fits one regime: ridge-stabilised least squares with physical signs (all cooling/warming coefficients ≥ 0),
     /// the vegetation radius chosen by leave-one-site-out RMSE among the candidates. Radii r1 and r3 and H0 come from `prior`.
     public static func fit(_ sites: [CalibrationSite], regime: Regime, prior: AirTemperatureCoefficients, ridge: Double = 1e-3) -> RegimeCalibration? {
         let usable = sites.filter { $0.signature[regime] != nil }
-        guard usable.count >= 8 else { return nil }
+        guard usable.count >= minimumSites else { return nil }
         let radii = Set(usable.flatMap { $0.predictors.keys }).sorted()
         func coefficients(_ train: [CalibrationSite], radius: Double) -> [Double] {
             LeastSquares.solve(rows: train.map { $0.predictors[radius]!.temperatureRow }, targets: train.map { $0.signature[regime]!.deltaTemperature },

@@ -20,6 +20,7 @@ public struct HTMLPage {
         table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #bbb;padding:.25em .5em;text-align:right}
         th[scope=row]{text-align:left}caption{text-align:left;font-weight:bold;padding:.3em 0}
         td.flag{background:#fee8c8;font-weight:bold}
+        .warning{background:#fff3cd;border:2px solid #8a6d00;padding:.6em .8em;color:#3d3000}
         .charts{display:flex;flex-wrap:wrap;gap:1em}.chart{width:100%;max-width:420px}.charts figure{margin:0}
         a{color:#0b57a4}nav{margin:1em 0}
         </style></head><body>

@@ -74,11 +74,13 @@ public struct RunFolder: Sendable {
     /// What later commands derive from a run (withdrawn when the run is replaced).
     public static let derivedProducts: [Entry] = [.diagnosis, .watering, .tiles]
 
-    /// A run's entries (a partition's when `partition`), and those it withdraws from the folder it replaces: a run
-    /// with the maps only must not leave an earlier run's stacks beside its maps.
+    /// A run's entries (a partition's when `partition`), and those it withdraws from the folder it replaces, in the
+    /// same commit: what was derived from the old run (diagnosis, watering, tiles), and a run with the maps only must
+    /// not leave an earlier run's stacks beside its maps.
     public static func entries(partition: Bool, mapsOnly: Bool) -> (write: [Entry], withdraw: [Entry]) {
         let all = partition ? partitionRasters + [.partitionRecord] : runEntries
-        return mapsOnly ? (all.filter { !analysisStacks.contains($0) }, analysisStacks) : (all, [])
+        let derived = partition ? [] : derivedProducts
+        return mapsOnly ? (all.filter { !analysisStacks.contains($0) }, analysisStacks + derived) : (all, derived)
     }
 
     /// The vector layers later commands write into a run (GeoJSON in WGS 84) that the viewer shows, by name.

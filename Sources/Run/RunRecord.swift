@@ -21,6 +21,11 @@ public struct RunRecord: Codable, Sendable {
     public var compositeDay: [HourConditions]
     public var coefficients: ModelCoefficients
     public var calibrated: Bool
+    /// Why the run, or one of its windows, uses the documented default coefficients instead of calibrated ones
+    /// (nil when both windows are calibrated). Said on the terminal, in the report and in the viewer.
+    public var calibrationNote: String? = nil
+    /// What was said about the inputs that is not an error (a file in two roles…).
+    public var warnings: [String]? = nil
     public var day: RegimeCalibration?
     public var night: RegimeCalibration?
     public var residualSpatialCorrelation: String

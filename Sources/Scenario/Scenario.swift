@@ -86,6 +86,11 @@ public struct Scenario: Sendable {
             guard let kind = Kind(rawValue: raw) else {
                 throw problem("kind", "unknown kind \"\(raw.prefix(40))\"; one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            // A mistyped parameter would otherwise be ignored and its default used without a word.
+            let known = ["id", "kind", "name", "description"] + (Self.parameters[kind] ?? []).map(\.name) + (kind == .surface ? ["material"] : [])
+            for (field, value) in feature.fields.sorted(by: { $0.key < $1.key }) where value != nil && !known.contains(field) {
+                throw problem(field, "unknown property for a \(kind.rawValue) edit; " + Spelling.hint(for: field, among: known))
+            }
             if let explicit = (feature.fields["id"] ?? nil)?.stringValue {
                 if let first = indexOfID[explicit] { throw problem("id", "\"\(explicit.prefix(40))\" already used by feature \(first); ids name the edits in the summary") }
                 indexOfID[explicit] = index

@@ -13,7 +13,9 @@ public enum ScenarioOutput {
                              progress: ProgressHandler = { _, _ in }) throws {
         let outURL = URL(fileURLWithPath: out).standardizedFileURL, runURL = URL(fileURLWithPath: base.folder.path).standardizedFileURL
         guard outURL != runURL else { throw OutputError("--out \(out) is the run folder itself: choose another folder (the run stays the \"before\")") }
-        let staged = try StagedOutput(destination: out, entries: RunFolder.scenarioEntries.map(\.fileName), overwrite: overwrite)
+        try InputProtection.check(output: out, inputs: [("scenario", scenarioFile), ("run", base.folder.path(.record))] + base.city.inputFiles)
+        let staged = try StagedOutput(destination: out, entries: RunFolder.scenarioEntries.map(\.fileName),
+                                      withdrawing: RunFolder.derivedProducts.map(\.fileName), overwrite: overwrite)
         let grid = base.record.grid
         let layout = RunFolder.blockRasters()
         let writers = try StagedRasters(staged: staged, grid: grid, layout: layout)

@@ -19,6 +19,7 @@ struct RunDocument: Encodable {
     struct Score: Encodable { var leaveOneSiteOutRMSE: Double, sites: Int }
     struct Calibration: Encodable {
         var calibrated: Bool, residualSpatialCorrelation: String
+        var note: String? = nil
         var day: Score? = nil, night: Score? = nil
     }
     var engineVersion: String, manifest: String, grid: Grid

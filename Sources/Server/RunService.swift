@@ -81,7 +81,7 @@ public final class RunService: Sendable {
     /// /api/run: the run's metadata and its layers with their legends.
     func runDocument() -> RunDocument {
         let r = map.record
-        var calibration = RunDocument.Calibration(calibrated: r.calibrated, residualSpatialCorrelation: r.residualSpatialCorrelation)
+        var calibration = RunDocument.Calibration(calibrated: r.calibrated, residualSpatialCorrelation: r.residualSpatialCorrelation, note: r.calibrationNote)
         calibration.day = r.day.map { .init(leaveOneSiteOutRMSE: $0.leaveOneSiteOut.rmse, sites: $0.sites) }
         calibration.night = r.night.map { .init(leaveOneSiteOutRMSE: $0.leaveOneSiteOut.rmse, sites: $0.sites) }
         return RunDocument(engineVersion: r.engineVersion, manifest: r.manifest,

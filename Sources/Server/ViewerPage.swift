@@ -21,6 +21,7 @@ header { display: flex; align-items: center; gap: 1em; padding: .4em 1em; backgr
 header h1 { font-size: 1.1em; margin: 0; flex: 1; }
 header button { background: #fff; color: #1f2d3d; border: 0; border-radius: 3px; padding: .3em .7em; font-weight: bold; cursor: pointer; }
 main { flex: 1; display: flex; min-height: 0; }
+.warning { margin: 0; padding: .5em 1em; background: #fff3cd; color: #3d3000; border-bottom: 2px solid #8a6d00; }
 #panel { width: 300px; overflow-y: auto; overflow-x: hidden; box-sizing: border-box; padding: .8em 1em; border-right: 1px solid #ccc; background: #fafafa; font-size: .92em; }
 #panel label { display: block; font-weight: 600; margin: .8em 0 .3em; }
 #panel select, #panel input[type=range] { width: 100%; }
@@ -51,6 +52,7 @@ fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-wei
   <h1 data-i18n="title">ICTU — felt temperature map</h1>
   <button id="lang" type="button" aria-label="Français">FR</button>
 </header>
+<p id="calibrationWarning" class="warning" role="alert" hidden></p>
 <main>
   <div id="panel" role="region" aria-label="Map controls">
     <label for="layer" data-i18n="layer">Layer</label>
@@ -90,7 +92,7 @@ fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-wei
 <script>
 "use strict";
 const T = {
-  en: { title: "ICTU — felt temperature map", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
+  en: { title: "ICTU — felt temperature map", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
         explainCentre: "Explain the centre of the map", help: "Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.",
         day: "Day (14–17 h)", night: "Night (22–06 h)", term: "Term", building: "A building (no value here).", sum: "Sum of the terms",
         air: "Air temperature", anomaly: "anomaly to the reference", vapour: "Vapour pressure", tmrt: "Mean radiant temperature", sunlit: "Sunlit fraction",
@@ -113,7 +115,7 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { title: "ICTU — carte de température ressentie", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
+  fr: { title: "ICTU — carte de température ressentie", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
         explainCentre: "Expliquer le centre de la carte", help: "Cliquez sur la carte pour l'explication de la cellule : la contribution de chaque terme en °C. Les points bleus sont les sites de capteurs. Flèches : déplacer ; + et − : zoom.",
         day: "Jour (14–17 h)", night: "Nuit (22–06 h)", term: "Terme", building: "Un bâtiment (pas de valeur ici).", sum: "Somme des termes",
         air: "Température de l'air", anomaly: "écart à la station de référence", vapour: "Pression de vapeur", tmrt: "Température moyenne radiante", sunlit: "Part ensoleillée",
@@ -419,6 +421,11 @@ function setUpScenario() {
 
 async function start() {
   run = await (await fetch("/api/run")).json();
+  if (run.calibration.note) {
+    const warning = document.getElementById("calibrationWarning");
+    warning.textContent = `${t(run.calibration.calibrated ? "partlyCalibrated" : "notCalibrated")} ${run.calibration.note}`;
+    warning.hidden = false;
+  }
   const select = document.getElementById("layer");
   for (const layer of run.layers) { const o = document.createElement("option"); o.value = layer.name; select.appendChild(o); }
   const [w, s, e, n] = run.bounds;

@@ -144,6 +144,9 @@ public enum ViewerServer {
 
     static func point(_ request: Request, service: RunService) throws -> Response {
         let q = request.uri.queryParameters
+        for (key, _) in q where !["lon", "lat"].contains(String(key)) {
+            return error(.badRequest, "unknown parameter '\(String(key).prefix(40))': " + Spelling.hint(for: String(key), among: ["lon", "lat"]))
+        }
         guard let lonText = q["lon"], let latText = q["lat"], let lon = Double(lonText), let lat = Double(latText),
               (-180...180).contains(lon), (-90...90).contains(lat) else {
             return error(.badRequest, "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83")

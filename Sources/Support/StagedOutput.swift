@@ -28,12 +28,53 @@ public final class StagedOutput: @unchecked Sendable {
     /// must not leave the stacks of the run it replaces beside its maps).
     private let withdrawn: [String]
 
+    /// The destination folder, open and locked (flock) while this output lives: one writer at a time. The kernel
+    /// releases it when the process ends, however it ends.
+    private let lock: Int32
+
+    /// Locks `folder` for this output, or says which process is writing into it.
+    static func lockFolder(_ folder: URL, destination: String) throws -> Int32 {
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw OutputError("\(destination): cannot be opened (\(String(cString: strerror(errno))))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            let writers = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).compactMap { owner($0, prefix: stagingPrefix) }
+                .filter { !isGone($0) && $0 != getpid() }
+            let who = writers.first.map { "ictu (process \($0))" } ?? "another ictu command"
+            throw OutputError("\(destination) is being written by \(who): wait until it ends, or write to another folder")
+        }
+        return fd
+    }
+
+    static func unlock(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+
+    /// A Foundation error's reason in words (its underlying POSIX message when there is one), not its dump.
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        switch ns.code {
+        case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
+        case NSFileWriteFileExistsError: return "a file of that name is in the way"
+        case NSFileWriteOutOfSpaceError: return "no space left on the device"
+        case NSFileWriteVolumeReadOnlyError: return "the volume is read-only"
+        default: return ns.localizedDescription
+        }
+    }
+
     public init(destination: String, entries: [String], withdrawing withdrawn: [String] = [], overwrite: Bool) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = root
         createdDestination = !fm.fileExists(atPath: root.path)
-        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        do { try fm.createDirectory(at: root, withIntermediateDirectories: true) } catch {
+            throw OutputError("\(destination): cannot be created as a folder (\(Self.reason(error))): choose a folder you can write to")
+        }
+        lock = try Self.lockFolder(root, destination: destination)
         try Self.finishInterruptedCommits(in: root)
         if !overwrite {
             let existing = (entries + withdrawn).filter { fm.fileExists(atPath: root.appendingPathComponent($0).path) }
@@ -51,6 +92,7 @@ public final class StagedOutput: @unchecked Sendable {
     /// An output abandoned by an error leaves nothing: its staging folder goes, and the destination folder too when
     /// this output created it and it is still empty.
     deinit {
+        Self.unlock(lock)
         guard !committed else { return }
         let fm = FileManager.default
         try? fm.removeItem(at: staging)

@@ -34,6 +34,10 @@ struct ComputeCommand: ParsableCommand {
         let started = Date()
         let record = try ComputeRun.run(manifest: city, out: out, options: options) { progress.report($0, $1) }
         let seconds = Date().timeIntervalSince(started)
+        for warning in record.warnings ?? [] { warn(warning) }
+        if let note = record.calibrationNote {
+            warn("\(record.calibrated ? "partly calibrated" : "NOT CALIBRATED"): the maps use the documented default coefficients\(record.calibrated ? " for a window" : "") (docs/model.md) because \(note)")
+        }
         if output.json {
             try printJSON(RunSummary(run: out, cells: record.grid.cellCount, seconds: seconds, calibrated: record.calibrated, medianDayICTU: record.medianDayICTU))
         } else if !output.talks {

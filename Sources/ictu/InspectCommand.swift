@@ -12,7 +12,9 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let inspection = Inspection(try City(manifestPath: city))
+        let opened = try City(manifestPath: city)
+        for warning in opened.warnings { warn(warning) }
+        let inspection = Inspection(opened)
         if output.json { try printJSON(inspection) } else if !output.quiet { print(inspection.text, terminator: "") }
     }
 }

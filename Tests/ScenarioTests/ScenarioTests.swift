@@ -55,6 +55,9 @@ import Testing
             (feature("bow", "\"kind\":\"water\"", geometry: "[[[-0.57,44.83],[-0.569,44.831],[-0.569,44.83],[-0.57,44.831],[-0.57,44.83]]]"), ["invalid geometry", "Self-intersection"]),
             (feature("far", "\"kind\":\"water\"", geometry: Self.square(2.35, 48.85)), ["outside the run's grid"]),
             (feature("none", "\"id\":\"x\""), ["feature 1", "kind", "missing"]),
+            // A mistyped parameter is not ignored (its default would be used without a word).
+            (feature("t1", "\"kind\":\"park\",\"tree_cover_pct\":60"), ["feature 1 (id t1)", "`tree_cover_pct`", "unknown property for a park edit", "did you mean `tree_cover`"]),
+            (feature("t2", "\"kind\":\"trees\",\"years\":30"), ["`years`", "did you mean `years_after_planting`"]),
             (feature("hole", "\"kind\":\"water\"", geometry: "[]"), ["feature 1 (id hole)"]),
         ]
         for (f, expected) in cases {

@@ -119,6 +119,7 @@ import Testing
             ("not numbers", "/tiles/day/a/b/c.png", 400),
             ("point without coordinates", "/api/point", 400),
             ("point outside the grid", "/api/point?lon=2.35&lat=48.85", 404),
+            ("point with a mistyped parameter", "/api/point?lng=-0.56&lat=44.83", 400),
             ("unknown path", "/etc/passwd", 404),
             ("oversized URL", "/api/point?lon=" + String(repeating: "9", count: 5000), 414),
         ]

@@ -1,0 +1,78 @@
+import Foundation
+import TestFixtures
+import Testing
+@testable import City
+
+/// Mistakes that used to end in defaults with exit 0 and no word: each is now an error naming the file, the place
+/// and the fix — or, when it may be meant, a warning the user sees.
+@Suite struct SilentMistakesTests {
+    static let manifest = FixtureCity.manifestText
+
+    func error(_ breakIt: (FixtureCity) throws -> Void) throws -> String? {
+        let fixture = try FixtureCity()
+        try breakIt(fixture)
+        return fixture.error()
+    }
+
+    @Test func unknownManifestKeysAreErrorsWithTheNearestKey() throws {
+        let cases: [(String, String, [String])] = [
+            ("timezone: Europe/Paris", "time_zone: Europe/Paris", ["unknown key 'time_zone'", "did you mean `timezone`", "line 2"]),
+            ("cell_size_m: 2", "cellsize_m: 2", ["unknown key 'cellsize_m' in `grid`", "did you mean `cell_size_m`"]),
+            ("scale: 0.01}", "scael: 0.01}", ["unknown key 'scael' in `rasters.tree_canopy`", "did you mean `scale`"]),
+            ("height_attribute: hauteur", "height_atribute: hauteur", ["`vectors.buildings`", "did you mean `height_attribute`"]),
+            ("reference: SensorData/reference.csv", "refrence: SensorData/reference.csv", ["`sensors`", "did you mean `reference`"]),
+        ]
+        for (valid, typo, expected) in cases {
+            let message = try #require(try error { try $0.write("city.yaml", Self.manifest.replacingOccurrences(of: valid, with: typo)) }, "\(typo) accepted")
+            for part in expected { #expect(message.contains(part), "«\(message)» should say «\(part)»") }
+        }
+    }
+
+    @Test func windowsLineEndingsAndALeadingCommentAreAManifest() throws {
+        let crlf = ("# the fixture city, saved on Windows\n" + Self.manifest).replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try error { try $0.write("city.yaml", crlf) } == nil)
+    }
+
+    /// Kelvins, degrees Fahrenheit and humidity fractions, in a measurements file and in the reference station's.
+    @Test func unitMistakesAreRecognisedWithTheFix() throws {
+        func convert(_ file: String, _ transform: @escaping (Double) -> Double, column: Int) -> (FixtureCity) throws -> Void {
+            { fixture in
+                try fixture.edit(file) { text in
+                    text.split(separator: "\n").enumerated().map { k, line in
+                        guard k > 0 else { return String(line) }
+                        var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                        fields[column] = String(transform(Double(fields[column])!))
+                        return fields.joined(separator: ",")
+                    }.joined(separator: "\n") + "\n"
+                }
+            }
+        }
+        let cases: [(String, (FixtureCity) throws -> Void, [String])] = [
+            ("kelvin", convert("SensorData/measurements.csv", { $0 + 273.15 }, column: 2), ["measurements.csv", "temperature_c", "kelvins", "subtract 273.15"]),
+            ("fahrenheit", convert("SensorData/measurements.csv", { $0 * 9 / 5 + 32 }, column: 2), ["measurements.csv", "Fahrenheit", "(°F − 32) × 5/9"]),
+            ("fraction", convert("SensorData/measurements.csv", { $0 / 100 }, column: 3), ["measurements.csv", "humidity_pct", "fractions", "multiply by 100"]),
+            ("reference in kelvin", convert("SensorData/reference.csv", { $0 + 273.15 }, column: 1), ["reference.csv", "kelvins"]),
+        ]
+        for (what, breakIt, expected) in cases {
+            let fixture = try FixtureCity()
+            try breakIt(fixture)
+            let message: String
+            do { _ = try City(manifestPath: fixture.manifest); Issue.record("\(what): accepted"); continue } catch { message = "\(error)" }
+            for part in expected { #expect(message.contains(part), "\(what): «\(message)» should say «\(part)»") }
+        }
+    }
+
+    @Test func aMeasurementsFileListedTwiceIsRefused() throws {
+        let fixture = try FixtureCity()
+        try fixture.write("city.yaml", Self.manifest.replacingOccurrences(of: "[SensorData/measurements.csv]", with: "[SensorData/measurements.csv, ./SensorData/measurements.csv]"))
+        let message = try #require(fixture.error())
+        #expect(message.contains("listed twice") && message.contains("sensors.measurements"), "\(message)")
+    }
+
+    @Test func oneFileInTwoRolesIsSaid() throws {
+        let fixture = try FixtureCity()
+        try fixture.write("city.yaml", Self.manifest.replacingOccurrences(of: "rasters:\n", with: "rasters:\n  grass: {path: Rasters/tree_canopy.tif, scale: 0.01}\n"))
+        let city = try City(manifestPath: fixture.manifest)
+        #expect(city.warnings.count == 1 && city.warnings[0].contains("grass and tree_canopy"), "\(city.warnings)")
+    }
+}
