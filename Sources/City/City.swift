@@ -77,6 +77,10 @@ public final class City {
             let input = try RasterInput(role: role, settings: settings, manifestFolder: folder, grid: grid)
             if !surfaceOnly { try input.scan() }
             rasters[role] = input
+            if input.coverage < 0.995 {
+                warnings.append(String(format: "%@ (%@) covers %.0f %% of the grid: elsewhere the layer's default applies (see `ictu inspect`)",
+                                       input.displayName, role.rawValue, 100 * input.coverage))
+            }
         }
         if manifest.rasters[RasterRole.buildingHeight.rawValue] == nil && manifest.vectors?["buildings"] == nil {
             throw CityInputError(file: manifestPath, problem: "no buildings: give `rasters.building_height` or `vectors.buildings`")
@@ -88,11 +92,15 @@ public final class City {
                 (Manifest.resolve(relative, relativeTo: folder), relative)
             }
             let stationFile = file(sensors.stations)
-            stations = try SensorFiles.readStations(path: stationFile.path, displayName: stationFile.displayName, grid: grid)
+            let (placed, outside) = try SensorFiles.readStations(path: stationFile.path, displayName: stationFile.displayName, grid: grid)
+            stations = placed
+            if !outside.isEmpty {
+                warnings.append("\(outside.count) sensor\(outside.count == 1 ? " is" : "s are") outside the grid and left out of this run: \(outside.prefix(20).joined(separator: ", "))\(outside.count > 20 ? "…" : "")")
+            }
             let referenceFile = file(sensors.reference)
             let reference = try SensorFiles.readReference(path: referenceFile.path, displayName: referenceFile.displayName)
             self.reference = reference
-            let raw = try SensorFiles.readMeasurements(files: sensors.measurements.map(file), stations: stations.map(\.station), clock: reference)
+            let raw = try SensorFiles.readMeasurements(files: sensors.measurements.map(file), stations: stations.map(\.station), clock: reference, leftOut: Set(outside))
             rawNetwork = raw
             let (cleaned, report) = QualityControl.run(raw, reference: reference, settings: qcSettings)
             network = cleaned

@@ -15,8 +15,12 @@ public final class RasterInput {
     /// Multiplier and offset applied after GDAL's own (value = raw·fileScale + fileOffset, then ·scale + offset).
     public let scale: Double, offset: Double
     public let resampling: Resampling
-    /// Valid value range after scaling, nil if the raster holds no valid pixel.
+    /// Valid value range after scaling over the grid, nil if the raster holds no valid pixel there.
     public private(set) var valueRange: (min: Double, max: Double)?
+    /// Share of the grid's area the raster's extent covers (0–1): outside it the layer's default applies.
+    public let coverage: Double
+    /// The source's pixels that cover the grid (with a margin for resampling): all that is ever read or checked.
+    let sourceWindow: Window
     let onGrid: RasterDataset
 
     init(role: RasterRole, settings: Manifest.RasterInput, manifestFolder: URL, grid: GridSpec) throws {
@@ -70,6 +74,9 @@ public final class RasterInput {
         guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else {
             throw CityInputError(file: displayName, problem: "its corners do not transform to the grid's CRS \(grid.crs)", fix: "check its CRS: gdalinfo \(displayName)")
         }
+        let overlapWidth = max(0, min(xs.max()!, grid.maxX) - max(xs.min()!, grid.minX)), overlapHeight = max(0, min(ys.max()!, grid.maxY) - max(ys.min()!, grid.minY))
+        coverage = min(1, overlapWidth * overlapHeight / ((grid.maxX - grid.minX) * (grid.maxY - grid.minY)))
+        sourceWindow = try Self.sourceWindow(of: grid, transform: transform, sourceCRS: srs, sameCRS: srs.isSame(as: gridSRS), width: width, height: height)
         if xs.max()! <= grid.minX || xs.min()! >= grid.maxX || ys.max()! <= grid.minY || ys.min()! >= grid.maxY {
             throw CityInputError(file: displayName, problem: String(format: "does not overlap the analysis grid (raster %.0f, %.0f – %.0f, %.0f; grid %.0f, %.0f – %.0f, %.0f in %@)",
                                                                     xs.min()!, ys.min()!, xs.max()!, ys.max()!, grid.minX, grid.minY, grid.maxX, grid.maxY, grid.crs),
@@ -90,20 +97,40 @@ public final class RasterInput {
         self.noDataOverride = settings.nodata
     }
 
+    /// The source pixels under the grid: its outline (17 points a side) in the source's CRS, to pixels, with two
+    /// pixels of margin (resampling reads neighbours), clipped to the source.
+    static func sourceWindow(of grid: GridSpec, transform: GeoTransform, sourceCRS: SpatialReference, sameCRS: Bool, width: Int, height: Int) throws -> Window {
+        var xs: [Double] = [], ys: [Double] = []
+        for k in 0...16 {
+            let t = Double(k) / 16
+            xs += [grid.minX + t * (grid.maxX - grid.minX), grid.minX + t * (grid.maxX - grid.minX), grid.minX, grid.maxX]
+            ys += [grid.minY, grid.maxY, grid.minY + t * (grid.maxY - grid.minY), grid.minY + t * (grid.maxY - grid.minY)]
+        }
+        if !sameCRS {
+            guard (try? CoordinateTransform(from: grid.crs, to: sourceCRS.wkt).transform(xs: &xs, ys: &ys)) != nil,
+                  xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else { return Window(x: 0, y: 0, width: width, height: height) }
+        }
+        let cols = xs.map { ($0 - transform.originX) / transform.cellWidth }, rows = ys.map { ($0 - transform.originY) / transform.cellHeight }
+        let x0 = max(0, Int(floor(cols.min()!)) - 2), x1 = min(width, Int(ceil(cols.max()!)) + 2)
+        let y0 = max(0, Int(floor(rows.min()!)) - 2), y1 = min(height, Int(ceil(rows.max()!)) + 2)
+        return Window(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0))
+    }
+
     let noDataOverride: Double?
     /// Grid cell of the source's first pixel when the source is on the grid's cells (read without warping).
     let aligned: (col: Int, row: Int)?
 
-    /// Scans the source once in blocks: value range after scaling, and the units check for fraction roles
-    /// (the first pixel out of 0–1 is named, with the likely fix).
+    /// Scans the source's pixels under the grid once, in strips: value range after scaling, and the units check for
+    /// fraction roles (the first pixel out of range is named, with the likely fix). What lies outside the grid is
+    /// neither read nor judged (a metropolis raster for a district run, or a 10⁶-pixel VRT, costs its window only).
     func scan() throws {
         let band = try source.band(1)
         let noData = noDataOverride ?? band.noData
         var lo = Double.infinity, hi = -Double.infinity
-        let rows = max(1, min(height, (1 << 22) / max(width, 1)))
-        for y0 in stride(from: 0, to: height, by: rows) {
-            let h = min(rows, height - y0)
-            let values = try readable { try band.read(x: 0, y: y0, width: width, height: h) }
+        let w = sourceWindow.width
+        for strip in sourceWindow.strips(rows: max(1, (1 << 22) / max(w, 1))) {
+            let y0 = strip.y
+            let values = try readable { try band.read(x: strip.x, y: strip.y, width: strip.width, height: strip.height) }
             for (i, raw) in values.enumerated() {
                 if raw.isNaN { continue }
                 if let noData, Double(raw) == noData { continue }
@@ -114,7 +141,7 @@ public final class RasterInput {
                     let hint = role.isFraction && v > 1 && v <= 100.0001 ? "if the raster is in percent, add `scale: 0.01` to its manifest entry"
                         : role.isFraction ? "fractions must lie between 0 and 1"
                         : "\(role.rawValue) is in \(role.unit), \(range.lowerBound)…\(range.upperBound): check its units and `scale`, or set `nodata` for a no-data marker"
-                    throw CityInputError(file: displayName, location: "band 1, pixel (col \(i % width), row \(y0 + i / width))",
+                    throw CityInputError(file: displayName, location: "band 1, pixel (col \(strip.x + i % w), row \(y0 + i / w))",
                                          problem: role.isFraction ? "value \(v) is not a fraction (role \(role.rawValue) expects 0–1)"
                                              : "value \(v) is outside \(range.lowerBound)…\(range.upperBound) (role \(role.rawValue), \(role.unit))", fix: hint)
                 }
@@ -122,6 +149,10 @@ public final class RasterInput {
             }
         }
         valueRange = lo <= hi ? (lo, hi) : nil
+        guard valueRange != nil else {
+            throw CityInputError(file: displayName, location: "role \(role.rawValue)", problem: "has no data over the analysis grid (every pixel there is no data or NaN)",
+                                 fix: "check its nodata value (`nodata:` in the manifest overrides the file's) and that it is the raster meant")
+        }
     }
 
     /// Runs a read, turning GDAL's failure (a truncated or corrupt file) into an input error naming the file.

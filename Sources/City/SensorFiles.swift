@@ -12,13 +12,17 @@ public struct PlacedStation: Sendable {
 
 /// Reading the sensor network's files (data contract: sensors.csv, measurements, reference station).
 public enum SensorFiles {
-    /// Reads `sensors.csv` and places each sensor on the grid. Duplicate ids and sensors off the grid are errors.
-    public static func readStations(path: String, displayName: String, grid: GridSpec) throws -> [PlacedStation] {
+    /// Reads `sensors.csv` and places each sensor on the grid. Duplicate ids are errors. Sensors off the grid (a district
+    /// run of a metropolitan network) are left out of this run and returned by id, to be said; none on the grid is an
+    /// error (the coordinates are likely wrong).
+    public static func readStations(path: String, displayName: String, grid: GridSpec) throws -> (placed: [PlacedStation], outside: [String]) {
         let required = ["sensor_id", "site_id", "commune", "lon", "lat", "height_m"]
         let csv = try CSVReader(path: path, displayName: displayName, required: required)
         // Made at the first row that reaches it (a PROJ transform costs milliseconds; a file refused earlier needs none).
         var transform: CoordinateTransform? = nil
         var placed: [PlacedStation] = []
+        var outside: [String] = []
+        var firstOutside: CityInputError? = nil
         var seen: [String: Int] = [:]
         while let row = try csv.next() {
             let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
@@ -34,9 +38,11 @@ public enum SensorFiles {
             }
             if transform == nil { transform = try CoordinateTransform(from: "EPSG:4326", to: grid.crs) }
             guard let (x, y) = try? transform!.transform(x: lon, y: lat), let cell = grid.cell(x: x, y: y) else {
-                throw CityInputError(file: displayName, location: "line \(row.line), sensor \(id)",
-                                     problem: "lon \(lon), lat \(lat) is outside the analysis grid (\(Int(grid.minX)), \(Int(grid.minY))) – (\(Int(grid.maxX)), \(Int(grid.maxY))) in \(grid.crs)",
+                outside.append(id)
+                firstOutside = firstOutside ?? CityInputError(file: displayName, location: "line \(row.line), sensor \(id)",
+                                     problem: "lon \(lon), lat \(lat) is outside the analysis grid (\(Int(grid.minX)), \(Int(grid.minY))) – (\(Int(grid.maxX)), \(Int(grid.maxY))) in \(grid.crs), and so is every sensor",
                                      fix: "check the coordinates (lon/lat swapped?) or widen grid.extent in the manifest")
+                continue
             }
             var extra: [String: String] = [:]
             for (i, name) in csv.header.enumerated() where !required.contains(name) { extra[name] = row.fields[i] }
@@ -49,8 +55,9 @@ public enum SensorFiles {
                                   heightMetres: height, extra: extra)
             placed.append(PlacedStation(station: station, x: x, y: y, col: cell.col, row: cell.row))
         }
+        if placed.isEmpty, let firstOutside { throw firstOutside }
         guard !placed.isEmpty else { throw CityInputError(file: displayName, problem: "no sensors listed") }
-        return placed
+        return (placed, outside)
     }
 
     /// What a file's temperature and humidity columns hold, to recognise a unit mistake: kelvins or °F where °C is
@@ -127,7 +134,8 @@ public enum SensorFiles {
     /// Reads measurement files into hourly series on the reference's clock. Unknown sensor ids, times without
     /// an offset and non-numeric values are errors naming the file and line; exact duplicate rows are counted
     /// (and kept once); conflicting duplicates are counted and dropped.
-    public static func readMeasurements(files: [(path: String, displayName: String)], stations: [Station], clock reference: ReferenceSeries) throws -> SensorNetwork {
+    public static func readMeasurements(files: [(path: String, displayName: String)], stations: [Station], clock reference: ReferenceSeries,
+                                        leftOut: Set<String> = []) throws -> SensorNetwork {
         let ids = Dictionary(uniqueKeysWithValues: stations.enumerated().map { ($1.id, $0) })
         let hours = reference.hours
         var tSum = [[Double]](repeating: [Double](repeating: 0, count: hours), count: stations.count)
@@ -142,6 +150,7 @@ public enum SensorFiles {
             while let row = try csv.next() {
                 let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
                 guard let k = ids[id] else {
+                    if leftOut.contains(id) { continue } // a sensor off this run's grid
                     throw CityInputError(file: file.displayName, location: "line \(row.line)", problem: "unknown sensor id '\(id)'", fix: "every sensor_id must be listed in sensors.csv")
                 }
                 let time = try parseTime(row, file: file.displayName)

@@ -28,7 +28,7 @@ enum FuzzTarget: String, CaseIterable {
         for h in 0..<24 { text += String(format: "2022-07-18T%02d:00:00Z,%d,50,2,%d\n", h, 20 + h / 2, h > 5 && h < 19 ? 500 : 0) }
         try! text.write(toFile: reference, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: stations); try? FileManager.default.removeItem(atPath: reference) }
-        return (try! SensorFiles.readStations(path: stations, displayName: "sensors.csv", grid: grid),
+        return (try! SensorFiles.readStations(path: stations, displayName: "sensors.csv", grid: grid).placed,
                 try! SensorFiles.readReference(path: reference, displayName: "reference.csv"))
     }()
 

@@ -8,6 +8,8 @@ public struct Inspection: Codable, Sendable {
     public struct Layer: Codable, Sendable {
         public var role: String, file: String, crs: String, resolutionMetres: Double, size: [Int]
         public var valueRange: [Double]?, unit: String, resampling: String
+        /// Share of the grid the raster's extent covers.
+        public var coverage: Double
     }
     public struct Sensors: Codable, Sendable {
         public var sensors: Int, sites: Int, communes: [String]
@@ -34,7 +36,8 @@ public struct Inspection: Codable, Sendable {
         timezone = city.clock.zone.identifier
         layers = city.rasters.values.sorted { $0.role.rawValue < $1.role.rawValue }.map {
             Layer(role: $0.role.rawValue, file: $0.displayName, crs: $0.crsCode ?? $0.crsName, resolutionMetres: $0.resolution,
-                  size: [$0.width, $0.height], valueRange: $0.valueRange.map { [$0.min, $0.max] }, unit: $0.role.unit, resampling: $0.resampling.rawValue)
+                  size: [$0.width, $0.height], valueRange: $0.valueRange.map { [$0.min, $0.max] }, unit: $0.role.unit, resampling: $0.resampling.rawValue,
+                  coverage: $0.coverage)
         }
         buildings = city.buildings?.count
         buildingHeightRange = city.buildings.map { [$0.heightRange.min, $0.heightRange.max] }
@@ -64,12 +67,13 @@ public struct Inspection: Codable, Sendable {
         out += "  role                   resolution  size         range            unit            resampling  CRS / file\n"
         for l in layers {
             let range = l.valueRange.map { String(format: "%.3g – %.3g", $0[0], $0[1]) } ?? "no data"
+            let covers = l.coverage < 0.995 ? String(format: " (covers %.0f %% of the grid)", 100 * l.coverage) : ""
             out += "  " + l.role.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
                 + String(format: "%6.1f m", l.resolutionMetres).padding(toLength: 11, withPad: " ", startingAt: 0) + " "
                 + "\(l.size[0])×\(l.size[1])".padding(toLength: 12, withPad: " ", startingAt: 0) + " "
                 + range.padding(toLength: 16, withPad: " ", startingAt: 0) + " "
                 + l.unit.padding(toLength: 15, withPad: " ", startingAt: 0) + " "
-                + l.resampling.padding(toLength: 11, withPad: " ", startingAt: 0) + " \(l.crs)  \(l.file)\n"
+                + l.resampling.padding(toLength: 11, withPad: " ", startingAt: 0) + " \(l.crs)  \(l.file)\(covers)\n"
         }
         if let buildings, let r = buildingHeightRange { out += String(format: "\nBuildings: %d footprints, heights %.1f – %.1f m\n", buildings, r[0], r[1]) }
         if let trees { out += "Trees: \(trees) in the inventory\n" }

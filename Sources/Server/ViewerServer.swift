@@ -69,7 +69,7 @@ public enum ViewerServer {
         // Anything else: a JSON 404 (not the framework's empty one).
         router.get("**") { request, _ in error(.notFound, "no such resource: \(request.uri.path) (see the README's HTTP API)") }
         let (seconds, attoseconds) = idleTimeout.components
-        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
+        return Application(responder: HeadAsGet(base: router.buildResponder()), server: .http1(configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
                            configuration: .init(address: .hostname(host, port: port), serverName: "ictu"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
     }
@@ -213,5 +213,17 @@ struct RequestLimits<Context: RequestContext>: RouterMiddleware {
         } catch {
             return ViewerServer.error(.internalServerError, "\(error)")
         }
+    }
+}
+
+/// HEAD is GET without the body: the same status and headers for every resource (the router knows GET routes only).
+struct HeadAsGet<Base: HTTPResponder>: HTTPResponder {
+    let base: Base
+    func respond(to request: Request, context: Base.Context) async throws -> Response {
+        guard request.method == .head else { return try await base.respond(to: request, context: context) }
+        var head = request.head
+        head.method = .get
+        let answer = try await base.respond(to: Request(head: head, body: request.body), context: context)
+        return Response(status: answer.status, headers: answer.headers, body: .init())
     }
 }

@@ -33,7 +33,16 @@ struct ServeCommand: AsyncParsableCommand {
             There is no authentication and no TLS: put it behind your reverse proxy (TLS, access control) before opening it wider.\n
             """.utf8))
         }
+        do { try await serve(service) } catch let error where "\(error)".contains("Address already in use") {
+            throw RefusedPort(description: "port \(port) on \(host) is already in use by another program: choose another with --port, or --port 0 for any free port")
+        }
+    }
+
+    struct RefusedPort: Error, CustomStringConvertible { let description: String }
+
+    func serve(_ service: RunService) async throws {
         let shownHost = host.contains(":") ? "[\(host)]" : host
+        let runFolder = runFolder
         try await ViewerServer.serve(service: service, host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000))) { bound in
             // Straight to the file descriptor: the line must reach a pipe at once (scripts wait for it).
             FileHandle.standardOutput.write(Data("ictu: serving \(runFolder) on http://\(shownHost):\(bound)/ (viewer), API under /api and /tiles; Ctrl-C stops\n".utf8))

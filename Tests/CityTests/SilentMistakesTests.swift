@@ -75,4 +75,24 @@ import Testing
         let city = try City(manifestPath: fixture.manifest)
         #expect(city.warnings.count == 1 && city.warnings[0].contains("grass and tree_canopy"), "\(city.warnings)")
     }
+
+    /// A district run of a metropolitan network: sensors off the grid are left out, said, and their rows skipped.
+    @Test func sensorsOutsideTheGridAreLeftOutAndSaid() throws {
+        let fixture = try FixtureCity()
+        try fixture.edit("SensorData/sensors.csv") { $0 + "FAR,s9,Paris,2.35,48.85,3\n" }
+        try fixture.edit("SensorData/measurements.csv") { $0 + "FAR,2022-07-18T12:00:00Z,30,40\n" }
+        let city = try City(manifestPath: fixture.manifest)
+        #expect(city.stations.map(\.station.id) == ["A", "B"])
+        #expect(city.warnings.contains { $0.contains("1 sensor is outside the grid") && $0.contains("FAR") }, "\(city.warnings)")
+    }
+
+    @Test func aRasterCoveringPartOfTheGridIsSaidAndOneWithNoDataIsRefused() throws {
+        let fixture = try FixtureCity()
+        try fixture.writeRaster("Rasters/tree_canopy.tif", values: (0..<400).map { Float($0 % 100) }, originX: FixtureCity.minX + 24)
+        let city = try City(manifestPath: fixture.manifest)
+        #expect(city.warnings.contains { $0.contains("tree_canopy.tif (tree_canopy) covers 40 % of the grid") }, "\(city.warnings)")
+        try fixture.writeRaster("Rasters/tree_canopy.tif", values: [Float](repeating: .nan, count: 400))
+        let message = try #require(fixture.error())
+        #expect(message.contains("tree_canopy.tif") && message.contains("has no data over the analysis grid"), "\(message)")
+    }
 }

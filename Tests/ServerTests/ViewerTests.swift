@@ -129,6 +129,11 @@ import Testing
             #expect(jsonError(body) != nil, "\(what): a JSON error, got \(body.prefix(200))")
             #expect(!body.contains("root:"), "\(what): no file content leaks")
         }
+        // HEAD answers as GET does, without the body.
+        for path in ["/", "/api/run", "/tiles/day/0/0/0.png"] {
+            let head = try Process.output("/usr/bin/curl", ["-s", "-I", "-o", "/dev/null", "-w", "%{http_code}", Self.base + path])
+            #expect(head == "200", "HEAD \(path) → \(head)")
+        }
         let (postCode, postBody) = try request("/api/run", method: "POST", body: String(repeating: "x", count: 100_000))
         #expect(postCode == 413 && jsonError(postBody) != nil, "oversized body → 413, got \(postCode)")
         // Scenarios: a body too big, not GeoJSON, posted elsewhere; tiles of a scenario the server does not hold.
