@@ -24,9 +24,15 @@ public enum ComputeRun {
 
     public static func run(manifest: String, out: String, options: ComputeOptions = ComputeOptions(), progress: @escaping ProgressHandler = { _, _ in }) throws -> RunRecord {
         var clock = StageClock()
-        if let partition = options.partition { // a piece the grid cannot have is said before the inputs are read
-            _ = try partition.rows(gridHeight: try City.grid(manifestPath: manifest).height, blockSize: options.blockSize)
-        }
+        // Before any work: a piece the grid cannot have, and a run the machine cannot hold, are said.
+        let plannedGrid = try City.grid(manifestPath: manifest)
+        if let partition = options.partition { _ = try partition.rows(gridHeight: plannedGrid.height, blockSize: options.blockSize) }
+        let estimate = RunEstimate(grid: options.partition.map { p in
+            let rows = (try? p.rows(gridHeight: plannedGrid.height, blockSize: options.blockSize)) ?? 0..<plannedGrid.height
+            return plannedGrid.window(Window(x: 0, y: rows.lowerBound, width: plannedGrid.width, height: rows.count))
+        } ?? plannedGrid, mapsOnly: options.mapsOnly, blockSize: options.blockSize)
+        try estimate.check(out: out)
+        progress("estimated: " + estimate.text, 0)
         progress("reading the city", 0)
         let city = try City(manifestPath: manifest)
         clock.lap("read inputs and QC")
@@ -108,7 +114,7 @@ public enum ComputeRun {
     /// Calibration on the sensors (docs/model.md, "Sensors and calibration"), or the documented defaults.
     static func calibrate(city: City, parks: ParkField, hot: HotDays, options: ComputeOptions, progress: ProgressHandler) throws -> Fit {
         var fit = Fit()
-        if options.defaultsOnly { fit.note = "--defaults: the documented default coefficients were asked for"; return fit }
+        if options.defaultsOnly { fit.note = "--defaults was given"; return fit }
         guard city.network != nil else { fit.note = "the manifest names no sensors (`sensors:`), so there is nothing to calibrate on"; return fit }
         progress("calibrating", 0)
         let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: fit.coefficients)

@@ -95,4 +95,33 @@ import Testing
         let message = try #require(fixture.error())
         #expect(message.contains("tree_canopy.tif") && message.contains("has no data over the analysis grid"), "\(message)")
     }
+
+    /// A VRT declaring 10⁶ × 10⁶ pixels of 2 m (a whole region) with the fixture's canopy at the grid's place: only the
+    /// pixels under the grid are read and checked (the whole would be 4 TB of float32 to scan).
+    @Test func aHugeSourceIsReadOverTheGridOnly() throws {
+        let fixture = try FixtureCity()
+        let side = 1_000_000, col = side / 2, row = side / 2
+        let vrt = """
+        <VRTDataset rasterXSize="\(side)" rasterYSize="\(side)">
+          <SRS>EPSG:2154</SRS>
+          <GeoTransform>\(FixtureCity.minX - Double(col) * 2), 2, 0, \(FixtureCity.maxY + Double(row) * 2), 0, -2</GeoTransform>
+          <VRTRasterBand dataType="Float32" band="1">
+            <NoDataValue>-1</NoDataValue>
+            <SimpleSource>
+              <SourceFilename relativeToVRT="1">tree_canopy.tif</SourceFilename>
+              <SourceBand>1</SourceBand>
+              <SrcRect xOff="0" yOff="0" xSize="20" ySize="20"/>
+              <DstRect xOff="\(col)" yOff="\(row)" xSize="20" ySize="20"/>
+            </SimpleSource>
+          </VRTRasterBand>
+        </VRTDataset>
+        """
+        try fixture.write("Rasters/region.vrt", vrt)
+        try fixture.write("city.yaml", Self.manifest.replacingOccurrences(of: "Rasters/tree_canopy.tif", with: "Rasters/region.vrt"))
+        let city = try City(manifestPath: fixture.manifest)
+        let canopy = try #require(city.rasters[.treeCanopy])
+        #expect(canopy.sourceWindow.width <= 24 && canopy.sourceWindow.height <= 24, "\(canopy.sourceWindow)")
+        #expect(canopy.valueRange?.max == 0.99)
+    }
 }
+

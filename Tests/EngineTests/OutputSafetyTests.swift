@@ -78,4 +78,16 @@ import Testing
         let defaults = try IctuCommand.ictu(["compute", "--city", city.manifest, "--out", city.folder + "/run-defaults", "--defaults"])
         #expect(defaults.errors.contains("--defaults"), "\(defaults.errors)")
     }
+
+    /// 0.1 mm cells over the fixture's 40 m: 1.6e11 cells (23 TiB). Refused before any input is read, with the estimate and the fix.
+    @Test func aRunTheMachineCannotHoldIsRefusedUpFront() throws {
+        let city = try FixtureCity()
+        try city.write("city.yaml", FixtureCity.manifestText.replacingOccurrences(of: "cell_size_m: 2", with: "cell_size_m: 0.0001"))
+        let out = city.folder + "/run"
+        let error = #expect(throws: OutputError.self) { try ComputeRun.run(manifest: city.manifest, out: out) }
+        let message = error?.description ?? ""
+        #expect(message.contains("1.6e+11 cells") && message.contains("of disk") && message.contains("cell_size_m"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
 }
+
