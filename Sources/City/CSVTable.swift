@@ -22,9 +22,21 @@ struct CSVReader {
         }
         header = try Self.split(first.hasPrefix("\u{FEFF}") ? String(first.dropFirst()) : first, file: displayName, line: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         var index: [String: Int] = [:]
-        for (i, name) in header.enumerated() { index[name] = i }
+        for (i, name) in header.enumerated() {
+            if let first = index[name] {
+                throw CityInputError(file: displayName, location: "line 1, columns \(first + 1) and \(i + 1)", problem: "column '\(name)' appears twice",
+                                     fix: "keep one column of each name")
+            }
+            index[name] = i
+        }
         self.index = index
         let missing = required.filter { index[$0] == nil }
+        // A whole header in one field: the file is separated by something else than commas (a spreadsheet's export).
+        if !missing.isEmpty, header.count == 1, let separator = [";", "\t", "|"].first(where: { first.contains($0) }) {
+            let name = separator == "\t" ? "tabs" : "'\(separator)'"
+            throw CityInputError(file: displayName, location: "line 1", problem: "the columns are separated by \(name), not commas",
+                                 fix: "export it as CSV with commas (and decimal points): e.g. in LibreOffice, field delimiter «,»")
+        }
         if !missing.isEmpty {
             throw CityInputError(file: displayName, location: "line 1", problem: "missing column(s) \(missing.joined(separator: ", "))",
                                  fix: "the header must name: \(required.joined(separator: ","))")
@@ -54,6 +66,10 @@ struct CSVReader {
                 throw CityInputError(file: reader.displayName, location: "line \(line), column \(column)", problem: "empty value", fix: "a number is required here")
             }
             guard let value = Double(raw), value.isFinite else {
+                if raw.contains(","), let decimal = Double(raw.replacingOccurrences(of: ",", with: ".")), decimal.isFinite {
+                    throw CityInputError(file: reader.displayName, location: "line \(line), column \(column)", problem: "'\(raw.prefix(40))' has a decimal comma",
+                                         fix: "use a decimal point (23.4), as CSV numbers do")
+                }
                 throw CityInputError(file: reader.displayName, location: "line \(line), column \(column)", problem: "'\(raw.prefix(40))' is not a number",
                                      fix: "use a decimal point and no units (e.g. 23.4)")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GeoIO
 import Grid
+import Support
 import Model
 
 /// A city as described by its manifest: the analysis grid, the checked inputs, and the QC'd sensor network.
@@ -68,7 +69,9 @@ public final class City {
         manifest = try Manifest.load(manifestPath)
         let folder = URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent()
         do { clock = try LocalClock(identifier: manifest.timezone ?? "Europe/Paris") } catch {
-            throw CityInputError(file: manifestPath, location: "timezone", problem: "\(error)")
+            let near = Spelling.nearest(to: manifest.timezone ?? "", among: TimeZone.knownTimeZoneIdentifiers)
+            throw CityInputError(file: manifestPath, location: "timezone", problem: "\(error)",
+                                 fix: (near.map { "did you mean \($0)? " } ?? "") + "an IANA name, such as Europe/Paris")
         }
         grid = try Self.makeGrid(manifest, folder: folder, manifestPath: manifestPath)
         try checkFileRoles(folder: folder)

@@ -34,7 +34,11 @@ public final class RasterInput {
             throw CityInputError(file: displayName, problem: "not a raster GDAL can read (\((error as? GeoError)?.libraryMessage ?? "\(error)"))", fix: "use a GeoTIFF or another GDAL raster format")
         }
         guard source.bandCount >= 1 else { throw CityInputError(file: displayName, problem: "has no band") }
-        guard let transform = source.geoTransform, transform.isNorthUp, transform != GeoTransform(originX: 0, cellWidth: 1, originY: 0, cellHeight: 1) else {
+        if let transform = source.geoTransform, !transform.isNorthUp {
+            throw CityInputError(file: displayName, problem: "rotated georeference (its pixels are not aligned with the CRS's axes)",
+                                 fix: "warp it first: gdalwarp \(displayName) north_up.tif")
+        }
+        guard let transform = source.geoTransform, transform != GeoTransform(originX: 0, cellWidth: 1, originY: 0, cellHeight: 1) else {
             throw CityInputError(file: displayName, problem: "has no georeference (geotransform)", fix: "georeference it (e.g. gdal_translate -a_ullr … -a_srs EPSG:2154)")
         }
         guard let srs = source.spatialReference else {

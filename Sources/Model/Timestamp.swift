@@ -113,10 +113,13 @@ public enum Timestamp {
 public struct LocalClock: Sendable {
     public let zone: TimeZone
 
+    public struct UnknownZone: Error, CustomStringConvertible {
+        public let identifier: String
+        public var description: String { "unknown time zone '\(identifier)'" }
+    }
+
     public init(identifier: String) throws {
-        guard let zone = TimeZone(identifier: identifier) else {
-            throw Timestamp.ParseError.malformed("unknown time zone '\(identifier)' (use an IANA name such as Europe/Paris)")
-        }
+        guard let zone = TimeZone(identifier: identifier) else { throw UnknownZone(identifier: identifier) }
         self.zone = zone
     }
 

@@ -53,10 +53,18 @@ public struct Scenario: Sendable {
 
     public var edits: [Edit]
 
+    /// The largest scenario file read (GDAL's GeoJSON reader refuses larger objects).
+    public static let maxFileBytes = 100 << 20
+
     /// Reads and checks a scenario for a run on `grid`. `crs`: the CRS of the file's coordinates, overriding what the
     /// file says (default: the file's own, else WGS 84 as RFC 7946 has it).
     public init(path: String, grid: GridSpec, crs: String? = nil) throws {
         let name = URL(fileURLWithPath: path).lastPathComponent
+        // GDAL's GeoJSON reader refuses a document over 100 MB, whatever it holds: say that limit, not "not a GeoJSON".
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        guard size <= Self.maxFileBytes else {
+            throw OutputError("\(name): \(size >> 20) MB; a scenario file is limited to \(Self.maxFileBytes >> 20) MB (GDAL's GeoJSON reader stops there): simplify its polygons (ogr2ogr -simplify 0.5) or split it into several scenarios")
+        }
         let dataset: VectorDataset
         do { dataset = try VectorDataset.open(path) } catch {
             throw OutputError("\(name): not a GeoJSON (or other vector) file GDAL can read (\((error as? GeoError)?.libraryMessage ?? "\(error)"))")
@@ -101,7 +109,10 @@ public struct Scenario: Sendable {
             do { wkb = try WKB.transformed(sourceWKB, from: source, to: target) } catch {
                 throw problem(nil, "its coordinates do not transform to the run's CRS (\((error as? GeoError)?.libraryMessage ?? "\(error)")): are they longitude/latitude degrees?")
             }
-            let geometry = try Geometry(wkb: wkb, context: context)
+            let geometry: Geometry
+            do { geometry = try Geometry(wkb: wkb, context: context) } catch {
+                throw problem(nil, "invalid geometry (\((error as? GeoError)?.libraryMessage ?? "\(error)")): a polygon's rings must close on their first point")
+            }
             guard !geometry.isEmpty else { throw problem(nil, "empty geometry") }
             guard geometry.isValid else { throw problem(nil, "invalid geometry: \(geometry.validityReason)") }
             guard geometry.area > 0 else { throw problem(nil, "the geometry has no area: edits are polygons") }

@@ -71,6 +71,9 @@ public final class StagedOutput: @unchecked Sendable {
         let root = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = root
         createdDestination = !fm.fileExists(atPath: root.path)
+        if let target = try? fm.destinationOfSymbolicLink(atPath: root.path), !fm.fileExists(atPath: root.path) {
+            throw OutputError("\(destination) is a symbolic link to \(target), which does not exist: create that folder, or choose another --out")
+        }
         do { try fm.createDirectory(at: root, withIntermediateDirectories: true) } catch {
             throw OutputError("\(destination): cannot be created as a folder (\(Self.reason(error))): choose a folder you can write to")
         }

@@ -71,8 +71,9 @@ try:
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, shape_selector))
         shapes = driver.find_elements(By.CSS_SELECTOR, shape_selector)
         driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: arguments[0].getBoundingClientRect().x + 3, clientY: arguments[0].getBoundingClientRect().y + 3}))", shapes[0])
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, popup_selector))
-        return len(shapes), driver.find_element(By.CSS_SELECTOR, popup_selector).text
+        # The popup's content is built when it opens: wait until it is there and shown (its text is empty until then).
+        wait.until(lambda d: any(e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, popup_selector)))
+        return len(shapes), next(e.text for e in driver.find_elements(By.CSS_SELECTOR, popup_selector) if e.text.strip())
 
     # Diagnosis layers and watering priorities, when the run has them: drawn, and a popup opened.
     result["heatIslands"], result["islandPopup"] = show_layer("diag-heat_islands_day", "path.heat_islands_day", ".leaflet-popup-content .island")

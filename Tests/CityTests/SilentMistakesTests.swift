@@ -1,4 +1,5 @@
 import Foundation
+import GeoIO
 import TestFixtures
 import Testing
 @testable import City
@@ -122,6 +123,29 @@ import Testing
         let canopy = try #require(city.rasters[.treeCanopy])
         #expect(canopy.sourceWindow.width <= 24 && canopy.sourceWindow.height <= 24, "\(canopy.sourceWindow)")
         #expect(canopy.valueRange?.max == 0.99)
+    }
+
+    /// Messages a person can act on: each names the file, the place and the fix.
+    @Test func messagesSayWhatIsWrongAndTheFix() throws {
+        let cases: [(String, (FixtureCity) throws -> Void, [String])] = [
+            ("unknown time zone", { try $0.write("city.yaml", Self.manifest.replacingOccurrences(of: "Europe/Paris", with: "Europe/Pariss")) },
+             ["city.yaml (timezone)", "unknown time zone 'Europe/Pariss'", "did you mean Europe/Paris"]),
+            ("semicolons", { try $0.edit("SensorData/sensors.csv") { $0.replacingOccurrences(of: ",", with: ";") } },
+             ["sensors.csv (line 1)", "separated by ';'", "commas"]),
+            ("decimal comma", { try $0.edit("SensorData/sensors.csv") { $0.replacingOccurrences(of: ",3\n", with: ",\"3,5\"\n") } },
+             ["sensors.csv (line 2, column height_m)", "decimal comma"]),
+            ("duplicated column", { try $0.edit("SensorData/reference.csv") { $0.replacingOccurrences(of: "wind_ms,", with: "wind_ms,wind_ms,") } },
+             ["reference.csv (line 1, columns 4 and 5)", "'wind_ms' appears twice"]),
+            ("rotated raster", { fixture in
+                let ds = try RasterDataset.open(fixture.folder + "/Rasters/tree_canopy.tif", update: true)
+                try ds.setGeoTransform(GeoTransform(coefficients: [FixtureCity.minX, 2, 0.5, FixtureCity.maxY, 0.5, -2]))
+                try ds.flush()
+            }, ["tree_canopy.tif", "rotated georeference", "gdalwarp"]),
+        ]
+        for (what, breakIt, expected) in cases {
+            let message = try #require(try error(breakIt), "\(what): accepted")
+            for part in expected { #expect(message.contains(part), "\(what): «\(message)» should say «\(part)»") }
+        }
     }
 }
 

@@ -58,6 +58,7 @@ import Testing
             // A mistyped parameter is not ignored (its default would be used without a word).
             (feature("t1", "\"kind\":\"park\",\"tree_cover_pct\":60"), ["feature 1 (id t1)", "`tree_cover_pct`", "unknown property for a park edit", "did you mean `tree_cover`"]),
             (feature("t2", "\"kind\":\"trees\",\"years\":30"), ["`years`", "did you mean `years_after_planting`"]),
+            (feature("ring", "\"kind\":\"water\"", geometry: "[[[-0.57,44.83],[-0.569,44.83],[-0.569,44.831],[-0.5695,44.8312]]]"), ["feature 1 (id ring)", "LinearRing", "rings must close"]),
             (feature("hole", "\"kind\":\"water\"", geometry: "[]"), ["feature 1 (id hole)"]),
         ]
         for (f, expected) in cases {
