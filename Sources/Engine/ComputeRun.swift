@@ -75,10 +75,7 @@ public enum ComputeRun {
                                                dayHistogram: histogram)
             try record.write(to: try staged.path(RunFolder.Entry.partitionRecord.fileName))
         } else {
-            progress("report", 0)
-            let report = try RunReport.html(record: record, cityName: record.cityName ?? "city") { try staged.path($0.fileName) }
-            try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.report.fileName)))
-            try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
+            try RunReport.stage(record, into: staged, progress: progress)
         }
         try staged.commit()
         progress("done", 1)

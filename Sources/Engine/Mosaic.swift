@@ -51,10 +51,7 @@ public enum Mosaic {
         stages["mosaic"] = (Date().timeIntervalSince(started) * 100).rounded() / 100
         record.stageSeconds = stages
         record.relocate(to: out)
-        progress("report", 0)
-        let report = try RunReport.html(record: record, cityName: record.cityName ?? "city") { try staged.path($0.fileName) }
-        try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.report.fileName)))
-        try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
+        try RunReport.stage(record, into: staged, progress: progress)
         try staged.commit()
         progress("done", 1)
         return record

@@ -3,12 +3,21 @@ import GeoIO
 import Model
 import Reports
 import Run
+import Support
 
 /// `report.html`: one self-contained page (images inlined, no script, no network) a planner can open or mail:
 /// the day and night maps with legend and scale bar, the calibration (scores, coefficients, observed vs
 /// predicted), the residual map and the QC table.
 public enum RunReport {
     /// Writes the report for the run whose rasters are at `rasters(name)` (staged paths).
+    /// Stages a whole run's report and record (a computed run's, or a mosaic's).
+    static func stage(_ record: RunRecord, into staged: StagedOutput, progress: ProgressHandler) throws {
+        progress("report", 0)
+        let report = try html(record: record, cityName: record.cityName ?? "city") { try staged.path($0.fileName) }
+        try Data(report.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.report.fileName)))
+        try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
+    }
+
     public static func html(record: RunRecord, cityName: String, rasters: (RunFolder.Entry) throws -> String) throws -> String {
         let grid = record.grid
         let factor = max(1, Int((Double(max(grid.width, grid.height)) / Double(MapFigure.mapPixels)).rounded(.up)))

@@ -27,10 +27,7 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(name: .customLong("use-field"), help: "Attribute of the footprints naming each building's use (sensitive uses are flagged).") var useField = "usage"
     @Option(help: "A felt-temperature survey CSV (time,lon,lat,vote; vote cool … very_hot or 1–5) to fit against the ICTU.") var survey: String?
     @OptionGroup var replace: ForceOption
-    var force: Bool { replace.force }
     @OptionGroup var output: OutputOptions
-    var quiet: Bool { output.quiet }
-    var json: Bool { output.json }
 
     func validate() throws {
         guard (0...100).contains(percentile) else { throw ValidationError("--percentile takes 0–100 (got \(percentile))") }
@@ -39,7 +36,7 @@ struct DiagnoseCommand: ParsableCommand {
     func run() throws {
         var options = DiagnosisOptions()
         options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
-        options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = force
+        options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = replace.force
         options.survey = survey
         options.useField = useField
         // The city gives the buildings' exposure and the population; without it they are left out, and said.
@@ -57,8 +54,8 @@ struct DiagnoseCommand: ParsableCommand {
         }
         let progress = output.progress
         let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
-        if json { try printJSON(summary); return }
-        guard !quiet else { return }
+        if output.json { try printJSON(summary); return }
+        guard !output.quiet else { return }
         for window in ["day", "night"] {
             let islands = summary.heatIslands.filter { $0.window == window }
             print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))

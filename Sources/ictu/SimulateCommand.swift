@@ -25,10 +25,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Years after planting for every park and tree planting (overrides the file's years_after_planting): 0, 10, 30…") var years: Double?
     @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
     @OptionGroup var replace: ForceOption
-    var force: Bool { replace.force }
     @OptionGroup var output: OutputOptions
-    var quiet: Bool { output.quiet }
-    var json: Bool { output.json }
 
     func validate() throws {
         if let years, !(0...100).contains(years) { throw ValidationError("--years takes 0–100 (got \(years))") }
@@ -37,7 +34,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         var options = SimulationOptions()
-        options.manifest = city; options.crs = crs; options.years = years; options.parkToleranceC = parkTolerance; options.overwrite = force
+        options.manifest = city; options.crs = crs; options.years = years; options.parkToleranceC = parkTolerance; options.overwrite = replace.force
         let progress = output.progress
         // The scenario is checked first: a mistake in it is said before the run is loaded.
         let parsed = try Scenario(path: scenario, grid: try RunFolder(runFolder).record.grid, crs: crs)
@@ -45,11 +42,11 @@ struct SimulateCommand: ParsableCommand {
         let name = URL(fileURLWithPath: scenario).lastPathComponent
         let result = try Simulation.compute(parsed, name: name, base: base, options: options) { progress.report($0, $1) }
         let writing = Date()
-        try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: force) { progress.report($0, $1) }
+        try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: replace.force) { progress.report($0, $1) }
         let stages = base.stageSeconds.merging(result.summary.stageSeconds) { a, _ in a }.merging(["write outputs": (Date().timeIntervalSince(writing) * 100).rounded() / 100]) { a, _ in a }
         let s = result.summary
-        if json { try printJSON(s); return }
-        guard !quiet else { return }
+        if output.json { try printJSON(s); return }
+        guard !output.quiet else { return }
         print("\(name): \(s.edits.count) edits, \(s.recomputedCells) cells recomputed in \(String(format: "%.1f", s.seconds)) s")
         print("  " + stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) s" }.joined(separator: ", "))
         for z in s.zones {

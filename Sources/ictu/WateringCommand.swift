@@ -20,10 +20,7 @@ struct WateringCommand: ParsableCommand {
     @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
     @Option(name: .customLong("use-field"), help: "Attribute of the building footprints naming their use.") var useField = "usage"
     @OptionGroup var replace: ForceOption
-    var force: Bool { replace.force }
     @OptionGroup var output: OutputOptions
-    var quiet: Bool { output.quiet }
-    var json: Bool { output.json }
 
     func validate() throws {
         if let budget, !(budget >= 0 && budget.isFinite) { throw ValidationError("--budget takes litres ≥ 0 (got \(budget))") }
@@ -31,15 +28,15 @@ struct WateringCommand: ParsableCommand {
 
     func run() throws {
         var options = WateringOptions()
-        options.budgetLitres = budget; options.earlierRun = earlier; options.manifest = city; options.useField = useField; options.overwrite = force
+        options.budgetLitres = budget; options.earlierRun = earlier; options.manifest = city; options.useField = useField; options.overwrite = replace.force
         let progress = output.progress
         let (summary, trees) = try Watering.run(run: runFolder, options: options) { progress.report($0, $1) }
-        if json {
+        if output.json {
             struct Answer: Encodable { var summary: WateringSummary; var first: [TreePriority] }
             try printJSON(Answer(summary: summary, first: Array(trees.prefix(20))))
             return
         }
-        guard !quiet else { return }
+        guard !output.quiet else { return }
         print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying\(summary.outsideGrid > 0 ? ", \(summary.outsideGrid) outside the grid left out" : "")) in \(String(format: "%.1f", summary.seconds)) s; the first:")
         for t in trees.prefix(10) {
             print(String(format: "  #%d %@ (%@): P %.1f — %@", t.rank, t.id, t.species, t.priority, t.reason))
