@@ -38,12 +38,13 @@ public enum RunReport {
         }
         page.add("<nav><a href=#day>Day map</a> · <a href=#night>Night map</a> · <a href=#calibration>Calibration</a> · <a href=#residuals>Residual map</a> · <a href=#qc>Sensor QC</a></nav>")
 
-        let ramp = ColourRamp.utci
-        for (id, title, field) in [("day", "ICTU by day (14–17 h)", day), ("night", "ICTU at night (22–06 h)", night)] {
+        for (id, title, field, ramp) in [("day", "ICTU by day (14–17 h)", day, ColourRamp.utci), ("night", "ICTU at night (22–06 h)", night, ColourRamp.utciNight)] {
             let png = try PNGImage.encode(rgba: MapFigure.rgba(field, ramp.rgba), width: w, height: h)
             page.add("<section id=\(id)><h2>\(title)</h2><figure>")
             page.add(MapFigure.map(png: png, width: w, height: h, metresPerPixel: grid.cellSize * Double(factor), overlay: ""))
-            page.add(MapFigure.legend(ramp, caption: "UTCI-equivalent felt temperature, °C; class boundaries 26 / 32 / 38 / 46 °C (moderate / strong / very strong / extreme heat stress). Buildings are blank (no data)."))
+            page.add(MapFigure.legend(ramp, caption: id == "day"
+                ? "UTCI-equivalent felt temperature, °C; class boundaries 26 / 32 / 38 / 46 °C (moderate / strong / very strong / extreme heat stress). Buildings are blank (no data)."
+                : "UTCI-equivalent felt temperature at night, °C, on a scale of its own (nights span far less than days): blue cooler, yellow to red from 26 °C (moderate heat stress) up. Buildings are blank (no data)."))
             page.add("<figcaption>\(title): mean of the hourly UTCI over the window, composite hot day. Statistics: \(MapFigure.summary(field)).</figcaption></figure></section>")
         }
 

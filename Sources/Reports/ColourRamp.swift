@@ -83,6 +83,20 @@ public struct ColourRamp: Sendable {
                 Stop(value: 54, rgb: (60, 0, 30))],
         ticks: [(0, "0"), (9, "9"), (26, "26"), (32, "32"), (38, "38"), (46, "46")])
 
+    /// Felt temperature at night (UTCI °C, 22–06 h). Urban summer nights span about 14–30 °C — all of it "no
+    /// thermal stress" or "moderate" — so the day's ramp (−13…54 °C) draws them as one pale colour. This ramp gives
+    /// that span its own colours: ColorBrewer YlGnBu reversed (colour-blind safe) from cool nights (dark blue) to
+    /// 24 °C (pale), its steepest part over the 18–24 °C of most city nights, then YlOrRd from the moderate-heat
+    /// boundary (26 °C) on, so a night warm enough to stress the body reads as warm on both maps. Fixed: the same °C is the same colour on every
+    /// night map.
+    public static let utciNight = ColourRamp(
+        name: "utci-night", unit: "°C",
+        stops: [Stop(value: 12, rgb: (8, 29, 88)), Stop(value: 16, rgb: (37, 52, 148)), Stop(value: 18, rgb: (34, 94, 168)),
+                Stop(value: 20, rgb: (29, 145, 192)), Stop(value: 22, rgb: (127, 205, 187)), Stop(value: 24, rgb: (237, 248, 177)),
+                Stop(value: 26, rgb: (255, 237, 160)), Stop(value: 28, rgb: (254, 178, 76)), Stop(value: 30, rgb: (240, 59, 32)),
+                Stop(value: 32, rgb: (128, 0, 38))],
+        ticks: [(12, "12"), (16, "16"), (20, "20"), (24, "24"), (26, "26"), (30, "30")])
+
     /// A signed difference (°C) around 0: ColorBrewer RdBu reversed (blue cooler, red warmer), ±`range`.
     public static func difference(range: Double) -> ColourRamp {
         ColourRamp(name: "difference", unit: "°C",

@@ -18,7 +18,7 @@ public struct TileLayer: Sendable {
         let termRamp = ColourRamp.difference(range: 6) // one ramp (and its lookup tables) for the relative map and every term
         var layers = [
             TileLayer(name: "day", title: "ICTU day (14–17 h), °C", band: RunFolder.map(.day), kind: .continuous, ramp: .utci),
-            TileLayer(name: "night", title: "ICTU night (22–06 h), °C", band: RunFolder.map(.night), kind: .continuous, ramp: .utci),
+            TileLayer(name: "night", title: "ICTU night (22–06 h), °C", band: RunFolder.map(.night), kind: .continuous, ramp: .utciNight),
             TileLayer(name: "relative", title: "Day ICTU relative to the median, °C", band: .init(.relativeToMedian), kind: .continuous, ramp: termRamp),
             TileLayer(name: "classes", title: "UTCI heat-stress class (day)", band: RunFolder.map(.day), kind: .utciClasses, ramp: .utci),
             TileLayer(name: "hydric_stress", title: "Canopy hydric stress (0–1)", band: .init(.hydricStress), kind: .continuous, ramp: .stress),
@@ -28,7 +28,8 @@ public struct TileLayer: Sendable {
         ]
         for (regime, term) in RunFolder.componentBands {
             layers.append(TileLayer(name: "\(regime.rawValue)-\(term.rawValue)", title: "\(regime == .day ? "Day" : "Night"): \(term.label), °C",
-                                    band: RunFolder.components(regime, term), kind: .continuous, ramp: term == .reference ? .utci : termRamp))
+                                    band: RunFolder.components(regime, term), kind: .continuous,
+                                    ramp: term != .reference ? termRamp : regime == .day ? .utci : .utciNight))
         }
         return layers.filter { $0.band.map { folder.contains($0.entry) } ?? false }
     }
@@ -37,7 +38,7 @@ public struct TileLayer: Sendable {
     /// is the run's own layers), drawn from in-memory pyramids.
     public static let scenarioLayers: [TileLayer] = [
         TileLayer(name: "after", title: "ICTU day after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
-        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
+        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", band: nil, kind: .continuous, ramp: .utciNight),
         TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
         TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
     ]

@@ -18,10 +18,10 @@ import Testing
         return (c.0, c.1, c.2, 255)
     }
 
-    static let ramps: [String: ColourRamp] = ["utci": .utci, "difference ±3": .difference(range: 3), "difference ±6": .difference(range: 6),
+    static let ramps: [String: ColourRamp] = ["utci": .utci, "utci night": .utciNight, "difference ±3": .difference(range: 3), "difference ±6": .difference(range: 6),
                                               "stress": .stress, "uncertainty": .uncertainty]
 
-    @Test(arguments: ["utci", "difference ±3", "difference ±6", "stress", "uncertainty"])
+    @Test(arguments: ["utci", "utci night", "difference ±3", "difference ±6", "stress", "uncertainty"])
     func theSegmentLookupGivesTheScansColourEverywhere(name: String) throws {
         let ramp = try #require(Self.ramps[name])
         let lo = Float(ramp.stops[0].value), hi = Float(ramp.stops[ramp.stops.count - 1].value)
