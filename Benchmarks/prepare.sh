@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 bash .ci/setup
-swift build -c release --product ictu >/dev/null
-ictu=$PWD/.build/release/ictu
+# ICTU=/path/to/ictu measures another build (e.g. the last landing's, side by side); else this tree's release build.
+if [ -n "${ICTU:-}" ]; then ictu=$ICTU; else swift build -c release --product ictu >/dev/null; ictu=$PWD/.build/release/ictu; fi
