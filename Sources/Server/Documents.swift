@@ -26,6 +26,8 @@ struct RunDocument: Encodable {
     var bounds: [Double], center: [Double], minzoom: Int, maxzoom: Int
     var hotDays: [String], windows: [String: String], medianDayICTU: Double
     var calibration: Calibration, diagnosis: [String], layers: [LayerDocument]
+    /// What was said about the inputs when the run was computed (a layer covering part of the grid, sensors left out…).
+    var warnings: [String]
 }
 
 /// GET /api/sites: the sensor sites as a GeoJSON FeatureCollection.

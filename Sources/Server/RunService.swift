@@ -88,7 +88,8 @@ public final class RunService: Sendable {
                            grid: .init(crs: r.grid.crs, cellSize: r.grid.cellSize, width: r.grid.width, height: r.grid.height),
                            bounds: [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], center: [map.center.longitude, map.center.latitude],
                            minzoom: map.zooms.lowerBound, maxzoom: map.zooms.upperBound, hotDays: r.hotDays, windows: r.windows,
-                           medianDayICTU: r.medianDayICTU, calibration: calibration, diagnosis: availableDiagnosis, layers: map.layers.map(LayerDocument.init))
+                           medianDayICTU: r.medianDayICTU, calibration: calibration, diagnosis: availableDiagnosis, layers: map.layers.map(LayerDocument.init),
+                           warnings: r.warnings ?? [])
     }
 
     /// /api/sites: the sensor sites as GeoJSON, with QC per sensor and observed vs predicted anomalies.

@@ -53,6 +53,7 @@ fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-wei
   <button id="lang" type="button" aria-label="Français">FR</button>
 </header>
 <p id="calibrationWarning" class="warning" role="alert" hidden></p>
+<p id="inputWarnings" class="warning" role="status" hidden></p>
 <main>
   <div id="panel" role="region" aria-label="Map controls">
     <label for="layer" data-i18n="layer">Layer</label>
@@ -92,7 +93,7 @@ fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-wei
 <script>
 "use strict";
 const T = {
-  en: { title: "ICTU — felt temperature map", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
+  en: { title: "ICTU — felt temperature map", inputWarnings: "About the inputs:", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
         explainCentre: "Explain the centre of the map", help: "Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.",
         day: "Day (14–17 h)", night: "Night (22–06 h)", term: "Term", building: "A building (no value here).", sum: "Sum of the terms",
         air: "Air temperature", anomaly: "anomaly to the reference", vapour: "Vapour pressure", tmrt: "Mean radiant temperature", sunlit: "Sunlit fraction",
@@ -115,7 +116,7 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { title: "ICTU — carte de température ressentie", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
+  fr: { title: "ICTU — carte de température ressentie", inputWarnings: "À propos des données :", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
         explainCentre: "Expliquer le centre de la carte", help: "Cliquez sur la carte pour l'explication de la cellule : la contribution de chaque terme en °C. Les points bleus sont les sites de capteurs. Flèches : déplacer ; + et − : zoom.",
         day: "Jour (14–17 h)", night: "Nuit (22–06 h)", term: "Terme", building: "Un bâtiment (pas de valeur ici).", sum: "Somme des termes",
         air: "Température de l'air", anomaly: "écart à la station de référence", vapour: "Pression de vapeur", tmrt: "Température moyenne radiante", sunlit: "Part ensoleillée",
@@ -425,6 +426,11 @@ async function start() {
     const warning = document.getElementById("calibrationWarning");
     warning.textContent = `${t(run.calibration.calibrated ? "partlyCalibrated" : "notCalibrated")} ${run.calibration.note}`;
     warning.hidden = false;
+  }
+  if (run.warnings.length) {
+    const inputs = document.getElementById("inputWarnings");
+    inputs.textContent = `${t("inputWarnings")} ${run.warnings.join(" · ")}`;
+    inputs.hidden = false;
   }
   const select = document.getElementById("layer");
   for (const layer of run.layers) { const o = document.createElement("option"); o.value = layer.name; select.appendChild(o); }
