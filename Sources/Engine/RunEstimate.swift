@@ -43,10 +43,8 @@ public struct RunEstimate: Sendable {
     }
 
     static func freeBytes(near path: String) -> Double? {
-        var url = URL(fileURLWithPath: path).absoluteURL
-        while !FileManager.default.fileExists(atPath: url.path), url.path != "/" { url.deleteLastPathComponent() }
         var stats = statvfs()
-        guard statvfs(url.path, &stats) == 0 else { return nil }
+        guard statvfs(FilePaths.nearestExisting(path).existing.path, &stats) == 0 else { return nil }
         return Double(stats.f_bavail) * Double(stats.f_frsize)
     }
 

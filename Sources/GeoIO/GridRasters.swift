@@ -42,9 +42,4 @@ extension RasterBand {
     public func read(_ window: Window) throws -> Plane {
         Plane(width: window.width, height: window.height, values: try read(x: window.x, y: window.y, width: window.width, height: window.height))
     }
-
-    /// Writes a plane at `window`'s corner.
-    public func write(_ plane: Plane, at window: Window) throws {
-        try write(plane.values, x: window.x, y: window.y, width: plane.width, height: plane.height)
-    }
 }

@@ -177,9 +177,9 @@ public struct RunFolder: Sendable {
     /// A band of an open raster over a window, no data as NaN.
     public static func read(_ dataset: RasterDataset, band number: Int, window: Window) throws -> Plane {
         let band = try dataset.band(number)
-        var values = try band.read(x: window.x, y: window.y, width: window.width, height: window.height)
-        if let noData = band.noData.map(Float.init), !noData.isNaN { for i in values.indices where values[i] == noData { values[i] = .nan } }
-        return Plane(width: window.width, height: window.height, values: values)
+        var plane = try band.read(window)
+        if let noData = band.noData.map(Float.init), !noData.isNaN { for i in plane.values.indices where plane.values[i] == noData { plane.values[i] = .nan } }
+        return plane
     }
 
     /// Whether the run has its analysis stacks (`compute` without `--maps-only`).
@@ -190,9 +190,6 @@ public struct RunFolder: Sendable {
         guard !hasAnalysisStacks else { return }
         throw OutputError("\(path) was computed with --maps-only: it has no \(Self.analysisStacks.map(\.fileName).joined(separator: " nor ")), which \(command) reads; compute the run again without --maps-only")
     }
-
-    /// For a scenario's folder, the run it was simulated on.
-    public var parent: String? { record.baseRun }
 }
 
 extension RunFolder {

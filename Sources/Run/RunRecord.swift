@@ -81,7 +81,7 @@ extension RunRecord {
     /// The manifest's path relative to `run`, the folder this record is written to.
     public mutating func relocate(to run: String) {
         guard let absolute = manifestAbsolute else { return }
-        manifestFromRun = RelativePath.from(URL(fileURLWithPath: run), to: URL(fileURLWithPath: absolute))
+        manifestFromRun = FilePaths.relative(from: URL(fileURLWithPath: run), to: URL(fileURLWithPath: absolute))
     }
 }
 

@@ -234,8 +234,6 @@ extension SampleWriter {
     }
 
     func writeTruthDocuments(_ out: StagedOutput, faults: PlantedFaults, sensorTruth: [String: SensorTruth], sites: [Site]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         struct Coefficients: Codable {
             var note: String
             var day: AirTemperatureCoefficients
@@ -249,8 +247,8 @@ extension SampleWriter {
             day: SampleTruth.day, night: SampleTruth.night,
             dayWeight: "1 from 10 to 19 h local, 0 from 21 to 08 h, linear between",
             nonHotDayFactor: 0.7, sensorNoise: "AR(1) φ 0.6, innovation σ 0.25 °C; per-sensor offset σ 0.1 °C")
-        try encoder.encode(coefficients).write(to: URL(fileURLWithPath: try out.path("SensorData/truth/coefficients.json")))
-        try encoder.encode(faults).write(to: URL(fileURLWithPath: try out.path("SensorData/truth/faults.json")))
+        try JSONCoding.write(coefficients, to: try out.path("SensorData/truth/coefficients.json"))
+        try JSONCoding.write(faults, to: try out.path("SensorData/truth/faults.json"))
         let writer = try TextFileWriter(path: try out.path("SensorData/truth/sensor_truth.csv"))
         try writer.write("sensor_id,site_id,delta_ta_day,delta_ta_night,delta_e_day,delta_e_night\n")
         for site in sites { for s in site.sensors {

@@ -15,12 +15,7 @@ public enum InputProtection {
 
     /// The absolute path with symbolic links resolved (of its nearest existing ancestor, for a folder not yet made).
     static func canonical(_ path: String) -> String {
-        var url = URL(fileURLWithPath: path).absoluteURL.standardizedFileURL
-        var missing: [String] = []
-        while !FileManager.default.fileExists(atPath: url.path), url.path != "/" {
-            missing.insert(url.lastPathComponent, at: 0)
-            url.deleteLastPathComponent()
-        }
+        let (url, missing) = FilePaths.nearestExisting(path)
         var resolved = url.resolvingSymlinksInPath()
         for component in missing { resolved.appendPathComponent(component) }
         return resolved.path
