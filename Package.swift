@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
@@ -45,7 +48,10 @@ let package = Package(
         .target(name: "Diagnosis", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Scenario", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Watering", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Server", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Engine", "Tiles", "Scenario", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "Server", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Engine", "Tiles", "Scenario", .product(name: "Hummingbird", package: "hummingbird"),
+                                      .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                                      .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                                      .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "ictu", dependencies: ["GeoIO", "Model", "City", "Support", "Run", "Reports", "Engine", "Sample", "Tiles", "Diagnosis", "Scenario", "Watering", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // libFuzzer targets for the parsers of untrusted text (Fuzz/run.sh); a replay tool otherwise.
         .executableTarget(name: "IctuFuzz", dependencies: ["Grid", "Model", "City", "Scenario"], swiftSettings: optimisedEvenInDebug),

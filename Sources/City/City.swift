@@ -9,6 +9,9 @@ public final class City {
     public let manifestPath: String
     public let manifest: Manifest
     public let grid: GridSpec
+    /// What the run reads around the grid (where every raster covers it): parks, wide neighbourhoods and sensors
+    /// beyond the grid's edge.
+    public private(set) var surroundings: Surroundings
     public let clock: LocalClock
     public private(set) var rasters: [RasterRole: RasterInput] = [:]
     public private(set) var buildings: BuildingFootprints?
@@ -64,7 +67,8 @@ public final class City {
     /// `surfaceOnly`: just the grid and the surface layers, their values not scanned, the footprints not checked one
     /// by one, and no sensors read (for recomputing a run whose inputs were checked when it was computed and are
     /// known unchanged, or a second reader of inputs just checked).
-    public init(manifestPath: String, qcSettings: QCSettings = QCSettings(), surfaceOnly: Bool = false) throws {
+    /// `grid`: read the surface on this grid instead of the manifest's (the surroundings of a run).
+    public init(manifestPath: String, qcSettings: QCSettings = QCSettings(), surfaceOnly: Bool = false, grid override: GridSpec? = nil) throws {
         self.manifestPath = manifestPath
         manifest = try Manifest.load(manifestPath)
         let folder = URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent()
@@ -73,7 +77,8 @@ public final class City {
             throw CityInputError(file: manifestPath, location: "timezone", problem: "\(error)",
                                  fix: (near.map { "did you mean \($0)? " } ?? "") + "an IANA name, such as Europe/Paris")
         }
-        grid = try Self.makeGrid(manifest, folder: folder, manifestPath: manifestPath)
+        grid = try override ?? Self.makeGrid(manifest, folder: folder, manifestPath: manifestPath)
+        surroundings = Surroundings(of: grid)
         try checkFileRoles(folder: folder)
         for (name, settings) in manifest.rasters.sorted(by: { $0.key < $1.key }) {
             let role = RasterRole(rawValue: name)!
@@ -85,6 +90,13 @@ public final class City {
                                        input.displayName, role.rawValue, 100 * input.coverage))
             }
         }
+        if override == nil {
+            let extents = rasters.values.map(\.extentInGridCRS)
+            let covered = extents.contains(where: { $0 == nil }) || extents.isEmpty ? nil : extents.compactMap { $0 }.reduce((minX: -Double.infinity, minY: -Double.infinity, maxX: Double.infinity, maxY: Double.infinity)) {
+                (max($0.minX, $1.minX), max($0.minY, $1.minY), min($0.maxX, $1.maxX), min($0.maxY, $1.maxY))
+            }
+            surroundings = Surroundings(of: grid, covered: covered, unitCells: max(1, Int((ParkCooling().coarseCellMetres / grid.cellSize).rounded())))
+        }
         if manifest.rasters[RasterRole.buildingHeight.rawValue] == nil && manifest.vectors?["buildings"] == nil {
             throw CityInputError(file: manifestPath, problem: "no buildings: give `rasters.building_height` or `vectors.buildings`")
         }
@@ -95,10 +107,16 @@ public final class City {
                 (Manifest.resolve(relative, relativeTo: folder), relative)
             }
             let stationFile = file(sensors.stations)
-            let (placed, outside) = try SensorFiles.readStations(path: stationFile.path, displayName: stationFile.displayName, grid: grid)
+            let (placed, outside, around) = try SensorFiles.readStations(path: stationFile.path, displayName: stationFile.displayName, grid: grid,
+                                                                        reach: surroundings.hasMargin ? surroundings.grid : nil)
             stations = placed
+            func list(_ ids: [String]) -> String { ids.prefix(20).joined(separator: ", ") + (ids.count > 20 ? "…" : "") }
+            if !around.isEmpty {
+                warnings.append("\(around.count) sensor\(around.count == 1 ? " is" : "s are") outside the grid but where the inputs cover its surroundings: calibrated from, not mapped: \(list(around))")
+            }
             if !outside.isEmpty {
-                warnings.append("\(outside.count) sensor\(outside.count == 1 ? " is" : "s are") outside the grid and left out of this run: \(outside.prefix(20).joined(separator: ", "))\(outside.count > 20 ? "…" : "")")
+                let beyond = surroundings.hasMargin ? "beyond the inputs' cover within \(Int(Surroundings.marginMetres / 1000)) km of the grid" : "outside the grid (and the rasters stop at the grid)"
+                warnings.append("\(outside.count) sensor\(outside.count == 1 ? " is" : "s are") \(beyond), left out of this run: \(list(outside))")
             }
             let referenceFile = file(sensors.reference)
             let reference = try SensorFiles.readReference(path: referenceFile.path, displayName: referenceFile.displayName)

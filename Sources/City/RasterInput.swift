@@ -19,6 +19,8 @@ public final class RasterInput {
     public private(set) var valueRange: (min: Double, max: Double)?
     /// Share of the grid's area the raster's extent covers (0–1): outside it the layer's default applies.
     public let coverage: Double
+    /// The raster's extent (minX, minY, maxX, maxY) in the grid's CRS when it is in that CRS; nil otherwise.
+    public let extentInGridCRS: (minX: Double, minY: Double, maxX: Double, maxY: Double)?
     /// The source's pixels that cover the grid (with a margin for resampling): all that is ever read or checked.
     let sourceWindow: Window
     let onGrid: RasterDataset
@@ -78,6 +80,7 @@ public final class RasterInput {
         guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else {
             throw CityInputError(file: displayName, problem: "its corners do not transform to the grid's CRS \(grid.crs)", fix: "check its CRS: gdalinfo \(displayName)")
         }
+        extentInGridCRS = srs.isSame(as: gridSRS) ? (xs.min()!, ys.min()!, xs.max()!, ys.max()!) : nil
         let overlapWidth = max(0, min(xs.max()!, grid.maxX) - max(xs.min()!, grid.minX)), overlapHeight = max(0, min(ys.max()!, grid.maxY) - max(ys.min()!, grid.minY))
         coverage = min(1, overlapWidth * overlapHeight / ((grid.maxX - grid.minX) * (grid.maxY - grid.minY)))
         sourceWindow = try Self.sourceWindow(of: grid, transform: transform, sourceCRS: srs, sameCRS: srs.isSame(as: gridSRS), width: width, height: height)

@@ -15,13 +15,16 @@ public enum SensorFiles {
     /// Reads `sensors.csv` and places each sensor on the grid. Duplicate ids are errors. Sensors off the grid (a district
     /// run of a metropolitan network) are left out of this run and returned by id, to be said; none on the grid is an
     /// error (the coordinates are likely wrong).
-    public static func readStations(path: String, displayName: String, grid: GridSpec) throws -> (placed: [PlacedStation], outside: [String]) {
+    /// `reach`: a larger grid holding `grid` (the run's surroundings, where the inputs cover): sensors in it are placed
+    /// too (their col and row, on `grid`'s cells, then fall outside it) and listed in `around`.
+    public static func readStations(path: String, displayName: String, grid: GridSpec, reach: GridSpec? = nil)
+        throws -> (placed: [PlacedStation], outside: [String], around: [String]) {
         let required = ["sensor_id", "site_id", "commune", "lon", "lat", "height_m"]
         let csv = try CSVReader(path: path, displayName: displayName, required: required)
         // Made at the first row that reaches it (a PROJ transform costs milliseconds; a file refused earlier needs none).
         var transform: CoordinateTransform? = nil
         var placed: [PlacedStation] = []
-        var outside: [String] = []
+        var outside: [String] = [], around: [String] = []
         var firstOutside: CityInputError? = nil
         var seen: [String: Int] = [:]
         while let row = try csv.next() {
@@ -37,7 +40,7 @@ public enum SensorFiles {
                                      fix: "sensors.csv takes longitude and latitude in degrees (EPSG:4326)")
             }
             if transform == nil { transform = try CoordinateTransform(from: "EPSG:4326", to: grid.crs) }
-            guard let (x, y) = try? transform!.transform(x: lon, y: lat), let cell = grid.cell(x: x, y: y) else {
+            guard let (x, y) = try? transform!.transform(x: lon, y: lat), (reach ?? grid).contains(x: x, y: y) else {
                 outside.append(id)
                 firstOutside = firstOutside ?? CityInputError(file: displayName, location: "line \(row.line), sensor \(id)",
                                      problem: "lon \(lon), lat \(lat) is outside the analysis grid (\(Int(grid.minX)), \(Int(grid.minY))) – (\(Int(grid.maxX)), \(Int(grid.maxY))) in \(grid.crs), and so is every sensor",
@@ -53,11 +56,13 @@ public enum SensorFiles {
             }
             let station = Station(id: id, site: row.text("site_id"), commune: row.text("commune"), longitude: lon, latitude: lat,
                                   heightMetres: height, extra: extra)
-            placed.append(PlacedStation(station: station, x: x, y: y, col: cell.col, row: cell.row))
+            if !grid.contains(x: x, y: y) { around.append(id) }
+            placed.append(PlacedStation(station: station, x: x, y: y, col: Int(((x - grid.originX) / grid.cellSize).rounded(.down)),
+                                        row: Int(((grid.originY - y) / grid.cellSize).rounded(.down))))
         }
         if placed.isEmpty, let firstOutside { throw firstOutside }
         guard !placed.isEmpty else { throw CityInputError(file: displayName, problem: "no sensors listed") }
-        return (placed, outside)
+        return (placed, outside, around)
     }
 
     /// What a file's temperature and humidity columns hold, to recognise a unit mistake: kelvins or °F where °C is

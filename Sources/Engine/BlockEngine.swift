@@ -101,7 +101,7 @@ public enum BlockEngine {
                         let influence = park.sample(window)
                         let fields = zip(passes, neighbourhoods).map { pass, coarse in
                             ComfortField.window(layers: surface, parkInfluence: influence, cellSize: grid.cellSize, hours: pass.hours, regime: pass.regime,
-                                                coefficients: settings.coefficients, core: local, origin: (window.x, window.y),
+                                                coefficients: settings.coefficients, core: local, origin: grid.latticeIndex(col: window.x, row: window.y),
                                                 airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid),
                                                 neighbourhoods: coarse.sample(window))
                         }

@@ -1,3 +1,4 @@
+import City
 import Grid
 import Model
 
@@ -13,9 +14,11 @@ public struct CoarseNeighbourhoods: Sendable {
     /// Per input (NeighbourhoodMeans order): its coarse mean, nil when left to the blocks.
     let planes: [Plane?]
     let factor: Int
+    let surroundings: Surroundings
 
     init(parks: ParkField, coefficients k: AirTemperatureCoefficients, cellSize: Double) {
         factor = parks.factor
+        surroundings = parks.surroundings
         let coarseMetres = cellSize * Double(parks.factor)
         var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
         var byRadius: [Double: [Int]] = [:]
@@ -45,7 +48,7 @@ public struct CoarseNeighbourhoods: Sendable {
         var means = NeighbourhoodMeans()
         for (input, plane) in planes.enumerated() {
             guard let plane else { continue }
-            means[input] = plane.sampledAtFineCells(window, factor: factor)
+            means[input] = plane.sampledAtFineCells(surroundings.window(window), factor: factor)
         }
         return means
     }

@@ -44,10 +44,11 @@ public enum ComputeRun {
 
         progress("parks", 0)
         let readers = try SurfaceReaders(city: city)
-        var parks = try ParkField(grid: city.grid, readers: readers)
+        let surroundingReaders = city.surroundings.hasMargin ? try SurfaceReaders(surroundingsOf: city) : readers
+        var parks = try ParkField(surroundings: city.surroundings, readers: surroundingReaders)
         clock.lap("parks")
 
-        let fit = try calibrate(city: city, parks: parks, hot: hot, options: options, progress: progress)
+        let fit = try calibrate(city: city, parks: parks, surroundings: surroundingReaders, hot: hot, options: options, progress: progress)
         clock.lap("calibration")
 
         let settings = try mapSettings(grid: city.grid, hot: hot, fit: fit)
@@ -89,12 +90,14 @@ public enum ComputeRun {
         return Window(x: 0, y: rows.lowerBound, width: grid.width, height: rows.count)
     }
 
-    /// The reference station's hot days and composite hot day, with the sun at the grid's centre.
+    /// The reference station's hot days and composite hot day, with the sun at the lattice node nearest the grid's
+    /// centre (`HotDays.sunNode`).
     static func hotDays(of city: City, manifest: String) throws -> HotDays {
         let grid = city.grid
         let centre = try CoordinateTransform(from: grid.crs, to: "EPSG:4326").transform(x: (grid.minX + grid.maxX) / 2, y: (grid.minY + grid.maxY) / 2)
         guard let reference = city.reference else { throw OutputError("\(manifest): `sensors.reference` is needed for the weather of the hot days") }
-        let hot = HotDays(reference: reference, clock: city.clock, latitude: centre.y, longitude: centre.x)
+        let sun = HotDays.sunNode(longitude: centre.x, latitude: centre.y)
+        let hot = HotDays(reference: reference, clock: city.clock, latitude: sun.latitude, longitude: sun.longitude)
         guard !hot.days.isEmpty else { throw OutputError("the reference station has no day reaching \(hot.threshold) °C: no hot day to map") }
         return hot
     }
@@ -109,12 +112,12 @@ public enum ComputeRun {
     }
 
     /// Calibration on the sensors (docs/model.md, "Sensors and calibration"), or the documented defaults.
-    static func calibrate(city: City, parks: ParkField, hot: HotDays, options: ComputeOptions, progress: ProgressHandler) throws -> Fit {
+    static func calibrate(city: City, parks: ParkField, surroundings: SurfaceReaders, hot: HotDays, options: ComputeOptions, progress: ProgressHandler) throws -> Fit {
         var fit = Fit()
         if options.defaultsOnly { fit.note = "--defaults was given"; return fit }
         guard city.network != nil else { fit.note = "the manifest names no sensors (`sensors:`), so there is nothing to calibrate on"; return fit }
         progress("calibrating", 0)
-        let sites = try SitePredictorBuilder.sites(city: city, parks: parks, hotDays: hot.days, prior: fit.coefficients)
+        let sites = try SitePredictorBuilder.sites(city: city, parks: parks, surroundings: { try surroundings.read($0) }, hotDays: hot.days, prior: fit.coefficients)
         fit.day = Calibration.fit(sites, regime: .day, prior: fit.coefficients.day)
         fit.night = Calibration.fit(sites, regime: .night, prior: fit.coefficients.night)
         var missing: [String] = []

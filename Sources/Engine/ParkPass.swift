@@ -20,9 +20,12 @@ public struct ParkField: Sendable {
     public let inputs: [Plane]
     let settings: ParkCooling
     let cellSize: Double
+    /// The grid the coarse cells cover: the run's grid and its surroundings (City.surroundings).
+    public let surroundings: Surroundings
 
+    /// Over the city's grid and its surroundings, read on every core.
     public init(city: City, settings: ParkCooling = ParkCooling()) throws {
-        try self.init(grid: city.grid, settings: settings) { try city.layers($0) }
+        try self.init(surroundings: city.surroundings, settings: settings, readers: SurfaceReaders(surroundingsOf: city))
     }
 
     /// From any source of surface layers over windows of `grid` (read in tiles).
@@ -32,16 +35,24 @@ public struct ParkField: Sendable {
 
     /// From readers that may work at once: tiles are read and aggregated on every core.
     public init(grid: GridSpec, settings: ParkCooling = ParkCooling(), readers: SurfaceReaders) throws {
+        try self.init(surroundings: Surroundings(of: grid), settings: settings, readers: readers)
+    }
+
+    /// Over `surroundings.grid`, from `readers` of that grid.
+    public init(surroundings: Surroundings, settings: ParkCooling = ParkCooling(), readers: SurfaceReaders) throws {
+        let grid = surroundings.grid
         let factor = max(1, Int((settings.coarseCellMetres / grid.cellSize).rounded()))
+        precondition(surroundings.offsetX % factor == 0 && surroundings.offsetY % factor == 0, "the surroundings are whole coarse cells")
         let cw = (grid.width + factor - 1) / factor, ch = (grid.height + factor - 1) / factor
         var vegetation = Plane(width: cw, height: ch), building = Plane(width: cw, height: ch)
         var inputs = [Plane](repeating: Plane(width: cw, height: ch), count: NeighbourhoodMeans.inputCount)
         let whole = Window(x: 0, y: 0, width: grid.width, height: grid.height)
         try Self.aggregate(region: whole, grid: grid, factor: factor, into: &vegetation, &building, &inputs, readers: readers)
-        self.init(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: grid.cellSize, settings: settings)
+        self.init(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: grid.cellSize, settings: settings, surroundings: surroundings)
     }
 
-    init(vegetation: Plane, building: Plane, inputs: [Plane], factor: Int, cellSize: Double, settings: ParkCooling) {
+    init(vegetation: Plane, building: Plane, inputs: [Plane], factor: Int, cellSize: Double, settings: ParkCooling, surroundings: Surroundings) {
+        self.surroundings = surroundings
         self.vegetation = vegetation
         self.building = building
         self.inputs = inputs
@@ -57,23 +68,26 @@ public struct ParkField: Sendable {
     /// run does not hold them while its blocks are computed (11 planes of the 10 m grid: 275 MB at 25 km). Such a
     /// field cannot be `updated`.
     public func influenceOnly() -> ParkField {
-        ParkField(influence: influence, factor: factor, parks: parks, settings: settings, cellSize: cellSize)
+        ParkField(influence: influence, factor: factor, parks: parks, settings: settings, cellSize: cellSize, surroundings: surroundings)
     }
 
-    private init(influence: Plane, factor: Int, parks: Int, settings: ParkCooling, cellSize: Double) {
+    private init(influence: Plane, factor: Int, parks: Int, settings: ParkCooling, cellSize: Double, surroundings: Surroundings) {
+        self.surroundings = surroundings
         self.influence = influence; self.factor = factor; self.parks = parks; self.settings = settings; self.cellSize = cellSize
         vegetation = Plane(width: 0, height: 0); building = Plane(width: 0, height: 0); inputs = []
     }
 
-    /// The field after the layers changed inside `region` (fine cells): the coarse cells it touches are
-    /// aggregated again from `layers`, then the parks are found again over the whole coarse grid.
-    public func updated(region: Window, grid: GridSpec, layers: (Window) throws -> SurfaceLayers) throws -> ParkField {
+    /// The field after the layers changed inside `region` (fine cells of the run's grid; `layers` reads that grid):
+    /// the coarse cells it touches are aggregated again from `layers`, then the parks are found again over the whole
+    /// coarse grid. The surroundings' margins are whole coarse cells, so those cells lie inside the run's grid.
+    public func updated(region: Window, grid: GridSpec, layers: @escaping (Window) throws -> SurfaceLayers) throws -> ParkField {
         precondition(!inputs.isEmpty, "a field reduced to its influence cannot be updated")
         var vegetation = self.vegetation, building = self.building, inputs = self.inputs
-        try withoutActuallyEscaping(layers) { layers in
-            try Self.aggregate(region: region, grid: grid, factor: factor, into: &vegetation, &building, &inputs, readers: SurfaceReaders([layers]))
-        }
-        return ParkField(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: cellSize, settings: settings)
+        let (dx, dy) = (surroundings.offsetX, surroundings.offsetY)
+        let onRunGrid: (Window) throws -> SurfaceLayers = { w in try layers(Window(x: w.x - dx, y: w.y - dy, width: w.width, height: w.height)) }
+        try Self.aggregate(region: surroundings.window(region), grid: surroundings.grid, factor: factor, into: &vegetation, &building, &inputs,
+                           readers: SurfaceReaders([onRunGrid]))
+        return ParkField(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: cellSize, settings: settings, surroundings: surroundings)
     }
 
     /// Means over whole coarse cells of the fine cells in the coarse cells `region` touches. Tiles of whole coarse
@@ -118,6 +132,11 @@ public struct ParkField: Sendable {
 
     /// The influence on a window of the analysis grid.
     public func sample(_ window: Window) -> Plane {
+        influence.sampledAtFineCells(surroundings.window(window), factor: factor)
+    }
+
+    /// The influence on a window of the surroundings' grid.
+    public func sample(surroundingsWindow window: Window) -> Plane {
         influence.sampledAtFineCells(window, factor: factor)
     }
 
@@ -132,8 +151,9 @@ public struct ParkField: Sendable {
             minC = min(minC, c); maxC = max(maxC, c); minR = min(minR, r); maxR = max(maxR, r)
         }
         guard maxC >= 0 else { return nil }
-        let x0 = max(0, (minC - 1) * factor), y0 = max(0, (minR - 1) * factor)
-        let x1 = min(grid.width, (maxC + 2) * factor), y1 = min(grid.height, (maxR + 2) * factor)
+        let x0 = max(0, (minC - 1) * factor - surroundings.offsetX), y0 = max(0, (minR - 1) * factor - surroundings.offsetY)
+        let x1 = min(grid.width, (maxC + 2) * factor - surroundings.offsetX), y1 = min(grid.height, (maxR + 2) * factor - surroundings.offsetY)
+        guard x1 > x0, y1 > y0 else { return nil }
         return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 }

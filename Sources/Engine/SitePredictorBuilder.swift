@@ -9,7 +9,9 @@ import Model
 enum SitePredictorBuilder {
     static let vegetationRadiusCandidates: [Double] = [50, 100, 200, 500]
 
-    static func sites(city: City, parks: ParkField, hotDays: [Int], prior: ModelCoefficients) throws -> [CalibrationSite] {
+    /// `surroundings` reads the layers on the grid of `city.surroundings` (sensors near or beyond the grid's edge see
+    /// their whole neighbourhood where the inputs cover it).
+    static func sites(city: City, parks: ParkField, surroundings: (Window) throws -> SurfaceLayers, hotDays: [Int], prior: ModelCoefficients) throws -> [CalibrationSite] {
         guard let network = city.network, let reference = city.reference, let qc = city.qc else { return [] }
         let usable = city.stations.filter { !(qc.sensors[$0.station.id]?.rejected ?? true) }
         // Every sensor rejected by QC: no site to calibrate on (the run keeps the documented defaults).
@@ -28,12 +30,12 @@ enum SitePredictorBuilder {
         // Each site's predictors read the layers within `reach` of its sensors. Sites are read in clusters of nearby
         // sites, each cluster one window of at most `maxWindowCells` (a small city: one window; a metropolis: many,
         // never the whole grid at once). A site's values do not depend on the cluster: its window holds all its cells.
-        let grid = city.grid
+        let grid = city.surroundings.grid, dx = city.surroundings.offsetX, dy = city.surroundings.offsetY
         let bySite = Dictionary(grouping: usable, by: \.station.site).sorted(by: { $0.key < $1.key })
         let siteWindows = bySite.map { _, members -> Window in
-            let x0 = max(0, members.map(\.col).min()! - reach), y0 = max(0, members.map(\.row).min()! - reach)
-            return Window(x: x0, y: y0, width: min(grid.width, members.map(\.col).max()! + reach + 1) - x0,
-                          height: min(grid.height, members.map(\.row).max()! + reach + 1) - y0)
+            let x0 = max(0, members.map(\.col).min()! + dx - reach), y0 = max(0, members.map(\.row).min()! + dy - reach)
+            return Window(x: x0, y: y0, width: min(grid.width, members.map(\.col).max()! + dx + reach + 1) - x0,
+                          height: min(grid.height, members.map(\.row).max()! + dy + reach + 1) - y0)
         }
         var clusters: [(window: Window, sites: [Int])] = []
         for s in siteWindows.indices.sorted(by: { (siteWindows[$0].y, siteWindows[$0].x) < (siteWindows[$1].y, siteWindows[$1].x) }) {
@@ -46,8 +48,8 @@ enum SitePredictorBuilder {
         var built: [Int: CalibrationSite] = [:]
         for cluster in clusters {
             let full = cluster.window
-            let layers = try city.layers(full)
-            let park = parks.sample(full)
+            let layers = try surroundings(full)
+            let park = parks.sample(surroundingsWindow: full)
             for s in cluster.sites { built[s] = site(bySite[s].key, bySite[s].value, layers: layers, park: park, full: full) }
         }
         return bySite.indices.map { built[$0]! }
@@ -66,7 +68,7 @@ enum SitePredictorBuilder {
             }
             // The built, water and park neighbourhoods do not depend on the vegetation radius: once per site.
             let cell = city.grid.cellSize, n = Double(members.count)
-            let cells = members.map { (c: $0.col - full.x, r: $0.row - full.y) }
+            let cells = members.map { (c: $0.col + dx - full.x, r: $0.row + dy - full.y) }
             let built = prior.day.builtRadiusMetres / cell, wat = prior.day.waterRadiusMetres / cell
             let h0 = Float(prior.day.referenceHeightMetres)
             func siteMean(_ radiusCells: Double, _ value: (SurfaceLayers, Int) -> Float) -> Double {

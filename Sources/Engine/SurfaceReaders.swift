@@ -23,10 +23,16 @@ public final class SurfaceReaders: @unchecked Sendable {
     public convenience init(city: City, count: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         var readers: [Read] = [{ try city.layers($0) }]
         for _ in 1..<max(1, count) {
-            let twin = try City(manifestPath: city.manifestPath, surfaceOnly: true)
+            let twin = try City(manifestPath: city.manifestPath, surfaceOnly: true, grid: city.grid)
             readers.append { try twin.layers($0) }
         }
         self.init(readers)
+    }
+
+    /// Readers of the city's grid and its surroundings (City.surroundings): the city's own when it has no margin.
+    public convenience init(surroundingsOf city: City, count: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        guard city.surroundings.hasMargin else { try self.init(city: city, count: count); return }
+        try self.init(city: City(manifestPath: city.manifestPath, surfaceOnly: true, grid: city.surroundings.grid), count: count)
     }
 
     public var count: Int { readers.count }

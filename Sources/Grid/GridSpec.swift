@@ -53,6 +53,13 @@ public struct GridSpec: Equatable, Sendable, Codable {
                  cellSize: cellSize, width: w.width, height: w.height)
     }
 
+    /// The position of cell (col, row) on the CRS's own lattice of this cell size (column x / cell, row −y / cell):
+    /// what depends on position (shadow ray lines) is anchored there, so a cell gets the same value in any grid
+    /// that holds it (a district or the whole city) when the grids' origins are whole cells apart.
+    public func latticeIndex(col: Int, row: Int) -> (col: Int, row: Int) {
+        (Int((originX / cellSize).rounded()) + col, Int((-originY / cellSize).rounded()) + row)
+    }
+
     /// Number of whole cells spanning `metres` (at least 1).
     public func cells(forMetres metres: Double) -> Int { max(1, Int((metres / cellSize).rounded())) }
 }

@@ -69,7 +69,7 @@ public enum ViewerServer {
         // Anything else: a JSON 404 (not the framework's empty one).
         router.get("**") { request, _ in error(.notFound, "no such resource: \(request.uri.path) (see the README's HTTP API)") }
         let (seconds, attoseconds) = idleTimeout.components
-        return Application(responder: HeadAsGet(base: router.buildResponder()), server: .http1(configuration: .init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
+        return Application(responder: HeadAsGet(base: router.buildResponder()), server: ClosingHTTP10Channel.builder(.init(idleTimeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))),
                            configuration: .init(address: .hostname(host, port: port), serverName: "ictu"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
     }

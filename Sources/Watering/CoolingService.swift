@@ -96,12 +96,13 @@ struct CoolingService {
         let rc = settings.coefficients.radiative
         var shade = 0.0
         let day = settings.dayHours.filter { $0.sunElevationDegrees > 0 }
+        let anchor = grid.latticeIndex(col: local.x, row: local.y)
         for hour in day {
             let sunGain = rc.directSunKelvin * min(1, hour.sunElevationDegrees / rc.fullSunElevationDegrees)
             let building = ShadowCaster.shadow(heights: with.buildingHeight, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                               sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.pedestrianHeightMetres, origin: (local.x, local.y))
-            let sunlitWith = sunlit(with, building: building, hour: hour, origin: (local.x, local.y))
-            let sunlitWithout = sunlit(without, building: building, hour: hour, origin: (local.x, local.y))
+                                               sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.pedestrianHeightMetres, origin: anchor)
+            let sunlitWith = sunlit(with, building: building, hour: hour, origin: anchor)
+            let sunlitWithout = sunlit(without, building: building, hour: hour, origin: anchor)
             for o in 0..<local.cellCount {
                 let c = local.x + o % local.width, r = local.y + o / local.width
                 let g = r * grid.width + c

@@ -134,6 +134,28 @@ import Testing
             let head = try Process.output("/usr/bin/curl", ["-s", "-I", "-o", "/dev/null", "-w", "%{http_code}", Self.base + path])
             #expect(head == "200", "HEAD \(path) → \(head)")
         }
+        // An HTTP/1.0 request without keep-alive: the server answers and closes the connection (the client reads to
+        // the end of the stream well before the 30 s idle timeout); with keep-alive, a second request is answered on it.
+        let port = Self.base.split(separator: ":").last.map(String.init) ?? ""
+        let http10 = try Process.output("/usr/bin/python3", ["-c", """
+            import socket, time
+            def ask(head):
+                s = socket.create_connection(("127.0.0.1", \(port))); s.settimeout(5); t = time.time()
+                s.sendall(head); data = b""
+                try:
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk: return ("closed", data, time.time() - t)
+                        data += chunk
+                except socket.timeout: return ("open", data, time.time() - t)
+            state, data, seconds = ask(b"GET /api/run HTTP/1.0\\r\\n\\r\\n")
+            print(state, data.split(b"\\r\\n")[0].decode(), round(seconds, 1))
+            state, data, seconds = ask(b"GET /api/run HTTP/1.0\\r\\nConnection: keep-alive\\r\\n\\r\\nGET /api/run HTTP/1.0\\r\\n\\r\\n")
+            print(state, data.count(b"HTTP/1."), round(seconds, 1))
+            """])
+        let lines = http10.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("closed HTTP/1.") == true && lines.first?.contains(" 200") == true, "HTTP/1.0 without keep-alive: \(http10)")
+        #expect(lines.last?.hasPrefix("closed 2") == true, "HTTP/1.0 keep-alive then a plain request: both answered, then closed: \(http10)")
         let (postCode, postBody) = try request("/api/run", method: "POST", body: String(repeating: "x", count: 100_000))
         #expect(postCode == 413 && jsonError(postBody) != nil, "oversized body → 413, got \(postCode)")
         // Scenarios: a body too big, not GeoJSON, posted elsewhere; tiles of a scenario the server does not hold.
