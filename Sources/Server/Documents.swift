@@ -28,6 +28,8 @@ struct RunDocument: Encodable {
     var calibration: Calibration, diagnosis: [String], layers: [LayerDocument]
     /// What was said about the inputs when the run was computed (a layer covering part of the grid, sensors left out…).
     var warnings: [String]
+    /// The manifest's `name` of the city, when it gives one.
+    var cityName: String? = nil
 }
 
 /// GET /api/sites: the sensor sites as a GeoJSON FeatureCollection.

@@ -19,6 +19,7 @@ html, body { height: 100%; margin: 0; font-family: system-ui, -apple-system, "Se
 body { display: flex; flex-direction: column; }
 header { display: flex; align-items: center; gap: 1em; padding: .4em 1em; background: #1f2d3d; color: #fff; }
 header h1 { font-size: 1.1em; margin: 0; flex: 1; }
+header h1 .short { display: none; }
 header button { background: #fff; color: #1f2d3d; border: 0; border-radius: 3px; padding: .3em .7em; font-weight: bold; cursor: pointer; }
 main { flex: 1; display: flex; min-height: 0; }
 .warning { margin: 0; padding: .5em 1em; background: #fff3cd; color: #3d3000; border-bottom: 2px solid #8a6d00; }
@@ -45,13 +46,55 @@ main { flex: 1; display: flex; min-height: 0; }
 #scenarioSummary th[scope=row] { text-align: left; font-weight: normal; }
 .error { color: #a50026; }
 fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-weight: normal !important; margin: .2em 0 !important; }
+button:disabled, #panel button:disabled { opacity: .45; cursor: not-allowed; }
+header #panelToggle { display: none; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.leaflet-marker-icon:focus-visible, .leaflet-container:focus-visible { outline: 3px solid #c25400; outline-offset: 2px; }
+path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5px; }
+.north-arrow { background: rgba(255, 255, 255, .9); border-radius: 4px; padding: 2px 6px; font: bold 13px/1.1 system-ui, sans-serif; text-align: center; color: #1a1a1a; box-shadow: 0 1px 4px rgba(0, 0, 0, .4); }
+.leaflet-popup-content { overflow-x: auto; }
+.leaflet-container a.leaflet-popup-close-button { color: #555; }
+.coordinates button { margin-left: .4em; padding: .1em .5em; border: 1px solid #1f2d3d; background: #fff; border-radius: 3px; cursor: pointer; }
+#drawTarget { position: absolute; left: 50%; top: 50%; width: 28px; height: 28px; margin: -14px 0 0 -14px; z-index: 650; pointer-events: none;
+  background: linear-gradient(#c25400, #c25400) center / 2px 100% no-repeat, linear-gradient(#c25400, #c25400) center / 100% 2px no-repeat; }
+#printTitle { display: none; }
+/* A phone: the map takes the screen; the controls are a drawer behind the header's button; every target ≥ 44 px. */
+@media (max-width: 700px) {
+  header { padding: .2em .5em; gap: .4em; }
+  header h1 .short { display: inline; }
+  header h1 .long { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  header button, header #panelToggle { display: inline-block; min-height: 44px; min-width: 44px; }
+  main { position: relative; }
+  #panel { position: absolute; z-index: 1001; top: 0; bottom: 0; left: 0; width: min(88vw, 360px); box-shadow: 2px 0 8px rgba(0, 0, 0, .35); }
+  #panel:not(.open) { display: none; }
+  #panel button, #panel select, #panel input[type=number], #panel input[type=range], #panel input[type=file] { min-height: 44px; }
+  .leaflet-control-attribution a { display: inline-block; padding: 14px 4px; }
+  .leaflet-container a.leaflet-popup-close-button { width: 44px; height: 44px; font: 28px/44px system-ui, sans-serif; color: #333; }
+  #panel fieldset label, #panel > label:has(input[type=checkbox]), #scenarioView label { display: flex; align-items: center; gap: .4em; min-height: 44px; }
+  #panel input[type=checkbox], #panel input[type=radio] { width: 22px; height: 22px; }
+  .leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; }
+  .warning { max-height: 4.6em; overflow-y: auto; font-size: .85em; padding: .3em .6em; }
+}
+@media print {
+  @page { margin: 10mm; }
+  header, .warning button, #panel > :not(#legend), .leaflet-control-zoom, #drawTarget { display: none !important; }
+  #printTitle { display: block; margin: 0 0 .3em; font-size: 12pt; }
+  #printTitle h1 { font-size: 15pt; margin: 0; }
+  body { display: block; height: auto; }
+  main { display: flex; flex-direction: column-reverse; height: 180mm; }
+  #panel { display: block !important; position: static; width: auto; border: 0; background: none; box-shadow: none; overflow: visible; padding: .3em 0; }
+  #map { flex: 1; border: 1px solid #888; }
+}
 </style>
 </head>
 <body>
 <header>
-  <h1 data-i18n="title">ICTU — felt temperature map</h1>
+  <button id="panelToggle" type="button" aria-controls="panel" aria-expanded="false" data-i18n="controls">Controls</button>
+  <h1><span class="short" aria-hidden="true">ICTU</span><span class="long" data-i18n="title">ICTU — felt temperature map</span></h1>
+  <button id="print" type="button" data-i18n="print">Print</button>
   <button id="lang" type="button" aria-label="Français">FR</button>
 </header>
+<div id="printTitle"><h1 data-i18n="title">ICTU — felt temperature map</h1><p id="printInfo"></p></div>
 <p id="calibrationWarning" class="warning" role="alert" hidden></p>
 <p id="inputWarnings" class="warning" role="status" hidden></p>
 <main>
@@ -87,13 +130,17 @@ fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-wei
     </fieldset>
     <p class="note" id="runInfo"></p>
   </div>
-  <div id="map" aria-label="Map"></div>
+  <div id="map" role="region" aria-label="Map" aria-describedby="mapDescription"></div>
+  <p id="mapDescription" class="visually-hidden" data-i18n="mapDescription">The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.</p>
 </main>
 <script src="/leaflet/leaflet.js"></script>
 <script>
 "use strict";
 const T = {
-  en: { title: "ICTU — felt temperature map", inputWarnings: "About the inputs:", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
+  en: { controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
+        mapDescription: "The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.",
+        north: "North", printed: "Printed", drawingKeys: "Keyboard: pan with the arrow keys and press Enter on the map to place a corner at the centre cross.",
+        title: "ICTU — felt temperature map", inputWarnings: "About the inputs:", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
         explainCentre: "Explain the centre of the map", help: "Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.",
         day: "Day (14–17 h)", night: "Night (22–06 h)", term: "Term", building: "A building (no value here).", sum: "Sum of the terms",
         air: "Air temperature", anomaly: "anomaly to the reference", vapour: "Vapour pressure", tmrt: "Mean radiant temperature", sunlit: "Sunlit fraction",
@@ -116,7 +163,10 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { title: "ICTU — carte de température ressentie", inputWarnings: "À propos des données :", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
+  fr: { controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
+        mapDescription: "La carte de la couche choisie. Flèches : déplacer ; + et − : zoom ; Tab atteint les sites de capteurs et, quand ils sont affichés, les îlots et les arbres ; Entrée ouvre l'élément qui a le focus. Pendant le dessin d'un polygone, Entrée place un sommet au centre de la carte.",
+        north: "Nord", printed: "Imprimé le", drawingKeys: "Au clavier : déplacez la carte avec les flèches et appuyez sur Entrée sur la carte pour placer un sommet sous la croix centrale.",
+        title: "ICTU — carte de température ressentie", inputWarnings: "À propos des données :", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
         explainCentre: "Expliquer le centre de la carte", help: "Cliquez sur la carte pour l'explication de la cellule : la contribution de chaque terme en °C. Les points bleus sont les sites de capteurs. Flèches : déplacer ; + et − : zoom.",
         day: "Jour (14–17 h)", night: "Nuit (22–06 h)", term: "Terme", building: "Un bâtiment (pas de valeur ici).", sum: "Somme des termes",
         air: "Température de l'air", anomaly: "écart à la station de référence", vapour: "Pression de vapeur", tmrt: "Température moyenne radiante", sunlit: "Part ensoleillée",
@@ -191,6 +241,9 @@ function renderLegend(shown) {
 function applyLanguage() {
   document.documentElement.lang = state.lang;
   document.querySelectorAll("[data-i18n]").forEach(e => { e.textContent = t(e.dataset.i18n); });
+  document.getElementById("map").setAttribute("aria-label", state.lang === "fr" ? "Carte" : "Map");
+  document.querySelectorAll(".north-arrow").forEach(e => e.setAttribute("aria-label", t("north")));
+  document.querySelectorAll(".north-letter").forEach(e => { e.textContent = state.lang === "fr" ? "N" : "N"; });
   const button = document.getElementById("lang");
   button.textContent = state.lang === "fr" ? "EN" : "FR";
   button.setAttribute("aria-label", state.lang === "fr" ? "English" : "Français");
@@ -216,6 +269,56 @@ function setLayer(name) {
   saveView();
 }
 
+// Popups fit the screen: at most the viewport's width less a margin, and scroll past 60 % of its height on a phone.
+function popupOptions(width) {
+  const options = { maxWidth: Math.min(width, innerWidth - 60), minWidth: Math.min(200, innerWidth - 60), autoPanPadding: [10, 10] };
+  if (innerWidth <= 700) { options.maxHeight = Math.round(innerHeight * 0.6); options.autoPanPaddingTopLeft = [10, 110]; }
+  return options;
+}
+
+// A place as the command line takes it (lon, lat), with a button that copies `--at=lon,lat`.
+function coordinates(lon, lat) {
+  return `<p class="coordinates"><strong>lon ${fmt(lon, 5)}, lat ${fmt(lat, 5)}</strong><button type="button" class="copy" title="${esc(t("copyTitle"))}" onclick="copyPlace(this, ${lon}, ${lat})">${esc(t("copy"))}</button></p>`;
+}
+
+function copyPlace(button, lon, lat) {
+  const text = `--at=${lon.toFixed(6)},${lat.toFixed(6)}`;
+  const done = () => { button.textContent = t("copied"); };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, () => {});
+  else { const area = document.createElement("textarea"); area.value = text; document.body.appendChild(area); area.select(); document.execCommand("copy"); area.remove(); done(); }
+}
+
+// Vector shapes reachable by keyboard: each a button in the tab order, Enter or Space opening its popup.
+function keyboardReachable(layer, label) {
+  layer.eachLayer(l => {
+    const element = l.getElement && l.getElement();
+    if (!element) return;
+    element.setAttribute("tabindex", "0");
+    element.setAttribute("role", "button");
+    element.setAttribute("aria-label", label(l.feature));
+    element.addEventListener("keydown", ev => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); l.openPopup(); } });
+  });
+}
+
+function isPhone() { return innerWidth <= 700; }
+
+function setPanel(open) {
+  const panel = document.getElementById("panel"), toggle = document.getElementById("panelToggle");
+  panel.classList.toggle("open", open);
+  toggle.setAttribute("aria-expanded", String(open));
+  if (map) map.invalidateSize();
+}
+
+const NorthArrow = L.Control.extend({
+  options: { position: "topright" },
+  onAdd() {
+    const box = L.DomUtil.create("div", "north-arrow");
+    box.setAttribute("role", "img");
+    box.innerHTML = `<svg width="16" height="18" viewBox="0 0 16 18" aria-hidden="true"><path d="M8 0 L15 18 L8 13 L1 18 Z" fill="#1a1a1a"/></svg><br><span class="north-letter">N</span>`;
+    return box;
+  }
+});
+
 function sitePopup(feature) {
   const p = feature.properties;
   let html = `<div class="site"><strong>${t("site")} ${esc(p.id)}</strong> — ${esc(p.commune)}<br>${esc(p.setting)}`;
@@ -230,12 +333,12 @@ function sitePopup(feature) {
 }
 
 async function explain(latlng) {
-  const popup = L.popup({ maxWidth: 420 }).setLatLng(latlng).setContent("…").openOn(map);
+  const popup = L.popup(popupOptions(420)).setLatLng(latlng).setContent("…").openOn(map);
   const response = await fetch(`/api/point?lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`);
   const e = await response.json();
   if (!response.ok) { popup.setContent(`<div class="explain">${esc(e.error)}</div>`); return; }
   const label = k => state.lang === "fr" ? (TERMS_FR[k] || k) : e.termLabels[k];
-  let html = `<div class="explain"><p><strong>${fmt(e.latitude, 5)}, ${fmt(e.longitude, 5)}</strong></p>`;
+  let html = `<div class="explain">${coordinates(e.longitude, e.latitude)}`;
   if (e.day.ictu === undefined || e.day.ictu === null) { popup.setContent(html + `<p>${t("building")}</p></div>`); return; }
   const cls = c => esc(state.lang === "fr" ? (CLASSES_FR[c] || c) : c);
   html += `<p>${t("day")}: <strong class="ictu-day">${fmt(e.day.ictu)} °C</strong> — ${cls(e.day.utciClass)}<br>${t("night")}: <strong>${fmt(e.night.ictu)} °C</strong> — ${cls(e.night.utciClass)}</p>`;
@@ -284,11 +387,13 @@ async function addDiagnosis() {
           ? L.geoJSON(data, { bubblingMouseEvents: false,
               pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, weight: f.properties.selected === "yes" ? 3 : 1, color: "#1a1a1a",
                 fillOpacity: 0.9, className: "tree-marker", fillColor: f.properties.priority <= 0 ? "#bdbdbd" : f.properties.rank <= count / 10 ? "#a50f15" : f.properties.rank <= count / 3 ? "#fb6a4a" : "#fee5d9" }),
-              onEachFeature: (f, l) => l.bindPopup(() => treePopup(f.properties), { maxWidth: 380 }) })
+              onEachFeature: (f, l) => l.bindPopup(() => treePopup(f.properties), popupOptions(380)) })
           : L.geoJSON(data, { bubblingMouseEvents: false, style: () => ({ ...DIAGNOSIS_STYLE[name], className: `island-shape ${name}` }),
-                                  onEachFeature: (f, l) => l.bindPopup(() => islandPopup(name, f.properties)) });
+                                  onEachFeature: (f, l) => l.bindPopup(() => islandPopup(name, f.properties), popupOptions(380)) });
       }
       layer.addTo(map);
+      keyboardReachable(layer, f => name === "watering" ? `${t("tree")} ${f.properties.id}, #${f.properties.rank}`
+                                    : name === "cool_islands" ? `${t("coolIsland")} #${f.properties.id}` : `${t("heatIsland")} #${f.properties.rank}`);
     });
   }
 }
@@ -321,7 +426,9 @@ function startDrawing() {
   sc.drawing = true; sc.corners = [];
   document.getElementById("scenarioFinish").hidden = false;
   document.getElementById("map").style.cursor = "crosshair";
-  scenarioStatus(t("drawing"));
+  document.getElementById("drawTarget").hidden = false;
+  scenarioStatus(`${t("drawing")} ${t("drawingKeys")}`);
+  if (isPhone()) setPanel(false);
 }
 
 function addCorner(latlng) {
@@ -342,6 +449,7 @@ function finishDrawing() {
   if (sc.line) { map.removeLayer(sc.line); sc.line = null; }
   document.getElementById("scenarioFinish").hidden = true;
   document.getElementById("map").style.cursor = "";
+  document.getElementById("drawTarget").hidden = true;
   showPending();
 }
 
@@ -438,6 +546,21 @@ async function start() {
   const bounds = L.latLngBounds([s, w], [n, e]);
   map = L.map("map", { keyboard: true, maxZoom: run.maxzoom + 3, minZoom: Math.max(0, run.minzoom - 3) });
   L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  new NorthArrow().addTo(map);
+  const target = document.createElement("div");
+  target.id = "drawTarget"; target.hidden = true;
+  document.getElementById("map").appendChild(target);
+  map.getContainer().addEventListener("keydown", ev => {
+    if (sc.drawing && ev.key === "Enter" && ev.target === map.getContainer()) { ev.preventDefault(); addCorner(map.getCenter()); }
+  });
+  document.getElementById("panelToggle").addEventListener("click", () => setPanel(!document.getElementById("panel").classList.contains("open")));
+  document.getElementById("print").addEventListener("click", () => window.print());
+  window.addEventListener("beforeprint", () => {
+    const layer = run.layers.find(l => l.name === state.layer);
+    document.getElementById("printInfo").textContent = `${layer ? layerTitle(layer) : ""} — ${run.cityName || ""} — ${t("printed")} ${new Date().toLocaleString(state.lang === "fr" ? "fr-FR" : "en-GB")} — ${document.getElementById("runInfo").textContent}`;
+    map.invalidateSize();
+  });
+  window.addEventListener("afterprint", () => map.invalidateSize());
   if (params.has("z") && params.has("lat") && params.has("lon")) map.setView([Number(params.get("lat")), Number(params.get("lon"))], Number(params.get("z")));
   else map.fitBounds(bounds);
   overlay = L.tileLayer(`/tiles/${encodeURIComponent(state.layer)}/{z}/{x}/{y}.png`,
@@ -458,14 +581,14 @@ async function start() {
   if (!navigator.onLine) { basemap.disabled = true; basemap.parentElement.title = t("offline"); }
   basemap.addEventListener("change", () => { if (basemap.checked) osm.addTo(map).bringToBack(); else map.removeLayer(osm); });
   document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "fr" ? "en" : "fr"; applyLanguage(); });
-  document.getElementById("explainCentre").addEventListener("click", () => explain(map.getCenter()));
+  document.getElementById("explainCentre").addEventListener("click", () => { if (isPhone()) setPanel(false); explain(map.getCenter()); });
   map.on("click", ev => { if (sc.drawing) addCorner(ev.latlng); else explain(ev.latlng); });
   setUpScenario();
   map.on("moveend", saveView);
   const sites = await (await fetch("/api/sites")).json();
   L.geoJSON(sites, {
     pointToLayer: (f, latlng) => L.marker(latlng, { icon: L.divIcon({ className: "site-icon", iconSize: [14, 14] }), title: `${f.properties.id} (${f.properties.commune})`, alt: f.properties.id, keyboard: true }),
-    onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), { maxWidth: 380 })
+    onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), popupOptions(380))
   }).addTo(map);
   await addDiagnosis();
   applyLanguage();

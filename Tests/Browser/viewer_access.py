@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""The viewer as a phone user, a keyboard user and a printer see it, in headless Chromium at one window size:
+the map's share of the viewport (panel collapsed), whether a popup fits, touch-target sizes, keyboard reach of the
+markers and shapes, axe-core's WCAG 2.1 A/AA violations in each state (start, layer switched, popup open,
+scenario panel, diagnosis on, French), and what print shows (Chromium's print media and its PDF).
+Prints JSON; screenshots into --shots (NAME-WIDTHxHEIGHT.png) when asked.
+
+usage: viewer_access.py URL --width W --height H [--shots DIR]
+Needs axe-core: PyPI axe-core-python bundles axe-core 4.4 (axe-selenium-python's 2.1.6, the last for Python 3.11,
+bundles 3.1 from 2018); .ci/setup installs it into .build/test-venv.
+"""
+import argparse, base64, json, os, time
+import chromium
+import axe_core_python
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait, Select
+
+parser = argparse.ArgumentParser()
+parser.add_argument("url")
+parser.add_argument("--width", type=int, default=1400)
+parser.add_argument("--height", type=int, default=900)
+parser.add_argument("--shots")
+args = parser.parse_args()
+
+driver = chromium.start(args.width, args.height)
+# The exact viewport, as a phone's when narrow (a headless window has a minimum width): touch, no scroll bars.
+driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": args.width, "height": args.height, "deviceScaleFactor": 1, "mobile": args.width <= 700})
+if args.width <= 700:
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+wait = WebDriverWait(driver, 180)
+result = {"axe": {}}
+size = f"{args.width}x{args.height}"
+
+
+def shot(name):
+    if args.shots:
+        driver.save_screenshot(os.path.join(args.shots, f"{name}-{size}.png"))
+
+
+def audit(state):
+    """axe-core's WCAG 2.1 A and AA rules on the page as it is: the violations' ids and their first targets."""
+    with open(os.path.join(os.path.dirname(axe_core_python.__file__), "axe.min.js"), encoding="utf-8") as f:
+        driver.execute_script(f.read())
+    driver.set_script_timeout(300)
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    found = driver.execute_async_script("const done = arguments[arguments.length - 1]; axe.run(document, %s).then(done, e => done({error: String(e)}));" % json.dumps(options))
+    if "error" in found:
+        raise RuntimeError("axe-core: " + found["error"])
+    result.setdefault("axeVersion", found.get("testEngine", {}).get("version"))
+    result["axe"][state] = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+                             "target": v["nodes"][0]["target"] if v["nodes"] else [], "summary": v["nodes"][0].get("failureSummary", "")[:300] if v["nodes"] else ""}
+                            for v in found["violations"]]
+
+
+def rect(selector):
+    return driver.execute_script("const e = document.querySelector(arguments[0]); if (!e) return null; const r = e.getBoundingClientRect(); "
+                                 "return {x: r.x, y: r.y, width: r.width, height: r.height, right: r.right, bottom: r.bottom};", selector)
+
+
+def open_panel(open_it):
+    """On a narrow screen the panel is a drawer behind the Controls button: open or close it."""
+    toggle = driver.find_element(By.ID, "panelToggle")
+    if toggle.is_displayed() and (toggle.get_attribute("aria-expanded") == "true") != open_it:
+        toggle.click()
+        time.sleep(0.3)
+
+
+try:
+    chromium.open_viewer(driver, wait, args.url)
+    chromium.wait_for_tiles(driver, wait, "/tiles/day/")
+    viewport = driver.execute_script("return {width: innerWidth, height: innerHeight}")
+    open_panel(False)
+    m = rect("#map")
+    result["mapShare"] = m["width"] * m["height"] / (viewport["width"] * viewport["height"])
+    shot("viewer")
+    audit("start")
+
+    # Touch targets: every visible control of the header and the map (and the panel, opened) at least 44 px high.
+    open_panel(True)
+    small = driver.execute_script("""
+        return [...document.querySelectorAll('header button, #panel button, #panel select, #panel input, #panel summary, .leaflet-control a, .leaflet-control button, .leaflet-popup-close-button')]
+          .filter(e => e.offsetParent !== null && !e.hidden)
+          .map(e => { const r = (e.type === 'checkbox' || e.type === 'radio') && e.closest('label') ? e.closest('label').getBoundingClientRect() : e.getBoundingClientRect();
+                      return {id: e.id || e.className || e.tagName, width: r.width, height: r.height}; })
+          .filter(r => r.height < 44 || r.width < 44);""")
+    result["smallTargets"] = small
+    shot("panel")
+    Select(driver.find_element(By.ID, "layer")).select_by_value("night")
+    chromium.wait_for_tiles(driver, wait, "/tiles/night/")
+    audit("layerSwitched")
+    Select(driver.find_element(By.ID, "layer")).select_by_value("day")
+
+    # A popup: the explanation of the map's centre, by keyboard; it must fit the viewport.
+    driver.find_element(By.ID, "explainCentre").send_keys(Keys.ENTER)
+    open_panel(False)
+    wait.until(lambda d: any("°C" in e.text or "bâtiment" in e.text or "building" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content")))
+    time.sleep(0.5)
+    p = rect(".leaflet-popup")
+    result["viewport"] = viewport
+    result["popupFits"] = p is not None and p["x"] >= 0 and p["right"] <= viewport["width"] + 0.5 and p["width"] <= viewport["width"]
+    result["popup"] = p
+    result["coordinates"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .coordinates").text
+    shot("popup")
+    audit("popupOpen")
+    driver.execute_script("map.closePopup()")
+
+    # Keyboard reach: a site marker, then an island and a tree (Tab-focusable, visible focus, Enter opens the popup).
+    def keyboard_open(selector, popup_selector):
+        elements = driver.find_elements(By.CSS_SELECTOR, selector)
+        if not elements:
+            return {"count": 0}
+        e = elements[0]
+        focusable = e.get_attribute("tabindex") == "0" or e.tag_name in ("a", "button")
+        driver.execute_script("arguments[0].focus()", e)
+        # A visible focus: an outline or a shadow (HTML), a wider stroke (SVG shapes).
+        outline = driver.execute_script("const s = getComputedStyle(arguments[0]); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none' || parseFloat(s.strokeWidth) >= 4;", e)
+        e.send_keys(Keys.ENTER)
+        try:
+            wait.until(lambda d: any(x.text.strip() for x in d.find_elements(By.CSS_SELECTOR, popup_selector)))
+            opened = True
+        except Exception:
+            opened = False
+        driver.execute_script("map.closePopup()")
+        time.sleep(0.5)  # Leaflet fades a closed popup out: audit once it is gone
+        return {"count": len(elements), "focusable": focusable, "visibleFocus": outline, "enterOpens": opened}
+
+    result["siteKeyboard"] = keyboard_open(".site-icon", ".leaflet-popup-content .site")
+    open_panel(True)
+    for name in ["heat_islands_day", "watering"]:
+        toggles = driver.find_elements(By.ID, f"diag-{name}")
+        if toggles:
+            toggles[0].click()
+    open_panel(False)
+    result["islandKeyboard"] = keyboard_open("path.heat_islands_day", ".leaflet-popup-content .island")
+    result["treeKeyboard"] = keyboard_open("path.tree-marker", ".leaflet-popup-content .tree")
+    shot("diagnosis")
+    audit("diagnosisOn")
+
+    # The scenario panel, a disabled button looking disabled.
+    open_panel(True)
+    driver.execute_script("document.getElementById('scenario').scrollIntoView()")
+    run = driver.find_element(By.ID, "scenarioRun")
+    result["disabledLooksDisabled"] = driver.execute_script("const s = getComputedStyle(arguments[0]); return arguments[0].disabled && (parseFloat(s.opacity) < 0.7 || s.cursor === 'not-allowed');", run)
+    shot("scenario")
+    audit("scenarioPanel")
+
+    # French.
+    driver.find_element(By.ID, "lang").click()
+    time.sleep(0.3)
+    shot("french")
+    audit("french")
+    driver.find_element(By.ID, "lang").click()
+
+    # Print: under print media, the controls hidden, the map, legend, scale, north arrow and title shown; the PDF made.
+    open_panel(False)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    shown = lambda s: driver.execute_script("const e = document.querySelector(arguments[0]); if (!e) return false; const r = e.getBoundingClientRect(); return getComputedStyle(e).display !== 'none' && getComputedStyle(e).visibility !== 'hidden' && r.width > 0 && r.height > 0;", s)
+    result["print"] = {s: shown(s) for s in ["#map", "#legend", ".leaflet-control-scale", ".north-arrow", "#printTitle", "#layer", "#scenario", "#lang", ".leaflet-control-zoom"]}
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "landscape": args.width > args.height})
+    result["pdfBytes"] = len(base64.b64decode(pdf["data"]))
+    if args.shots:
+        with open(os.path.join(args.shots, f"print-{size}.pdf"), "wb") as f:
+            f.write(base64.b64decode(pdf["data"]))
+        shot("print")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    result["console"] = [c for c in chromium.console(driver) if c["level"] == "SEVERE"]
+finally:
+    driver.quit()
+print(json.dumps(result))

@@ -1,0 +1,71 @@
+import Foundation
+import TestFixtures
+import Testing
+
+/// The viewer for people who meet it on a phone, by keyboard, with a screen reader or on paper (the face issue):
+/// Tests/Browser/viewer_access.py drives headless Chromium at a desktop's 1400 × 900 and a phone's 390 × 844 over
+/// the sample run with its diagnosis and watering (ViewerTests' server), and axe-core audits each state.
+/// With ICTU_SCREENSHOTS=FOLDER the screenshots land there (the README's are made so).
+@Suite(.serialized, .tags(.endToEnd)) struct ViewerAccessTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let script = repository.appendingPathComponent("Tests/Browser/viewer_access.py").path
+    /// .ci/setup's virtual environment (Debian's Selenium, PyPI's axe-core).
+    static let python = repository.appendingPathComponent(".build/test-venv/bin/python").path
+
+    struct Access: Decodable {
+        struct Violation: Decodable { var id: String; var impact: String?; var nodes: Int; var target: [String]; var summary: String }
+        struct Reach: Decodable { var count: Int; var focusable: Bool?; var visibleFocus: Bool?; var enterOpens: Bool? }
+        struct Target: Decodable { var id: String; var width: Double; var height: Double }
+        var axe: [String: [Violation]]
+        var axeVersion: String?
+        var mapShare: Double
+        var smallTargets: [Target]
+        var popupFits: Bool
+        var coordinates: String
+        var siteKeyboard: Reach, islandKeyboard: Reach, treeKeyboard: Reach
+        var disabledLooksDisabled: Bool
+        var print: [String: Bool]
+        var pdfBytes: Int
+        var console: [[String: String]]
+    }
+
+    func audit(width: Int, height: Int) throws -> Access {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.python), "run .ci/setup: it makes \(Self.python)")
+        var arguments = [Self.script, ViewerTests.base + "/", "--width", "\(width)", "--height", "\(height)"]
+        if let folder = ProcessInfo.processInfo.environment["ICTU_SCREENSHOTS"] { arguments += ["--shots", folder] }
+        let output = try Process.output(Self.python, arguments)
+        return try JSONDecoder().decode(Access.self, from: Data((output.split(separator: "\n").last ?? "").utf8))
+    }
+
+    func check(_ a: Access, phone: Bool) {
+        let size = phone ? "phone" : "desktop"
+        #expect(a.axeVersion?.hasPrefix("4.") == true, "axe-core 4 (got \(a.axeVersion ?? "none"))")
+        for state in ["start", "layerSwitched", "popupOpen", "diagnosisOn", "scenarioPanel", "french"] {
+            let found = a.axe[state]
+            #expect(found != nil, "\(size): state \(state) audited")
+            #expect(found?.isEmpty == true, "\(size), \(state): WCAG 2.1 A/AA violations \(found?.map { "\($0.id) ×\($0.nodes) at \($0.target): \($0.summary)" } ?? [])")
+        }
+        #expect(a.popupFits, "\(size): the explanation's popup fits the viewport")
+        #expect(a.coordinates.hasPrefix("lon ") && a.coordinates.contains(", lat "), "places are given as the CLI takes them (lon, lat): \(a.coordinates)")
+        for (what, reach) in [("sensor sites", a.siteKeyboard), ("heat islands", a.islandKeyboard), ("trees", a.treeKeyboard)] {
+            #expect(reach.count > 0 && reach.focusable == true && reach.visibleFocus == true && reach.enterOpens == true,
+                    "\(size): \(what) reachable by Tab, with a visible focus, opened by Enter: \(reach)")
+        }
+        #expect(a.disabledLooksDisabled, "\(size): a disabled button looks disabled")
+        for shown in ["#map", "#legend", ".leaflet-control-scale", ".north-arrow", "#printTitle"] { #expect(a.print[shown] == true, "\(size): print shows \(shown)") }
+        for hidden in ["#layer", "#scenario", "#lang", ".leaflet-control-zoom"] { #expect(a.print[hidden] == false, "\(size): print hides \(hidden)") }
+        #expect(a.pdfBytes > 10_000, "\(size): Chromium prints the view to a PDF")
+        #expect(a.console.isEmpty, "\(size): no error in the console: \(a.console)")
+    }
+
+    @Test func onAPhoneTheMapHasTheScreenAndEveryTargetIsTouchSized() throws {
+        let a = try audit(width: 390, height: 844)
+        check(a, phone: true)
+        #expect(a.mapShare >= 0.6, "the map has \(Int(a.mapShare * 100)) % of the phone's screen with the panel collapsed")
+        #expect(a.smallTargets.isEmpty, "touch targets under 44 px: \(a.smallTargets.map { "\($0.id) \(Int($0.width))×\(Int($0.height))" })")
+    }
+
+    @Test func onADesktopTheViewerIsAccessibleAndPrints() throws {
+        check(try audit(width: 1400, height: 900), phone: false)
+    }
+}
