@@ -15,6 +15,13 @@ public struct DiagnosisOptions: Sendable {
     public var coolMaxICTU = 32.0
     public var coolBelowMedian = 4.0
     public var minIslandSquareMetres = 500.0
+    /// Heat islands at the scale planners act on (a square, a street segment, a block): a cell is in one when the
+    /// open ground within this radius (Gaussian, σ = r/2; buildings carry no weight) is at or above the threshold,
+    /// so islands span the building gaps and narrow streets between hot open cells instead of breaking into slivers.
+    /// Their statistics are over their open cells. 0: cell by cell.
+    public var islandScaleMetres = 20.0
+    /// Smallest heat island kept, m² (a small square; cool islands keep `minIslandSquareMetres`).
+    public var minHeatIslandSquareMetres = 5_000.0
     /// Access target: a cool island within this distance (m) — the city's 300 m, under 5 minutes' walk.
     public var accessMetres = 300.0
     /// Districts: a polygon layer (any OGR format/CRS) and its name attribute.
@@ -177,14 +184,17 @@ public enum Diagnosis {
                 for i in p.values.indices where !p.values[i].isNaN { s += Double(p.values[i]); n += 1 }
                 return n > 0 ? s / Double(n) : 0
             }
-            let found = IslandAnalysis.regions(values: values, extra: parts, minCells: minCells) { !values.values[$0].isNaN && Double(values.values[$0]) >= threshold }
+            let zone = options.islandScaleMetres > 0 ? FocalMean.gaussian(values, radiusCells: options.islandScaleMetres / grid.cellSize) : values
+            let heatMinCells = max(minCells, Int((options.minHeatIslandSquareMetres / grid.cellArea).rounded(.up)))
+            let found = IslandAnalysis.regions(values: values, extra: parts, minCells: heatMinCells) { !zone.values[$0].isNaN && Double(zone.values[$0]) >= threshold }
             result.labels[window] = found.labels
-            // Nearest cool island: the smallest distance over the island's cells.
-            var nearest = [Float](repeating: .infinity, count: found.regions.count + 1)
+            // Nearest cool island: the median distance over the island's cells (where a person in it stands; its
+            // nearest edge would say 0 m for an island that merely touches a cool one).
+            var distances = [[Float]](repeating: [], count: found.regions.count + 1)
             var people = [Double](repeating: 0, count: found.regions.count + 1)
             for i in found.labels.indices where found.labels[i] > 0 {
                 let l = Int(found.labels[i])
-                nearest[l] = min(nearest[l], distance[i])
+                if distance[i].isFinite { distances[l].append(distance[i]) }
                 if let population = options.population { people[l] += Double(population.values[i]) }
             }
             for region in found.regions {
@@ -201,7 +211,8 @@ public enum Diagnosis {
                 }.joined(separator: ", ")
                 let x = grid.originX + region.centroid.col * grid.cellSize, y = grid.originY - region.centroid.row * grid.cellSize
                 let ll = try toWGS.transform(x: x, y: y)
-                let d = nearest[Int(region.label)]
+                let ds = distances[Int(region.label)].sorted()
+                let d: Float = ds.isEmpty ? .infinity : ds[ds.count / 2]
                 result.records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
                                             meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
                                             nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : people[Int(region.label)],

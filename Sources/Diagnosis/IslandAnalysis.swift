@@ -14,25 +14,28 @@ public enum IslandAnalysis {
     }
 
     /// Regions of cells where `isMember` holds, with at least `minCells` cells, relabelled 1…n by decreasing mean of `values`.
-    /// Returns the label plane (0 elsewhere) and the regions.
+    /// Returns the label plane (0 elsewhere) and the regions. Member cells without a value (NaN: buildings inside a
+    /// zone) count in the region's cells but not in its means, maximum or centroid.
     public static func regions(values: Plane, extra: [Plane] = [], minCells: Int, isMember: (Int) -> Bool) -> (labels: [Int32], regions: [Region]) {
         let w = values.width, h = values.height
         let (raw, sizes) = ConnectedComponents.label(width: w, height: h, connectivity: .four, isMember: isMember)
         let n = sizes.count
         var sum = [Double](repeating: 0, count: n), maximum = [Double](repeating: -.infinity, count: n)
-        var sx = [Double](repeating: 0, count: n), sy = sx
+        var sx = [Double](repeating: 0, count: n), sy = sx, valid = sx
         var extraSums = [[Double]](repeating: [Double](repeating: 0, count: extra.count), count: n)
         for i in 0..<(w * h) {
             let l = Int(raw[i])
             guard l > 0, sizes[l] >= minCells else { continue }
             let v = Double(values.values[i])
+            guard !v.isNaN else { continue }
+            valid[l] += 1
             sum[l] += v; maximum[l] = max(maximum[l], v)
             sx[l] += Double(i % w) + 0.5; sy[l] += Double(i / w) + 0.5
             for (k, p) in extra.enumerated() { extraSums[l][k] += Double(p.values[i]) }
         }
         var kept: [(old: Int, region: Region)] = []
-        for l in 1..<max(n, 1) where sizes[l] >= minCells {
-            let c = Double(sizes[l])
+        for l in 1..<max(n, 1) where sizes[l] >= minCells && valid[l] > 0 {
+            let c = valid[l]
             kept.append((l, Region(label: 0, cells: sizes[l], mean: sum[l] / c, max: maximum[l], means: extraSums[l].map { $0 / c },
                                    centroid: (sx[l] / c, sy[l] / c))))
         }

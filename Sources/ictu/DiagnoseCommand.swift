@@ -19,7 +19,9 @@ struct DiagnoseCommand: ParsableCommand {
     var runFolder: String { runOption.folder }
     @Option(help: "Heat island threshold, °C (e.g. 32 for strong heat stress). Default: the --percentile of the open ground.") var threshold: Double?
     @Option(help: "Percentile of the open ground's ICTU above which a cell is in a heat island, 0–100.") var percentile = 90.0
-    @Option(name: .customLong("min-area"), help: "Smallest island kept, m².") var minArea = 500.0
+    @Option(name: .customLong("min-area"), help: "Smallest cool island kept, m².") var minArea = 500.0
+    @Option(name: .customLong("min-heat-area"), help: "Smallest heat island kept, m² (a small square).") var minHeatArea = 5_000.0
+    @Option(name: .customLong("island-scale"), help: "Radius, m, over which the open ground is judged hot: heat islands span building gaps and narrow streets at the scale planners act on (0: cell by cell).") var islandScale = 20.0
     @Option(name: .customLong("access"), help: "Distance to a cool island that counts as covered, m.") var accessMetres = 300.0
     @Option(help: "Districts: a polygon file (any OGR format and CRS).") var zones: String?
     @Option(name: .customLong("zone-field"), help: "Attribute naming each district.") var zoneField: String?
@@ -31,11 +33,13 @@ struct DiagnoseCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...100).contains(percentile) else { throw ValidationError("--percentile takes 0–100 (got \(percentile))") }
+        guard islandScale >= 0, islandScale <= 500 else { throw ValidationError("--island-scale takes 0–500 m (got \(islandScale))") }
     }
 
     func run() throws {
         var options = DiagnosisOptions()
         options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
+        options.minHeatIslandSquareMetres = minHeatArea; options.islandScaleMetres = islandScale
         options.accessMetres = accessMetres; options.zones = zones; options.zoneField = zoneField; options.overwrite = replace.force
         options.survey = survey
         options.useField = useField
@@ -60,8 +64,8 @@ struct DiagnoseCommand: ParsableCommand {
             let islands = summary.heatIslands.filter { $0.window == window }
             print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))
             for i in islands.prefix(5) {
-                print(String(format: "  #%d  %6.0f m²  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.areaSquareMetres, i.meanICTU, i.maxICTU, i.causeText,
-                             i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
+                print(String(format: "  #%d  %.1f ha at --at=%.5f,%.5f  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.areaSquareMetres / 10_000,
+                             i.longitude, i.latitude, i.meanICTU, i.maxICTU, i.causeText, i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
             }
         }
         print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",

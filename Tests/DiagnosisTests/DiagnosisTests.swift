@@ -103,7 +103,14 @@ import Testing
         options.population = Plane(width: 800, height: 800, value: 1)
         let summary = try Diagnosis.run(run: run, options: options)
         let day = summary.heatIslands.filter { $0.window == "day" }
-        #expect(!day.isEmpty && day.allSatisfy { $0.meanICTU >= summary.heatThresholds["day"]! && $0.areaSquareMetres >= 500 })
+        // Planner scale: zones whose open ground within 20 m is at or above the threshold, at least 0.5 ha — tens of
+        // them on the sample, not the hundreds of street-shaped slivers cell-by-cell membership gives (346 by day at
+        // 5 m). A zone's mean over its open cells may dip just under the threshold its neighbourhood means reach.
+        #expect(!day.isEmpty && day.count <= 60, "\(day.count) heat islands by day")
+        #expect(day.allSatisfy { $0.meanICTU >= summary.heatThresholds["day"]! - 0.5 && $0.areaSquareMetres >= 5_000 })
+        let night = summary.heatIslands.filter { $0.window == "night" }
+        #expect(!night.isEmpty && night.count <= 60, "\(night.count) heat islands by night")
+        #expect(summary.heatIslands.allSatisfy { ($0.nearestCoolIslandMetres ?? 1) > 0 }, "a distance from where people stand in the island, not its nearest edge")
         #expect(zip(day, day.dropFirst()).allSatisfy { $0.meanICTU >= $1.meanICTU }, "ranked by mean ICTU")
         #expect(day.allSatisfy { abs($0.causes.values.reduce(0, +) - 1) < 1e-6 || $0.causes.isEmpty }, "cause shares sum to 1")
         #expect(summary.coolIslands > 0 && summary.shareWithinAccess > 0 && summary.shareWithinAccess <= 1)
