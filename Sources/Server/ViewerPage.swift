@@ -58,6 +58,12 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 #drawTarget { position: absolute; left: 50%; top: 50%; width: 28px; height: 28px; margin: -14px 0 0 -14px; z-index: 650; pointer-events: none;
   background: linear-gradient(#c25400, #c25400) center / 2px 100% no-repeat, linear-gradient(#c25400, #c25400) center / 100% 2px no-repeat; }
 #printTitle { display: none; }
+#swipe { position: absolute; z-index: 640; left: 0; right: 0; top: 50%; width: 100%; margin: 0; background: transparent; pointer-events: none; -webkit-appearance: none; appearance: none; }
+#swipe::-webkit-slider-runnable-track { background: transparent; }
+#swipe::-webkit-slider-thumb { -webkit-appearance: none; pointer-events: auto; width: 44px; height: 44px; border-radius: 50%; background: #fff; border: 3px solid #1f2d3d; cursor: ew-resize; box-shadow: 0 1px 4px rgba(0, 0, 0, .5); }
+#swipe::-moz-range-thumb { pointer-events: auto; width: 40px; height: 40px; border-radius: 50%; background: #fff; border: 3px solid #1f2d3d; cursor: ew-resize; }
+#swipeLine { position: absolute; z-index: 630; top: 0; bottom: 0; width: 3px; margin-left: -1px; background: #1f2d3d; pointer-events: none; }
+.swipe-label { position: absolute; z-index: 630; top: 8px; padding: 2px 6px; background: rgba(255, 255, 255, .92); border: 1px solid #1f2d3d; border-radius: 3px; font-size: .8em; pointer-events: none; }
 /* A phone: the map takes the screen; the controls are a drawer behind the header's button; every target ≥ 44 px. */
 @media (max-width: 700px) {
   header { padding: .2em .5em; gap: .4em; }
@@ -77,7 +83,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 }
 @media print {
   @page { margin: 10mm; }
-  header, .warning button, #panel > :not(#legend), .leaflet-control-zoom, #drawTarget { display: none !important; }
+  header, .warning button, #panel > :not(#legend), .leaflet-control-zoom, #drawTarget, #swipe { display: none !important; }
   #printTitle { display: block; margin: 0 0 .3em; font-size: 12pt; }
   #printTitle h1 { font-size: 15pt; margin: 0; }
   body { display: block; height: auto; }
@@ -103,6 +109,8 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
     <select id="layer"></select>
     <label for="opacity"><span data-i18n="opacity">Opacity</span> <span id="opacityValue">80 %</span></label>
     <input id="opacity" type="range" min="0" max="100" value="80">
+    <label for="compare" data-i18n="compare">Compare with (swipe)</label>
+    <select id="compare"><option value="" data-i18n="noCompare">— none —</option></select>
     <div id="legend" aria-live="polite"></div>
     <fieldset id="diagnosis" hidden><legend data-i18n="diagnosisTitle">Diagnosis</legend></fieldset>
     <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
@@ -124,6 +132,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
         <label><input type="radio" name="scenarioView" value="before"> <span data-i18n="before">Before</span></label>
         <label><input type="radio" name="scenarioView" value="after"> <span data-i18n="after">After</span></label>
         <label><input type="radio" name="scenarioView" value="delta" checked> <span data-i18n="difference">Difference (after − before)</span></label>
+        <label><input type="radio" name="scenarioView" value="swipe"> <span data-i18n="swipeBeforeAfter">Swipe: before | after</span></label>
         <label><input type="checkbox" id="scenarioNight"> <span data-i18n="atNight">At night</span></label>
       </div>
       <div id="scenarioSummary" aria-live="polite"></div>
@@ -137,7 +146,8 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <script>
 "use strict";
 const T = {
-  en: { controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
+  en: { compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
+        controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
         mapDescription: "The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.",
         north: "North", printed: "Printed", drawingKeys: "Keyboard: pan with the arrow keys and press Enter on the map to place a corner at the centre cross.",
         title: "ICTU — felt temperature map", inputWarnings: "About the inputs:", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
@@ -163,7 +173,8 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
+  fr: { compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
+        controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
         mapDescription: "La carte de la couche choisie. Flèches : déplacer ; + et − : zoom ; Tab atteint les sites de capteurs et, quand ils sont affichés, les îlots et les arbres ; Entrée ouvre l'élément qui a le focus. Pendant le dessin d'un polygone, Entrée place un sommet au centre de la carte.",
         north: "Nord", printed: "Imprimé le", drawingKeys: "Au clavier : déplacez la carte avec les flèches et appuyez sur Entrée sur la carte pour placer un sommet sous la croix centrale.",
         title: "ICTU — carte de température ressentie", inputWarnings: "À propos des données :", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
@@ -197,7 +208,7 @@ const CLASSES_FR = { "no thermal stress": "pas de stress thermique", "moderate h
   "very strong heat stress": "très fort stress thermique", "extreme heat stress": "stress thermique extrême" };
 
 const params = new URLSearchParams(location.hash.slice(1));
-const state = { layer: params.get("layer") || "day", lang: params.get("lang") === "fr" ? "fr" : "en", opacity: Number(params.get("opacity") || 80) };
+const state = { layer: params.get("layer") || "day", lang: params.get("lang") === "fr" ? "fr" : "en", opacity: Number(params.get("opacity") || 80), compare: params.get("compare") || "" };
 const t = key => T[state.lang][key];
 const fmt = (v, d = 1) => (typeof v === "number" && isFinite(v)) ? v.toFixed(d) : "—";
 const signed = (v, d = 2) => (typeof v === "number" && isFinite(v)) ? (v >= 0 ? "+" : "") + v.toFixed(d) : "—";
@@ -217,6 +228,7 @@ function saveView() {
   if (!map) return;
   const c = map.getCenter();
   const p = new URLSearchParams({ layer: state.layer, z: map.getZoom(), lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), lang: state.lang, opacity: state.opacity });
+  if (state.compare) { p.set("compare", state.compare); p.set("swipe", cmp.position); }
   history.replaceState(null, "", "#" + p.toString());
 }
 
@@ -250,6 +262,8 @@ function applyLanguage() {
   if (run) {
     const select = document.getElementById("layer");
     [...select.options].forEach(o => { o.textContent = layerTitle(run.layers.find(l => l.name === o.value)); });
+    [...document.getElementById("compare").options].forEach(o => { if (o.value) o.textContent = layerTitle(run.layers.find(l => l.name === o.value)); });
+    if (state.compare) compareChanged();
     renderLegend();
     [...document.getElementById("scenarioKind").options].forEach(o => { o.textContent = t("kinds")[o.value]; });
     scenarioKindChanged();
@@ -257,6 +271,48 @@ function applyLanguage() {
     document.getElementById("runInfo").textContent =
       `${t("run")}: ${run.hotDays.length} ${t("hotDays")}, ${t("median")} ${fmt(run.medianDayICTU)} °C — ictu ${run.engineVersion}`;
   }
+  saveView();
+}
+
+// Swipe: a second layer in a pane of its own over the right of the divider, the main layer on its left (both
+// clipped in the panes' own coordinates, which move as the map pans).
+const cmp = { layer: null, position: 50, labels: null };
+
+function clipPanes() {
+  const main = overlay && overlay.getContainer();
+  if (!cmp.layer) { if (main) main.style.clip = ""; return; }
+  const size = map.getSize(), nw = map.containerPointToLayerPoint([0, 0]), se = map.containerPointToLayerPoint(size);
+  const x = nw.x + size.x * cmp.position / 100;
+  map.getPane("compare").style.clip = `rect(${nw.y}px, ${se.x}px, ${se.y}px, ${x}px)`;
+  if (main) main.style.clip = `rect(${nw.y}px, ${x}px, ${se.y}px, ${nw.x}px)`;
+  document.getElementById("swipeLine").style.left = `${cmp.position}%`;
+  document.querySelectorAll(".swipe-label").forEach(e => { e.style[e.dataset.side === "left" ? "right" : "left"] = `${e.dataset.side === "left" ? 100 - cmp.position : cmp.position}%`; });
+}
+
+// Shows `spec` ({url, left, right}) on the right of the divider; null hides the swipe.
+function showCompare(spec) {
+  if (cmp.layer) { map.removeLayer(cmp.layer); cmp.layer = null; }
+  document.querySelectorAll("#swipe, #swipeLine, .swipe-label").forEach(e => e.remove());
+  if (spec) {
+    cmp.layer = L.tileLayer(spec.url, { pane: "compare", maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, opacity: state.opacity / 100 }).addTo(map);
+    const box = document.getElementById("map");
+    box.insertAdjacentHTML("beforeend", `<div id="swipeLine"></div><span class="swipe-label" data-side="left">${esc(spec.left)}</span><span class="swipe-label" data-side="right">${esc(spec.right)}</span>`);
+    const slider = document.createElement("input");
+    Object.assign(slider, { id: "swipe", type: "range", min: 0, max: 100, value: cmp.position });
+    slider.setAttribute("aria-label", t("swipePosition"));
+    L.DomEvent.disableClickPropagation(slider);
+    slider.addEventListener("input", () => { cmp.position = Number(slider.value); clipPanes(); saveView(); });
+    box.appendChild(slider);
+  }
+  clipPanes();
+}
+
+function compareChanged() {
+  const name = document.getElementById("compare").value;
+  state.compare = name;
+  const layer = run.layers.find(l => l.name === name);
+  const main = run.layers.find(l => l.name === state.layer);
+  showCompare(layer ? { url: `/tiles/${encodeURIComponent(name)}/{z}/{x}/{y}.png`, left: layerTitle(main), right: layerTitle(layer) } : null);
   saveView();
 }
 
@@ -470,6 +526,14 @@ function scenarioLayerName() {
 
 function showScenarioView() {
   if (!sc.result) return;
+  const view = document.querySelector("input[name=scenarioView]:checked").value, night = document.getElementById("scenarioNight").checked;
+  if (view === "swipe") {
+    const after = sc.result.layers.find(l => l.name === "after" + (night ? "-night" : ""));
+    setLayer(night ? "night" : "day");
+    if (after) showCompare({ url: after.tiles, left: t("before"), right: t("after") });
+    return;
+  }
+  compareChanged();
   const name = scenarioLayerName();
   const layer = sc.result.layers.find(l => l.name === name);
   if (layer) { overlay.setUrl(layer.tiles); renderLegend(layer); }
@@ -514,6 +578,7 @@ function clearScenario() {
   document.getElementById("scenarioFile").value = "";
   scenarioStatus("");
   setLayer(state.layer);
+  compareChanged();
 }
 
 function setUpScenario() {
@@ -566,13 +631,21 @@ async function start() {
   overlay = L.tileLayer(`/tiles/${encodeURIComponent(state.layer)}/{z}/{x}/{y}.png`,
     { maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, bounds: bounds.pad(0.05), opacity: state.opacity / 100, attribution: "ICTU" }).addTo(map);
   osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap contributors" });
+  map.createPane("compare").style.zIndex = 450;
+  const compare = document.getElementById("compare");
+  for (const layer of run.layers) { const o = document.createElement("option"); o.value = layer.name; compare.appendChild(o); }
+  compare.addEventListener("change", compareChanged);
+  map.on("move zoomend resize", clipPanes);
+  cmp.position = Math.min(100, Math.max(0, Number(params.get("swipe") || 50)));
   setLayer(state.layer);
+  if (state.compare && run.layers.some(l => l.name === state.compare)) { compare.value = state.compare; compareChanged(); }
   const opacity = document.getElementById("opacity");
   opacity.value = state.opacity;
   document.getElementById("opacityValue").textContent = `${state.opacity} %`;
   opacity.addEventListener("input", () => {
     state.opacity = Number(opacity.value);
     overlay.setOpacity(state.opacity / 100);
+    if (cmp.layer) cmp.layer.setOpacity(state.opacity / 100);
     document.getElementById("opacityValue").textContent = `${state.opacity} %`;
     saveView();
   });

@@ -91,6 +91,36 @@ try:
     audit("layerSwitched")
     Select(driver.find_element(By.ID, "layer")).select_by_value("day")
 
+    # Swipe: day on the left of the divider, night on its right; the divider moved by keyboard.
+    Select(driver.find_element(By.ID, "compare")).select_by_value("night")
+    chromium.wait_for_tiles(driver, wait, "/tiles/night/")
+    open_panel(False)
+    swipe = driver.find_element(By.ID, "swipe")
+    swipe.send_keys(Keys.ARROW_LEFT * 10)
+    result["swipe"] = driver.execute_script("""
+        // What the user sees at a screen point: the topmost loaded tile under it that no clip (of its layer's
+        // container or its pane, in layer coordinates) hides there; its layer's name from the tile's URL.
+        const box = document.getElementById('map').getBoundingClientRect(), origin = map.containerPointToLayerPoint([0, 0]);
+        const seen = (cx, cy) => {
+            const layerX = origin.x + (cx - box.left);
+            for (const img of [...document.querySelectorAll('img.leaflet-tile-loaded')].reverse()) {
+                const r = img.getBoundingClientRect();
+                if (cx < r.left || cx >= r.right || cy < r.top || cy >= r.bottom) continue;
+                const hidden = [img.closest('.leaflet-layer'), img.closest('.leaflet-pane')].some(el => {
+                    const m = el && /rect\\(([-\\d.]+)px,? ([-\\d.]+)px,? ([-\\d.]+)px,? ([-\\d.]+)px\\)/.exec(el.style.clip || '');
+                    return m ? layerX < parseFloat(m[4]) || layerX >= parseFloat(m[2]) : false;
+                });
+                if (!hidden) return new URL(img.src).pathname.split('/')[2];
+            }
+            return null;
+        };
+        const divider = box.left + box.width * cmp.position / 100, y = box.top + box.height / 2;
+        return {position: cmp.position, leftShows: seen(divider - box.width * 0.15, y), rightShows: seen(divider + box.width * 0.15, y), hash: location.hash};
+    """)
+    shot("swipe")
+    open_panel(True)
+    Select(driver.find_element(By.ID, "compare")).select_by_value("")
+
     # A popup: the explanation of the map's centre, by keyboard; it must fit the viewport.
     driver.find_element(By.ID, "explainCentre").send_keys(Keys.ENTER)
     open_panel(False)

@@ -16,7 +16,9 @@ import Testing
         struct Violation: Decodable { var id: String; var impact: String?; var nodes: Int; var target: [String]; var summary: String }
         struct Reach: Decodable { var count: Int; var focusable: Bool?; var visibleFocus: Bool?; var enterOpens: Bool? }
         struct Target: Decodable { var id: String; var width: Double; var height: Double }
+        struct Swipe: Decodable { var position: Double; var leftShows: String?; var rightShows: String?; var hash: String }
         var axe: [String: [Violation]]
+        var swipe: Swipe
         var axeVersion: String?
         var mapShare: Double
         var smallTargets: [Target]
@@ -46,6 +48,9 @@ import Testing
             #expect(found?.isEmpty == true, "\(size), \(state): WCAG 2.1 A/AA violations \(found?.map { "\($0.id) ×\($0.nodes) at \($0.target): \($0.summary)" } ?? [])")
         }
         #expect(a.popupFits, "\(size): the explanation's popup fits the viewport")
+        // Swipe day | night, the divider moved from the middle by ten presses of ←: each side shows its layer there.
+        #expect(a.swipe.position == 40 && a.swipe.leftShows == "day" && a.swipe.rightShows == "night", "\(size): swipe \(a.swipe)")
+        #expect(a.swipe.hash.contains("compare=night") && a.swipe.hash.contains("swipe=40"), "the comparison is in the URL: \(a.swipe.hash)")
         #expect(a.coordinates.hasPrefix("lon ") && a.coordinates.contains(", lat "), "places are given as the CLI takes them (lon, lat): \(a.coordinates)")
         for (what, reach) in [("sensor sites", a.siteKeyboard), ("heat islands", a.islandKeyboard), ("trees", a.treeKeyboard)] {
             #expect(reach.count > 0 && reach.focusable == true && reach.visibleFocus == true && reach.enterOpens == true,
