@@ -54,14 +54,15 @@ public final class PointReader: @unchecked Sendable {
         toGrid = try CoordinateTransform(from: "EPSG:4326", to: folder.record.grid.crs)
     }
 
-    public func explain(longitude: Double, latitude: Double) throws -> Explanation {
-        let grid = folder.record.grid
-        guard let (x, y) = try? toGrid.transform(x: longitude, y: latitude), let cell = grid.cell(x: x, y: y) else {
-            throw OutputError(String(format: "%.6f, %.6f is outside the run's grid (%@ %.0f %.0f – %.0f %.0f)", longitude, latitude, grid.crs, grid.minX, grid.minY, grid.maxX, grid.maxY))
-        }
+    /// `overriding`: a band's value at the cell when another source holds it (a scenario's recomputed planes), nil
+    /// for the run's own.
+    public func explain(longitude: Double, latitude: Double,
+                        overriding: ((RunFolder.Band, (col: Int, row: Int)) -> Double?)? = nil) throws -> Explanation {
+        let (x, y, cell) = try locate(longitude: longitude, latitude: latitude)
         // Each raster's bands at the cell, read once.
         var pixels: [RunFolder.Entry: [Float]] = [:]
-        func read(_ band: RunFolder.Band) throws -> Double {
+        return try Explanation(longitude: longitude, latitude: latitude, x: x, y: y, cell: cell, windows: folder.record.windows) { band in
+            if let value = overriding?(band, cell) { return value }
             if pixels[band.entry] == nil {
                 let dataset = try opened[band.entry] ?? folder.open(band.entry)
                 opened[band.entry] = dataset
@@ -69,6 +70,22 @@ public final class PointReader: @unchecked Sendable {
             }
             return Double(pixels[band.entry]![band.number - 1])
         }
+    }
+
+    /// The point in the grid's CRS and its cell; an error naming the grid when it is outside.
+    public func locate(longitude: Double, latitude: Double) throws -> (x: Double, y: Double, cell: (col: Int, row: Int)) {
+        let grid = folder.record.grid
+        guard let (x, y) = try? toGrid.transform(x: longitude, y: latitude), let cell = grid.cell(x: x, y: y) else {
+            throw OutputError(String(format: "%.6f, %.6f is outside the run's grid (%@ %.0f %.0f – %.0f %.0f)", longitude, latitude, grid.crs, grid.minX, grid.minY, grid.maxX, grid.maxY))
+        }
+        return (x, y, cell)
+    }
+}
+
+extension Explanation {
+    /// The explanation of a cell whose bands `read` gives (a run's rasters, or a scenario's planes over them).
+    public init(longitude: Double, latitude: Double, x: Double, y: Double, cell: (col: Int, row: Int), windows: [String: String],
+                read: (RunFolder.Band) throws -> Double) throws {
         func part(_ regime: Regime) throws -> Explanation.WindowPart {
             let value = try read(RunFolder.map(regime))
             var contributions: [String: Double] = [:]
@@ -81,7 +98,7 @@ public final class PointReader: @unchecked Sendable {
                                           sunlitFraction: try quantity(.sunlitFraction))
         }
         let sigma = try read(RunFolder.Band(.uncertainty))
-        return Explanation(longitude: longitude, latitude: latitude, x: x, y: y, col: cell.col, row: cell.row,
-                           day: try part(.day), night: try part(.night), uncertainty: sigma.isNaN ? nil : sigma, windows: folder.record.windows)
+        self.init(longitude: longitude, latitude: latitude, x: x, y: y, col: cell.col, row: cell.row,
+                  day: try part(.day), night: try part(.night), uncertainty: sigma.isNaN ? nil : sigma, windows: windows)
     }
 }

@@ -41,6 +41,15 @@ public final class RunService: Sendable {
         return try reader.explain(longitude: longitude, latitude: latitude)
     }
 
+    /// A held scenario's explanation at a point: its recomputed bands where the edits reach, the run's elsewhere.
+    /// Nil when the scenario is not (or no longer) held.
+    func explain(scenario id: String, longitude: Double, latitude: Double) throws -> Explanation? {
+        guard scenarios.holds(id) else { return nil }
+        let reader = try idleReaders.withLock { $0.popLast() } ?? PointReader(run: folder.path)
+        defer { idleReaders.withLock { if $0.count < 2 { $0.append(reader) } } }
+        return try reader.explain(longitude: longitude, latitude: latitude) { band, cell in self.scenarios.value(id, band, at: cell) }
+    }
+
     /// The layer's COG, read by windows (opened once per layer).
     func source(_ layer: TileLayer) throws -> COGLayer {
         guard let band = layer.band else { throw OutputError("layer \(layer.name) is not drawn from the run's rasters") }

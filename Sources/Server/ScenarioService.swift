@@ -17,6 +17,9 @@ public final class ScenarioService: Sendable {
         var id: String
         var summary: ScenarioSummary
         var pyramids: [String: LayerPyramid]
+        /// The recomputed bands (maps, terms, intermediate fields) over `region`, for a click's explanation.
+        var after: [RunFolder.Entry: [Plane]]
+        var region: Window?
     }
 
     private struct State {
@@ -61,11 +64,24 @@ public final class ScenarioService: Sendable {
         return state.withLock { s in
             s.counter += 1
             let id = "s\(s.counter)"
-            s.entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids))
+            s.entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids, after: result.after, region: result.region))
             if s.entries.count > Self.kept { s.entries.removeFirst(s.entries.count - Self.kept) }
             return (id, result.summary)
         }
     }
+
+    /// A held scenario's value of `band` at `cell`, nil where the scenario left the run's value (outside what the
+    /// edits reach) or when it is not held.
+    func value(_ id: String, _ band: RunFolder.Band, at cell: (col: Int, row: Int)) -> Double? {
+        state.withLock { s in
+            guard let entry = s.entries.first(where: { $0.id == id }), let region = entry.region, region.contains(col: cell.col, row: cell.row),
+                  let planes = entry.after[band.entry], band.number - 1 < planes.count else { return nil }
+            let v = planes[band.number - 1].values[(cell.row - region.y) * region.width + cell.col - region.x]
+            return v.isNaN && band.entry != .dayMap && band.entry != .nightMap ? nil : Double(v)
+        }
+    }
+
+    func holds(_ id: String) -> Bool { state.withLock { s in s.entries.contains { $0.id == id } } }
 
     func summary(_ id: String) -> ScenarioSummary? { state.withLock { $0.entries.first { $0.id == id }?.summary } }
 

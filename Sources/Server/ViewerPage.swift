@@ -146,7 +146,8 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <script>
 "use strict";
 const T = {
-  en: { compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
+  en: { change: "Change", buildingShort: "a building",
+        compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
         controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
         mapDescription: "The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.",
         north: "North", printed: "Printed", drawingKeys: "Keyboard: pan with the arrow keys and press Enter on the map to place a corner at the centre cross.",
@@ -173,7 +174,8 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
+  fr: { change: "Écart", buildingShort: "un bâtiment",
+        compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
         controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
         mapDescription: "La carte de la couche choisie. Flèches : déplacer ; + et − : zoom ; Tab atteint les sites de capteurs et, quand ils sont affichés, les îlots et les arbres ; Entrée ouvre l'élément qui a le focus. Pendant le dessin d'un polygone, Entrée place un sommet au centre de la carte.",
         north: "Nord", printed: "Imprimé le", drawingKeys: "Au clavier : déplacez la carte avec les flèches et appuyez sur Entrée sur la carte pour placer un sommet sous la croix centrale.",
@@ -388,7 +390,30 @@ function sitePopup(feature) {
   return html + "</ul></div>";
 }
 
+// After a scenario: the cell before and after, term by term, in the window shown (day, or night when ticked).
+async function explainScenario(latlng) {
+  const popup = L.popup(popupOptions(460)).setLatLng(latlng).setContent("…").openOn(map);
+  const query = `lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`;
+  const [b, a] = await Promise.all([fetch(`/api/point?${query}`), fetch(`/api/scenario/${encodeURIComponent(sc.result.id)}/point?${query}`)]);
+  const before = await b.json(), after = await a.json();
+  if (!b.ok || !a.ok) { popup.setContent(`<div class="explain">${esc((b.ok ? after : before).error)}</div>`); return; }
+  const w = document.getElementById("scenarioNight").checked ? "night" : "day";
+  const label = k => state.lang === "fr" ? (TERMS_FR[k] || k) : before.termLabels[k];
+  const value = p => (p.ictu === undefined || p.ictu === null) ? t("buildingShort") : `${fmt(p.ictu)} °C`;
+  let html = `<div class="explain scenario-explain">${coordinates(before.longitude, before.latitude)}<p><strong>${esc(t(w))}</strong>: ${t("before")} ${value(before[w])} → ${t("after")} <strong>${value(after[w])}</strong></p>`;
+  if (before[w].ictu != null && after[w].ictu != null) {
+    html += `<table><thead><tr><th scope="col">${t("term")}</th><th scope="col">${t("before")}</th><th scope="col">${t("after")}</th><th scope="col">${t("change")}</th></tr></thead><tbody>`;
+    for (const k of before.termOrder) {
+      const x = before[w].terms[k], y = after[w].terms[k];
+      html += `<tr class="term"><th scope="row">${esc(label(k))}</th><td>${signed(x)}</td><td>${signed(y)}</td><td><strong>${signed(y - x)}</strong></td></tr>`;
+    }
+    html += `<tr><th scope="row"><strong>${t("sum")}</strong></th><td>${fmt(before[w].sumOfTerms, 2)}</td><td>${fmt(after[w].sumOfTerms, 2)}</td><td><strong>${signed(after[w].sumOfTerms - before[w].sumOfTerms)}</strong></td></tr></tbody></table><p class="note">°C</p>`;
+  }
+  popup.setContent(html + "</div>");
+}
+
 async function explain(latlng) {
+  if (sc.result) return explainScenario(latlng);
   const popup = L.popup(popupOptions(420)).setLatLng(latlng).setContent("…").openOn(map);
   const response = await fetch(`/api/point?lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`);
   const e = await response.json();

@@ -41,6 +41,10 @@ public enum ViewerServer {
         router.get("/api/sites") { _, _ in try json(service.sitesDocument()) }
         router.get("/api/layers") { _, _ in try json(service.map.layers.map(LayerDocument.init)) }
         router.get("/api/point") { request, _ in try await offPool { try point(request, service: service) } }
+        router.get("/api/scenario/{id}/point") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await offPool { try point(request, service: service, scenario: id) }
+        }
         router.get("/api/diagnosis/{name}") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard let data = try await offPool({ service.diagnosis(name) }) else {
@@ -142,7 +146,8 @@ public enum ViewerServer {
         Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: maxAge > 0 ? "public, max-age=\(maxAge)" : "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func point(_ request: Request, service: RunService) throws -> Response {
+    /// `/api/point`, or with `scenario` `/api/scenario/{id}/point`: the scenario's explanation at the point.
+    static func point(_ request: Request, service: RunService, scenario: String? = nil) throws -> Response {
         let q = request.uri.queryParameters
         for (key, _) in q where !["lon", "lat"].contains(String(key)) {
             return error(.badRequest, "unknown parameter '\(String(key).prefix(40))': " + Spelling.hint(for: String(key), among: ["lon", "lat"]))
@@ -152,8 +157,16 @@ public enum ViewerServer {
             return error(.badRequest, "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83")
         }
         let explanation: Explanation
-        do { explanation = try service.explain(longitude: lon, latitude: lat) }
-        catch let e as OutputError { return error(.notFound, e.description) }
+        do {
+            if let scenario {
+                guard let e = try service.explain(scenario: scenario, longitude: lon, latitude: lat) else {
+                    return error(.notFound, "no scenario \"\(scenario.prefix(40))\" (the server keeps the last few; post it again)")
+                }
+                explanation = e
+            } else {
+                explanation = try service.explain(longitude: lon, latitude: lat)
+            }
+        } catch let e as OutputError { return error(.notFound, e.description) }
         return try json(PointDocument(explanation: explanation))
     }
 

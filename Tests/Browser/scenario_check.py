@@ -53,6 +53,18 @@ try:
     driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=after]").click()
     wait.until(lambda d: any("/tiles/after/" in i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, "img.leaflet-tile-loaded")))
     result["afterShown"] = True
+    # A click in the new park explains the scenario's cell: before, after and the change, term by term.
+    ActionChains(driver).move_to_element_with_offset(map_element, 5, 5).click().perform()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content .scenario-explain table"))
+    rows = driver.find_elements(By.CSS_SELECTOR, ".scenario-explain tbody tr")
+    result["scenarioClick"] = {"text": driver.find_element(By.CSS_SELECTOR, ".scenario-explain").text,
+                               "terms": len(driver.find_elements(By.CSS_SELECTOR, ".scenario-explain tr.term")),
+                               "sumChange": float(rows[-1].find_elements(By.TAG_NAME, "td")[-1].text.replace("+", "").replace("−", "-"))}
+    driver.execute_script("map.closePopup()")
+    # Swipe before | after: the run's day tiles on the left of the divider, the scenario's after tiles on its right.
+    driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=swipe]").click()
+    wait.until(lambda d: any("/tiles/after/" in i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, ".leaflet-compare-pane img.leaflet-tile-loaded")))
+    result["swipeLabels"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".swipe-label")]
 
     result["console"] = chromium.console(driver)
 

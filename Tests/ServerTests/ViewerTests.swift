@@ -60,7 +60,9 @@ import Testing
     struct ScenarioResult: Decodable {
         struct Tiles: Decodable { var tiles: Int; var opaque: Int; var blue: Int; var red: Int }
         var popupsWhileDrawing: Int; var readyStatus: String; var status: String; var summary: String
+        struct Click: Decodable { var text: String; var terms: Int; var sumChange: Double }
         var delta: Tiles; var legend: String; var before: Tiles; var afterShown: Bool; var badFileError: String
+        var scenarioClick: Click; var swipeLabels: [String]
         var console: [Browser.Message]
     }
 
@@ -81,6 +83,11 @@ import Testing
         #expect(r.delta.tiles > 0 && r.delta.blue > 1000 && r.delta.red < r.delta.blue / 20, "\(r.delta)")
         #expect(r.legend.contains("after − before") && r.legend.contains("+3.0"), "\(r.legend)")
         #expect(r.before.opaque > 10_000 && r.afterShown)
+        // A click in the new park explains the scenario's cell (not the base run's): 13 terms before and after, and a
+        // change — the park replaced what was there, so its sum moved.
+        #expect(r.scenarioClick.terms == 13 && r.scenarioClick.text.contains("Change"), "\(r.scenarioClick.text)")
+        #expect(abs(r.scenarioClick.sumChange) > 0.05, "the clicked cell changed with the park: \(r.scenarioClick.text)")
+        #expect(r.swipeLabels == ["Before", "After"], "swipe before | after: \(r.swipeLabels)")
         #expect(r.badFileError.contains("feature 1") && r.badFileError.contains("new-square") && r.badFileError.contains("albedo"), "\(r.badFileError)")
         #expect(r.console.filter { $0.level == "SEVERE" }.isEmpty, "console errors: \(r.console)")
     }
