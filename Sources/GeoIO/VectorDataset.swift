@@ -159,6 +159,31 @@ public struct VectorLayer {
         if let rect { OGR_L_SetSpatialFilterRect(handle, rect.minX, rect.minY, rect.maxX, rect.maxY) } else { OGR_L_SetSpatialFilter(handle, nil) }
     }
 
+    /// The geometries of the features whose envelope meets `rect` (in the layer's CRS), as GeoJSON geometry objects
+    /// in `target`'s coordinates, at most `limit` of them; and
+    /// whether the limit cut the list short.
+    public func geoJSONGeometries(in rect: (minX: Double, minY: Double, maxX: Double, maxY: Double), to target: SpatialReference,
+                                  limit: Int) throws -> (geometries: [String], truncated: Bool) {
+        guard let source = OGR_L_GetSpatialRef(handle) else { throw GeoError("\(name): no coordinate reference system") }
+        guard let transform = OCTNewCoordinateTransformation(source, target.handle) else { throw GeoError.gdal("transform \(name) to the target CRS") }
+        defer { OCTDestroyCoordinateTransformation(transform) }
+        setSpatialFilter(rect)
+        defer { setSpatialFilter(nil) }
+        OGR_L_ResetReading(handle)
+        var out: [String] = []
+        while let feature = OGR_L_GetNextFeature(handle) {
+            defer { OGR_F_Destroy(feature) }
+            guard let geometry = OGR_F_GetGeometryRef(feature), OGR_G_IsEmpty(geometry) == 0 else { continue }
+            guard out.count < limit else { return (out, true) }
+            guard let copy = OGR_G_Clone(geometry) else { continue }
+            defer { OGR_G_DestroyGeometry(copy) }
+            guard OGR_G_Transform(copy, transform) == OGRERR_NONE, let text = OGR_G_ExportToJson(copy) else { continue }
+            defer { VSIFree(text) }
+            out.append(String(cString: text))
+        }
+        return (out, false)
+    }
+
     /// Calls `body` for every feature, in order, reading one at a time.
     public func forEachFeature(_ body: (Feature) throws -> Void) throws {
         OGR_L_ResetReading(handle)

@@ -1,3 +1,4 @@
+import City
 import Engine
 import Foundation
 import Model
@@ -28,6 +29,28 @@ public final class RunService: Sendable {
         cache = TileCache(capacityBytes: cacheBytes)
         emptyTile = try PNGImage.encode(rgba: [UInt8](repeating: 0, count: 256 * 256 * 4), width: 256, height: 256)
         scenarios = ScenarioService(folder: map.folder, manifest: manifest)
+    }
+
+    /// The city's building footprints (the manifest's `vectors.buildings`), found on the first request; nil when the
+    /// city has none or cannot be found.
+    private let buildingsPath = Mutex<String??>(nil)
+
+    /// GET /api/buildings: the footprints meeting a WGS 84 box, as GeoJSON geometries in WGS 84 (at most `limit`).
+    func buildings(west: Double, south: Double, east: Double, north: Double, limit: Int) throws -> (geometries: [String], truncated: Bool)? {
+        let path: String? = try buildingsPath.withLock { cached in
+            if let cached { return cached }
+            let manifest = try? folder.manifestPath(given: scenarios.manifest)
+            let found = manifest.flatMap { m in (try? Manifest.load(m))?.vectors?["buildings"].map { Manifest.resolve($0.path, relativeTo: URL(fileURLWithPath: m).deletingLastPathComponent()) } }
+            cached = .some(found)
+            return found
+        }
+        guard let path else { return nil }
+        let layer = try VectorDataset.open(path).layer()
+        guard let crs = layer.spatialReference else { return nil }
+        let wgs84 = try SpatialReference(definition: "EPSG:4326")
+        var xs = [west, east, west, east], ys = [south, south, north, north]
+        try CoordinateTransform(from: "EPSG:4326", to: crs.wkt).transform(xs: &xs, ys: &ys)
+        return try layer.geoJSONGeometries(in: (xs.min()!, ys.min()!, xs.max()!, ys.max()!), to: wgs84, limit: limit)
     }
 
     /// Point readers kept between requests (each one request at a time), so their rasters stay open and cached; two

@@ -113,6 +113,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
     <select id="compare"><option value="" data-i18n="noCompare">— none —</option></select>
     <div id="legend" aria-live="polite"></div>
     <fieldset id="diagnosis" hidden><legend data-i18n="diagnosisTitle">Diagnosis</legend></fieldset>
+    <label><input id="outlines" type="checkbox" checked> <span data-i18n="outlines">Building outlines (from the city's own data, offline)</span></label>
     <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
     <button id="explainCentre" type="button" data-i18n="explainCentre">Explain the centre of the map</button>
     <p class="note" data-i18n="help">Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.</p>
@@ -146,7 +147,8 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <script>
 "use strict";
 const T = {
-  en: { change: "Change", buildingShort: "a building",
+  en: { outlines: "Building outlines (from the city's own data, offline)", outlinesZoom: "zoom in to see them",
+        change: "Change", buildingShort: "a building",
         compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
         controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
         mapDescription: "The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.",
@@ -174,7 +176,8 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { change: "Écart", buildingShort: "un bâtiment",
+  fr: { outlines: "Contours des bâtiments (données de la ville, hors ligne)", outlinesZoom: "zoomez pour les voir",
+        change: "Écart", buildingShort: "un bâtiment",
         compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
         controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
         mapDescription: "La carte de la couche choisie. Flèches : déplacer ; + et − : zoom ; Tab atteint les sites de capteurs et, quand ils sont affichés, les îlots et les arbres ; Entrée ouvre l'élément qui a le focus. Pendant le dessin d'un polygone, Entrée place un sommet au centre de la carte.",
@@ -231,6 +234,11 @@ function saveView() {
   const c = map.getCenter();
   const p = new URLSearchParams({ layer: state.layer, z: map.getZoom(), lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), lang: state.lang, opacity: state.opacity });
   if (state.compare) { p.set("compare", state.compare); p.set("swipe", cmp.position); }
+  if (sc.result) {
+    p.set("scenario", sc.result.id);
+    p.set("view", document.querySelector("input[name=scenarioView]:checked").value);
+    if (document.getElementById("scenarioNight").checked) p.set("night", "1");
+  }
   history.replaceState(null, "", "#" + p.toString());
 }
 
@@ -356,6 +364,21 @@ function keyboardReachable(layer, label) {
     element.setAttribute("aria-label", label(l.feature));
     element.addEventListener("keydown", ev => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); l.openPopup(); } });
   });
+}
+
+// The city's building outlines over the map, from the run's own inputs (no network): fetched for the view from zoom 15.
+const outlines = { layer: null, request: 0 };
+async function refreshOutlines() {
+  const box = document.getElementById("outlines");
+  if (outlines.layer) { map.removeLayer(outlines.layer); outlines.layer = null; }
+  if (!box.checked || map.getZoom() < 15) return;
+  const b = map.getBounds().pad(0.1), request = ++outlines.request;
+  const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(6)).join(",");
+  const response = await fetch(`/api/buildings?bbox=${bbox}`);
+  if (!response.ok || request !== outlines.request) return;
+  const data = await response.json();
+  if (outlines.layer) map.removeLayer(outlines.layer);
+  outlines.layer = L.geoJSON(data, { pane: "outlines", interactive: false, style: { color: "#222", weight: 1, opacity: 0.8, fill: false, className: "building-outline" } }).addTo(map);
 }
 
 function isPhone() { return innerWidth <= 700; }
@@ -574,6 +597,27 @@ function renderSummary(s) {
   document.getElementById("scenarioSummary").innerHTML = html + "</tbody></table>";
 }
 
+function showScenario(answer) {
+  sc.result = answer;
+  document.getElementById("scenarioView").hidden = false;
+  renderSummary(answer.summary);
+  showScenarioView();
+  saveView();
+}
+
+// A shared view's scenario (#scenario=ID&view=…&night=1), while the server still holds it.
+async function restoreScenario() {
+  const id = params.get("scenario");
+  if (!id) return;
+  const response = await fetch(`/api/scenario/${encodeURIComponent(id)}`);
+  const answer = await response.json();
+  if (!response.ok) { scenarioStatus(answer.error, true); return; }
+  const view = document.querySelector(`input[name=scenarioView][value="${CSS.escape(params.get("view") || "delta")}"]`);
+  if (view) view.checked = true;
+  document.getElementById("scenarioNight").checked = params.get("night") === "1";
+  showScenario(answer);
+}
+
 async function runScenario() {
   const button = document.getElementById("scenarioRun");
   button.disabled = true;
@@ -583,11 +627,8 @@ async function runScenario() {
                                                      body: JSON.stringify({ type: "FeatureCollection", features: sc.pending }) });
     const answer = await response.json();
     if (!response.ok) { scenarioStatus(answer.error, true); return; }
-    sc.result = answer;
-    document.getElementById("scenarioView").hidden = false;
-    renderSummary(answer.summary);
+    showScenario(answer);
     scenarioStatus(t("done")(fmt(answer.summary.seconds, 1)));
-    showScenarioView();
   } catch (err) { scenarioStatus(String(err), true); }
   finally { button.disabled = sc.pending.length === 0; }
 }
@@ -604,6 +645,7 @@ function clearScenario() {
   scenarioStatus("");
   setLayer(state.layer);
   compareChanged();
+  saveView();
 }
 
 function setUpScenario() {
@@ -615,7 +657,7 @@ function setUpScenario() {
   document.getElementById("scenarioFile").addEventListener("change", ev => { if (ev.target.files[0]) loadScenarioFile(ev.target.files[0]); });
   document.getElementById("scenarioRun").addEventListener("click", runScenario);
   document.getElementById("scenarioClear").addEventListener("click", clearScenario);
-  document.querySelectorAll("input[name=scenarioView], #scenarioNight").forEach(e => e.addEventListener("change", showScenarioView));
+  document.querySelectorAll("input[name=scenarioView], #scenarioNight").forEach(e => e.addEventListener("change", () => { showScenarioView(); saveView(); }));
 }
 
 async function start() {
@@ -657,6 +699,10 @@ async function start() {
     { maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, bounds: bounds.pad(0.05), opacity: state.opacity / 100, attribution: "ICTU" }).addTo(map);
   osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap contributors" });
   map.createPane("compare").style.zIndex = 450;
+  map.createPane("outlines").style.zIndex = 455;
+  map.getPane("outlines").style.pointerEvents = "none";
+  document.getElementById("outlines").addEventListener("change", refreshOutlines);
+  map.on("moveend", refreshOutlines);
   const compare = document.getElementById("compare");
   for (const layer of run.layers) { const o = document.createElement("option"); o.value = layer.name; compare.appendChild(o); }
   compare.addEventListener("change", compareChanged);
@@ -689,6 +735,7 @@ async function start() {
     onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), popupOptions(380))
   }).addTo(map);
   await addDiagnosis();
+  await restoreScenario();
   applyLanguage();
   window.ictuReady = true;
 }

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Hummingbird
 import Model
+import Scenario
 import Support
 import Tiles
 
@@ -41,6 +42,7 @@ public enum ViewerServer {
         router.get("/api/sites") { _, _ in try json(service.sitesDocument()) }
         router.get("/api/layers") { _, _ in try json(service.map.layers.map(LayerDocument.init)) }
         router.get("/api/point") { request, _ in try await offPool { try point(request, service: service) } }
+        router.get("/api/buildings") { request, _ in try await offPool { try buildings(request, service: service) } }
         router.get("/api/scenario/{id}/point") { request, context in
             let id = context.parameters.get("id") ?? ""
             return try await offPool { try point(request, service: service, scenario: id) }
@@ -65,7 +67,7 @@ public enum ViewerServer {
         router.get("/api/scenario/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard let summary = service.scenarios.summary(id) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
-            return try json(summary)
+            return try json(scenarioDocument(id, summary))
         }
         router.get("/scenario/{id}/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
             try await offPool { try scenarioTile(context.parameters, service: service) }
@@ -124,14 +126,40 @@ public enum ViewerServer {
         guard !data.isEmpty else { return error(.badRequest, "send the scenario (a GeoJSON FeatureCollection) as the request body") }
         do {
             let (id, summary) = try await offPool { try service.scenarios.simulate(data) }
-            return try json(ScenarioDocument(id: id, summary: summary, layers: TileLayer.scenarioLayers.map {
-                LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png")
-            }))
+            return try json(scenarioDocument(id, summary))
         } catch ScenarioService.Failure.busy {
             return error(.serviceUnavailable, "a scenario is being computed; send this one when it is done")
         } catch ScenarioService.Failure.badScenario(let message) {
             return error(.badRequest, message)
         }
+    }
+
+    /// The city's building outlines in a WGS 84 box (`bbox=west,south,east,north`, at most 0.05° a side): the
+    /// viewer's offline "where am I" layer, drawn from the run's own city.
+    static func buildings(_ request: Request, service: RunService) throws -> Response {
+        let q = request.uri.queryParameters
+        for (key, _) in q where String(key) != "bbox" {
+            return error(.badRequest, "unknown parameter '\(String(key).prefix(40))': " + Spelling.hint(for: String(key), among: ["bbox"]))
+        }
+        let numbers = (q["bbox"].map(String.init) ?? "").split(separator: ",").compactMap { Double($0) }
+        guard numbers.count == 4, numbers[0] < numbers[2], numbers[1] < numbers[3], (-180...180).contains(numbers[0]), (-180...180).contains(numbers[2]),
+              (-90...90).contains(numbers[1]), (-90...90).contains(numbers[3]) else {
+            return error(.badRequest, "give bbox=west,south,east,north in degrees: /api/buildings?bbox=-0.57,44.82,-0.56,44.83")
+        }
+        guard numbers[2] - numbers[0] <= 0.05, numbers[3] - numbers[1] <= 0.05 else {
+            return error(.badRequest, "bbox is at most 0.05° a side (zoom in to see the buildings)")
+        }
+        guard let found = try service.buildings(west: numbers[0], south: numbers[1], east: numbers[2], north: numbers[3], limit: 20_000) else {
+            return error(.notFound, "the run's city has no building footprints (vectors.buildings in its manifest), or it cannot be found (serve --city)")
+        }
+        let features = found.geometries.map { #"{"type":"Feature","properties":{},"geometry":"# + $0 + "}" }.joined(separator: ",")
+        let body = #"{"type":"FeatureCollection","truncated":"# + (found.truncated ? "true" : "false") + #","features":["# + features + "]}"
+        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A held scenario: its id, summary and tile layers (the answer to its POST, and to GET /api/scenario/{id}).
+    static func scenarioDocument(_ id: String, _ summary: ScenarioSummary) -> ScenarioDocument {
+        ScenarioDocument(id: id, summary: summary, layers: TileLayer.scenarioLayers.map { LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png") })
     }
 
     /// GDAL reads, PNG encoding and simulations are blocking work: they run on a queue of their own, never on the

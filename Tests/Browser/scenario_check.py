@@ -65,6 +65,14 @@ try:
     driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=swipe]").click()
     wait.until(lambda d: any("/tiles/after/" in i.get_attribute("src") for i in d.find_elements(By.CSS_SELECTOR, ".leaflet-compare-pane img.leaflet-tile-loaded")))
     result["swipeLabels"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".swipe-label")]
+    # The view is a link: opened afresh, it shows the same scenario (while the server holds it), in the same view.
+    driver.find_element(By.CSS_SELECTOR, "input[name=scenarioView][value=delta]").click()
+    shared = driver.execute_script("return location.href")
+    driver.get("about:blank")
+    chromium.open_viewer(driver, wait, shared)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#scenarioSummary tr.zone"))
+    result["sharedView"] = {"hash": shared.split("#", 1)[-1], "view": driver.execute_script("return document.querySelector('input[name=scenarioView]:checked').value"),
+                            "delta": chromium.wait_for_tiles(driver, wait, "/scenario/")}
 
     result["console"] = chromium.console(driver)
 

@@ -121,6 +121,14 @@ try:
     open_panel(True)
     Select(driver.find_element(By.ID, "compare")).select_by_value("")
 
+    # Where am I: the city's building outlines drawn from zoom 15, and nothing fetched from anywhere but ictu.
+    driver.execute_script("map.setZoom(16)")
+    wait.until(lambda d: d.execute_script("return document.querySelectorAll('path.building-outline').length") > 0)
+    result["outlines"] = driver.execute_script("return document.querySelectorAll('path.building-outline').length")
+    result["foreignRequests"] = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name).filter(u => !u.startsWith(location.origin))")
+    shot("outlines")
+    driver.execute_script("map.setZoom(14)")
+
     # A popup: the explanation of the map's centre, by keyboard; it must fit the viewport.
     driver.find_element(By.ID, "explainCentre").send_keys(Keys.ENTER)
     open_panel(False)

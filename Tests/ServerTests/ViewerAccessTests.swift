@@ -19,6 +19,8 @@ import Testing
         struct Swipe: Decodable { var position: Double; var leftShows: String?; var rightShows: String?; var hash: String }
         var axe: [String: [Violation]]
         var swipe: Swipe
+        var outlines: Int
+        var foreignRequests: [String]
         var axeVersion: String?
         var mapShare: Double
         var smallTargets: [Target]
@@ -48,6 +50,7 @@ import Testing
             #expect(found?.isEmpty == true, "\(size), \(state): WCAG 2.1 A/AA violations \(found?.map { "\($0.id) ×\($0.nodes) at \($0.target): \($0.summary)" } ?? [])")
         }
         #expect(a.popupFits, "\(size): the explanation's popup fits the viewport")
+        #expect(a.outlines > 50 && a.foreignRequests.isEmpty, "\(size): the city's building outlines drawn at zoom 16 from ictu alone (\(a.outlines); other hosts: \(a.foreignRequests))")
         // Swipe day | night, the divider moved from the middle by ten presses of ←: each side shows its layer there.
         #expect(a.swipe.position == 40 && a.swipe.leftShows == "day" && a.swipe.rightShows == "night", "\(size): swipe \(a.swipe)")
         #expect(a.swipe.hash.contains("compare=night") && a.swipe.hash.contains("swipe=40"), "the comparison is in the URL: \(a.swipe.hash)")

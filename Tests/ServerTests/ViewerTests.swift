@@ -62,7 +62,8 @@ import Testing
         var popupsWhileDrawing: Int; var readyStatus: String; var status: String; var summary: String
         struct Click: Decodable { var text: String; var terms: Int; var sumChange: Double }
         var delta: Tiles; var legend: String; var before: Tiles; var afterShown: Bool; var badFileError: String
-        var scenarioClick: Click; var swipeLabels: [String]
+        struct Shared: Decodable { var hash: String; var view: String; var delta: Tiles }
+        var scenarioClick: Click; var swipeLabels: [String]; var sharedView: Shared
         var console: [Browser.Message]
     }
 
@@ -88,6 +89,8 @@ import Testing
         #expect(r.scenarioClick.terms == 13 && r.scenarioClick.text.contains("Change"), "\(r.scenarioClick.text)")
         #expect(abs(r.scenarioClick.sumChange) > 0.05, "the clicked cell changed with the park: \(r.scenarioClick.text)")
         #expect(r.swipeLabels == ["Before", "After"], "swipe before | after: \(r.swipeLabels)")
+        #expect(r.sharedView.hash.contains("scenario=s") && r.sharedView.view == "delta" && r.sharedView.delta.tiles > 0,
+                "a shared link reopens the scenario's difference: \(r.sharedView)")
         #expect(r.badFileError.contains("feature 1") && r.badFileError.contains("new-square") && r.badFileError.contains("albedo"), "\(r.badFileError)")
         #expect(r.console.filter { $0.level == "SEVERE" }.isEmpty, "console errors: \(r.console)")
     }
