@@ -213,10 +213,45 @@ const CLASSES_FR = { "no thermal stress": "pas de stress thermique", "moderate h
   "very strong heat stress": "très fort stress thermique", "extreme heat stress": "stress thermique extrême" };
 
 const params = new URLSearchParams(location.hash.slice(1));
-const state = { layer: params.get("layer") || "day", lang: params.get("lang") === "fr" ? "fr" : "en", opacity: Number(params.get("opacity") || 80), compare: params.get("compare") || "" };
+const queryLang = new URLSearchParams(location.search).get("lang");
+const state = { layer: params.get("layer") || "day", lang: (params.get("lang") || queryLang || (navigator.language || "en").slice(0, 2)) === "fr" ? "fr" : "en", opacity: Number(params.get("opacity") || 80), compare: params.get("compare") || "" };
 const t = key => T[state.lang][key];
-const fmt = (v, d = 1) => (typeof v === "number" && isFinite(v)) ? v.toFixed(d) : "—";
-const signed = (v, d = 2) => (typeof v === "number" && isFinite(v)) ? (v >= 0 ? "+" : "") + v.toFixed(d) : "—";
+// Numbers as the reader writes them: a decimal comma in French.
+const decimal = text => state.lang === "fr" ? text.replace(".", ",") : text;
+const fmt = (v, d = 1) => (typeof v === "number" && isFinite(v)) ? decimal(v.toFixed(d)) : "—";
+const signed = (v, d = 2) => (typeof v === "number" && isFinite(v)) ? (v >= 0 ? "+" : "") + decimal(v.toFixed(d)) : "—";
+// What the server writes in English, said in French: QC flags, the causes of a heat island, a scenario's zones.
+const FLAGS_FR = { missing: "manquante", duplicate: "en double", conflicting_duplicate: "doublon contradictoire", out_of_range: "hors plage",
+  rh_over_100: "HR au-delà de 100 %", spike: "pic", flat_line: "valeur figée", radiation_bias: "biais de rayonnement" };
+const CAUSES_FR = { "little shade": "peu d'ombre", "few trees": "peu d'arbres", "few shrubs": "peu d'arbustes", "little grass": "peu d'herbe",
+  "no water nearby": "pas d'eau proche", "far from parks": "loin des parcs", "stressed vegetation": "végétation en stress hydrique" };
+const ZONES_FR = { "perimeter": "périmètre", "ring 0–100 m": "anneau 0–100 m", "ring 100–300 m": "anneau 100–300 m" };
+function causesText(text) {
+  if (state.lang !== "fr") return text;
+  return String(text).split(", ").map(part => {
+    const m = part.match(/^(.*) (\d+ %)$/);
+    if (!m) return part;
+    return `${CAUSES_FR[m[1]] || TERMS_FR_BY_LABEL[m[1]] || m[1]} ${m[2]}`;
+  }).join(", ");
+}
+const TERMS_FR_BY_LABEL = { "reference station, open ground": "station de référence, sol ouvert", "city offset": "décalage urbain", "buildings": "bâtiments",
+  "sealed ground": "sol imperméabilisé", "tree canopy": "canopée arborée", "shrubs": "arbustes", "grass": "herbe", "hydric stress": "stress hydrique",
+  "cast shade": "ombre portée", "albedo": "albédo", "water": "eau", "park": "parc", "residual": "résidu" };
+// A tree's priority in words, from its properties (the server's `reason`, composed the same way, in English).
+function treeReason(p) {
+  if (state.lang !== "fr") return p.reason;
+  if (p.stress === null || p.stress === undefined || p.stress === "") return "pas de canopée vue au-dessus du houppier dans la couche de canopée : vérifier la position dans l'inventaire";
+  const s = Number(p.stress), parts = [];
+  parts.push(s >= 0.9 ? `mort ou dépérissant (stress ${fmt(s, 2)}) : pas arrosé` : s >= 0.5 ? `stress hydrique sévère (${fmt(s, 2)})`
+             : s >= 0.25 ? `stress hydrique modéré (${fmt(s, 2)})` : `faible stress hydrique (${fmt(s, 2)})`);
+  if (typeof p.stress_trend === "number" && Math.abs(p.stress_trend) >= 0.05) parts.push(`stress ${p.stress_trend > 0 ? "en hausse" : "en baisse"} de ${fmt(Math.abs(p.stress_trend), 2)} depuis le calcul précédent`);
+  const service = Number(p.cooling_service_c_m2) || 0, shade = Number(p.cooling_shade_c_m2) || 0;
+  parts.push(`rafraîchit ${fmt(service, 0)} °C·m² d'espace public (${fmt(service > 0 ? 100 * Math.max(0, shade) / service : 0, 0)} % par son ombre)`);
+  if (p.sensitive_nearby === "yes") parts.push("près d'une école, d'une crèche, d'un EHPAD ou d'un hôpital");
+  if (typeof p.people_nearby === "number") parts.push(`${fmt(p.people_nearby, 0)} personnes à moins de 100 m`);
+  if (typeof p.age_years === "number" && s < 0.9) { if (p.age_years < 10) parts.push("jeune : récupère bien s'il est arrosé"); else if (p.age_years > 80) parts.push("âgé : récupère moins"); }
+  return parts.join(" ; ");
+}
 const esc = s => String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 let run, map, overlay, osm;
 
@@ -407,7 +442,7 @@ function sitePopup(feature) {
   for (const w of ["day", "night"]) if (p[w]) html += `${t(w)}: ${t("observed")} ${signed(p[w].observed)}, ${t("predicted")} ${signed(p[w].predicted)}<br>`;
   html += `</p><p>${t("sensors")}:</p><ul>`;
   for (const s of p.sensors) {
-    const flags = Object.entries(s.flags || {}).map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`).join(", ") || t("none");
+    const flags = Object.entries(s.flags || {}).map(([k, v]) => `${state.lang === "fr" ? (FLAGS_FR[k] || k) : k.replace(/_/g, " ")} ${v}`).join(", ") || t("none");
     html += `<li>${esc(s.id)}: ${s.keptHours ?? "?"}/${s.expectedHours ?? "?"} ${t("hours")}; ${t("flags")}: ${esc(flags)}${s.rejected ? " — " + t("rejected") : ""}</li>`;
   }
   return html + "</ul></div>";
@@ -462,14 +497,14 @@ const DIAGNOSIS_STYLE = { heat_islands_day: { color: "#67000d", weight: 2, fillC
 function treePopup(p) {
   return `<div class="tree"><strong>${t("tree")} ${esc(p.id)}</strong> — ${esc(p.species || "")}<br>#${p.rank}, ${t("priority")} ${fmt(p.priority)}<br>
     ${t("stress")} ${fmt(p.stress, 2)}; ${t("service")} ${fmt(p.cooling_service_c_m2, 0)} °C·m²; ${t("exposureLabel")} ${fmt(p.exposure, 2)}; ${t("recoverability")} ${fmt(p.recoverability, 2)}<br>
-    ${t("need")} ${fmt(p.water_need_l, 0)} L; ${t("inRound")}: ${p.selected === "yes" ? t("yes") : t("no")}<br><em>${esc(p.reason)}</em></div>`;
+    ${t("need")} ${fmt(p.water_need_l, 0)} L; ${t("inRound")}: ${p.selected === "yes" ? t("yes") : t("no")}<br><em>${esc(treeReason(p))}</em></div>`;
 }
 
 function islandPopup(name, p) {
   if (name === "cool_islands") return `<div class="island"><strong>${t("coolIsland")} #${p.id}</strong><br>${t("area")} ${fmt(p.area_m2, 0)} m², ${t("mean")} ${fmt(p.mean_ictu)} °C</div>`;
   const nearest = p.nearest_cool_island_m >= 0 ? `${fmt(p.nearest_cool_island_m, 0)} m` : "—";
   return `<div class="island"><strong>${t("heatIsland")} #${p.rank}</strong> (${esc(t(name))})<br>${t("area")} ${fmt(p.area_m2, 0)} m²,
-    ${t("mean")} ${fmt(p.mean_ictu)} °C, ${t("max")} ${fmt(p.max_ictu)} °C<br>${t("causes")}: ${esc(p.causes)}<br>${t("nearestCool")}: ${nearest}</div>`;
+    ${t("mean")} ${fmt(p.mean_ictu)} °C, ${t("max")} ${fmt(p.max_ictu)} °C<br>${t("causes")}: ${esc(causesText(p.causes))}<br>${t("nearestCool")}: ${nearest}</div>`;
 }
 
 async function addDiagnosis() {
@@ -591,7 +626,7 @@ function showScenarioView() {
 function renderSummary(s) {
   const row = (label, v, pct, digits = 1) => v ? `<tr><th scope="row">${esc(label)}</th><td>${pct ? fmt(100 * v.before, digits) + " %" : fmt(v.before, 0) + " m"}</td><td>${pct ? fmt(100 * v.after, digits) + " %" : fmt(v.after, 0) + " m"}</td></tr>` : "";
   let html = `<table><thead><tr><th scope="col">${t("zone")}</th><th scope="col">${t("dayChange")}</th><th scope="col">${t("nightChange")}</th></tr></thead><tbody>`;
-  for (const z of s.zones) html += `<tr class="zone"><th scope="row">${esc(z.zone)}</th><td>${signed(z.dayMeanChange)} °C</td><td>${signed(z.nightMeanChange)} °C</td></tr>`;
+  for (const z of s.zones) html += `<tr class="zone"><th scope="row">${esc(state.lang === "fr" ? (ZONES_FR[z.zone] || z.zone) : z.zone)}</th><td>${signed(z.dayMeanChange)} °C</td><td>${signed(z.nightMeanChange)} °C</td></tr>`;
   html += `</tbody></table><table><thead><tr><th></th><th scope="col">${t("before")}</th><th scope="col">${t("after")}</th></tr></thead><tbody>`;
   html += row(t("strong"), s.strongOrWorseShare, true) + row(t("veryStrong"), s.veryStrongOrWorseShare, true) + row(t("coolAccess"), s.coolIslandAccessShare, true) + row(t("shadedSidewalk"), s.shadedSidewalkMetres, false);
   document.getElementById("scenarioSummary").innerHTML = html + "</tbody></table>";

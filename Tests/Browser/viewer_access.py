@@ -183,11 +183,55 @@ try:
     shot("scenario")
     audit("scenarioPanel")
 
-    # French.
+    # French: with a site's, an island's and a tree's popup and a cell's explanation opened in turn, no English string
+    # of the viewer's own table (nor a class, term or cause name the server writes in English) is left on the page,
+    # and decimals have commas.
     driver.find_element(By.ID, "lang").click()
     time.sleep(0.3)
     shot("french")
     audit("french")
+    english_left = set()
+    decimal_points = []
+    result["frenchPopupsChecked"] = 0
+    find_english = r"""
+        const en = [];
+        const walk = (a, b) => { for (const [k, v] of Object.entries(a)) {
+            if (typeof v === 'string') { if (!b || b[k] !== v) en.push(v); } else if (v && typeof v === 'object') walk(v, b && b[k]); } };
+        walk(T.en, T.fr);
+        en.push(...Object.keys(CLASSES_FR), ...Object.keys(TERMS_FR_BY_LABEL), ...Object.keys(CAUSES_FR), ...Object.keys(ZONES_FR));
+        const text = document.body.innerText, letter = /\p{L}/u;
+        // As words: "Term" inside "Terme" is French.
+        const found = s => { for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) {
+            if (!letter.test(text[i - 1] || ' ') && !letter.test(text[i + s.length] || ' ')) return true; } return false; };
+        return en.filter(s => s.length > 3 && found(s));"""
+    open_panel(False)
+    for selector, popup in [(".site-icon", ".leaflet-popup-content .site"), ("path.heat_islands_day", ".leaflet-popup-content .island"),
+                            ("path.tree-marker", ".leaflet-popup-content .tree"), ("#explainCentre", ".leaflet-popup-content .explain table")]:
+        elements = driver.find_elements(By.CSS_SELECTOR, selector)
+        if not elements:
+            continue
+        if selector == "#explainCentre":
+            driver.execute_script("explain(map.getCenter())")
+        else:
+            driver.execute_script("arguments[0].focus()", elements[0])
+            elements[0].send_keys(Keys.ENTER)
+        try:
+            wait.until(lambda d: any(e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, popup)))
+        except Exception:
+            continue
+        english_left.update(driver.execute_script(find_english))
+        result["frenchPopupsChecked"] += 1
+        text = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+        decimal_points += [w for w in text.replace("(", " ").replace(")", " ").split() if any(c.isdigit() for c in w) and "." in w.strip(".;,:")
+                           and not w.startswith("--at=") and not w.startswith("ictu")]
+        driver.execute_script("map.closePopup()")
+        time.sleep(0.4)
+    english_left.update(driver.execute_script(find_english))
+    result["englishInFrench"] = sorted(english_left)
+    driver.find_element(By.ID, "lang").click()
+    result["englishInEnglish"] = len(driver.execute_script(find_english))  # the check itself finds what it looks for
+    driver.find_element(By.ID, "lang").click()
+    result["decimalPointsInFrench"] = decimal_points[:20]
     driver.find_element(By.ID, "lang").click()
 
     # Print: under print media, the controls hidden, the map, legend, scale, north arrow and title shown; the PDF made.

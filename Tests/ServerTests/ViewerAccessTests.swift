@@ -20,6 +20,7 @@ import Testing
         var axe: [String: [Violation]]
         var swipe: Swipe
         var outlines: Int
+        var englishInFrench: [String], decimalPointsInFrench: [String], frenchPopupsChecked: Int, englishInEnglish: Int
         var foreignRequests: [String]
         var axeVersion: String?
         var mapShare: Double
@@ -59,6 +60,9 @@ import Testing
             #expect(reach.count > 0 && reach.focusable == true && reach.visibleFocus == true && reach.enterOpens == true,
                     "\(size): \(what) reachable by Tab, with a visible focus, opened by Enter: \(reach)")
         }
+        #expect(a.frenchPopupsChecked == 4 && a.englishInEnglish > 10, "\(size): French checked over 4 popups (a site, an island, a tree, a cell) by a check that finds English in English (\(a.englishInEnglish))")
+        #expect(a.englishInFrench.isEmpty, "\(size): English left in French: \(a.englishInFrench)")
+        #expect(a.decimalPointsInFrench.isEmpty, "\(size): decimal points in French: \(a.decimalPointsInFrench)")
         #expect(a.disabledLooksDisabled, "\(size): a disabled button looks disabled")
         for shown in ["#map", "#legend", ".leaflet-control-scale", ".north-arrow", "#printTitle"] { #expect(a.print[shown] == true, "\(size): print shows \(shown)") }
         for hidden in ["#layer", "#scenario", "#lang", ".leaflet-control-zoom"] { #expect(a.print[hidden] == false, "\(size): print hides \(hidden)") }
