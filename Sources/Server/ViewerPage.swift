@@ -34,6 +34,8 @@ main { flex: 1; display: flex; min-height: 0; }
 .ticks span { position: absolute; transform: translateX(-50%); }
 .classes { list-style: none; padding: 0; margin: 0; }
 .classes li { display: flex; align-items: center; gap: .5em; margin: .15em 0; }
+.utci-classes { margin-top: .3em; font-size: .85em; }
+.class-range { display: inline-block; min-width: 5.5em; font-variant-numeric: tabular-nums; }
 .swatch { width: 18px; height: 14px; border: 1px solid #444; display: inline-block; }
 .site-icon { background: #2166ac; border: 2px solid #fff; border-radius: 50%; box-shadow: 0 0 0 1.5px #222; }
 .explain table { border-collapse: collapse; font-size: .85em; }
@@ -209,6 +211,9 @@ const T = {
 const TERMS_FR = { reference: "station de référence, sol ouvert", city_offset: "décalage urbain", buildings: "bâtiments", sealed_ground: "sol imperméabilisé",
   tree_canopy: "canopée arborée", shrub: "arbustes", grass: "herbe", hydric_stress: "stress hydrique", shade: "ombre portée", albedo: "albédo",
   water: "eau", park: "parc", residual: "résidu" };
+// UTCI's heat-stress classes (Bröde et al. 2012), as the server's classes layer names them.
+const UTCI_CLASSES = [{ from: 9, to: 26, label: "no thermal stress" }, { from: 26, to: 32, label: "moderate heat stress" },
+  { from: 32, to: 38, label: "strong heat stress" }, { from: 38, to: 46, label: "very strong heat stress" }, { from: 46, to: Infinity, label: "extreme heat stress" }];
 const CLASSES_FR = { "no thermal stress": "pas de stress thermique", "moderate heat stress": "stress thermique modéré", "strong heat stress": "fort stress thermique",
   "very strong heat stress": "très fort stress thermique", "extreme heat stress": "stress thermique extrême" };
 
@@ -291,6 +296,13 @@ function renderLegend(shown) {
     const pct = v => ((v - lo) / (hi - lo) * 100).toFixed(2);
     html += `<div class="bar" role="img" aria-label="${esc(layerTitle(layer))}" style="background:linear-gradient(to right, ${g.stops.map(s => `${s.colour} ${pct(s.value)}%`).join(", ")})"></div>`;
     html += `<div class="ticks">` + g.ticks.map(k => `<span style="left:${pct(k.value)}%">${esc(k.label)}</span>`).join("") + `</div><p class="note">${esc(g.unit)}</p>`;
+    // An ICTU map (not a difference or a term): the UTCI heat-stress classes its values fall in, named.
+    if (["day", "night", "after", "after-night"].includes(layer.name)) {
+      const name = c => state.lang === "fr" ? CLASSES_FR[c] : c;
+      const shown = UTCI_CLASSES.filter(c => c.to > lo && c.from < hi);
+      html += `<ul class="classes utci-classes" aria-label="${esc(t("classes"))}">` + shown.map(c =>
+        `<li><span class="class-range">${c.to === Infinity ? "≥ " + c.from : c.from + "–" + c.to} °C</span> ${esc(name(c.label))}</li>`).join("") + "</ul>";
+    }
   }
   box.innerHTML = html;
 }
