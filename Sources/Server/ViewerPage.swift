@@ -35,6 +35,12 @@ main { flex: 1; display: flex; min-height: 0; }
 .classes { list-style: none; padding: 0; margin: 0; }
 .classes li { display: flex; align-items: center; gap: .5em; margin: .15em 0; }
 .utci-classes { margin-top: .3em; font-size: .85em; }
+#round summary { font-weight: 600; margin: .8em 0 .3em; cursor: pointer; min-height: 24px; }
+#roundList { padding-left: 1.6em; margin: .3em 0; }
+#roundList li { margin: .4em 0; }
+#roundList li.done .round-name { text-decoration: line-through; color: #555; }
+#roundList button { margin: 0; padding: .1em .4em; }
+#roundList label { display: inline-flex !important; align-items: center; gap: .3em; font-weight: normal !important; margin: 0 !important; }
 .class-range { display: inline-block; min-width: 5.5em; font-variant-numeric: tabular-nums; }
 .swatch { width: 18px; height: 14px; border: 1px solid #444; display: inline-block; }
 .site-icon { background: #2166ac; border: 2px solid #fff; border-radius: 50%; box-shadow: 0 0 0 1.5px #222; }
@@ -77,6 +83,8 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
   #panel:not(.open) { display: none; }
   #panel button, #panel select, #panel input[type=number], #panel input[type=range], #panel input[type=file] { min-height: 44px; }
   .leaflet-control-attribution a { display: inline-block; padding: 14px 4px; }
+  #round summary { display: flex; align-items: center; min-height: 44px; }
+  #roundList label { min-height: 44px; min-width: 44px; }
   .leaflet-container a.leaflet-popup-close-button { width: 44px; height: 44px; font: 28px/44px system-ui, sans-serif; color: #333; }
   #panel fieldset label, #panel > label:has(input[type=checkbox]), #scenarioView label { display: flex; align-items: center; gap: .4em; min-height: 44px; }
   #panel input[type=checkbox], #panel input[type=radio] { width: 22px; height: 22px; }
@@ -85,7 +93,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 }
 @media print {
   @page { margin: 10mm; }
-  header, .warning button, #panel > :not(#legend), .leaflet-control-zoom, #drawTarget, #swipe { display: none !important; }
+  header, .warning button, #panel > :not(#legend):not(#round[open]), .leaflet-control-zoom, #drawTarget, #swipe, #roundList button { display: none !important; }
   #printTitle { display: block; margin: 0 0 .3em; font-size: 12pt; }
   #printTitle h1 { font-size: 15pt; margin: 0; }
   body { display: block; height: auto; }
@@ -115,6 +123,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
     <select id="compare"><option value="" data-i18n="noCompare">— none —</option></select>
     <div id="legend" aria-live="polite"></div>
     <fieldset id="diagnosis" hidden><legend data-i18n="diagnosisTitle">Diagnosis</legend></fieldset>
+    <details id="round" hidden><summary data-i18n="roundTitle">Watering round (walking order)</summary><p id="roundInfo" class="note"></p><ol id="roundList"></ol></details>
     <label><input id="outlines" type="checkbox" checked> <span data-i18n="outlines">Building outlines (from the city's own data, offline)</span></label>
     <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
     <button id="explainCentre" type="button" data-i18n="explainCentre">Explain the centre of the map</button>
@@ -149,7 +158,9 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <script>
 "use strict";
 const T = {
-  en: { outlines: "Building outlines (from the city's own data, offline)", outlinesZoom: "zoom in to see them",
+  en: { roundTitle: "Watering round (walking order)", roundInfo: (n, km, litres) => `${n} trees, ${km} km on foot (straight lines), ${litres} L. Tick a tree when watered: kept in this browser.`,
+        show: "Show", watered: "watered",
+        outlines: "Building outlines (from the city's own data, offline)", outlinesZoom: "zoom in to see them",
         change: "Change", buildingShort: "a building",
         compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
         controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
@@ -178,7 +189,9 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { outlines: "Contours des bâtiments (données de la ville, hors ligne)", outlinesZoom: "zoomez pour les voir",
+  fr: { roundTitle: "Tournée d'arrosage (ordre de marche)", roundInfo: (n, km, litres) => `${n} arbres, ${km} km à pied (en ligne droite), ${litres} L. Cochez un arbre arrosé : gardé dans ce navigateur.`,
+        show: "Voir", watered: "arrosé",
+        outlines: "Contours des bâtiments (données de la ville, hors ligne)", outlinesZoom: "zoomez pour les voir",
         change: "Écart", buildingShort: "un bâtiment",
         compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
         controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
@@ -325,6 +338,7 @@ function applyLanguage() {
     [...document.getElementById("scenarioKind").options].forEach(o => { o.textContent = t("kinds")[o.value]; });
     scenarioKindChanged();
     if (sc.result) { renderSummary(sc.result.summary); showScenarioView(); }
+    if (round.trees.length) renderRound();
     document.getElementById("runInfo").textContent =
       `${t("run")}: ${run.hotDays.length} ${t("hotDays")}, ${t("median")} ${fmt(run.medianDayICTU)} °C — ictu ${run.engineVersion}`;
   }
@@ -517,6 +531,56 @@ function islandPopup(name, p) {
   const nearest = p.nearest_cool_island_m >= 0 ? `${fmt(p.nearest_cool_island_m, 0)} m` : "—";
   return `<div class="island"><strong>${t("heatIsland")} #${p.rank}</strong> (${esc(t(name))})<br>${t("area")} ${fmt(p.area_m2, 0)} m²,
     ${t("mean")} ${fmt(p.mean_ictu)} °C, ${t("max")} ${fmt(p.max_ictu)} °C<br>${t("causes")}: ${esc(causesText(p.causes))}<br>${t("nearestCool")}: ${nearest}</div>`;
+}
+
+// The watering round for the arborist in the street: the trees selected for this round in a walking order (from
+// the first priority, always the nearest tree not yet visited), each ticked "done" in this browser's storage.
+const round = { trees: [], layer: null };
+async function setUpRound() {
+  if (!(run.diagnosis || []).includes("watering")) return;
+  const box = document.getElementById("round");
+  box.hidden = false;
+  box.addEventListener("toggle", async () => {
+    if (!box.open || round.trees.length) return;
+    const data = await (await fetch("/api/diagnosis/watering")).json();
+    const left = data.features.filter(f => f.properties.selected === "yes").sort((a, b) => a.properties.rank - b.properties.rank);
+    const metres = (a, b) => { const [x1, y1] = a.geometry.coordinates, [x2, y2] = b.geometry.coordinates, k = Math.cos(y1 * Math.PI / 180);
+                               return Math.hypot((x2 - x1) * k, y2 - y1) * 111320; };
+    let walked = 0;
+    while (left.length) {
+      const last = round.trees[round.trees.length - 1];
+      let next = 0;
+      if (last) left.forEach((f, i) => { if (metres(last, f) < metres(last, left[next])) next = i; });
+      if (last) walked += metres(last, left[next]);
+      round.trees.push(left.splice(next, 1)[0]);
+    }
+    renderRound(walked);
+  });
+}
+
+function roundKey(id) { return `ictu-round:${run.manifest}:${run.hotDays[0] || ""}:${id}`; }
+
+function renderRound(walked) {
+  if (walked !== undefined) round.walked = walked;
+  const litres = round.trees.reduce((s, f) => s + (Number(f.properties.water_need_l) || 0), 0);
+  document.getElementById("roundInfo").textContent = t("roundInfo")(round.trees.length, fmt(round.walked / 1000, 1), fmt(litres, 0));
+  document.getElementById("roundList").innerHTML = round.trees.map((f, i) => {
+    const p = f.properties, done = localStorage.getItem(roundKey(p.id)) === "1";
+    return `<li class="${done ? "done" : ""}"><span class="round-name"><strong>${esc(t("tree"))} ${esc(p.id)}</strong> ${esc(p.species || "")} — ${fmt(p.water_need_l, 0)} L</span>
+      <br><span class="note">${esc(treeReason(p))}</span><br>
+      <label><input type="checkbox" data-tree="${esc(p.id)}" ${done ? "checked" : ""}> ${esc(t("watered"))}</label>
+      <button type="button" data-show="${i}">${esc(t("show"))}</button></li>`;
+  }).join("");
+  document.querySelectorAll("#roundList input[data-tree]").forEach(box => box.addEventListener("change", () => {
+    localStorage.setItem(roundKey(box.dataset.tree), box.checked ? "1" : "0");
+    box.closest("li").classList.toggle("done", box.checked);
+  }));
+  document.querySelectorAll("#roundList button[data-show]").forEach(button => button.addEventListener("click", () => {
+    const f = round.trees[Number(button.dataset.show)], [lon, lat] = f.geometry.coordinates;
+    if (isPhone()) setPanel(false);
+    map.setView([lat, lon], Math.max(map.getZoom(), 17));
+    L.popup(popupOptions(380)).setLatLng([lat, lon]).setContent(treePopup(f.properties)).openOn(map);
+  }));
 }
 
 async function addDiagnosis() {
@@ -782,6 +846,7 @@ async function start() {
     onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), popupOptions(380))
   }).addTo(map);
   await addDiagnosis();
+  await setUpRound();
   await restoreScenario();
   applyLanguage();
   window.ictuReady = true;

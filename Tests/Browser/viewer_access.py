@@ -175,6 +175,26 @@ try:
     shot("diagnosis")
     audit("diagnosisOn")
 
+    # The watering round: the selected trees in walking order, a tree ticked "done" still ticked after a reload.
+    open_panel(True)
+    driver.find_element(By.CSS_SELECTOR, "#round summary").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#roundList li"))
+    first = driver.find_element(By.CSS_SELECTOR, "#roundList input[data-tree]")
+    tree = first.get_attribute("data-tree")
+    if not first.is_selected():
+        first.click()
+    audit("wateringRound")
+    shot("round")
+    driver.refresh()
+    wait.until(lambda d: d.execute_script("return window.ictuReady === true"))
+    open_panel(True)
+    driver.find_element(By.CSS_SELECTOR, "#round summary").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#roundList li"))
+    result["round"] = {"trees": len(driver.find_elements(By.CSS_SELECTOR, "#roundList li")), "info": driver.find_element(By.ID, "roundInfo").text,
+                       "keptDone": driver.find_element(By.CSS_SELECTOR, f"#roundList input[data-tree='{tree}']").is_selected()}
+    driver.find_element(By.CSS_SELECTOR, f"#roundList input[data-tree='{tree}']").click()  # leave the browser as found
+    driver.find_element(By.CSS_SELECTOR, "#round summary").click()
+
     # The scenario panel, a disabled button looking disabled.
     open_panel(True)
     driver.execute_script("document.getElementById('scenario').scrollIntoView()")

@@ -19,6 +19,8 @@ import Testing
         struct Swipe: Decodable { var position: Double; var leftShows: String?; var rightShows: String?; var hash: String }
         var axe: [String: [Violation]]
         var swipe: Swipe
+        struct Round: Decodable { var trees: Int; var info: String; var keptDone: Bool }
+        var round: Round
         var outlines: Int
         var englishInFrench: [String], decimalPointsInFrench: [String], frenchPopupsChecked: Int, englishInEnglish: Int
         var foreignRequests: [String]
@@ -45,7 +47,7 @@ import Testing
     func check(_ a: Access, phone: Bool) {
         let size = phone ? "phone" : "desktop"
         #expect(a.axeVersion?.hasPrefix("4.") == true, "axe-core 4 (got \(a.axeVersion ?? "none"))")
-        for state in ["start", "layerSwitched", "popupOpen", "diagnosisOn", "scenarioPanel", "french"] {
+        for state in ["start", "layerSwitched", "popupOpen", "diagnosisOn", "wateringRound", "scenarioPanel", "french"] {
             let found = a.axe[state]
             #expect(found != nil, "\(size): state \(state) audited")
             #expect(found?.isEmpty == true, "\(size), \(state): WCAG 2.1 A/AA violations \(found?.map { "\($0.id) ×\($0.nodes) at \($0.target): \($0.summary)" } ?? [])")
@@ -63,6 +65,8 @@ import Testing
         #expect(a.frenchPopupsChecked == 4 && a.englishInEnglish > 10, "\(size): French checked over 4 popups (a site, an island, a tree, a cell) by a check that finds English in English (\(a.englishInEnglish))")
         #expect(a.englishInFrench.isEmpty, "\(size): English left in French: \(a.englishInFrench)")
         #expect(a.decimalPointsInFrench.isEmpty, "\(size): decimal points in French: \(a.decimalPointsInFrench)")
+        #expect(a.round.trees > 0 && a.round.info.contains(" km on foot") && a.round.keptDone,
+                "\(size): the watering round lists the selected trees in walking order, a tick kept across a reload: \(a.round)")
         #expect(a.disabledLooksDisabled, "\(size): a disabled button looks disabled")
         for shown in ["#map", "#legend", ".leaflet-control-scale", ".north-arrow", "#printTitle"] { #expect(a.print[shown] == true, "\(size): print shows \(shown)") }
         for hidden in ["#layer", "#scenario", "#lang", ".leaflet-control-zoom"] { #expect(a.print[hidden] == false, "\(size): print hides \(hidden)") }
