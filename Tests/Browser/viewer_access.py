@@ -194,6 +194,11 @@ try:
                        "keptDone": driver.find_element(By.CSS_SELECTOR, f"#roundList input[data-tree='{tree}']").is_selected()}
     driver.find_element(By.CSS_SELECTOR, f"#roundList input[data-tree='{tree}']").click()  # leave the browser as found
     driver.find_element(By.CSS_SELECTOR, "#round summary").click()
+    for name in ["heat_islands_day", "watering"]:  # the reload hid the diagnosis layers: show them again
+        toggles = driver.find_elements(By.ID, f"diag-{name}")
+        if toggles:
+            toggles[0].click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.tree-marker") and d.find_elements(By.CSS_SELECTOR, "path.heat_islands_day"))
 
     # The scenario panel, a disabled button looking disabled.
     open_panel(True)
@@ -226,7 +231,7 @@ try:
         return en.filter(s => s.length > 3 && found(s));"""
     open_panel(False)
     for selector, popup in [(".site-icon", ".leaflet-popup-content .site"), ("path.heat_islands_day", ".leaflet-popup-content .island"),
-                            ("path.tree-marker", ".leaflet-popup-content .tree"), ("#explainCentre", ".leaflet-popup-content .explain table")]:
+                            ("path.tree-marker", ".leaflet-popup-content .tree"), ("#explainCentre", ".leaflet-popup-content .explain")]:
         elements = driver.find_elements(By.CSS_SELECTOR, selector)
         if not elements:
             continue
@@ -236,11 +241,12 @@ try:
             driver.execute_script("arguments[0].focus()", elements[0])
             elements[0].send_keys(Keys.ENTER)
         try:
-            wait.until(lambda d: any(e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, popup)))
+            wait.until(lambda d: any(e.text.strip() not in ("", "…") for e in d.find_elements(By.CSS_SELECTOR, popup)))
         except Exception:
             continue
         english_left.update(driver.execute_script(find_english))
         result["frenchPopupsChecked"] += 1
+        result.setdefault("frenchPopups", []).append(selector)
         text = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
         decimal_points += [w for w in text.replace("(", " ").replace(")", " ").split() if any(c.isdigit() for c in w) and "." in w.strip(".;,:")
                            and not w.startswith("--at=") and not w.startswith("ictu")]
@@ -248,9 +254,13 @@ try:
         time.sleep(0.4)
     english_left.update(driver.execute_script(find_english))
     result["englishInFrench"] = sorted(english_left)
+    open_panel(True)
+    english_left.update(driver.execute_script(find_english))
+    result["englishInFrench"] = sorted(english_left)
     driver.find_element(By.ID, "lang").click()
     result["englishInEnglish"] = len(driver.execute_script(find_english))  # the check itself finds what it looks for
     driver.find_element(By.ID, "lang").click()
+    open_panel(False)
     result["decimalPointsInFrench"] = decimal_points[:20]
     driver.find_element(By.ID, "lang").click()
 
