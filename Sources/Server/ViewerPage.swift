@@ -160,7 +160,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 const T = {
   en: { roundTitle: "Watering round (walking order)", roundInfo: (n, km, litres) => `${n} trees, ${km} km on foot (straight lines), ${litres} L. Tick a tree when watered: kept in this browser.`,
         show: "Show", watered: "watered",
-        outlines: "Building outlines (from the city's own data, offline)", outlinesZoom: "zoom in to see them",
+        outlines: "Building outlines (from the city's own data, offline)",
         change: "Change", buildingShort: "a building",
         compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
         controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
@@ -191,7 +191,7 @@ const T = {
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
   fr: { roundTitle: "Tournée d'arrosage (ordre de marche)", roundInfo: (n, km, litres) => `${n} arbres, ${km} km à pied (en ligne droite), ${litres} L. Cochez un arbre arrosé : gardé dans ce navigateur.`,
         show: "Voir", watered: "arrosé",
-        outlines: "Contours des bâtiments (données de la ville, hors ligne)", outlinesZoom: "zoomez pour les voir",
+        outlines: "Contours des bâtiments (données de la ville, hors ligne)",
         change: "Écart", buildingShort: "un bâtiment",
         compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
         controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
@@ -325,7 +325,6 @@ function applyLanguage() {
   document.querySelectorAll("[data-i18n]").forEach(e => { e.textContent = t(e.dataset.i18n); });
   document.getElementById("map").setAttribute("aria-label", state.lang === "fr" ? "Carte" : "Map");
   document.querySelectorAll(".north-arrow").forEach(e => e.setAttribute("aria-label", t("north")));
-  document.querySelectorAll(".north-letter").forEach(e => { e.textContent = state.lang === "fr" ? "N" : "N"; });
   const button = document.getElementById("lang");
   button.textContent = state.lang === "fr" ? "EN" : "FR";
   button.setAttribute("aria-label", state.lang === "fr" ? "English" : "Français");
