@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Diagnosis", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Scenario", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Watering", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Server", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Engine", "Tiles", "Scenario", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "Server", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Engine", "Tiles", "Scenario", .product(name: "Hummingbird", package: "hummingbird"),
                                       .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                                       .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                                       .product(name: "Logging", package: "swift-log")]),

@@ -73,7 +73,9 @@ public struct Manifest: Codable, Sendable {
         public var layer: String?
         /// Building height attribute (BD TOPO: `hauteur`).
         public var heightAttribute: String?
-        enum CodingKeys: String, CodingKey { case path, layer, heightAttribute = "height_attribute" }
+        /// The attribute naming each feature (streets, districts).
+        public var nameAttribute: String?
+        enum CodingKeys: String, CodingKey { case path, layer, heightAttribute = "height_attribute", nameAttribute = "name_attribute" }
     }
 
     public struct SensorInputs: Codable, Sendable {
@@ -131,8 +133,8 @@ public struct Manifest: Codable, Sendable {
             if manifest.rasters.isEmpty {
                 throw CityInputError(file: path, problem: "no rasters listed", fix: "add at least `tree_canopy: {path: ...}` under `rasters:`")
             }
-            for key in (manifest.vectors ?? [:]).keys where !["buildings", "trees", "exposure"].contains(key) {
-                throw CityInputError(file: path, problem: "unknown vector role '\(key)'", fix: "valid roles: buildings, trees, exposure")
+            for key in (manifest.vectors ?? [:]).keys where !vectorRoles.contains(key) {
+                throw CityInputError(file: path, problem: "unknown vector role '\(key)'", fix: Spelling.hint(for: key, among: vectorRoles))
             }
             return manifest
         } catch let error as CityInputError {
@@ -149,7 +151,10 @@ public struct Manifest: Codable, Sendable {
     static let topKeys = ["name", "timezone", "grid", "rasters", "vectors", "sensors"]
     static let gridKeys = ["crs", "cell_size_m", "extent"]
     static let rasterKeys = ["path", "scale", "offset", "nodata", "resampling"]
-    static let vectorKeys = ["path", "layer", "height_attribute"]
+    static let vectorKeys = ["path", "layer", "height_attribute", "name_attribute"]
+    /// Buildings and trees feed the model; exposure, streets (names for search and for the islands) and districts
+    /// (the diagnosis's table) only the products.
+    public static let vectorRoles = ["buildings", "trees", "exposure", "streets", "districts"]
     static let sensorKeys = ["stations", "measurements", "reference"]
 
     /// Refuses an unknown key, naming its line and the nearest valid key.

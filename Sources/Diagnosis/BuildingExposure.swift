@@ -17,6 +17,8 @@ public struct BuildingExposure: Codable, Sendable {
     public var dayMean: Double, dayMax: Double, nightMean: Double
     /// Share of the surroundings whose day ICTU is ≥ 32 °C (strong) and ≥ 38 °C (very strong).
     public var strongShare: Double, veryStrongShare: Double
+    /// The street it stands on (nearest to its footprint's centre, within 60 m), with a streets layer.
+    public var street: String? = nil
 
     static let sensitiveWords = ["school", "école", "ecole", "nursery", "crèche", "creche", "kindergarten", "care", "ehpad", "retirement",
                                  "hospital", "hôpital", "hopital", "clinic", "clinique"]
@@ -80,10 +82,10 @@ public struct BuildingExposure: Codable, Sendable {
     }
 
     static func csv(_ rows: [BuildingExposure]) -> String {
-        var out = "rank,feature,use,sensitive,surrounding_cells,day_mean,day_max,night_mean,strong_share,very_strong_share\n"
+        var out = "rank,feature,street,use,sensitive,surrounding_cells,day_mean,day_max,night_mean,strong_share,very_strong_share\n"
+        func quoted(_ text: String) -> String { text.contains(",") || text.contains("\"") ? "\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\"" : text }
         for r in rows {
-            let use = r.use.contains(",") || r.use.contains("\"") ? "\"\(r.use.replacingOccurrences(of: "\"", with: "\"\""))\"" : r.use
-            out += "\(r.rank),\(r.feature),\(use),\(r.sensitive),\(r.surroundingCells),"
+            out += "\(r.rank),\(r.feature),\(quoted(r.street ?? "")),\(quoted(r.use)),\(r.sensitive),\(r.surroundingCells),"
                 + String(format: "%.2f,%.2f,%.2f,%.3f,%.3f\n", r.dayMean, r.dayMax, r.nightMean, r.strongShare, r.veryStrongShare)
         }
         return out

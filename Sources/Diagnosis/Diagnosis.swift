@@ -1,4 +1,5 @@
 import Foundation
+import City
 import GeoIO
 import Grid
 import Model
@@ -36,6 +37,11 @@ public struct DiagnosisOptions: Sendable {
     public var population: Plane? = nil
     /// A felt-temperature survey CSV (time,lon,lat,vote) to fit against the ICTU.
     public var survey: String? = nil
+    /// The city's street names (manifest role `streets`): each heat island is named after the street or square
+    /// most of its cells are nearest to.
+    public var streets: PlaceIndex? = nil
+    /// The city's districts (manifest role `districts`): each heat island says which it lies in.
+    public var districtNames: PlaceIndex? = nil
     public var overwrite = false
     public init() {}
 }
@@ -52,6 +58,16 @@ public struct IslandRecord: Codable, Sendable {
     /// People living in the island's cells, when a population layer is given.
     public var people: Double?
     public var longitude: Double, latitude: Double
+    /// The street, square or park most of its cells are nearest to (within 60 m), with a streets layer.
+    public var place: String?
+    /// The district holding its centre, with a districts layer.
+    public var district: String?
+
+    /// "Rue X, Belcier", "Rue X", "Belcier" or nil: how a person finds it.
+    public var whereText: String? {
+        let parts = [place, district].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
 }
 
 public struct DiagnosisSummary: Codable, Sendable {
@@ -130,6 +146,14 @@ public enum Diagnosis {
             progress("buildings", 0)
             (exposure, footprints) = try BuildingExposure.compute(path: path, layer: options.buildingsLayer, useField: options.useField, grid: grid,
                                                                   day: day, night: night)
+            if let streets = options.streets, var list = exposure {
+                for k in list.indices {
+                    guard let wkb = footprints[list[k].feature], let ring = WKB.shape(wkb)?.polygons.first?.first, !ring.isEmpty else { continue }
+                    let cx = ring.map(\.x).reduce(0, +) / Double(ring.count), cy = ring.map(\.y).reduce(0, +) / Double(ring.count)
+                    list[k].street = streets.nearest(x: cx, y: cy).map { streets.places[$0.place].name }
+                }
+                exposure = list
+            }
         }
 
         progress("writing", 0)
@@ -192,10 +216,16 @@ public enum Diagnosis {
             // nearest edge would say 0 m for an island that merely touches a cool one).
             var distances = [[Float]](repeating: [], count: found.regions.count + 1)
             var people = [Double](repeating: 0, count: found.regions.count + 1)
+            // Up to ~300 cells of each island, evenly taken, to name it after the street most of them are on.
+            var seen = [Int](repeating: 0, count: found.regions.count + 1), stride = [Int](repeating: 1, count: found.regions.count + 1)
+            for region in found.regions { stride[Int(region.label)] = max(1, region.cells / 300) }
+            var samples = [[(x: Double, y: Double)]](repeating: [], count: found.regions.count + 1)
             for i in found.labels.indices where found.labels[i] > 0 {
                 let l = Int(found.labels[i])
                 if distance[i].isFinite { distances[l].append(distance[i]) }
                 if let population = options.population { people[l] += Double(population.values[i]) }
+                if options.streets != nil, seen[l] % stride[l] == 0 { samples[l].append(grid.centre(col: i % grid.width, row: i / grid.width)) }
+                seen[l] += 1
             }
             for region in found.regions {
                 var excess: [(ComfortTerm, Double)] = []
@@ -216,7 +246,8 @@ public enum Diagnosis {
                 result.records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
                                             meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
                                             nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : people[Int(region.label)],
-                                            longitude: ll.x, latitude: ll.y))
+                                            longitude: ll.x, latitude: ll.y, place: options.streets?.name(mostOf: samples[Int(region.label)]),
+                                            district: options.districtNames.flatMap { d in d.containing(x: x, y: y).map { d.places[$0].name } }))
             }
         }
 
@@ -232,14 +263,15 @@ public enum Diagnosis {
         let crs = try SpatialReference(definition: grid.crs)
         let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
         let fields: [(String, FieldType)] = [("id", .integer), ("window", .string), ("rank", .integer), ("area_m2", .real), ("mean_ictu", .real),
-                                             ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real), ("people", .real)]
+                                             ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real), ("people", .real), ("place", .string), ("district", .string)]
         for regime in Regime.allCases {
             let window = regime.rawValue
             let polygons = try polygonsOf(labels: heat.labels[window]!, grid: grid)
             let rows: [([UInt8], [String: FieldValue])] = heat.records.filter { $0.window == window }.compactMap { r in
                 polygons[r.id].map { ($0, ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
                                            "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
-                                           "nearest_cool_island_m": .real(r.nearestCoolIslandMetres ?? -1), "people": .real(r.people ?? -1)]) }
+                                           "nearest_cool_island_m": .real(r.nearestCoolIslandMetres ?? -1), "people": .real(r.people ?? -1),
+                                           "place": .string(r.place ?? ""), "district": .string(r.district ?? "")]) }
             }
             try write(rows, layer: window, fields: fields, crs: crs, into: islandsGPKG)
             // GeoJSON (RFC 7946: WGS 84) holds one layer per file.
@@ -259,11 +291,11 @@ public enum Diagnosis {
         if let exposure {
             try BuildingExposure.csv(exposure).write(to: URL(fileURLWithPath: try staged.path("diagnosis/buildings_exposure.csv")), atomically: false, encoding: .utf8)
             let rows: [([UInt8], [String: FieldValue])] = exposure.compactMap { r in
-                footprints[r.feature].map { ($0, ["rank": .integer(r.rank), "feature": .integer(r.feature), "use": .string(r.use), "sensitive": .integer(r.sensitive ? 1 : 0),
+                footprints[r.feature].map { ($0, ["rank": .integer(r.rank), "feature": .integer(r.feature), "use": .string(r.use), "street": .string(r.street ?? ""), "sensitive": .integer(r.sensitive ? 1 : 0),
                                                   "day_mean": .real(r.dayMean), "day_max": .real(r.dayMax), "night_mean": .real(r.nightMean),
                                                   "strong_share": .real(r.strongShare), "very_strong_share": .real(r.veryStrongShare)]) }
             }
-            try write(rows, layer: "buildings_exposure", fields: [("rank", .integer), ("feature", .integer), ("use", .string), ("sensitive", .integer),
+            try write(rows, layer: "buildings_exposure", fields: [("rank", .integer), ("feature", .integer), ("street", .string), ("use", .string), ("sensitive", .integer),
                                                                   ("day_mean", .real), ("day_max", .real), ("night_mean", .real), ("strong_share", .real), ("very_strong_share", .real)],
                       crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/buildings_exposure.gpkg"), driver: "GPKG"))
             outputs += ["buildings_exposure.csv", "buildings_exposure.gpkg"]

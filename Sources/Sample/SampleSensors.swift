@@ -283,6 +283,8 @@ extension SampleWriter {
         vectors:
           buildings: {path: Rasters/buildings.gpkg, height_attribute: hauteur}
           trees: {path: Rasters/trees.gpkg}
+          streets: {path: Rasters/streets.gpkg, name_attribute: nom}
+          districts: {path: Rasters/districts.gpkg, name_attribute: nom}
         sensors:
           stations: SensorData/sensors.csv
           measurements: [SensorData/measurements_2021.csv.gz, SensorData/measurements_2022.csv.gz]

@@ -46,6 +46,7 @@ public struct SampleWriter: Sendable {
         progress("vectors", 0)
         let buildingCount = try writeBuildings(out)
         let treeCount = try writeTrees(out)
+        try writePlaces(out)
         progress("sensors", 0)
         let faults = try writeSensors(out, sites: sites, truth: rasters.sensorTruth, progress: progress)
         try writeTruthDocuments(out, faults: faults, sensorTruth: rasters.sensorTruth, sites: sites)

@@ -1,3 +1,4 @@
+import City
 import Engine
 import Foundation
 import Model
@@ -30,6 +31,8 @@ struct RunDocument: Encodable {
     var warnings: [String]
     /// The manifest's `name` of the city, when it gives one.
     var cityName: String? = nil
+    /// The city has names to search (streets, districts).
+    var searchable = false
 }
 
 /// GET /api/sites: the sensor sites as a GeoJSON FeatureCollection.
@@ -70,3 +73,9 @@ struct ScenarioDocument: Encodable {
 
 /// Every 4xx and 5xx answer.
 struct ErrorDocument: Encodable { var error: String, status: Int }
+
+/// GET /api/search: the places whose name holds the words typed, best first.
+struct SearchDocument: Codable, Sendable {
+    var query: String
+    var places: [Place]
+}

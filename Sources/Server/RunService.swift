@@ -53,6 +53,29 @@ public final class RunService: Sendable {
         return try layer.geoJSONGeometries(in: (xs.min()!, ys.min()!, xs.max()!, ys.max()!), to: wgs84, limit: limit)
     }
 
+    /// The city's names (its manifest's `streets` and `districts` roles), read on the first use; nil when it has none
+    /// or its city cannot be found.
+    private let placeIndexes = Mutex<[PlaceIndex]?>(nil)
+
+    func places() throws -> [PlaceIndex] {
+        try placeIndexes.withLock { cached in
+            if let cached { return cached }
+            var found: [PlaceIndex] = []
+            if let manifest = try? folder.manifestPath(given: scenarios.manifest) {
+                for role in ["streets", "districts"] {
+                    if let index = try PlaceIndex.read(manifest: manifest, role: role, gridCRS: map.record.grid.crs) { found.append(index) }
+                }
+            }
+            cached = found
+            return found
+        }
+    }
+
+    /// GET /api/search?q=: the city's streets, squares, parks and districts whose name holds the words typed.
+    func search(_ query: String, limit: Int = 10) throws -> [Place] {
+        Array(try places().flatMap { $0.search(query, limit: limit) }.prefix(limit))
+    }
+
     /// Point readers kept between requests (each one request at a time), so their rasters stay open and cached; two
     /// (the cores), as each holds its own decoded blocks.
     private let idleReaders = Mutex<[PointReader]>([])
@@ -121,7 +144,7 @@ public final class RunService: Sendable {
                            bounds: [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], center: [map.center.longitude, map.center.latitude],
                            minzoom: map.zooms.lowerBound, maxzoom: map.zooms.upperBound, hotDays: r.hotDays, windows: r.windows,
                            medianDayICTU: r.medianDayICTU, calibration: calibration, diagnosis: availableDiagnosis, layers: map.layers.map(LayerDocument.init),
-                           warnings: r.warnings ?? [], cityName: r.cityName)
+                           warnings: r.warnings ?? [], cityName: r.cityName, searchable: !((try? places()) ?? []).isEmpty)
     }
 
     /// /api/sites: the sensor sites as GeoJSON, with QC per sensor and observed vs predicted anomalies.

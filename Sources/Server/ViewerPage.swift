@@ -66,6 +66,11 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 #drawTarget { position: absolute; left: 50%; top: 50%; width: 28px; height: 28px; margin: -14px 0 0 -14px; z-index: 650; pointer-events: none;
   background: linear-gradient(#c25400, #c25400) center / 2px 100% no-repeat, linear-gradient(#c25400, #c25400) center / 100% 2px no-repeat; }
 #printTitle { display: none; }
+#search { width: 100%; box-sizing: border-box; padding: .3em; }
+#searchStatus:empty { display: none; }
+#searchResults { list-style: none; padding: 0; margin: .2em 0; }
+#searchResults button { margin: .1em 0 !important; width: 100%; text-align: left; }
+.search-hit { fill: none; stroke: #c25400; stroke-width: 3; stroke-dasharray: 6 4; }
 #swipe { position: absolute; z-index: 640; left: 0; right: 0; top: 50%; width: 100%; margin: 0; background: transparent; pointer-events: none; -webkit-appearance: none; appearance: none; }
 #swipe::-webkit-slider-runnable-track { background: transparent; }
 #swipe::-webkit-slider-thumb { -webkit-appearance: none; pointer-events: auto; width: 44px; height: 44px; border-radius: 50%; background: #fff; border: 3px solid #1f2d3d; cursor: ew-resize; box-shadow: 0 1px 4px rgba(0, 0, 0, .5); }
@@ -81,7 +86,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
   main { position: relative; }
   #panel { position: absolute; z-index: 1001; top: 0; bottom: 0; left: 0; width: min(88vw, 360px); box-shadow: 2px 0 8px rgba(0, 0, 0, .35); }
   #panel:not(.open) { display: none; }
-  #panel button, #panel select, #panel input[type=number], #panel input[type=range], #panel input[type=file] { min-height: 44px; }
+  #panel button, #panel select, #panel input[type=number], #panel input[type=range], #panel input[type=file], #search { min-height: 44px; }
   .leaflet-control-attribution a { display: inline-block; padding: 14px 4px; }
   #round summary { display: flex; align-items: center; min-height: 44px; }
   #roundList label { min-height: 44px; min-width: 44px; }
@@ -93,7 +98,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 }
 @media print {
   @page { margin: 10mm; }
-  header, .warning button, #panel > :not(#legend):not(#round[open]), .leaflet-control-zoom, #drawTarget, #swipe, #roundList button { display: none !important; }
+  header, .warning button, #panel > :not(#legend):not(#round[open]), #searchBox, .leaflet-control-zoom, #drawTarget, #swipe, #roundList button { display: none !important; }
   #printTitle { display: block; margin: 0 0 .3em; font-size: 12pt; }
   #printTitle h1 { font-size: 15pt; margin: 0; }
   body { display: block; height: auto; }
@@ -115,6 +120,12 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <p id="inputWarnings" class="warning" role="status" hidden></p>
 <main>
   <div id="panel" role="region" aria-label="Map controls">
+    <form id="searchBox" role="search">
+      <label for="search" data-i18n="search">Find a street, a square, a district, or lon, lat</label>
+      <input id="search" type="search" autocomplete="off" aria-describedby="searchStatus">
+      <p id="searchStatus" class="note" role="status" aria-live="polite"></p>
+      <ul id="searchResults"></ul>
+    </form>
     <label for="layer" data-i18n="layer">Layer</label>
     <select id="layer"></select>
     <label for="opacity"><span data-i18n="opacity">Opacity</span> <span id="opacityValue">80 %</span></label>
@@ -158,7 +169,9 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <script>
 "use strict";
 const T = {
-  en: { roundTitle: "Watering round (walking order)", roundInfo: (n, km, litres) => `${n} trees, ${km} km on foot (straight lines), ${litres} L. Tick a tree when watered: kept in this browser.`,
+  en: { search: "Find a street, a square, a district, or lon, lat", searchCoordinatesOnly: "Go to lon, lat (this city has no street names)", searchNone: "Nothing of that name in this city.", searchCount: n => `${n} found`,
+        searchCoordinates: (lon, lat) => `Go to ${lon}, ${lat}`, searchOutside: "These coordinates are outside the run's map.",
+        roundTitle: "Watering round (walking order)", roundInfo: (n, km, litres) => `${n} trees, ${km} km on foot (straight lines), ${litres} L. Tick a tree when watered: kept in this browser.`,
         show: "Show", watered: "watered",
         outlines: "Building outlines (from the city's own data, offline)",
         change: "Change", buildingShort: "a building",
@@ -189,7 +202,9 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { roundTitle: "Tournée d'arrosage (ordre de marche)", roundInfo: (n, km, litres) => `${n} arbres, ${km} km à pied (en ligne droite), ${litres} L. Cochez un arbre arrosé : gardé dans ce navigateur.`,
+  fr: { search: "Chercher une rue, une place, un quartier, ou lon, lat", searchCoordinatesOnly: "Aller à lon, lat (cette ville n'a pas de noms de rues)", searchNone: "Aucun lieu de ce nom dans cette ville.", searchCount: n => `${n} trouvé${n > 1 ? "s" : ""}`,
+        searchCoordinates: (lon, lat) => `Aller à ${lon} ; ${lat}`, searchOutside: "Ces coordonnées sont hors de la carte du calcul.",
+        roundTitle: "Tournée d'arrosage (ordre de marche)", roundInfo: (n, km, litres) => `${n} arbres, ${km} km à pied (en ligne droite), ${litres} L. Cochez un arbre arrosé : gardé dans ce navigateur.`,
         show: "Voir", watered: "arrosé",
         outlines: "Contours des bâtiments (données de la ville, hors ligne)",
         change: "Écart", buildingShort: "un bâtiment",
@@ -338,6 +353,7 @@ function applyLanguage() {
     scenarioKindChanged();
     if (sc.result) { renderSummary(sc.result.summary); showScenarioView(); }
     if (round.trees.length) renderRound();
+    renderSearch();
     document.getElementById("runInfo").textContent =
       `${t("run")}: ${run.hotDays.length} ${t("hotDays")}, ${t("median")} ${fmt(run.medianDayICTU)} °C — ictu ${run.engineVersion}`;
   }
@@ -443,6 +459,78 @@ async function refreshOutlines() {
 
 function isPhone() { return innerWidth <= 700; }
 
+// Search over the city's own names (its streets, squares, parks and districts) and coordinates typed in either
+// order ("-0.5625, 44.8259" or "44.8259, -0.5625": the order whose point is on the run's map wins).
+const found = { places: [], hit: null, timer: 0 };
+function coordinatesIn(text) {
+  const numbers = text.replace(/(\d),(\d)/g, "$1.$2").split(/[\s;,]+/).filter(Boolean).map(Number);
+  if (numbers.length !== 2 || numbers.some(Number.isNaN)) return null;
+  const [w, s, e, n] = run.bounds, inside = (lon, lat) => lon >= w && lon <= e && lat >= s && lat <= n;
+  const [a, b] = numbers;
+  if (inside(a, b)) return { lon: a, lat: b };
+  if (inside(b, a)) return { lon: b, lat: a };
+  return { outside: true };
+}
+function renderSearch() {
+  const list = document.getElementById("searchResults"), status = document.getElementById("searchStatus");
+  list.innerHTML = "";
+  const text = document.getElementById("search").value.trim();
+  if (!text) { status.textContent = ""; return; }
+  const point = coordinatesIn(text);
+  if (point && point.outside) { status.textContent = t("searchOutside"); return; }
+  if (point) {
+    status.textContent = "";
+    const li = document.createElement("li"), button = document.createElement("button");
+    button.type = "button"; button.textContent = t("searchCoordinates")(fmt(point.lon, 5), fmt(point.lat, 5));
+    button.addEventListener("click", () => goTo({ point }));
+    li.appendChild(button); list.appendChild(li);
+    return;
+  }
+  status.textContent = found.places.length ? t("searchCount")(found.places.length) : t("searchNone");
+  for (const place of found.places) {
+    const li = document.createElement("li"), button = document.createElement("button");
+    button.type = "button"; button.textContent = place.name;
+    button.addEventListener("click", () => goTo({ place }));
+    li.appendChild(button); list.appendChild(li);
+  }
+}
+async function searchChanged() {
+  const text = document.getElementById("search").value.trim();
+  found.places = [];
+  if (text && !coordinatesIn(text)) {
+    const answer = await fetch(`/api/search?q=${encodeURIComponent(text)}`);
+    if (answer.ok) found.places = (await answer.json()).places;
+  }
+  if (document.getElementById("search").value.trim() === text) renderSearch();
+}
+function goTo({ place, point }) {
+  if (found.hit) map.removeLayer(found.hit);
+  if (isPhone()) setPanel(false);
+  if (point) {
+    map.setView([point.lat, point.lon], Math.max(map.getZoom(), 17));
+    found.hit = L.circleMarker([point.lat, point.lon], { radius: 12, className: "search-hit", interactive: false }).addTo(map);
+    explain(L.latLng(point.lat, point.lon));
+    return;
+  }
+  const [w, s, e, n] = place.bounds, box = L.latLngBounds([s, w], [n, e]);
+  map.fitBounds(box.pad(0.15), { maxZoom: 18 });
+  found.hit = L.rectangle(box, { className: "search-hit", interactive: false }).addTo(map);
+  document.getElementById("searchStatus").textContent = place.name;
+}
+function setUpSearch() {
+  const box = document.getElementById("searchBox");
+  const input = document.getElementById("search");
+  input.addEventListener("input", () => { clearTimeout(found.timer); found.timer = setTimeout(searchChanged, 200); });
+  box.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    clearTimeout(found.timer);
+    await searchChanged();
+    const first = document.querySelector("#searchResults button");
+    if (first) first.click();
+  });
+  if (!run.searchable) document.querySelector("label[for=search]").dataset.i18n = "searchCoordinatesOnly";
+}
+
 function setPanel(open) {
   const panel = document.getElementById("panel"), toggle = document.getElementById("panelToggle");
   panel.classList.toggle("open", open);
@@ -528,7 +616,8 @@ function treePopup(p) {
 function islandPopup(name, p) {
   if (name === "cool_islands") return `<div class="island"><strong>${t("coolIsland")} #${p.id}</strong><br>${t("area")} ${fmt(p.area_m2, 0)} m², ${t("mean")} ${fmt(p.mean_ictu)} °C</div>`;
   const nearest = p.nearest_cool_island_m >= 0 ? `${fmt(p.nearest_cool_island_m, 0)} m` : "—";
-  return `<div class="island"><strong>${t("heatIsland")} #${p.rank}</strong> (${esc(t(name))})<br>${t("area")} ${fmt(p.area_m2, 0)} m²,
+  const where = [p.place, p.district].filter(Boolean).map(esc).join(", ");
+  return `<div class="island"><strong>${t("heatIsland")} #${p.rank}</strong> (${esc(t(name))})${where ? `<br><strong>${where}</strong>` : ""}<br>${t("area")} ${fmt(p.area_m2, 0)} m²,
     ${t("mean")} ${fmt(p.mean_ictu)} °C, ${t("max")} ${fmt(p.max_ictu)} °C<br>${t("causes")}: ${esc(causesText(p.causes))}<br>${t("nearestCool")}: ${nearest}</div>`;
 }
 
@@ -838,6 +927,7 @@ async function start() {
   document.getElementById("explainCentre").addEventListener("click", () => { if (isPhone()) setPanel(false); explain(map.getCenter()); });
   map.on("click", ev => { if (sc.drawing) addCorner(ev.latlng); else explain(ev.latlng); });
   setUpScenario();
+  setUpSearch();
   map.on("moveend", saveView);
   const sites = await (await fetch("/api/sites")).json();
   L.geoJSON(sites, {

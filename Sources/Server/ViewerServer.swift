@@ -43,6 +43,7 @@ public enum ViewerServer {
         router.get("/api/layers") { _, _ in try json(service.map.layers.map(LayerDocument.init)) }
         router.get("/api/point") { request, _ in try await offPool { try point(request, service: service) } }
         router.get("/api/buildings") { request, _ in try await offPool { try buildings(request, service: service) } }
+        router.get("/api/search") { request, _ in try await offPool { try search(request, service: service) } }
         router.get("/api/scenario/{id}/point") { request, context in
             let id = context.parameters.get("id") ?? ""
             return try await offPool { try point(request, service: service, scenario: id) }
@@ -155,6 +156,19 @@ public enum ViewerServer {
         let features = found.geometries.map { #"{"type":"Feature","properties":{},"geometry":"# + $0 + "}" }.joined(separator: ",")
         let body = #"{"type":"FeatureCollection","truncated":"# + (found.truncated ? "true" : "false") + #","features":["# + features + "]}"
         return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func search(_ request: Request, service: RunService) throws -> Response {
+        let q = request.uri.queryParameters
+        for (key, _) in q where String(key) != "q" {
+            return error(.badRequest, "unknown parameter '\(String(key).prefix(40))': " + Spelling.hint(for: String(key), among: ["q"]))
+        }
+        let text = String((q["q"].map(String.init) ?? "").prefix(200))
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return error(.badRequest, "give the words to look for: /api/search?q=montesquieu") }
+        guard !(try service.places()).isEmpty else {
+            return error(.notFound, "the run's city has no names to search (vectors.streets or vectors.districts in its manifest), or it cannot be found (serve --city)")
+        }
+        return try json(SearchDocument(query: text, places: try service.search(text)))
     }
 
     /// A held scenario: its id, summary and tile layers (the answer to its POST, and to GET /api/scenario/{id}).

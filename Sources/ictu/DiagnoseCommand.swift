@@ -49,10 +49,18 @@ struct DiagnoseCommand: ParsableCommand {
             let manifestPath = try folder.manifestPath(given: city)
             let manifest = try Manifest.load(manifestPath)
             options.population = try PopulationLayer.read(manifest: manifestPath, grid: folder.record.grid)
+            let manifestFolder = URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
             if let buildings = manifest.vectors?["buildings"] {
-                options.buildings = Manifest.resolve(buildings.path, relativeTo: URL(fileURLWithPath: manifestPath).deletingLastPathComponent())
+                options.buildings = Manifest.resolve(buildings.path, relativeTo: manifestFolder)
                 options.buildingsLayer = buildings.layer
             }
+            // The city's own districts give the per-district table out of the box, and its streets name the islands.
+            if zones == nil, let districts = manifest.vectors?["districts"] {
+                options.zones = Manifest.resolve(districts.path, relativeTo: manifestFolder)
+                options.zoneField = districts.nameAttribute ?? zoneField
+            }
+            options.streets = try PlaceIndex.read(manifest: manifestPath, role: "streets", gridCRS: folder.record.grid.crs)
+            options.districtNames = try PlaceIndex.read(manifest: manifestPath, role: "districts", gridCRS: folder.record.grid.crs)
         } catch where city == nil {
             warn("the buildings' exposure and the population are left out: \(error)")
         }
@@ -64,8 +72,8 @@ struct DiagnoseCommand: ParsableCommand {
             let islands = summary.heatIslands.filter { $0.window == window }
             print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))
             for i in islands.prefix(5) {
-                print(String(format: "  #%d  %.1f ha at --at=%.5f,%.5f  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.areaSquareMetres / 10_000,
-                             i.longitude, i.latitude, i.meanICTU, i.maxICTU, i.causeText, i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
+                print(String(format: "  #%d  %@%.1f ha at --at=%.5f,%.5f  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.whereText.map { $0 + ": " } ?? "",
+                             i.areaSquareMetres / 10_000, i.longitude, i.latitude, i.meanICTU, i.maxICTU, i.causeText, i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
             }
         }
         print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
@@ -74,7 +82,7 @@ struct DiagnoseCommand: ParsableCommand {
         if let n = summary.buildings, let top = summary.mostExposedBuildings {
             print("buildings: \(n) with open ground around them, \(summary.sensitiveBuildings ?? 0) with a sensitive use; the most exposed:")
             for b in top.prefix(5) {
-                print(String(format: "  #%d  feature %d (%@)  day %.1f °C (max %.1f), night %.1f °C, %.0f %% of the surroundings ≥ 38 °C", b.rank, b.feature,
+                print(String(format: "  #%d  %@ (%@)  day %.1f °C (max %.1f), night %.1f °C, %.0f %% of the surroundings ≥ 38 °C", b.rank, b.street ?? "feature \(b.feature)",
                              b.use.isEmpty ? "use unknown" : b.use, b.dayMean, b.dayMax, b.nightMean, 100 * b.veryStrongShare))
             }
         }

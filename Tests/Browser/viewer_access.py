@@ -129,6 +129,32 @@ try:
     shot("outlines")
     driver.execute_script("map.setZoom(14)")
 
+    # Where am I: a street found by part of its name (accents and case ignored), Enter zooms to it; coordinates
+    # typed lat first are understood too.
+    open_panel(True)
+    field = driver.find_element(By.ID, "search")
+    field.clear()
+    field.send_keys("montesq")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#searchResults button")) > 0)
+    names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#searchResults button")]
+    field.send_keys(Keys.ENTER)
+    wait.until(lambda d: d.execute_script("return !!found.hit"))
+    time.sleep(0.8)
+    result["search"] = driver.execute_script("""
+        const b = found.hit.getBounds(), c = map.getCenter();
+        return {names: arguments[0], zoom: map.getZoom(), centreInside: b.pad(0.2).contains(c), panelOpen: document.getElementById('panel').classList.contains('open')};
+    """, names)
+    shot("search")
+    audit("searchResult")
+    open_panel(True)
+    field = driver.find_element(By.ID, "search")
+    field.clear()
+    field.send_keys("44.8259, -0.5625")
+    wait.until(lambda d: any("44" in b.text for b in d.find_elements(By.CSS_SELECTOR, "#searchResults button")))
+    result["search"]["coordinates"] = driver.find_element(By.CSS_SELECTOR, "#searchResults button").text
+    field.clear()
+    driver.execute_script("renderSearch(); if (found.hit) { map.removeLayer(found.hit); found.hit = null; } map.closePopup(); map.setZoom(14)")
+
     # A popup: the explanation of the map's centre, by keyboard; it must fit the viewport.
     driver.find_element(By.ID, "explainCentre").send_keys(Keys.ENTER)
     open_panel(False)

@@ -101,6 +101,12 @@ import Testing
         options.buildings = SampleRun.folder + "/Rasters/buildings.gpkg"
         // One resident per cell: people exposed = the island's cells, population share = the cells' share.
         options.population = Plane(width: 800, height: 800, value: 1)
+        // The sample's own names: its streets name the islands and buildings, its districts make the table.
+        let manifest = SampleRun.folder + "/city.yaml"
+        options.streets = try PlaceIndex.read(manifest: manifest, role: "streets", gridCRS: "EPSG:2154")
+        options.districtNames = try PlaceIndex.read(manifest: manifest, role: "districts", gridCRS: "EPSG:2154")
+        options.zones = SampleRun.folder + "/Rasters/districts.gpkg"
+        options.zoneField = "nom"
         let summary = try Diagnosis.run(run: run, options: options)
         let day = summary.heatIslands.filter { $0.window == "day" }
         // Planner scale: zones whose open ground within 20 m is at or above the threshold, at least 0.5 ha — tens of
@@ -119,6 +125,13 @@ import Testing
         #expect(populationShare > 0 && populationShare <= 1)
         #expect((summary.buildings ?? 0) > 1000 && (summary.sensitiveBuildings ?? 0) > 0, "the sample's buildings, its schools flagged")
         #expect(summary.mostExposedBuildings?.first?.sensitive == true)
+        // Every island is named by its place: streets run between all the sample's blocks, so each island's cells
+        // are within 60 m of one; the hottest by day is the light mineral square (albedo 0.45, sealed, unshaded:
+        // the sample's designed hot spot), named as the square.
+        #expect(summary.heatIslands.allSatisfy { $0.place != nil && $0.district != nil }, "\(summary.heatIslands.filter { $0.place == nil }.map(\.id))")
+        #expect(day.first?.place?.hasPrefix("Place ") == true, "hottest day island: \(day.first?.place ?? "unnamed")")
+        #expect(summary.mostExposedBuildings?.allSatisfy { $0.street != nil } == true, "every exposed building on a named street")
+        #expect(summary.districts.count == 16 && Set(summary.districts.map(\.name)).count == 16, "the sample's 16 named districts: \(summary.districts.map(\.name))")
         for file in ["heat_islands.gpkg", "heat_islands_day.geojson", "heat_islands_night.geojson", "cool_islands.gpkg", "cool_islands.geojson", "buildings_exposure.gpkg"] {
             let info = try Process.output("/usr/bin/ogrinfo", ["-so", "-al", run + "/diagnosis/" + file])
             #expect(info.contains("Feature Count"), "\(file): \(info.prefix(300))")

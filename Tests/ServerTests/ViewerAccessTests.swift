@@ -22,6 +22,8 @@ import Testing
         struct Round: Decodable { var trees: Int; var info: String; var keptDone: Bool }
         var round: Round
         var outlines: Int
+        struct Search: Decodable { var names: [String]; var zoom: Int; var centreInside: Bool; var panelOpen: Bool; var coordinates: String }
+        var search: Search
         var englishInFrench: [String], decimalPointsInFrench: [String], frenchPopupsChecked: Int, englishInEnglish: Int
         var foreignRequests: [String]
         var axeVersion: String?
@@ -47,7 +49,13 @@ import Testing
     func check(_ a: Access, phone: Bool) {
         let size = phone ? "phone" : "desktop"
         #expect(a.axeVersion?.hasPrefix("4.") == true, "axe-core 4 (got \(a.axeVersion ?? "none"))")
-        for state in ["start", "layerSwitched", "popupOpen", "diagnosisOn", "wateringRound", "scenarioPanel", "french"] {
+        // The sample names its streets (Rasters/streets.gpkg): "montesq" finds the four Montesquieu streets, and Enter
+        // zooms to the first; typed lat, lon the viewer offers the point (the order on the map wins).
+        #expect(a.search.names.count >= 2 && a.search.names.allSatisfy { $0.contains("Montesquieu") }, "\(size): search 'montesq' found \(a.search.names)")
+        #expect(a.search.centreInside && a.search.zoom >= 15, "\(size): the map went to the street (zoom \(a.search.zoom), centre inside: \(a.search.centreInside))")
+        #expect(a.search.coordinates.contains("-0.56250") || a.search.coordinates.contains("-0,56250"), "\(size): '44.8259, -0.5625' offered as lon, lat (\(a.search.coordinates))")
+        if phone { #expect(!a.search.panelOpen, "the drawer closes to show the place found") }
+        for state in ["start", "layerSwitched", "popupOpen", "searchResult", "diagnosisOn", "wateringRound", "scenarioPanel", "french"] {
             let found = a.axe[state]
             #expect(found != nil, "\(size): state \(state) audited")
             #expect(found?.isEmpty == true, "\(size), \(state): WCAG 2.1 A/AA violations \(found?.map { "\($0.id) ×\($0.nodes) at \($0.target): \($0.summary)" } ?? [])")
