@@ -90,6 +90,8 @@ public struct Manifest: Codable, Sendable {
     public var rasters: [String: RasterInput]
     public var vectors: [String: VectorInput]?
     public var sensors: SensorInputs?
+    /// An offline basemap for the viewer (MBTiles of raster tiles), relative to the manifest.
+    public var basemap: String?
 
     /// Reads and checks a manifest: YAML syntax, known keys and roles, at least one raster.
     public static func load(_ path: String) throws -> Manifest {
@@ -148,7 +150,7 @@ public struct Manifest: Codable, Sendable {
 
     /// The keys a manifest may have, by section: any other is a mistake (a typo would otherwise be ignored and its
     /// default used without a word).
-    static let topKeys = ["name", "timezone", "grid", "rasters", "vectors", "sensors"]
+    static let topKeys = ["name", "timezone", "grid", "rasters", "vectors", "sensors", "basemap"]
     static let gridKeys = ["crs", "cell_size_m", "extent"]
     static let rasterKeys = ["path", "scale", "offset", "nodata", "resampling"]
     static let vectorKeys = ["path", "layer", "height_attribute", "name_attribute"]

@@ -161,8 +161,8 @@ public enum Diagnosis {
                                        districts: districts, grid: grid, options: options, staged: staged)
         let summary = DiagnosisSummary(heatThresholds: heat.thresholds, heatIslands: heat.records, coolIslands: cool.regions.count,
                                        coolIslandAreaSquareMetres: Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
-                                       coolCriterion: String(format: "open ground with day ICTU below %.1f °C (below %.0f °C, or %.0f °C under the median %.1f °C), at least %.0f m²",
-                                                             coolLimit, options.coolMaxICTU, options.coolBelowMedian, median, options.minIslandSquareMetres),
+                                       coolCriterion: tr("open ground with day ICTU below {} °C (below {} °C, or {} °C under the median {} °C), at least {} m²",
+                                                                 shown(coolLimit, 1), shown(options.coolMaxICTU, 0), shown(options.coolBelowMedian, 0), shown(median, 1), shown(options.minIslandSquareMetres, 0)),
                                        accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: populationShare, shareOpenGroundStrongOrWorseDay: strongShare,
                                        districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
                                        mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
@@ -318,14 +318,14 @@ public enum Diagnosis {
     /// a cooling term is lacking.
     static func causeLabel(_ term: ComfortTerm) -> String {
         switch term {
-        case .shade: "little shade"
-        case .treeCanopy: "few trees"
-        case .shrub: "few shrubs"
-        case .grass: "little grass"
-        case .water: "no water nearby"
-        case .park: "far from parks"
-        case .hydricStress: "stressed vegetation"
-        default: term.label
+        case .shade: tr("little shade")
+        case .treeCanopy: tr("few trees")
+        case .shrub: tr("few shrubs")
+        case .grass: tr("little grass")
+        case .water: tr("no water nearby")
+        case .park: tr("far from parks")
+        case .hydricStress: tr("stressed vegetation")
+        default: tr(term.label)
         }
     }
 

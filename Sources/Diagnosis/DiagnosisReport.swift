@@ -28,35 +28,38 @@ enum DiagnosisReport {
             gaps[o] = q.0; gaps[o + 1] = q.1; gaps[o + 2] = q.2; gaps[o + 3] = 255
         } }
         let metresPerPixel = grid.cellSize * Double(factor)
-        var html = "\(begin)<section id=diagnosis><h2>Diagnosis</h2>"
-        html += "<h3>Heat and cool islands (day)</h3><figure>"
+        var html = "\(begin)<section id=diagnosis><h2>\(escape(tr("Diagnosis")))</h2>"
+        html += "<p>\(escape(tr("A heat island is open ground (streets, squares, yards) hotter than nine-tenths of the city's by day or by night, over at least half a hectare; a cool island is open ground in at most strong heat stress by day, where people can find relief.")))</p>"
+        html += "<h3>\(escape(tr("Heat and cool islands (day)")))</h3><figure>"
         html += MapFigure.map(png: try PNGImage.encode(rgba: islands, width: w, height: h), width: w, height: h, metresPerPixel: metresPerPixel, overlay: "")
-        html += swatches([("#d73027", String(format: "heat island (day ICTU ≥ %.1f °C)", summary.heatThresholds["day"] ?? .nan)), ("#2166ac", "cool island"), ("#bbbbbb", "other open ground (darker = hotter)")])
+        html += swatches([("#d73027", tr("heat island (day ICTU ≥ {} °C)", shown(summary.heatThresholds["day"] ?? .nan, 1))), ("#2166ac", tr("cool island")), ("#bbbbbb", tr("other open ground (darker = hotter)"))])
         html += "<figcaption>\(escape(summary.coolCriterion)).</figcaption></figure>"
-        html += "<h3>Within \(Int(summary.accessMetres)) m of a cool island</h3><figure>"
+        html += "<h3>\(escape(tr("Within {} m of a cool island", Int(summary.accessMetres))))</h3><figure>"
         html += MapFigure.map(png: try PNGImage.encode(rgba: gaps, width: w, height: h), width: w, height: h, metresPerPixel: metresPerPixel, overlay: "")
-        html += swatches([("#2166ac", "cool island"), ("#c7e9c0", "within \(Int(summary.accessMetres)) m"), ("#fdae61", "gap: farther than \(Int(summary.accessMetres)) m")])
-        html += "<figcaption>\(fmt(100 * summary.shareWithinAccess, 0)) % of the open ground is within \(Int(summary.accessMetres)) m of one of the \(summary.coolIslands) cool islands; \(fmt(100 * summary.shareOpenGroundStrongOrWorseDay, 0)) % of it is in strong heat stress or worse by day.</figcaption></figure>"
+        html += swatches([("#2166ac", tr("cool island")), ("#c7e9c0", tr("within {} m", Int(summary.accessMetres))), ("#fdae61", tr("gap: farther than {} m", Int(summary.accessMetres)))])
+        html += "<figcaption>\(escape(tr("{} % of the open ground is within {} m of one of the {} cool islands; {} % of it is in strong heat stress or worse by day.", shown(100 * summary.shareWithinAccess, 0), Int(summary.accessMetres), summary.coolIslands, shown(100 * summary.shareOpenGroundStrongOrWorseDay, 0))))</figcaption></figure>"
         for window in ["day", "night"] {
             let rows = summary.heatIslands.filter { $0.window == window }.prefix(10).map { i in
-                "<tr><th scope=row>\(i.id)</th><td>\(fmt(i.areaSquareMetres, 0))</td><td>\(fmt(i.meanICTU, 1))</td><td>\(fmt(i.maxICTU, 1))</td><td style=\"text-align:left\">\(escape(i.causeText))</td><td>\(i.nearestCoolIslandMetres.map { fmt($0, 0) } ?? "—")</td></tr>"
+                "<tr><th scope=row>\(i.id)</th><td style=\"text-align:left\">\(escape(i.whereText ?? "—"))</td><td>\(shown(i.areaSquareMetres / 10_000, 2))</td><td>\(shown(i.meanICTU, 1))</td><td>\(shown(i.maxICTU, 1))</td><td style=\"text-align:left\">\(escape(i.causeText))</td><td>\(i.nearestCoolIslandMetres.map { shown($0, 0) } ?? "—")</td></tr>"
             }.joined()
-            html += "<table class=islands-\(window)><caption>Hottest heat islands, \(window) (of \(summary.heatIslands.filter { $0.window == window }.count))</caption><thead><tr><th scope=col>rank</th><th scope=col>area, m²</th><th scope=col>mean, °C</th><th scope=col>max, °C</th><th scope=col>causes (excess over the city's open ground)</th><th scope=col>nearest cool island, m</th></tr></thead><tbody>\(rows)</tbody></table>"
+            let count = summary.heatIslands.filter { $0.window == window }.count
+            html += "<table class=islands-\(window)><caption>\(escape(window == "day" ? tr("Hottest heat islands by day (of {})", count) : tr("Hottest heat islands at night (of {})", count)))</caption><thead><tr><th scope=col>\(escape(tr("rank")))</th><th scope=col>\(escape(tr("where")))</th><th scope=col>\(escape(tr("area, ha")))</th><th scope=col>\(escape(tr("mean, °C")))</th><th scope=col>\(escape(tr("max, °C")))</th><th scope=col>\(escape(tr("causes (excess over the city's open ground)")))</th><th scope=col>\(escape(tr("nearest cool island, m")))</th></tr></thead><tbody>\(rows)</tbody></table>"
         }
         if let top = summary.mostExposedBuildings, !top.isEmpty {
             let rows = top.prefix(10).map { b in
-                "<tr><th scope=row>\(b.rank)</th><td>\(b.feature)</td><td style=\"text-align:left\">\(escape(b.use))\(b.sensitive ? " <strong>(sensitive)</strong>" : "")</td><td>\(fmt(b.dayMean, 1))</td><td>\(fmt(b.nightMean, 1))</td><td>\(fmt(100 * b.veryStrongShare, 0))</td></tr>"
+                "<tr><th scope=row>\(b.rank)</th><td style=\"text-align:left\">\(escape(b.street ?? tr("feature {}", b.feature)))</td><td style=\"text-align:left\">\(escape(tr(b.use)))\(b.sensitive ? " <strong>(\(escape(tr("sensitive"))))</strong>" : "")</td><td>\(shown(b.dayMean, 1))</td><td>\(shown(b.nightMean, 1))</td><td>\(shown(100 * b.veryStrongShare, 0))</td></tr>"
             }.joined()
-            html += "<table><caption>Most exposed buildings (sensitive uses first) — \(summary.buildings ?? 0) buildings, \(summary.sensitiveBuildings ?? 0) sensitive</caption><thead><tr><th scope=col>rank</th><th scope=col>feature</th><th scope=col>use</th><th scope=col>day, °C</th><th scope=col>night, °C</th><th scope=col>surroundings ≥ 38 °C, %</th></tr></thead><tbody>\(rows)</tbody></table>"
+            html += "<table><caption>\(escape(tr("Most exposed buildings (sensitive uses first) — {} buildings, {} sensitive", summary.buildings ?? 0, summary.sensitiveBuildings ?? 0)))</caption><thead><tr><th scope=col>\(escape(tr("rank")))</th><th scope=col>\(escape(tr("street")))</th><th scope=col>\(escape(tr("use")))</th><th scope=col>\(escape(tr("day, °C")))</th><th scope=col>\(escape(tr("night, °C")))</th><th scope=col>\(escape(tr("surroundings ≥ 38 °C, %")))</th></tr></thead><tbody>\(rows)</tbody></table>"
         }
         if !summary.districts.isEmpty {
             let rows = summary.districts.map { d in
-                "<tr><th scope=row>\(escape(d.name))</th><td>\(fmt(d.openAreaSquareMetres / 10_000, 1))</td><td>\(fmt(d.dayMean, 1))</td><td>\(fmt(d.dayP90, 1))</td><td>\(fmt(d.nightMean, 1))</td><td>\(fmt(100 * d.canopyShare, 0))</td><td>\(fmt(100 * d.sealedShare, 0))</td></tr>"
+                "<tr><th scope=row>\(escape(d.name))</th><td>\(shown(d.openAreaSquareMetres / 10_000, 1))</td><td>\(shown(d.dayMean, 1))</td><td>\(shown(d.dayP90, 1))</td><td>\(shown(d.nightMean, 1))</td><td>\(shown(100 * d.canopyShare, 0))</td><td>\(shown(100 * d.sealedShare, 0))</td></tr>"
             }.joined()
-            html += "<table><caption>Districts</caption><thead><tr><th scope=col>district</th><th scope=col>open area, ha</th><th scope=col>day mean, °C</th><th scope=col>day P90, °C</th><th scope=col>night mean, °C</th><th scope=col>trees cool, %</th><th scope=col>sealed warms, %</th></tr></thead><tbody>\(rows)</tbody></table>"
+            html += "<table><caption>\(escape(tr("Districts")))</caption><thead><tr><th scope=col>\(escape(tr("district")))</th><th scope=col>\(escape(tr("open area, ha")))</th><th scope=col>\(escape(tr("day mean, °C")))</th><th scope=col>\(escape(tr("day P90, °C")))</th><th scope=col>\(escape(tr("night mean, °C")))</th><th scope=col>\(escape(tr("trees cool, %")))</th><th scope=col>\(escape(tr("sealed warms, %")))</th></tr></thead><tbody>\(rows)</tbody></table>"
+            html += "<p class=note>\(escape(tr("P90: the value nine-tenths of the district's open ground stays under. Trees cool, sealed warms: the share of the open ground where the tree canopy lowers, and the sealed ground raises, the felt temperature.")))</p>"
         }
         if let s = summary.survey {
-            html += "<h3>What residents feel</h3><p>\(s.used) survey answers: Spearman ρ \(fmt(s.spearman, 2)) between the ICTU and the votes; AUC \(fmt(s.aucHot, 2)) for telling “hot” and “very hot” apart. The thresholds fitted on the answers, an alternative legend:</p><ul>"
+            html += "<h3>\(escape(tr("What residents feel")))</h3><p>\(escape(tr("{} survey answers: Spearman ρ {} between the ICTU and the votes; AUC {} for telling “hot” and “very hot” apart. The thresholds fitted on the answers, an alternative legend:", s.used, shown(s.spearman, 2), shown(s.aucHot, 2))))</p><ul>"
                 + s.legend.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
         }
         return html + "</section>\(end)"
@@ -71,7 +74,9 @@ enum DiagnosisReport {
         guard var html = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         if let a = html.range(of: begin), let b = html.range(of: end) { html.replaceSubrange(a.lowerBound..<b.upperBound, with: section) }
         else if let body = html.range(of: "</body>") { html.replaceSubrange(body, with: section + "\n</body>") }
-        html = html.replacingOccurrences(of: "<a href=#qc>Sensor QC</a></nav>", with: "<a href=#qc>Sensor QC</a> · <a href=#diagnosis>Diagnosis</a></nav>")
+        if !html.contains("<a href=#diagnosis>") {
+            html = html.replacingOccurrences(of: "<a href=#annexes>", with: "<a href=#diagnosis>\(escape(tr("Diagnosis")))</a> · <a href=#annexes>")
+        }
         let temporary = path + ".tmp-\(getpid())"
         try html.write(toFile: temporary, atomically: false, encoding: .utf8)
         // rename(2) replaces the old report atomically: a reader sees the old page or the new one, never half of one.

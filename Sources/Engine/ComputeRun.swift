@@ -106,7 +106,7 @@ public enum ComputeRun {
     struct Fit {
         var coefficients = ModelCoefficients()
         var day: RegimeCalibration? = nil, night: RegimeCalibration? = nil
-        var correlation = "no calibration"
+        var correlation = tr("no calibration")
         var residualSurfaces: [String: ResidualSurface] = [:]
         var note: String? = nil
     }
@@ -133,7 +133,7 @@ public enum ComputeRun {
         if let night = fit.night { fit.coefficients.night = night.coefficients }
         let dayCheck = ResidualCorrelation.assess(sites: sites, residuals: fit.day?.residuals ?? [:])
         let nightCheck = ResidualCorrelation.assess(sites: sites, residuals: fit.night?.residuals ?? [:])
-        fit.correlation = "day: \(dayCheck.description); night: \(nightCheck.description)"
+        fit.correlation = tr("day: {}; night: {}", dayCheck.description, nightCheck.description)
         fit.residualSurfaces = ["day": dayCheck.surface, "night": nightCheck.surface].compactMapValues { $0 }
         return fit
     }

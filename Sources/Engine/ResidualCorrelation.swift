@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Model
 
 /// Are the calibration residuals spatially correlated? Moran's I with inverse-distance weights within 1 km,
@@ -32,13 +33,13 @@ enum ResidualCorrelation {
     /// no correction in leave-one-site-out cross-validation). Returns what was found, in words, and the surface.
     static func assess(sites: [CalibrationSite], residuals: [String: Double]) -> (description: String, surface: ResidualSurface?) {
         let points = sites.compactMap { s in residuals[s.site].map { (x: s.x, y: s.y, value: $0) } }
-        guard let (i, z) = moransI(points) else { return ("too few sites to test", nil) }
-        let test = String(format: "Moran's I %.3f (z %.2f, inverse distance ≤ 1 km)", i, z)
-        guard z > 1.96 else { return (test + ": not significantly correlated: residuals are not interpolated", nil) }
+        guard let (i, z) = moransI(points) else { return (tr("too few sites to test"), nil) }
+        let test = tr("Moran's I {} (z {}, inverse distance ≤ 1 km)", shown(i, 3), shown(z, 2))
+        guard z > 1.96 else { return (test + tr(": not significantly correlated: residuals are not interpolated"), nil) }
         guard let surface = ResidualSurface.fit(points) else {
-            return (test + ": correlated, but kriging does not beat the uncorrected model in leave-one-site-out: not interpolated", nil)
+            return (test + tr(": correlated, but kriging does not beat the uncorrected model in leave-one-site-out: not interpolated"), nil)
         }
-        return (test + String(format: ": correlated; residuals kriged (exponential, range %.0f m, nugget %.0f %%), leave-one-site-out RMSE of the residual %.2f → %.2f °C",
-                              surface.rangeMetres, 100 * surface.nugget / (surface.nugget + surface.sill), surface.uncorrectedRMSE, surface.crossValidatedRMSE), surface)
+        return (test + tr(": correlated; residuals kriged (exponential, range {} m, nugget {} %), leave-one-site-out RMSE of the residual {} → {} °C",
+                          shown(surface.rangeMetres, 0), shown(100 * surface.nugget / (surface.nugget + surface.sill), 0), shown(surface.uncorrectedRMSE, 2), shown(surface.crossValidatedRMSE, 2)), surface)
     }
 }

@@ -98,6 +98,13 @@ public struct ColourRamp: Sendable {
         ticks: [(12, "12"), (16, "16"), (20, "20"), (24, "24"), (26, "26"), (30, "30")])
 
     /// A signed difference (°C) around 0: ColorBrewer RdBu reversed (blue cooler, red warmer), ±`range`.
+    /// The half-width of a difference ramp for changes up to `largest` °C in magnitude: the next half degree up,
+    /// from 0.5 to 6 °C (larger changes saturate; a ramp never narrower than half a degree).
+    public static func differenceRange(largest: Double) -> Double {
+        guard largest.isFinite else { return 1 }
+        return max(0.5, min(6, (largest * 2).rounded(.up) / 2))
+    }
+
     public static func difference(range: Double) -> ColourRamp {
         ColourRamp(name: "difference", unit: "°C",
                    stops: [Stop(value: -range, rgb: (33, 102, 172)), Stop(value: -range / 2, rgb: (146, 197, 222)), Stop(value: 0, rgb: (247, 247, 247)),

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A minimal HTML page with the report's style sheet.
 public struct HTMLPage {
@@ -9,7 +10,7 @@ public struct HTMLPage {
     public func render() -> String {
         """
         <!DOCTYPE html>
-        <html lang=en><head><meta charset=utf-8><meta name=viewport content="width=device-width, initial-scale=1">
+        <html lang=\(Language.current.rawValue)><head><meta charset=utf-8><meta name=viewport content="width=device-width, initial-scale=1">
         <title>\(escape(title))</title>
         <style>
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1000px;margin:0 auto;padding:1em 1.5em;color:#1a1a1a;background:#fff;line-height:1.45}
@@ -22,7 +23,7 @@ public struct HTMLPage {
         td.flag{background:#fee8c8;font-weight:bold}
         .warning{background:#fff3cd;border:2px solid #8a6d00;padding:.6em .8em;color:#3d3000}
         .charts{display:flex;flex-wrap:wrap;gap:1em}.chart{width:100%;max-width:420px}.charts figure{margin:0}
-        a{color:#0b57a4}nav{margin:1em 0}
+        a{color:#0b57a4}nav{margin:1em 0}.glossary,.note{font-size:.9em;color:#333}
         </style></head><body>
         \(body.joined(separator: "\n"))
         </body></html>

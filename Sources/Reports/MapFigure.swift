@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The pieces of ictu's self-contained HTML reports (report.html, its diagnosis section, a scenario's summary.html):
 /// maps as inlined PNGs in SVG with a scale bar and a north arrow, colour legends, figures' statistics.
@@ -20,8 +21,8 @@ public enum MapFigure {
 
     public static func summary(_ values: [Float]) -> String {
         let v = values.filter { !$0.isNaN }.sorted()
-        guard !v.isEmpty else { return "no data" }
-        return "min \(fmt(Double(v[0]), 1)) °C, median \(fmt(Double(v[v.count / 2]), 1)) °C, max \(fmt(Double(v[v.count - 1]), 1)) °C"
+        guard !v.isEmpty else { return tr("no data") }
+        return tr("min {} °C, median {} °C, max {} °C", shown(Double(v[0]), 1), shown(Double(v[v.count / 2]), 1), shown(Double(v[v.count - 1]), 1))
     }
 
     /// The map as SVG: the image, an overlay, a scale bar (a round length near a quarter of the width) and a north arrow.
@@ -30,16 +31,19 @@ public enum MapFigure {
         let magnitude = pow(10, floor(log10(target)))
         let length = [1.0, 2, 5, 10].map { $0 * magnitude }.last { $0 <= target } ?? magnitude
         let barPixels = length / metresPerPixel
-        let label = length >= 1000 ? "\(fmt(length / 1000, length >= 10000 ? 0 : 1)) km" : "\(Int(length)) m"
-        let x0 = 16.0, y0 = Double(height) - 18
+        let label = length >= 1000 ? "\(shown(length / 1000, length >= 10000 ? 0 : 1)) km" : "\(Int(length)) m"
+        // Sizes in the picture's units for a figure shown about 560 px wide, so a small map enlarged to the page keeps
+        // a legible, unscaled bar and arrow.
+        let u = max(0.2, Double(width) / 560)
+        let x0 = 16 * u, y0 = Double(height) - 18 * u
         return """
-        <svg class=map viewBox="0 0 \(width) \(height)" role=img aria-label="map">
+        <svg class=map viewBox="0 0 \(width) \(height)" role=img aria-label="\(tr("map"))">
         <image width="\(width)" height="\(height)" href="data:image/png;base64,\(png.base64EncodedString())"/>
         \(overlay)
-        <g class=scalebar><rect x="\(fmt(x0 - 6, 1))" y="\(fmt(y0 - 24, 1))" width="\(fmt(barPixels + 12, 1))" height="34" fill="#fff" opacity="0.85"/>
-        <rect x="\(fmt(x0, 1))" y="\(fmt(y0, 1))" width="\(fmt(barPixels / 2, 1))" height="6" fill="#000"/><rect x="\(fmt(x0 + barPixels / 2, 1))" y="\(fmt(y0, 1))" width="\(fmt(barPixels / 2, 1))" height="6" fill="#fff" stroke="#000"/>
-        <text x="\(fmt(x0, 1))" y="\(fmt(y0 - 6, 1))" font-size="14">0</text><text x="\(fmt(x0 + barPixels, 1))" y="\(fmt(y0 - 6, 1))" font-size="14" text-anchor="end">\(label)</text></g>
-        <g class=north transform="translate(\(width - 28),14)"><path d="M0,0 L9,26 L0,20 L-9,26 Z" fill="#000"/><text x="0" y="42" font-size="14" text-anchor="middle">N</text></g>
+        <g class=scalebar><rect x="\(fmt(x0 - 6 * u, 2))" y="\(fmt(y0 - 24 * u, 2))" width="\(fmt(max(barPixels, 60 * u) + 12 * u, 2))" height="\(fmt(34 * u, 2))" fill="#fff" opacity="0.85"/>
+        <rect x="\(fmt(x0, 2))" y="\(fmt(y0, 2))" width="\(fmt(barPixels / 2, 2))" height="\(fmt(6 * u, 2))" fill="#000"/><rect x="\(fmt(x0 + barPixels / 2, 2))" y="\(fmt(y0, 2))" width="\(fmt(barPixels / 2, 2))" height="\(fmt(6 * u, 2))" fill="#fff" stroke="#000" stroke-width="\(fmt(u, 2))"/>
+        <text x="\(fmt(x0, 2))" y="\(fmt(y0 - 6 * u, 2))" font-size="\(fmt(14 * u, 2))">\(label)</text></g>
+        <g class=north transform="translate(\(fmt(Double(width) - 28 * u, 2)),\(fmt(14 * u, 2))) scale(\(fmt(u, 3)))"><path d="M0,0 L9,26 L0,20 L-9,26 Z" fill="#000"/><text x="0" y="42" font-size="14" text-anchor="middle">N</text></g>
         </svg>
         """
     }
@@ -51,10 +55,10 @@ public enum MapFigure {
         let id = "ramp-\(ramp.name)"
         let ticks = ramp.ticks.map { t -> String in
             let x = 10 + (t.value - lo) / (hi - lo) * 480
-            return "<line x1=\"\(fmt(x, 1))\" x2=\"\(fmt(x, 1))\" y1=\"6\" y2=\"34\" stroke=\"#000\"/><text x=\"\(fmt(x, 1))\" y=\"50\" font-size=\"13\" text-anchor=\"middle\">\(escape(t.label))</text>"
+            return "<line x1=\"\(fmt(x, 1))\" x2=\"\(fmt(x, 1))\" y1=\"6\" y2=\"34\" stroke=\"#000\"/><text x=\"\(fmt(x, 1))\" y=\"50\" font-size=\"13\" text-anchor=\"middle\">\(escape(Language.current == .fr ? t.label.replacingOccurrences(of: ".", with: ",") : t.label))</text>"
         }.joined()
         return """
-        <div class=legend><svg viewBox="0 0 560 60" role=img aria-label="legend"><defs><linearGradient id="\(id)">\(stops)</linearGradient></defs>
+        <div class=legend><svg viewBox="0 0 560 60" role=img aria-label="\(tr("legend"))"><defs><linearGradient id="\(id)">\(stops)</linearGradient></defs>
         <rect x="10" y="10" width="480" height="20" fill="url(#\(id))" stroke="#444"/>\(ticks)<text x="500" y="25" font-size="13">\(escape(ramp.unit))</text></svg>
         <p>\(escape(caption))</p></div>
         """

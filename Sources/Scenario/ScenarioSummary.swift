@@ -62,7 +62,9 @@ public struct ScenarioSummary: Codable, Sendable {
                                        hour: 15, strongOrWorseShare: nil, veryStrongOrWorseShare: nil, coolIslandAccessShare: nil, coolIslandAccessShareCity: BeforeAfter(before: 0, after: 0),
                                        populationCoolIslandAccessShare: nil, sidewalkMetres: nil, shadedSidewalkMetres: nil, seconds: 0, definitions: "")
 
-    static let definitionsText = "perimeter: cells the edits cover; rings: open cells 0–100 m and 100–300 m from the perimeter; study area: perimeter and rings; public space: open ground (no building) of the study area; cool islands as in `ictu diagnose`; sidewalk: sealed open cell sharing an edge with a building, length = shared edges, shaded when at most half sunlit at the hour given"
+    /// The zones the change is summed over, from the edits outwards.
+    public static let zoneNames = ["perimeter", "ring 0–100 m", "ring 100–300 m"]
+    public static let definitionsText = "perimeter: cells the edits cover; rings: open cells 0–100 m and 100–300 m from the perimeter; study area: perimeter and rings; public space: open ground (no building) of the study area; cool islands as in `ictu diagnose`; sidewalk: sealed open cell sharing an edge with a building, length = shared edges, shaded when at most half sunlit at the hour given"
 
     static let ringMetres = (inner: 100.0, outer: 300.0)
 
@@ -144,7 +146,7 @@ public struct ScenarioSummary: Codable, Sendable {
             if !bn.isNaN, !an.isNaN { nNight[z] += 1; sumNight[z] += Double(an - bn) }
         }
         summary.studyAreaSquareMetres = Double(studyCells) * cellArea
-        let zoneNames = ["perimeter", "ring 0–100 m", "ring 100–300 m"]
+        let zoneNames = Self.zoneNames
         summary.zones = (0..<3).map { z in
             ZoneChange(zone: zoneNames[z], openAreaSquareMetres: Double(n[z]) * cellArea,
                        dayMeanChange: n[z] > 0 ? sumDay[z] / Double(n[z]) : nil, nightMeanChange: nNight[z] > 0 ? sumNight[z] / Double(nNight[z]) : nil,

@@ -33,6 +33,8 @@ struct RunDocument: Encodable {
     var cityName: String? = nil
     /// The city has names to search (streets, districts).
     var searchable = false
+    /// The city's offline basemap, when served.
+    var basemap: Basemap.Description? = nil
 }
 
 /// GET /api/sites: the sensor sites as a GeoJSON FeatureCollection.

@@ -22,13 +22,24 @@ public final class RunService: Sendable {
     /// Scenarios posted to the viewer, simulated on this run.
     let scenarios: ScenarioService
 
-    /// Serves the run at `run`; `manifest` is its city when the city moved (else found from the run's record).
-    public init(run: String, manifest: String? = nil, cacheBytes: Int = 64 << 20) throws {
+    /// The city's offline basemap (`serve --basemap`, or the manifest's `basemap:`), when it has one.
+    let basemap: Basemap?
+
+    /// Serves the run at `run`; `manifest` is its city when the city moved (else found from the run's record);
+    /// `basemap` an MBTiles file to show under the maps (else the manifest's, if it names one).
+    public init(run: String, manifest: String? = nil, basemap: String? = nil, cacheBytes: Int = 64 << 20) throws {
         map = try TileCatalogue(try RunFolder(run))
         renderer = try TileRenderer(grid: map.record.grid)
         cache = TileCache(capacityBytes: cacheBytes)
         emptyTile = try PNGImage.encode(rgba: [UInt8](repeating: 0, count: 256 * 256 * 4), width: 256, height: 256)
         scenarios = ScenarioService(folder: map.folder, manifest: manifest)
+        if let basemap {
+            self.basemap = try Basemap(path: basemap)
+        } else if let path = try? map.folder.manifestPath(given: manifest), let named = (try? Manifest.load(path))?.basemap {
+            self.basemap = try Basemap(path: Manifest.resolve(named, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent()))
+        } else {
+            self.basemap = nil
+        }
     }
 
     /// The city's building footprints (the manifest's `vectors.buildings`), found on the first request; nil when the
@@ -144,7 +155,7 @@ public final class RunService: Sendable {
                            bounds: [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], center: [map.center.longitude, map.center.latitude],
                            minzoom: map.zooms.lowerBound, maxzoom: map.zooms.upperBound, hotDays: r.hotDays, windows: r.windows,
                            medianDayICTU: r.medianDayICTU, calibration: calibration, diagnosis: availableDiagnosis, layers: map.layers.map(LayerDocument.init),
-                           warnings: r.warnings ?? [], cityName: r.cityName, searchable: !((try? places()) ?? []).isEmpty)
+                           warnings: r.warnings ?? [], cityName: r.cityName, searchable: !((try? places()) ?? []).isEmpty, basemap: basemap?.description)
     }
 
     /// /api/sites: the sensor sites as GeoJSON, with QC per sensor and observed vs predicted anomalies.

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Grid
+import Reports
 import Run
 import Scenario
 import Support
@@ -17,6 +18,8 @@ public final class ScenarioService: Sendable {
         var id: String
         var summary: ScenarioSummary
         var pyramids: [String: LayerPyramid]
+        /// Its tile layers, the differences' ramps sized to its largest changes.
+        var layers: [TileLayer]
         /// The recomputed bands (maps, terms, intermediate fields) over `region`, for a click's explanation.
         var after: [RunFolder.Entry: [Plane]]
         var region: Window?
@@ -59,12 +62,16 @@ public final class ScenarioService: Sendable {
         let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
         func delta(_ after: Plane, _ before: Plane) -> Plane { after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
         // Keyed by the names of TileLayer.scenarioLayers.
+        let dayChange = delta(afterDay, base.day), nightChange = delta(afterNight, base.night)
         let pyramids = ["after": LayerPyramid(plane: afterDay, grid: grid), "after-night": LayerPyramid(plane: afterNight, grid: grid),
-                        "delta": LayerPyramid(plane: delta(afterDay, base.day), grid: grid), "delta-night": LayerPyramid(plane: delta(afterNight, base.night), grid: grid)]
+                        "delta": LayerPyramid(plane: dayChange, grid: grid), "delta-night": LayerPyramid(plane: nightChange, grid: grid)]
+        func largest(_ p: Plane) -> Double { Double(p.values.reduce(Float(0)) { $1.isNaN ? $0 : max($0, abs($1)) }) }
+        let layers = TileLayer.scenarioLayers(dayRange: ColourRamp.differenceRange(largest: largest(dayChange)),
+                                              nightRange: ColourRamp.differenceRange(largest: largest(nightChange)))
         return state.withLock { s in
             s.counter += 1
             let id = "s\(s.counter)"
-            s.entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids, after: result.after, region: result.region))
+            s.entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids, layers: layers, after: result.after, region: result.region))
             if s.entries.count > Self.kept { s.entries.removeFirst(s.entries.count - Self.kept) }
             return (id, result.summary)
         }
@@ -82,6 +89,8 @@ public final class ScenarioService: Sendable {
     }
 
     func holds(_ id: String) -> Bool { state.withLock { s in s.entries.contains { $0.id == id } } }
+
+    func layers(_ id: String) -> [TileLayer]? { state.withLock { $0.entries.first { $0.id == id }?.layers } }
 
     func summary(_ id: String) -> ScenarioSummary? { state.withLock { $0.entries.first { $0.id == id }?.summary } }
 

@@ -138,6 +138,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
     <label><input id="outlines" type="checkbox" checked> <span data-i18n="outlines">Building outlines (from the city's own data, offline)</span></label>
     <label><input id="basemap" type="checkbox"> <span data-i18n="basemap">OpenStreetMap basemap (online)</span></label>
     <button id="explainCentre" type="button" data-i18n="explainCentre">Explain the centre of the map</button>
+    <button id="exportPng" type="button" data-i18n="exportPng">Download this view (PNG)</button>
     <p class="note" data-i18n="help">Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.</p>
     <fieldset id="scenario"><legend data-i18n="scenarioTitle">Scenario</legend>
       <label for="scenarioKind" data-i18n="scenarioKind">Edit</label>
@@ -169,13 +170,14 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <script>
 "use strict";
 const T = {
-  en: { search: "Find a street, a square, a district, or lon, lat", searchCoordinatesOnly: "Go to lon, lat (this city has no street names)", searchNone: "Nothing of that name in this city.", searchCount: n => `${n} found`,
+  en: { basemapCity: "The city's basemap (offline)", search: "Find a street, a square, a district, or lon, lat", searchCoordinatesOnly: "Go to lon, lat (this city has no street names)", searchNone: "Nothing of that name in this city.", searchCount: n => `${n} found`,
         searchCoordinates: (lon, lat) => `Go to ${lon}, ${lat}`, searchOutside: "These coordinates are outside the run's map.",
         roundTitle: "Watering round (walking order)", roundInfo: (n, km, litres) => `${n} trees, ${km} km on foot (straight lines), ${litres} L. Tick a tree when watered: kept in this browser.`,
         show: "Show", watered: "watered",
         outlines: "Building outlines (from the city's own data, offline)",
         change: "Change", buildingShort: "a building",
         compare: "Compare with (swipe)", noCompare: "— none —", swipeBeforeAfter: "Swipe: before | after", swipePosition: "Swipe position, % of the map's width",
+        exportPng: "Download this view (PNG)", exportFile: "ictu-map",
         controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
         mapDescription: "The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.",
         north: "North", printed: "Printed", drawingKeys: "Keyboard: pan with the arrow keys and press Enter on the map to place a corner at the centre cross.",
@@ -202,13 +204,14 @@ const T = {
                   permeable: "Permeable (0 sealed, 1 lawn)", albedo: "Albedo (0.02–0.9)", stress_after: "Hydric stress after (0–1)" },
         layers: { day: "ICTU day (14–17 h), °C", night: "ICTU night (22–06 h), °C", relative: "Day ICTU relative to the median, °C", classes: "UTCI heat-stress class (day)",
                   hydric_stress: "Canopy hydric stress (0–1)", uncertainty: "Uncertainty of the day ICTU (1 σ), °C" } },
-  fr: { search: "Chercher une rue, une place, un quartier, ou lon, lat", searchCoordinatesOnly: "Aller à lon, lat (cette ville n'a pas de noms de rues)", searchNone: "Aucun lieu de ce nom dans cette ville.", searchCount: n => `${n} trouvé${n > 1 ? "s" : ""}`,
+  fr: { basemapCity: "Fond de plan de la ville (hors ligne)", search: "Chercher une rue, une place, un quartier, ou lon, lat", searchCoordinatesOnly: "Aller à lon, lat (cette ville n'a pas de noms de rues)", searchNone: "Aucun lieu de ce nom dans cette ville.", searchCount: n => `${n} trouvé${n > 1 ? "s" : ""}`,
         searchCoordinates: (lon, lat) => `Aller à ${lon} ; ${lat}`, searchOutside: "Ces coordonnées sont hors de la carte du calcul.",
         roundTitle: "Tournée d'arrosage (ordre de marche)", roundInfo: (n, km, litres) => `${n} arbres, ${km} km à pied (en ligne droite), ${litres} L. Cochez un arbre arrosé : gardé dans ce navigateur.`,
         show: "Voir", watered: "arrosé",
         outlines: "Contours des bâtiments (données de la ville, hors ligne)",
         change: "Écart", buildingShort: "un bâtiment",
         compare: "Comparer avec (glisser)", noCompare: "— aucune —", swipeBeforeAfter: "Glisser : avant | après", swipePosition: "Position du curseur, % de la largeur de la carte",
+        exportPng: "Télécharger cette vue (PNG)", exportFile: "ictu-carte",
         controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
         mapDescription: "La carte de la couche choisie. Flèches : déplacer ; + et − : zoom ; Tab atteint les sites de capteurs et, quand ils sont affichés, les îlots et les arbres ; Entrée ouvre l'élément qui a le focus. Pendant le dessin d'un polygone, Entrée place un sommet au centre de la carte.",
         north: "Nord", printed: "Imprimé le", drawingKeys: "Au clavier : déplacez la carte avec les flèches et appuyez sur Entrée sur la carte pour placer un sommet sous la croix centrale.",
@@ -310,8 +313,10 @@ function saveView() {
   history.replaceState(null, "", "#" + p.toString());
 }
 
+let legendLayer = null;
 function renderLegend(shown) {
   const layer = shown || run.layers.find(l => l.name === state.layer);
+  legendLayer = layer;
   const box = document.getElementById("legend");
   if (!layer) { box.innerHTML = ""; return; }
   const g = layer.legend;
@@ -458,6 +463,105 @@ async function refreshOutlines() {
 }
 
 function isPhone() { return innerWidth <= 700; }
+
+// "Download PNG": the view as the user sees it — tiles with their opacity and the swipe's clip, the islands and
+// outlines, the sites — over a strip with the title, the legend, a scale bar and the north arrow.
+async function exportView() {
+  map.invalidateSize();
+  const box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+  const strip = 118, ratio = 1;
+  const canvas = document.createElement("canvas");
+  canvas.width = size.x * ratio; canvas.height = (size.y + strip) * ratio;
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#ffffff"; g.fillRect(0, 0, canvas.width, canvas.height);
+  g.fillStyle = "#dddddd"; g.fillRect(0, 0, size.x, size.y);
+  const nw = map.containerPointToLayerPoint([0, 0]);
+  const clipOf = el => {
+    const m = el && /rect\(([-\d.]+)px,? ([-\d.]+)px,? ([-\d.]+)px,? ([-\d.]+)px\)/.exec(el.style.clip || "");
+    return m ? { left: parseFloat(m[4]) - nw.x, right: parseFloat(m[2]) - nw.x } : null;
+  };
+  // Tiles, bottom pane first; only this server's (an online basemap's would taint the canvas).
+  const panes = [...map.getContainer().querySelectorAll(".leaflet-pane")].filter(p => p.querySelector("img.leaflet-tile-loaded"))
+    .sort((a, b) => (Number(getComputedStyle(a).zIndex) || 0) - (Number(getComputedStyle(b).zIndex) || 0));
+  for (const pane of panes) {
+    for (const img of pane.querySelectorAll("img.leaflet-tile-loaded")) {
+      if (new URL(img.src).origin !== location.origin) continue;
+      const layer = img.closest(".leaflet-layer"), r = img.getBoundingClientRect();
+      const clip = clipOf(layer) || clipOf(img.closest(".leaflet-pane"));
+      g.save();
+      if (clip) { g.beginPath(); g.rect(clip.left, 0, clip.right - clip.left, size.y); g.clip(); }
+      g.globalAlpha = Number(layer && layer.style.opacity || 1);
+      g.drawImage(img, r.left - box.left, r.top - box.top, r.width, r.height);
+      g.restore();
+    }
+  }
+  // Vector layers (islands, outlines, a drawn polygon): their SVG drawn as an image.
+  for (const svg of map.getContainer().querySelectorAll(".leaflet-pane svg")) {
+    const r = svg.getBoundingClientRect();
+    const copy = svg.cloneNode(true);
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    copy.removeAttribute("style");  // its CSS transform places it on the page: drawn at its box here, not twice moved
+    const image = new Image();
+    await new Promise(done => { image.onload = done; image.onerror = done; image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(copy)); });
+    if (image.complete && image.naturalWidth) g.drawImage(image, r.left - box.left, r.top - box.top, r.width, r.height);
+  }
+  for (const icon of map.getContainer().querySelectorAll(".site-icon")) {
+    const r = icon.getBoundingClientRect();
+    g.beginPath(); g.arc(r.left - box.left + r.width / 2, r.top - box.top + r.height / 2, r.width / 2, 0, 2 * Math.PI);
+    g.fillStyle = "#2166ac"; g.fill(); g.lineWidth = 2; g.strokeStyle = "#ffffff"; g.stroke();
+  }
+  if (cmp.layer) { const x = size.x * cmp.position / 100; g.fillStyle = "#1f2d3d"; g.fillRect(x - 1, 0, 3, size.y); }
+  // North arrow (Web Mercator: north is up).
+  g.fillStyle = "#1a1a1a"; g.beginPath(); g.moveTo(size.x - 24, 10); g.lineTo(size.x - 16, 34); g.lineTo(size.x - 24, 29); g.lineTo(size.x - 32, 34); g.closePath(); g.fill();
+  g.font = "bold 13px system-ui, sans-serif"; g.textAlign = "center"; g.fillText("N", size.x - 24, 50);
+  // The strip: title, legend, scale.
+  const y0 = size.y;
+  g.fillStyle = "#ffffff"; g.fillRect(0, y0, size.x, strip);
+  g.strokeStyle = "#888888"; g.strokeRect(0.5, 0.5, size.x - 1, size.y - 1);
+  g.fillStyle = "#1a1a1a"; g.textAlign = "left"; g.font = "bold 14px system-ui, sans-serif";
+  const layer = legendLayer;
+  g.fillText(`${layer ? layerTitle(layer) : ""}${cmp.layer ? " | " + document.querySelector(".swipe-label[data-side=right]").textContent : ""}`, 10, y0 + 20);
+  g.font = "12px system-ui, sans-serif";
+  g.fillText(`${run.cityName || ""} — ${new Date().toLocaleDateString(state.lang === "fr" ? "fr-FR" : "en-GB")} — ${document.getElementById("runInfo").textContent}`, 10, y0 + 110);
+  const legend = layer && layer.legend, barX = 10, barW = Math.min(420, size.x - 150), barY = y0 + 32;
+  if (legend && legend.type === "classes") {
+    let x = barX;
+    for (const c of legend.classes) {
+      const label = state.lang === "fr" ? (CLASSES_FR[c.label] || c.label) : c.label;
+      const w = g.measureText(label).width + 26;
+      if (x + w > size.x - 130) break;
+      g.fillStyle = c.colour; g.fillRect(x, barY, 14, 14); g.strokeStyle = "#444"; g.strokeRect(x, barY, 14, 14);
+      g.fillStyle = "#1a1a1a"; g.fillText(label, x + 18, barY + 12); x += w;
+    }
+  } else if (legend) {
+    const lo = legend.stops[0].value, hi = legend.stops[legend.stops.length - 1].value;
+    const gradient = g.createLinearGradient(barX, 0, barX + barW, 0);
+    for (const stop of legend.stops) gradient.addColorStop((stop.value - lo) / (hi - lo), stop.colour);
+    g.fillStyle = gradient; g.fillRect(barX, barY, barW, 16); g.strokeStyle = "#444"; g.strokeRect(barX, barY, barW, 16);
+    g.fillStyle = "#1a1a1a"; g.textAlign = "center";
+    for (const tick of legend.ticks) {
+      const x = barX + (tick.value - lo) / (hi - lo) * barW;
+      g.fillRect(x, barY + 16, 1, 5);
+      g.fillText(state.lang === "fr" ? String(tick.label).replace(".", ",") : tick.label, x, barY + 34);
+    }
+    g.textAlign = "left"; g.fillText(legend.unit, barX + barW + 8, barY + 13);
+  }
+  // Scale bar: a round length near 100 px at the map's centre latitude.
+  const metresPerPixel = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, map.getZoom() + 8);
+  const target = 100 * metresPerPixel, magnitude = Math.pow(10, Math.floor(Math.log10(target)));
+  const length = [1, 2, 5, 10].map(k => k * magnitude).filter(v => v <= target).pop() || magnitude;
+  const pixels = length / metresPerPixel, sx = size.x - pixels - 16, sy = y0 + 40;
+  g.fillStyle = "#000"; g.fillRect(sx, sy, pixels / 2, 6); g.strokeStyle = "#000"; g.strokeRect(sx + pixels / 2, sy, pixels / 2, 6);
+  g.textAlign = "right"; g.fillText(length >= 1000 ? `${fmt(length / 1000, 1)} km` : `${length} m`, sx + pixels, sy - 4);
+  return canvas.toDataURL("image/png");
+}
+async function downloadView() {
+  const url = await exportView();
+  window.lastExport = url;
+  const link = document.createElement("a");
+  link.href = url; link.download = `${t("exportFile")}-${state.layer}-${new Date().toISOString().slice(0, 10)}.png`;
+  document.body.appendChild(link); link.click(); link.remove();
+}
 
 // Search over the city's own names (its streets, squares, parks and districts) and coordinates typed in either
 // order ("-0.5625, 44.8259" or "44.8259, -0.5625": the order whose point is on the run's map wins).
@@ -886,6 +990,7 @@ async function start() {
   });
   document.getElementById("panelToggle").addEventListener("click", () => setPanel(!document.getElementById("panel").classList.contains("open")));
   document.getElementById("print").addEventListener("click", () => window.print());
+  document.getElementById("exportPng").addEventListener("click", downloadView);
   window.addEventListener("beforeprint", () => {
     const layer = run.layers.find(l => l.name === state.layer);
     document.getElementById("printInfo").textContent = `${layer ? layerTitle(layer) : ""} — ${run.cityName || ""} — ${t("printed")} ${new Date().toLocaleString(state.lang === "fr" ? "fr-FR" : "en-GB")} — ${document.getElementById("runInfo").textContent}`;
@@ -896,7 +1001,10 @@ async function start() {
   else map.fitBounds(bounds);
   overlay = L.tileLayer(`/tiles/${encodeURIComponent(state.layer)}/{z}/{x}/{y}.png`,
     { maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, bounds: bounds.pad(0.05), opacity: state.opacity / 100, attribution: "ICTU" }).addTo(map);
-  osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap contributors" });
+  // The city's own basemap when the server has one (offline, shown at once); else OpenStreetMap's, online, on demand.
+  osm = run.basemap
+    ? L.tileLayer(run.basemap.tiles, { minZoom: Math.max(0, run.basemap.minzoom - 2), minNativeZoom: run.basemap.minzoom, maxNativeZoom: run.basemap.maxzoom, maxZoom: run.maxzoom + 3, attribution: esc(run.basemap.attribution || run.basemap.name) })
+    : L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "© OpenStreetMap contributors" });
   map.createPane("compare").style.zIndex = 450;
   map.createPane("outlines").style.zIndex = 455;
   map.getPane("outlines").style.pointerEvents = "none";
@@ -921,7 +1029,11 @@ async function start() {
   });
   select.addEventListener("change", () => setLayer(select.value));
   const basemap = document.getElementById("basemap");
-  if (!navigator.onLine) { basemap.disabled = true; basemap.parentElement.title = t("offline"); }
+  if (run.basemap) {
+    basemap.nextElementSibling.dataset.i18n = "basemapCity";
+    basemap.checked = true;
+    osm.addTo(map).bringToBack();
+  } else if (!navigator.onLine) { basemap.disabled = true; basemap.parentElement.title = t("offline"); }
   basemap.addEventListener("change", () => { if (basemap.checked) osm.addTo(map).bringToBack(); else map.removeLayer(osm); });
   document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "fr" ? "en" : "fr"; applyLanguage(); });
   document.getElementById("explainCentre").addEventListener("click", () => { if (isPhone()) setPanel(false); explain(map.getCenter()); });

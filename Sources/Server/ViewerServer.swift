@@ -43,6 +43,17 @@ public enum ViewerServer {
         router.get("/api/layers") { _, _ in try json(service.map.layers.map(LayerDocument.init)) }
         router.get("/api/point") { request, _ in try await offPool { try point(request, service: service) } }
         router.get("/api/buildings") { request, _ in try await offPool { try buildings(request, service: service) } }
+        router.get("/basemap/{z}/{x}/{y}") { _, context in
+            guard let basemap = service.basemap else { return error(.notFound, "no basemap: start the server with --basemap FILE.mbtiles, or name one in the manifest (basemap:)") }
+            guard let z = Int(context.parameters.get("z") ?? ""), let x = Int(context.parameters.get("x") ?? ""), let y = Int(context.parameters.get("y") ?? "") else {
+                return error(.badRequest, "give /basemap/Z/X/Y with whole numbers")
+            }
+            // Where the city's file has no tile, a transparent one: the viewer shows nothing there, without an error.
+            guard let tile = try await offPool({ try basemap.tile(z: z, x: x, y: y) }) else {
+                return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: service.emptyTile)))
+            }
+            return Response(status: .ok, headers: [.contentType: basemap.contentType, .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: tile)))
+        }
         router.get("/api/search") { request, _ in try await offPool { try search(request, service: service) } }
         router.get("/api/scenario/{id}/point") { request, context in
             let id = context.parameters.get("id") ?? ""
@@ -68,7 +79,7 @@ public enum ViewerServer {
         router.get("/api/scenario/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard let summary = service.scenarios.summary(id) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
-            return try json(scenarioDocument(id, summary))
+            return try json(scenarioDocument(id, summary, layers: service.scenarios.layers(id)))
         }
         router.get("/scenario/{id}/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
             try await offPool { try scenarioTile(context.parameters, service: service) }
@@ -94,7 +105,7 @@ public enum ViewerServer {
 
     static func scenarioTile(_ parameters: Parameters, service: RunService) throws -> Response {
         let id = parameters.get("id") ?? "", name = parameters.get("layer") ?? ""
-        guard let layer = TileLayer.scenarioLayers.first(where: { $0.name == name }) else {
+        guard let layer = (service.scenarios.layers(id) ?? TileLayer.scenarioLayers).first(where: { $0.name == name }) else {
             return error(.notFound, "no scenario layer \"\(name.prefix(80))\"; layers: \(TileLayer.scenarioLayers.map(\.name).joined(separator: ", "))")
         }
         switch tileCoordinates(parameters) {
@@ -127,7 +138,7 @@ public enum ViewerServer {
         guard !data.isEmpty else { return error(.badRequest, "send the scenario (a GeoJSON FeatureCollection) as the request body") }
         do {
             let (id, summary) = try await offPool { try service.scenarios.simulate(data) }
-            return try json(scenarioDocument(id, summary))
+            return try json(scenarioDocument(id, summary, layers: service.scenarios.layers(id)))
         } catch ScenarioService.Failure.busy {
             return error(.serviceUnavailable, "a scenario is being computed; send this one when it is done")
         } catch ScenarioService.Failure.badScenario(let message) {
@@ -172,8 +183,8 @@ public enum ViewerServer {
     }
 
     /// A held scenario: its id, summary and tile layers (the answer to its POST, and to GET /api/scenario/{id}).
-    static func scenarioDocument(_ id: String, _ summary: ScenarioSummary) -> ScenarioDocument {
-        ScenarioDocument(id: id, summary: summary, layers: TileLayer.scenarioLayers.map { LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png") })
+    static func scenarioDocument(_ id: String, _ summary: ScenarioSummary, layers: [TileLayer]?) -> ScenarioDocument {
+        ScenarioDocument(id: id, summary: summary, layers: (layers ?? TileLayer.scenarioLayers).map { LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png") })
     }
 
     /// GDAL reads, PNG encoding and simulations are blocking work: they run on a queue of their own, never on the

@@ -36,12 +36,18 @@ public struct TileLayer: Sendable {
 
     /// The layers of a scenario held in memory by the server: the maps after and the differences (the "before"
     /// is the run's own layers), drawn from in-memory pyramids.
-    public static let scenarioLayers: [TileLayer] = [
-        TileLayer(name: "after", title: "ICTU day after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
-        TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", band: nil, kind: .continuous, ramp: .utciNight),
-        TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
-        TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: 3)),
-    ]
+    public static let scenarioLayers: [TileLayer] = scenarioLayers(dayRange: 3, nightRange: 3)
+
+    /// A scenario's layers, the differences on ramps sized to its largest change (ColourRamp.differenceRange), so a
+    /// street-tree row's −0.4 °C is as visible as a park's −7 °C.
+    public static func scenarioLayers(dayRange: Double, nightRange: Double) -> [TileLayer] {
+        [
+            TileLayer(name: "after", title: "ICTU day after the scenario, °C", band: nil, kind: .continuous, ramp: .utci),
+            TileLayer(name: "after-night", title: "ICTU night after the scenario, °C", band: nil, kind: .continuous, ramp: .utciNight),
+            TileLayer(name: "delta", title: "Change by the scenario, day (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: dayRange)),
+            TileLayer(name: "delta-night", title: "Change by the scenario, night (after − before), °C", band: nil, kind: .continuous, ramp: .difference(range: nightRange)),
+        ]
+    }
 
     /// Colour of a value: the ramp's, or for classes the colour of the class's middle (one flat colour per class).
     public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {

@@ -210,18 +210,21 @@ public enum Watering {
 
     /// The priority in words, for the arborist's list.
     static func reason(_ p: TreePriority) -> String {
-        guard let s = p.stress else { return "no canopy seen over the crown in the canopy layer: check the inventory's position" }
+        guard let s = p.stress else { return tr("no canopy seen over the crown in the canopy layer: check the inventory's position") }
         var parts: [String] = []
-        parts.append(s >= 0.9 ? String(format: "dead or dying (stress %.2f): not watered", s)
-                     : s >= 0.5 ? String(format: "severe hydric stress (%.2f)", s) : s >= 0.25 ? String(format: "moderate hydric stress (%.2f)", s)
-                     : String(format: "little hydric stress (%.2f)", s))
-        if let trend = p.stressTrend, abs(trend) >= 0.05 { parts.append(String(format: "stress %@ by %.2f since the earlier run", trend > 0 ? "up" : "down", abs(trend))) }
-        parts.append(String(format: "cools %.0f °C·m² of public space (%.0f %% by its shade)", p.coolingService,
-                            p.coolingService > 0 ? 100 * max(0, p.coolingShade) / max(p.coolingService, 1e-9) : 0))
-        if p.sensitiveNearby { parts.append("near a school, nursery, care home or hospital") }
-        if let people = p.peopleNearby { parts.append(String(format: "%.0f people within 100 m", people)) }
-        if let age = p.ageYears, s < 0.9 { if age < 10 { parts.append("young: recovers well when watered") } else if age > 80 { parts.append("old: recovers less") } }
-        return parts.joined(separator: "; ")
+        let stress = shown(s, 2)
+        parts.append(s >= 0.9 ? tr("dead or dying (stress {}): not watered", stress)
+                     : s >= 0.5 ? tr("severe hydric stress ({})", stress) : s >= 0.25 ? tr("moderate hydric stress ({})", stress)
+                     : tr("little hydric stress ({})", stress))
+        if let trend = p.stressTrend, abs(trend) >= 0.05 {
+            parts.append(trend > 0 ? tr("stress up by {} since the earlier run", shown(abs(trend), 2)) : tr("stress down by {} since the earlier run", shown(abs(trend), 2)))
+        }
+        parts.append(tr("cools {} °C·m² of public space ({} % by its shade)", shown(p.coolingService, 0),
+                        shown(p.coolingService > 0 ? 100 * max(0, p.coolingShade) / max(p.coolingService, 1e-9) : 0, 0)))
+        if p.sensitiveNearby { parts.append(tr("near a school, nursery, care home or hospital")) }
+        if let people = p.peopleNearby { parts.append(tr("{} people within 100 m", shown(people, 0))) }
+        if let age = p.ageYears, s < 0.9 { if age < 10 { parts.append(tr("young: recovers well when watered")) } else if age > 80 { parts.append(tr("old: recovers less")) } }
+        return parts.joined(separator: Language.current == .fr ? " ; " : "; ")
     }
 }
 

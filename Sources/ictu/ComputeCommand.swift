@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Support
 import GeoIO
 import Run
 
@@ -46,9 +47,9 @@ struct ComputeCommand: ParsableCommand {
             print(String(format: "wrote partition %d/%d (rows %d–%d of %d) in %@ in %.1f s; when all %d are written: ictu mosaic --out RUN PARTITION_FOLDERS…",
                          p.index, p.count, p.firstRow, p.endRow - 1, record.grid.height, out, seconds, p.count))
         } else {
-            print(String(format: "wrote %@: ICTU day/night COGs, classes, relative map, components, uncertainty, %@ (%d cells in %.1f s)", out, RunFolder.Entry.record.fileName, record.grid.cellCount, seconds))
-            if let d = record.day { print(String(format: "calibration (day): leave-one-site-out RMSE %.2f °C, MAE %.2f, bias %+.2f over %d sites", d.leaveOneSiteOut.rmse, d.leaveOneSiteOut.mae, d.leaveOneSiteOut.bias, d.sites)) }
-            if let n = record.night { print(String(format: "calibration (night): leave-one-site-out RMSE %.2f °C over %d sites", n.leaveOneSiteOut.rmse, n.sites)) }
+            print(tr("wrote {}: ICTU day/night COGs, classes, relative map, components, uncertainty, {} ({} cells in {} s)", out, RunFolder.Entry.record.fileName, record.grid.cellCount, shown(seconds, 1)))
+            if let d = record.day { print(tr("calibration (day): leave-one-site-out RMSE {} °C, MAE {}, bias {} over {} sites", shown(d.leaveOneSiteOut.rmse, 2), shown(d.leaveOneSiteOut.mae, 2), shown(d.leaveOneSiteOut.bias, 2, signed: true), d.sites)) }
+            if let n = record.night { print(tr("calibration (night): leave-one-site-out RMSE {} °C over {} sites", shown(n.leaveOneSiteOut.rmse, 2), n.sites)) }
         }
     }
 }

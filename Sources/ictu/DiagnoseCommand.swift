@@ -3,6 +3,7 @@ import City
 import Diagnosis
 import Foundation
 import Run
+import Support
 
 struct DiagnoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,27 +71,28 @@ struct DiagnoseCommand: ParsableCommand {
         guard !output.quiet else { return }
         for window in ["day", "night"] {
             let islands = summary.heatIslands.filter { $0.window == window }
-            print(String(format: "%@: %d heat islands at ICTU ≥ %.1f °C; the hottest:", window, islands.count, summary.heatThresholds[window] ?? .nan))
+            let threshold = shown(summary.heatThresholds[window] ?? .nan, 1)
+            print(window == "day" ? tr("day: {} heat islands at ICTU ≥ {} °C; the hottest:", islands.count, threshold) : tr("night: {} heat islands at ICTU ≥ {} °C; the hottest:", islands.count, threshold))
             for i in islands.prefix(5) {
-                print(String(format: "  #%d  %@%.1f ha at --at=%.5f,%.5f  mean %.1f °C, max %.1f °C — %@; nearest cool island %@", i.id, i.whereText.map { $0 + ": " } ?? "",
-                             i.areaSquareMetres / 10_000, i.longitude, i.latitude, i.meanICTU, i.maxICTU, i.causeText, i.nearestCoolIslandMetres.map { String(format: "%.0f m", $0) } ?? "none"))
+                print("  #\(i.id)  " + (i.whereText.map { $0 + ": " } ?? "") + tr("{} ha at --at={},{}  mean {} °C, max {} °C — {}; nearest cool island {}", shown(i.areaSquareMetres / 10_000, 1),
+                         String(format: "%.5f", i.longitude), String(format: "%.5f", i.latitude), shown(i.meanICTU, 1), shown(i.maxICTU, 1), i.causeText,
+                         i.nearestCoolIslandMetres.map { "\(shown($0, 0)) m" } ?? tr("none")))
             }
         }
-        print(String(format: "cool islands: %d (%.1f ha); %.0f %% of the open ground is within %.0f m of one; %.0f %% of it is in strong heat stress or worse by day",
-                     summary.coolIslands, summary.coolIslandAreaSquareMetres / 10_000, 100 * summary.shareWithinAccess, summary.accessMetres, 100 * summary.shareOpenGroundStrongOrWorseDay))
-        if let share = summary.populationShareWithinAccess { print(String(format: "population within %.0f m of a cool island: %.0f %%", summary.accessMetres, 100 * share)) }
+        print(tr("cool islands: {} ({} ha); {} % of the open ground is within {} m of one; {} % of it is in strong heat stress or worse by day",
+                 summary.coolIslands, shown(summary.coolIslandAreaSquareMetres / 10_000, 1), shown(100 * summary.shareWithinAccess, 0), shown(summary.accessMetres, 0), shown(100 * summary.shareOpenGroundStrongOrWorseDay, 0)))
+        if let share = summary.populationShareWithinAccess { print(tr("population within {} m of a cool island: {} %", shown(summary.accessMetres, 0), shown(100 * share, 0))) }
         if let n = summary.buildings, let top = summary.mostExposedBuildings {
-            print("buildings: \(n) with open ground around them, \(summary.sensitiveBuildings ?? 0) with a sensitive use; the most exposed:")
+            print(tr("buildings: {} with open ground around them, {} with a sensitive use; the most exposed:", n, summary.sensitiveBuildings ?? 0))
             for b in top.prefix(5) {
-                print(String(format: "  #%d  %@ (%@)  day %.1f °C (max %.1f), night %.1f °C, %.0f %% of the surroundings ≥ 38 °C", b.rank, b.street ?? "feature \(b.feature)",
-                             b.use.isEmpty ? "use unknown" : b.use, b.dayMean, b.dayMax, b.nightMean, 100 * b.veryStrongShare))
+                print("  #\(b.rank)  " + tr("{} ({})  day {} °C (max {}), night {} °C, {} % of the surroundings ≥ 38 °C", b.street ?? tr("feature {}", b.feature),
+                                               b.use.isEmpty ? tr("use unknown") : tr(b.use), shown(b.dayMean, 1), shown(b.dayMax, 1), shown(b.nightMean, 1), shown(100 * b.veryStrongShare, 0)))
             }
         }
         if let s = summary.survey {
-            print(String(format: "survey: %d answers used (%d off the grid or on buildings); Spearman ρ %.2f, AUC (hot or very hot) %.2f; fitted legend:",
-                         s.used, s.skipped, s.spearman, s.aucHot))
+            print(tr("survey: {} answers used ({} off the grid or on buildings); Spearman ρ {}, AUC (hot or very hot) {}; fitted legend:", s.used, s.skipped, shown(s.spearman, 2), shown(s.aucHot, 2)))
             for line in s.legend { print("  " + line) }
         }
-        print("wrote \(runFolder)/diagnosis/: \(summary.outputs.joined(separator: ", "))")
+        print(tr("wrote {}/diagnosis/: {}", runFolder, summary.outputs.joined(separator: ", ")))
     }
 }

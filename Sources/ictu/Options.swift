@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import GeoIO
 import Run
+import Support
+
+extension Language: ExpressibleByArgument {}
 
 /// The run folder a command reads (`--run`).
 struct RunOption: ParsableArguments {
@@ -12,6 +15,9 @@ struct RunOption: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(help: "No progress and no summary on the terminal (errors and warnings are still said).") var quiet = false
     @Flag(help: "Print the results as JSON on standard output (no progress).") var json = false
+    @Option(help: "Language of the reports, the tables' reason and cause columns and these sentences: en or fr (default: the locale's, LANG).") var lang: Language?
+
+    func validate() throws { Language.current = lang ?? Language.ofLocale() }
 
     var progress: TerminalProgress { TerminalProgress(quiet: quiet || json) }
     /// Whether sentences for a person are printed.

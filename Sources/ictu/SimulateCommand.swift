@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Run
 import Scenario
 
@@ -47,19 +48,19 @@ struct SimulateCommand: ParsableCommand {
         let s = result.summary
         if output.json { try printJSON(s); return }
         guard !output.quiet else { return }
-        print("\(name): \(s.edits.count) edits, \(s.recomputedCells) cells recomputed in \(String(format: "%.1f", s.seconds)) s")
+        print(tr("{}: {} edit(s), {} cells recomputed in {} s", name, s.edits.count, s.recomputedCells, shown(s.seconds, 1)))
         print("  " + stages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) s" }.joined(separator: ", "))
         for z in s.zones {
-            print("  " + z.zone.padding(toLength: 16, withPad: " ", startingAt: 0)
-                  + String(format: "%7.2f ha open  day %+.2f °C  night %+.2f °C", z.openAreaSquareMetres / 10_000, z.dayMeanChange ?? .nan, z.nightMeanChange ?? .nan))
+            print("  " + tr(z.zone).padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + tr("{} ha open  day {} °C  night {} °C", shown(z.openAreaSquareMetres / 10_000, 2), shown(z.dayMeanChange ?? .nan, 2, signed: true), shown(z.nightMeanChange ?? .nan, 2, signed: true)))
         }
         if let strong = s.strongOrWorseShare {
-            print(String(format: "  strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
+            print("  " + tr("strong heat stress or worse at {} h (study area): {} % → {} %", s.hour, shown(100 * strong.before, 1), shown(100 * strong.after, 1)))
         }
         if let strong = s.veryStrongOrWorseShare {
-            print(String(format: "  very strong heat stress or worse at %d h (study area): %.1f %% → %.1f %%", s.hour, 100 * strong.before, 100 * strong.after))
+            print("  " + tr("very strong heat stress or worse at {} h (study area): {} % → {} %", s.hour, shown(100 * strong.before, 1), shown(100 * strong.after, 1)))
         }
-        if let shaded = s.shadedSidewalkMetres { print(String(format: "  shaded sidewalk at %d h: %.0f m → %.0f m", s.hour, shaded.before, shaded.after)) }
-        print("wrote \(out)/ (\(RunFolder.Entry.delta.fileName), \(RunFolder.Entry.summaryPage.fileName), and the after maps: `ictu serve --run \(out)` shows them)")
+        if let shaded = s.shadedSidewalkMetres { print("  " + tr("shaded sidewalk at {} h: {} m → {} m", s.hour, shown(shaded.before, 0), shown(shaded.after, 0))) }
+        print(tr("wrote {}/ ({}, {}, and the after maps: `ictu serve --run {}` shows them)", out, RunFolder.Entry.delta.fileName, RunFolder.Entry.summaryPage.fileName, out))
     }
 }

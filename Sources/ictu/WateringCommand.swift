@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Watering
 
 struct WateringCommand: ParsableCommand {
@@ -37,13 +38,14 @@ struct WateringCommand: ParsableCommand {
             return
         }
         guard !output.quiet else { return }
-        print("\(summary.trees) trees ranked (\(summary.treesWithCanopy) seen in the canopy layer, \(summary.notRecoverable) dead or dying\(summary.outsideGrid > 0 ? ", \(summary.outsideGrid) outside the grid left out" : "")) in \(String(format: "%.1f", summary.seconds)) s; the first:")
+        print(tr("{} trees ranked ({} seen in the canopy layer, {} dead or dying{}) in {} s; the first:", summary.trees, summary.treesWithCanopy, summary.notRecoverable,
+                 summary.outsideGrid > 0 ? tr(", {} outside the grid left out", summary.outsideGrid) : "", shown(summary.seconds, 1)))
         for t in trees.prefix(10) {
-            print(String(format: "  #%d %@ (%@): P %.1f — %@", t.rank, t.id, t.species, t.priority, t.reason))
+            print("  #\(t.rank) \(t.id) (\(t.species)): P \(shown(t.priority, 1)) — \(t.reason)")
         }
         if let b = summary.budgetLitres {
-            print(String(format: "round within %.0f L: %d trees, %.0f L, keeping %.0f °C·m² of cooling", b, summary.selected, summary.usedLitres, summary.coolingKept))
+            print(tr("round within {} L: {} trees, {} L, keeping {} °C·m² of cooling", shown(b, 0), summary.selected, shown(summary.usedLitres, 0), shown(summary.coolingKept, 0)))
         }
-        print("wrote \(runFolder)/watering/ (watering.csv, watering.geojson, watering.json)")
+        print(tr("wrote {}/watering/ (watering.csv, watering.geojson, watering.json)", runFolder))
     }
 }

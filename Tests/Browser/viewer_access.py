@@ -302,6 +302,34 @@ try:
             f.write(base64.b64decode(pdf["data"]))
         shot("print")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+    # Export: the view as a PNG — the map's pixels as shown (the day layer's colours) over a strip with the legend.
+    chromium.wait_for_tiles(driver, wait, "/tiles/day/")
+    driver.set_script_timeout(120)
+    exported = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        exportView().then(url => {
+            const image = new Image();
+            image.onload = () => {
+                const c = document.createElement('canvas'); c.width = image.width; c.height = image.height;
+                const g = c.getContext('2d'); g.drawImage(image, 0, 0);
+                const size = map.getSize();
+                // Saturated warm pixels in the map part (the day ramp's oranges and reds over the sample's 38–41 °C).
+                const d = g.getImageData(0, 0, size.x, size.y).data;
+                let warm = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 2] < 120) warm++;
+                // The legend strip: its gradient bar is drawn (non-white pixels in the bar's rows).
+                const bar = g.getImageData(10, size.y + 34, 200, 12).data;
+                let coloured = 0; for (let i = 0; i < bar.length; i += 4) if (bar[i] + bar[i + 1] + bar[i + 2] < 700) coloured++;
+                done({width: image.width, height: image.height, mapWidth: size.x, mapHeight: size.y, warmShare: warm / (size.x * size.y), legendPixels: coloured, bytes: url.length});
+            };
+            image.src = url;
+        }, e => done({error: String(e)}));
+    """)
+    result["export"] = exported
+    if args.shots and "error" not in exported:
+        url = driver.execute_script("return exportView()")
+        with open(os.path.join(args.shots, f"export-{size}.png"), "wb") as f:
+            f.write(base64.b64decode(url.split(",", 1)[1]))
     result["console"] = [c for c in chromium.console(driver) if c["level"] == "SEVERE"]
 finally:
     driver.quit()

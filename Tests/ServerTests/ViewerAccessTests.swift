@@ -24,6 +24,8 @@ import Testing
         var outlines: Int
         struct Search: Decodable { var names: [String]; var zoom: Int; var centreInside: Bool; var panelOpen: Bool; var coordinates: String }
         var search: Search
+        struct Export: Decodable { var width: Int; var height: Int; var mapWidth: Int; var mapHeight: Int; var warmShare: Double; var legendPixels: Int }
+        var export: Export
         var englishInFrench: [String], decimalPointsInFrench: [String], frenchPopupsChecked: Int, englishInEnglish: Int
         var foreignRequests: [String]
         var axeVersion: String?
@@ -55,6 +57,10 @@ import Testing
         #expect(a.search.centreInside && a.search.zoom >= 15, "\(size): the map went to the street (zoom \(a.search.zoom), centre inside: \(a.search.centreInside))")
         #expect(a.search.coordinates.contains("-0.56250") || a.search.coordinates.contains("-0,56250"), "\(size): '44.8259, -0.5625' offered as lon, lat (\(a.search.coordinates))")
         if phone { #expect(!a.search.panelOpen, "the drawer closes to show the place found") }
+        // Download this view: the map as shown (the sample's day map is 38–41 °C on most open ground: orange to red
+        // on the ramp) over a strip holding the legend's bar.
+        #expect(a.export.width == a.export.mapWidth && a.export.height > a.export.mapHeight + 100, "\(size): export \(a.export)")
+        #expect(a.export.warmShare > 0.2 && a.export.legendPixels > 1000, "\(size): the exported map and legend are drawn (\(a.export))")
         for state in ["start", "layerSwitched", "popupOpen", "searchResult", "diagnosisOn", "wateringRound", "scenarioPanel", "french"] {
             let found = a.axe[state]
             #expect(found != nil, "\(size): state \(state) audited")
