@@ -76,7 +76,8 @@ public final class PointReader: @unchecked Sendable {
     public func locate(longitude: Double, latitude: Double) throws -> (x: Double, y: Double, cell: (col: Int, row: Int)) {
         let grid = folder.record.grid
         guard let (x, y) = try? toGrid.transform(x: longitude, y: latitude), let cell = grid.cell(x: x, y: y) else {
-            throw OutputError(String(format: "%.6f, %.6f is outside the run's grid (%@ %.0f %.0f – %.0f %.0f)", longitude, latitude, grid.crs, grid.minX, grid.minY, grid.maxX, grid.maxY))
+            throw OutputError(tr("{}, {} is outside the run's grid ({} {} {} – {} {})", String(format: "%.6f", longitude), String(format: "%.6f", latitude),
+                                 grid.crs, shown(grid.minX, 0), shown(grid.minY, 0), shown(grid.maxX, 0), shown(grid.maxY, 0)))
         }
         return (x, y, cell)
     }

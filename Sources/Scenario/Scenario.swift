@@ -86,7 +86,7 @@ public struct Scenario: Sendable {
             index += 1
             let id = (feature.fields["id"] ?? nil)?.stringValue ?? String(feature.id)
             func problem(_ field: String?, _ text: String) -> OutputError {
-                OutputError("\(name): feature \(index) (id \(id))\(field.map { ", field `\($0)`" } ?? ""): \(text)")
+                OutputError(tr("{}: feature {} (id {}){}: {}", name, index, id, field.map { tr(", field `{}`", $0) } ?? "", text))
             }
             guard let raw = (feature.fields["kind"] ?? nil)?.stringValue else {
                 throw problem("kind", "missing; one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -103,7 +103,7 @@ public struct Scenario: Sendable {
                 if let first = indexOfID[explicit] { throw problem("id", "\"\(explicit.prefix(40))\" already used by feature \(first); ids name the edits in the summary") }
                 indexOfID[explicit] = index
             }
-            guard let sourceWKB = feature.geometryWKB else { throw problem(nil, "no geometry") }
+            guard let sourceWKB = feature.geometryWKB else { throw problem(nil, tr("no geometry")) }
             if let count = GeometryLimits.excessiveVertexCount(sourceWKB) { throw problem(nil, GeometryLimits.problem(count) + "; " + GeometryLimits.fix) }
             let wkb: [UInt8]
             do { wkb = try WKB.transformed(sourceWKB, from: source, to: target) } catch {
@@ -111,20 +111,20 @@ public struct Scenario: Sendable {
             }
             let geometry: Geometry
             do { geometry = try Geometry(wkb: wkb, context: context) } catch {
-                throw problem(nil, "invalid geometry (\((error as? GeoError)?.libraryMessage ?? "\(error)")): a polygon's rings must close on their first point")
+                throw problem(nil, tr("invalid geometry ({}): a polygon's rings must close on their first point", (error as? GeoError)?.libraryMessage ?? "\(error)"))
             }
-            guard !geometry.isEmpty else { throw problem(nil, "empty geometry") }
-            guard geometry.isValid else { throw problem(nil, "invalid geometry: \(geometry.validityReason)") }
-            guard geometry.area > 0 else { throw problem(nil, "the geometry has no area: edits are polygons") }
+            guard !geometry.isEmpty else { throw problem(nil, tr("empty geometry")) }
+            guard geometry.isValid else { throw problem(nil, tr("invalid geometry: {} (a polygon's edges may not cross)", geometry.validityReason)) }
+            guard geometry.area > 0 else { throw problem(nil, tr("the geometry has no area: edits are polygons")) }
             let b = geometry.bounds
             guard b.maxX > grid.minX, b.minX < grid.maxX, b.maxY > grid.minY, b.minY < grid.maxY else {
-                throw problem(nil, String(format: "outside the run's grid (%.0f, %.0f – %.0f, %.0f in %@)", grid.minX, grid.minY, grid.maxX, grid.maxY, grid.crs))
+                throw problem(nil, tr("outside the run's grid ({} {} – {} {} in {})", shown(grid.minX, 0), shown(grid.minY, 0), shown(grid.maxX, 0), shown(grid.maxY, 0), grid.crs))
             }
             var values: [String: Double] = [:]
             for p in Self.parameters[kind] ?? [] {
                 if let field = feature.fields[p.name] ?? nil {
                     guard let v = field.doubleValue else { throw problem(p.name, "\"\(field.stringValue.prefix(30))\" is not a number (\(p.meaning))") }
-                    guard p.range.contains(v) else { throw problem(p.name, "\(v) is out of range \(p.range.lowerBound)…\(p.range.upperBound) (\(p.meaning))") }
+                    guard p.range.contains(v) else { throw problem(p.name, tr("{} is out of range {}…{} ({})", shown(v, 2), shown(p.range.lowerBound, 2), shown(p.range.upperBound, 2), tr(p.meaning))) }
                     values[p.name] = v
                 } else if let d = p.defaultValue {
                     values[p.name] = d

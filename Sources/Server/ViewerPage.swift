@@ -288,6 +288,8 @@ function treeReason(p) {
   if (typeof p.age_years === "number" && s < 0.9) { if (p.age_years < 10) parts.push("jeune : récupère bien s'il est arrosé"); else if (p.age_years > 80) parts.push("âgé : récupère moins"); }
   return parts.join(" ; ");
 }
+// The API in the viewer's language (its messages: an off-grid click, a refused scenario).
+const api = (url, options = {}) => fetch(url, { ...options, headers: { ...(options.headers || {}), "Accept-Language": state.lang } });
 const esc = s => String(s).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 let run, map, overlay, osm;
 
@@ -455,7 +457,7 @@ async function refreshOutlines() {
   if (!box.checked || map.getZoom() < 15) return;
   const b = map.getBounds().pad(0.1), request = ++outlines.request;
   const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(6)).join(",");
-  const response = await fetch(`/api/buildings?bbox=${bbox}`);
+  const response = await api(`/api/buildings?bbox=${bbox}`);
   if (!response.ok || request !== outlines.request) return;
   const data = await response.json();
   if (outlines.layer) map.removeLayer(outlines.layer);
@@ -602,7 +604,7 @@ async function searchChanged() {
   const text = document.getElementById("search").value.trim();
   found.places = [];
   if (text && !coordinatesIn(text)) {
-    const answer = await fetch(`/api/search?q=${encodeURIComponent(text)}`);
+    const answer = await api(`/api/search?q=${encodeURIComponent(text)}`);
     if (answer.ok) found.places = (await answer.json()).places;
   }
   if (document.getElementById("search").value.trim() === text) renderSearch();
@@ -669,7 +671,7 @@ function sitePopup(feature) {
 async function explainScenario(latlng) {
   const popup = L.popup(popupOptions(460)).setLatLng(latlng).setContent("…").openOn(map);
   const query = `lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`;
-  const [b, a] = await Promise.all([fetch(`/api/point?${query}`), fetch(`/api/scenario/${encodeURIComponent(sc.result.id)}/point?${query}`)]);
+  const [b, a] = await Promise.all([api(`/api/point?${query}`), api(`/api/scenario/${encodeURIComponent(sc.result.id)}/point?${query}`)]);
   const before = await b.json(), after = await a.json();
   if (!b.ok || !a.ok) { popup.setContent(`<div class="explain">${esc((b.ok ? after : before).error)}</div>`); return; }
   const w = document.getElementById("scenarioNight").checked ? "night" : "day";
@@ -690,7 +692,7 @@ async function explainScenario(latlng) {
 async function explain(latlng) {
   if (sc.result) return explainScenario(latlng);
   const popup = L.popup(popupOptions(420)).setLatLng(latlng).setContent("…").openOn(map);
-  const response = await fetch(`/api/point?lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`);
+  const response = await api(`/api/point?lon=${latlng.lng.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`);
   const e = await response.json();
   if (!response.ok) { popup.setContent(`<div class="explain">${esc(e.error)}</div>`); return; }
   const label = k => state.lang === "fr" ? (TERMS_FR[k] || k) : e.termLabels[k];
@@ -734,7 +736,7 @@ async function setUpRound() {
   box.hidden = false;
   box.addEventListener("toggle", async () => {
     if (!box.open || round.trees.length) return;
-    const data = await (await fetch("/api/diagnosis/watering")).json();
+    const data = await (await api("/api/diagnosis/watering")).json();
     const left = data.features.filter(f => f.properties.selected === "yes").sort((a, b) => a.properties.rank - b.properties.rank);
     const metres = (a, b) => { const [x1, y1] = a.geometry.coordinates, [x2, y2] = b.geometry.coordinates, k = Math.cos(y1 * Math.PI / 180);
                                return Math.hypot((x2 - x1) * k, y2 - y1) * 111320; };
@@ -786,7 +788,7 @@ async function addDiagnosis() {
     label.querySelector("input").addEventListener("change", async ev => {
       if (!ev.target.checked) { if (layer) map.removeLayer(layer); return; }
       if (!layer) {
-        const data = await (await fetch(`/api/diagnosis/${name}`)).json();
+        const data = await (await api(`/api/diagnosis/${name}`)).json();
         // Clicks on an island open its popup and do not reach the map (whose click explains a cell).
         // Trees are points, coloured by rank (the first tenth dark red), ringed when in the round.
         const count = data.features.length;
@@ -912,7 +914,7 @@ function showScenario(answer) {
 async function restoreScenario() {
   const id = params.get("scenario");
   if (!id) return;
-  const response = await fetch(`/api/scenario/${encodeURIComponent(id)}`);
+  const response = await api(`/api/scenario/${encodeURIComponent(id)}`);
   const answer = await response.json();
   if (!response.ok) { scenarioStatus(answer.error, true); return; }
   const view = document.querySelector(`input[name=scenarioView][value="${CSS.escape(params.get("view") || "delta")}"]`);
@@ -926,7 +928,7 @@ async function runScenario() {
   button.disabled = true;
   scenarioStatus(t("computing"));
   try {
-    const response = await fetch("/api/scenario", { method: "POST", headers: { "Content-Type": "application/geo+json" },
+    const response = await api("/api/scenario", { method: "POST", headers: { "Content-Type": "application/geo+json" },
                                                      body: JSON.stringify({ type: "FeatureCollection", features: sc.pending }) });
     const answer = await response.json();
     if (!response.ok) { scenarioStatus(answer.error, true); return; }
@@ -964,7 +966,7 @@ function setUpScenario() {
 }
 
 async function start() {
-  run = await (await fetch("/api/run")).json();
+  run = await (await api("/api/run")).json();
   if (run.calibration.note) {
     const warning = document.getElementById("calibrationWarning");
     warning.textContent = `${t(run.calibration.calibrated ? "partlyCalibrated" : "notCalibrated")} ${run.calibration.note}`;
@@ -1041,7 +1043,7 @@ async function start() {
   setUpScenario();
   setUpSearch();
   map.on("moveend", saveView);
-  const sites = await (await fetch("/api/sites")).json();
+  const sites = await (await api("/api/sites")).json();
   L.geoJSON(sites, {
     pointToLayer: (f, latlng) => L.marker(latlng, { icon: L.divIcon({ className: "site-icon", iconSize: [14, 14] }), title: `${f.properties.id} (${f.properties.commune})`, alt: f.properties.id, keyboard: true }),
     onEachFeature: (f, marker) => marker.bindPopup(() => sitePopup(f), popupOptions(380))

@@ -78,7 +78,7 @@ public enum ViewerServer {
         router.post("/api/scenario") { request, _ in try await postScenario(request, service: service) }
         router.get("/api/scenario/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let summary = service.scenarios.summary(id) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
+            guard let summary = service.scenarios.summary(id) else { return error(.notFound, tr("no scenario \"{}\" (the server keeps the last few; post it again)", id.prefix(40))) }
             return try json(scenarioDocument(id, summary, layers: service.scenarios.layers(id)))
         }
         router.get("/scenario/{id}/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
@@ -111,7 +111,7 @@ public enum ViewerServer {
         switch tileCoordinates(parameters) {
         case .failure(let refusal): return refusal.response
         case .success(let tile):
-            guard let data = try service.scenarioTile(id, layer, tile) else { return error(.notFound, "no scenario \"\(id.prefix(40))\" (the server keeps the last few; post it again)") }
+            guard let data = try service.scenarioTile(id, layer, tile) else { return error(.notFound, tr("no scenario \"{}\" (the server keeps the last few; post it again)", id.prefix(40))) }
             return png(data, maxAge: 0)
         }
     }
@@ -133,14 +133,14 @@ public enum ViewerServer {
     static func postScenario(_ request: Request, service: RunService) async throws -> Response {
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: ScenarioService.maxBodyBytes) }
-        catch { return ViewerServer.error(.contentTooLarge, "scenarios are limited to \(ScenarioService.maxBodyBytes) bytes") }
+        catch { return ViewerServer.error(.contentTooLarge, tr("scenarios are limited to {} bytes", ScenarioService.maxBodyBytes)) }
         let data = Data(buffer: body)
-        guard !data.isEmpty else { return error(.badRequest, "send the scenario (a GeoJSON FeatureCollection) as the request body") }
+        guard !data.isEmpty else { return error(.badRequest, tr("send the scenario (a GeoJSON FeatureCollection) as the request body")) }
         do {
             let (id, summary) = try await offPool { try service.scenarios.simulate(data) }
             return try json(scenarioDocument(id, summary, layers: service.scenarios.layers(id)))
         } catch ScenarioService.Failure.busy {
-            return error(.serviceUnavailable, "a scenario is being computed; send this one when it is done")
+            return error(.serviceUnavailable, tr("a scenario is being computed; send this one when it is done"))
         } catch ScenarioService.Failure.badScenario(let message) {
             return error(.badRequest, message)
         }
@@ -175,9 +175,9 @@ public enum ViewerServer {
             return error(.badRequest, "unknown parameter '\(String(key).prefix(40))': " + Spelling.hint(for: String(key), among: ["q"]))
         }
         let text = String((q["q"].map(String.init) ?? "").prefix(200))
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return error(.badRequest, "give the words to look for: /api/search?q=montesquieu") }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return error(.badRequest, tr("give the words to look for: /api/search?q=montesquieu")) }
         guard !(try service.places()).isEmpty else {
-            return error(.notFound, "the run's city has no names to search (vectors.streets or vectors.districts in its manifest), or it cannot be found (serve --city)")
+            return error(.notFound, tr("the run's city has no names to search (vectors.streets or vectors.districts in its manifest), or it cannot be found (serve --city)"))
         }
         return try json(SearchDocument(query: text, places: try service.search(text)))
     }
@@ -192,7 +192,10 @@ public enum ViewerServer {
     static let work = DispatchQueue(label: "ictu.server.work", attributes: .concurrent)
 
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in work.async { continuation.resume(with: Result { try body() }) } }
+        let language = Language.current
+        return try await withCheckedThrowingContinuation { continuation in
+            work.async { continuation.resume(with: Result { try Language.$scoped.withValue(language) { try body() } }) }
+        }
     }
 
     static func png(_ data: Data, maxAge: Int) -> Response {
@@ -207,13 +210,13 @@ public enum ViewerServer {
         }
         guard let lonText = q["lon"], let latText = q["lat"], let lon = Double(lonText), let lat = Double(latText),
               (-180...180).contains(lon), (-90...90).contains(lat) else {
-            return error(.badRequest, "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83")
+            return error(.badRequest, tr("give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83"))
         }
         let explanation: Explanation
         do {
             if let scenario {
                 guard let e = try service.explain(scenario: scenario, longitude: lon, latitude: lat) else {
-                    return error(.notFound, "no scenario \"\(scenario.prefix(40))\" (the server keeps the last few; post it again)")
+                    return error(.notFound, tr("no scenario \"{}\" (the server keeps the last few; post it again)", scenario.prefix(40)))
                 }
                 explanation = e
             } else {
@@ -260,6 +263,13 @@ public enum ViewerServer {
 /// Refuses oversized requests before any handler runs, and turns every thrown error into a JSON 500.
 struct RequestLimits<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The answer's messages in the language the viewer asks for (its Accept-Language: the viewer's own choice).
+        try await Language.$scoped.withValue(Language.preferred(acceptLanguage: request.headers[.acceptLanguage])) {
+            try await limited(request, context: context, next: next)
+        }
+    }
+
+    func limited(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.description.utf8.count > ViewerServer.maxURLBytes {
             return ViewerServer.error(.uriTooLong, "the URL is longer than \(ViewerServer.maxURLBytes) bytes")
         }

@@ -167,5 +167,28 @@ public enum FrenchText {
         "very strong heat stress or worse at {} h (study area): {} % → {} %": "très fort stress thermique ou pire à {} h (zone d'étude) : {} % → {} %",
         "shaded sidewalk at {} h: {} m → {} m": "trottoir ombragé à {} h : {} m → {} m",
         "wrote {}/ ({}, {}, and the after maps: `ictu serve --run {}` shows them)": "écrit {}/ ({}, {} et les cartes après : `ictu serve --run {}` les affiche)",
+        // The server's answers the viewer shows (in the viewer's language: its Accept-Language).
+        "no scenario \"{}\" (the server keeps the last few; post it again)": "pas de scénario « {} » (le serveur garde les derniers ; envoyez-le à nouveau)",
+        "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83": "donnez lon et lat en degrés : /api/point?lon=-0.56&lat=44.83",
+        "scenarios are limited to {} bytes": "les scénarios sont limités à {} octets",
+        "send the scenario (a GeoJSON FeatureCollection) as the request body": "envoyez le scénario (une FeatureCollection GeoJSON) comme corps de la requête",
+        "a scenario is being computed; send this one when it is done": "un scénario est en cours de calcul ; envoyez celui-ci quand il sera terminé",
+        "give the words to look for: /api/search?q=montesquieu": "donnez les mots à chercher : /api/search?q=montesquieu",
+        "the run's city has no names to search (vectors.streets or vectors.districts in its manifest), or it cannot be found (serve --city)":
+            "la ville du calcul n'a pas de noms à chercher (vectors.streets ou vectors.districts dans son manifeste), ou elle est introuvable (serve --city)",
+        "{}, {} is outside the run's grid ({} {} {} – {} {})": "{}, {} est hors de la grille du calcul ({} {} {} – {} {})",
+        "{}: feature {} (id {}){}: {}": "{} : objet {} (id {}){} : {}", ", field `{}`": ", champ `{}`",
+        "no geometry": "pas de géométrie", "empty geometry": "géométrie vide",
+        "invalid geometry ({}): a polygon's rings must close on their first point": "géométrie invalide ({}) : les anneaux d'un polygone doivent se refermer sur leur premier point",
+        "invalid geometry: {} (a polygon's edges may not cross)": "géométrie invalide : {} (les côtés d'un polygone ne peuvent pas se croiser)",
+        "the geometry has no area: edits are polygons": "la géométrie n'a pas de surface : les modifications sont des polygones",
+        "outside the run's grid ({} {} – {} {} in {})": "hors de la grille du calcul ({} {} – {} {} en {})",
+        "{} is out of range {}…{} ({})": "{} est hors de l'intervalle {}…{} ({})",
+        "1: the ground left becomes grass; 0: sealed": "1 : le sol libéré devient herbe ; 0 : imperméabilisé", "1: unsealed (grass), 0: sealed": "1 : désimperméabilisé (herbe), 0 : imperméabilisé",
+        "building height, m": "hauteur du bâtiment, m", "crown height at maturity, m": "hauteur du houppier à maturité, m",
+        "ground albedo (or give `material`)": "albédo du sol (ou donnez `material`)", "hydric stress of the vegetation after watering": "stress hydrique de la végétation après arrosage",
+        "share of crown cover removed": "part du couvert arboré retirée", "share of the area under crowns at maturity": "part de la surface sous les houppiers à maturité",
+        "share under grass": "part en herbe", "share under shrubs": "part en arbustes", "time since planting, years (crowns grow)": "temps depuis la plantation, ans (les houppiers grandissent)",
+        "time since planting, years": "temps depuis la plantation, ans",
     ]
 }

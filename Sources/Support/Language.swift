@@ -9,9 +9,22 @@ public enum Language: String, Sendable, CaseIterable, Codable {
 
     private static let chosen = Mutex<Language>(.en)
 
+    /// The language of one task's work (a server's request: its Accept-Language), over the process's.
+    @TaskLocal public static var scoped: Language?
+
     public static var current: Language {
-        get { chosen.withLock { $0 } }
+        get { scoped ?? chosen.withLock { $0 } }
         set { chosen.withLock { $0 = newValue } }
+    }
+
+    /// The first language of an Accept-Language header ictu speaks ("fr-FR,fr;q=0.9,en;q=0.8" is French), else English.
+    public static func preferred(acceptLanguage header: String?) -> Language {
+        for part in (header ?? "").split(separator: ",") {
+            let tag = part.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            if tag.hasPrefix("fr") { return .fr }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .en
     }
 
     /// The locale's language (LC_ALL, then LC_MESSAGES, then LANG: "fr_FR.UTF-8" is French); English otherwise.

@@ -39,6 +39,7 @@ import Testing
         let names = ComfortTerm.allCases.map(\.label) + UTCI.StressClass.allCases.map(\.label)
             + QCFlag.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }
             + Scenario.Kind.allCases.map(\.rawValue) + ScenarioSummary.zoneNames + [ScenarioSummary.definitionsText]
+            + Scenario.parameters.values.flatMap { $0.map(\.meaning) }
             + ["residential", "school", "industrial"]  // the sample's building uses
         let missing = names.filter { FrenchText.table[$0] == nil }
         #expect(missing.isEmpty, "no French for: \(missing)")
@@ -49,6 +50,8 @@ import Testing
         #expect(Language.current == .en)
         #expect(tr("{} people within 100 m", 12) == "12 people within 100 m")
         #expect(shown(3.14159, 2) == "3.14" && shown(.nan, 1) == "—" && shown(0.5, 1, signed: true) == "+0.5")
+        #expect(Language.preferred(acceptLanguage: "fr-FR,fr;q=0.9,en;q=0.8") == .fr && Language.preferred(acceptLanguage: "de, en-GB;q=0.5") == .en && Language.preferred(acceptLanguage: nil) == .en)
+        #expect(Language.$scoped.withValue(.fr) { tr("map") } == "carte" && tr("map") == "map", "a task's language holds within it only")
         #expect(Language.ofLocale(["LANG": "fr_FR.UTF-8"]) == .fr && Language.ofLocale(["LC_ALL": "C", "LANG": "fr_FR"]) == .en && Language.ofLocale([:]) == .en)
     }
 

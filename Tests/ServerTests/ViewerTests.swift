@@ -101,8 +101,9 @@ import Testing
     }
 
     /// (status, body) of a request sent as written (curl --path-as-is).
-    func request(_ path: String, method: String = "GET", body: String? = nil) throws -> (Int, String) {
+    func request(_ path: String, method: String = "GET", body: String? = nil, language: String? = nil) throws -> (Int, String) {
         var arguments = ["-s", "--path-as-is", "-X", method, "-o", "-", "-w", "\n%{http_code}", Self.base + path]
+        if let language { arguments += ["-H", "Accept-Language: \(language)"] }
         if let body {
             // Large bodies go through a file (the command line has a length limit).
             let file = TestFiles.root + "body-\(UUID().uuidString)"
@@ -196,6 +197,18 @@ import Testing
         #expect(tileCode == 200)
         let tilejson = try JSONSerialization.jsonObject(with: Data(try request("/tilejson/day.json").1.utf8)) as! [String: Any]
         #expect((tilejson["tiles"] as? [String])?.first?.hasPrefix(Self.base + "/tiles/day/") == true)
+    }
+
+    @Test func theServersMessagesComeInTheViewersLanguage() throws {
+        // The viewer sends its language as Accept-Language; the server answers in it (English otherwise).
+        let (status, french) = try request("/api/point?lon=10&lat=10", language: "fr-FR,fr;q=0.9")
+        #expect(status == 404 && (jsonError(french) ?? "").contains("est hors de la grille du calcul"), "\(french)")
+        let (_, english) = try request("/api/point?lon=10&lat=10", language: "de, en;q=0.5")
+        #expect((jsonError(english) ?? "").contains("is outside the run's grid"), "\(english)")
+        // A bow-tie polygon (its edges cross) drawn in the viewer: refused, and said in French.
+        let bowTie = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"park"},"geometry":{"type":"Polygon","coordinates":[[[-0.565,44.825],[-0.560,44.830],[-0.560,44.825],[-0.565,44.830],[-0.565,44.825]]]}}]}"#
+        let (refused, answer) = try request("/api/scenario", method: "POST", body: bowTie, language: "fr")
+        #expect(refused == 400 && (jsonError(answer) ?? "").contains("géométrie invalide"), "\(answer)")
     }
 
     @Test func pointQueryAgreesWithExplain() throws {
