@@ -4,6 +4,7 @@ import GeoIO
 import Grid
 import Model
 import Run
+import Styles
 import Support
 
 public struct ComputeOptions: Sendable {
@@ -78,6 +79,8 @@ public enum ComputeRun {
         } else {
             try RunReport.stage(record, into: staged, progress: progress)
         }
+        // Each map's QGIS and OGC styles beside it.
+        try MapStyle.write(for: outputs.write, into: staged.path)
         try staged.commit()
         progress("done", 1)
         return record

@@ -22,6 +22,7 @@ public enum DerivedMaps {
             return SIMD2(stressClass(value), Float(sigma))
         }
         try writers.describe(.classes, RunFolder.bandDescriptions(.classes))
+        try writers.colourClasses()
         try writers.describe(.uncertainty, RunFolder.bandDescriptions(.uncertainty))
     }
 

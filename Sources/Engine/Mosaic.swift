@@ -1,6 +1,7 @@
 import Foundation
 import GeoIO
 import Run
+import Styles
 import Support
 
 /// `ictu mosaic`: the partitions of a run (`ictu compute --partition i/n`) assembled into the run folder the
@@ -52,6 +53,8 @@ public enum Mosaic {
         record.stageSeconds = stages
         record.relocate(to: out)
         try RunReport.stage(record, into: staged, progress: progress)
+        // Each map's QGIS and OGC styles beside it.
+        try MapStyle.write(for: outputs.write, into: staged.path)
         try staged.commit()
         progress("done", 1)
         return record

@@ -2,6 +2,7 @@ import Foundation
 import GeoIO
 import Grid
 import Run
+import Styles
 import Support
 
 /// Run rasters written block by block into tiled GeoTIFFs in the staging folder, then copied to COGs.
@@ -48,8 +49,18 @@ public final class StagedRasters: @unchecked Sendable {
         datasets[entry] = try create(entry, bands: bands, type: .float32, noData: nil)
     }
 
+    /// Each band's description, and the entry's unit on every band.
     public func describe(_ entry: RunFolder.Entry, _ descriptions: [String]) throws {
-        for (b, text) in descriptions.enumerated() { try datasets[entry]!.band(b + 1).setDescription(text) }
+        let dataset = datasets[entry]!
+        for (b, text) in descriptions.enumerated() { try dataset.band(b + 1).setDescription(text) }
+        if let unit = RunFolder.bandUnit(entry) { for b in 1...dataset.bandCount { try dataset.band(b).setUnit(unit) } }
+    }
+
+    /// The class raster's palette: each code in its class's colour (QGIS and gdalinfo show it without a style).
+    public func colourClasses() throws {
+        var table = [(UInt8, UInt8, UInt8, UInt8)](repeating: (0, 0, 0, 0), count: 256)
+        for c in MapStyle.classes { table[c.code] = (c.rgb.0, c.rgb.1, c.rgb.2, 255) }
+        try datasets[.classes]!.band(1).setColourTable(table)
     }
 
     /// The region in strips of 256 rows, in the staged rasters' own pixels.

@@ -269,6 +269,23 @@ public struct RasterBand {
     /// Width and height in pixels (an overview's are smaller than its dataset's).
     public var size: (width: Int, height: Int) { (Int(GDALGetRasterBandXSize(handle)), Int(GDALGetRasterBandYSize(handle))) }
 
+    /// The band's palette: entry i colours value i (a GeoTIFF keeps it in the file, and its COG copy too).
+    public func setColourTable(_ entries: [(UInt8, UInt8, UInt8, UInt8)]) throws {
+        guard let table = GDALCreateColorTable(GPI_RGB) else { throw GeoError.gdal("create a colour table") }
+        defer { GDALDestroyColorTable(table) }
+        for (i, e) in entries.enumerated() {
+            var entry = GDALColorEntry(c1: Int16(e.0), c2: Int16(e.1), c3: Int16(e.2), c4: Int16(e.3))
+            GDALSetColorEntry(table, Int32(i), &entry)
+        }
+        guard gdalCall({ GDALSetRasterColorTable(handle, table) }) == CE_None else { throw GeoError.gdal("set the colour table of \(dataset.path)") }
+    }
+
+    /// The unit of the band's values ("°C"), shown by gdalinfo and QGIS.
+    public var unit: String { String(cString: GDALGetRasterUnitType(handle)) }
+    public func setUnit(_ unit: String) throws {
+        guard gdalCall({ GDALSetRasterUnitType(handle, unit) }) == CE_None else { throw GeoError.gdal("set the unit of \(dataset.path)") }
+    }
+
     public var bandDescription: String { String(cString: GDALGetDescription(handle)) }
     public func setDescription(_ text: String) { GDALSetDescription(handle, text) }
 

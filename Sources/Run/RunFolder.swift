@@ -154,6 +154,15 @@ public struct RunFolder: Sendable {
         }
     }
 
+    /// The unit of every band of an entry (nil: a class code or a stack of mixed quantities).
+    public static func bandUnit(_ entry: Entry) -> String? {
+        switch entry {
+        case .dayMap, .nightMap, .relativeToMedian, .uncertainty, .delta, .components: "°C"
+        case .hydricStress: "0–1"
+        default: nil
+        }
+    }
+
     /// The bands' short names, in the record (`bands`), for the stacks a run holds.
     public static func bandNames(mapsOnly: Bool) -> [String: [String]] {
         mapsOnly ? [:] : [Entry.components.fileName: componentBands.map { "\($0.regime.rawValue):\($0.term.rawValue)" },

@@ -3,6 +3,7 @@ import Foundation
 import Grid
 import Model
 import Run
+import Styles
 import Support
 
 /// A scenario's run folder: the run's rasters with the recomputed window in place (so `tiles`, `serve` and
@@ -39,6 +40,7 @@ public enum ScenarioOutput {
             SIMD2(DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median))
         }
         try writers.describe(.classes, RunFolder.bandDescriptions(.classes))
+        try writers.colourClasses()
         try writers.describe(.relativeToMedian, [String(format: "day ICTU minus the run's median over the open cells, %.2f °C", median)])
         try writers.create(.delta, bands: 2)
         let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
@@ -62,6 +64,8 @@ public enum ScenarioOutput {
         progress("summary page", 0)
         let page = try ScenarioReport.html(result: result, base: base, afterDay: afterDay)
         try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
+        // Each map's QGIS and OGC styles beside it.
+        try MapStyle.write(for: RunFolder.scenarioEntries, into: staged.path)
         try staged.commit()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Reports
 import Run
+import Styles
 
 /// A layer of a run that can be drawn as tiles: which raster and band it reads, how it is coloured, its legend.
 public struct TileLayer: Sendable {
@@ -59,12 +60,7 @@ public struct TileLayer: Sendable {
         }
     }
 
-    static func classMiddle(_ c: UTCI.StressClass) -> Double {
-        switch c {
-        case .extremeCold: -45; case .veryStrongCold: -33.5; case .strongCold: -20; case .moderateCold: -6.5; case .slightCold: 4.5
-        case .none: 17.5; case .moderateHeat: 29; case .strongHeat: 35; case .veryStrongHeat: 42; case .extremeHeat: 49
-        }
-    }
+    static func classMiddle(_ c: UTCI.StressClass) -> Double { MapStyle.classMiddle(c) }
 
     /// The legend as data (for TileJSON and the viewer): colour stops or classes.
     public var legend: Legend {

@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""A run folder's maps as QGIS opens them, headless (Debian's qgis 3.22, QT_QPA_PLATFORM=offscreen): each map
+layer's validity, the renderer QGIS chose (its style is the .qml beside the map, loaded by default), the colours
+of that renderer, and the distinct colours of the class map drawn to an image.
+Prints JSON.
+
+usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py RUN_FOLDER
+"""
+import json, os, sys
+from qgis.core import QgsApplication, QgsRasterLayer, QgsMapSettings, QgsMapRendererSequentialJob
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+folder = sys.argv[1]
+app = QgsApplication([], False)
+app.initQgis()
+result = {"layers": {}}
+for name in ["ictu_day", "ictu_night", "ictu_class", "ictu_delta_median", "uncertainty", "hydric_stress"]:
+    path = os.path.join(folder, name + ".tif")
+    if not os.path.exists(path):
+        continue
+    layer = QgsRasterLayer(path, name)
+    renderer = layer.renderer()
+    entry = {"valid": layer.isValid(), "renderer": renderer.type() if renderer else None}
+    if renderer and renderer.type() == "paletted":
+        entry["colours"] = [[int(c.value), c.color.name(), c.label] for c in renderer.classes()]
+    elif renderer and renderer.type() == "singlebandpseudocolor":
+        entry["colours"] = [[i.value, i.color.name(), i.label] for i in renderer.shader().rasterShaderFunction().colorRampItemList()]
+    result["layers"][name] = entry
+    if name == "ictu_class" and layer.isValid():
+        settings = QgsMapSettings()
+        settings.setLayers([layer])
+        settings.setExtent(layer.extent())
+        settings.setOutputSize(QSize(256, 256))
+        settings.setBackgroundColor(QColor(0, 0, 0, 0))
+        job = QgsMapRendererSequentialJob(settings)
+        job.start()
+        job.waitForFinished()
+        image = job.renderedImage()
+        seen = {}
+        for y in range(0, image.height(), 2):
+            for x in range(0, image.width(), 2):
+                c = QColor(image.pixel(x, y))
+                if QColor.fromRgba(image.pixel(x, y)).alpha() == 0:
+                    continue
+                seen[c.name()] = seen.get(c.name(), 0) + 1
+        result["classImageColours"] = seen
+print(json.dumps(result), flush=True)
+# QGIS 3.22 can crash while tearing down a headless application: leave without it, the answer given.
+os._exit(0)

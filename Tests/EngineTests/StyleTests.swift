@@ -1,0 +1,76 @@
+import Foundation
+import FoundationXML
+import Reports
+import Run
+import Styles
+import TestFixtures
+import Testing
+@testable import Tiles
+
+/// A run opens styled in the tools the city uses: each map's QGIS (.qml) and OGC (.sld) style beside it, from the
+/// same ramps as the viewer; the class map's palette in the file; units on the bands. Checked by gdalinfo and by
+/// QGIS itself, headless (Tests/Clients/qgis_check.py).
+@Suite(.tags(.endToEnd)) struct StyleTests {
+    static let maps: [RunFolder.Entry] = [.dayMap, .nightMap, .classes, .relativeToMedian, .uncertainty, .hydricStress]
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Clients/qgis_check.py").path
+
+    @Test func everyMapHasItsStylesAndGDALShowsPaletteAndUnits() throws {
+        let run = SampleRun.folder + "/run/"
+        for entry in Self.maps {
+            for ext in ["qml", "sld"] {
+                let path = run + entry.stem + "." + ext
+                let document = try XMLDocument(contentsOf: URL(fileURLWithPath: path))
+                #expect(document.rootElement()?.name == (ext == "qml" ? "qgis" : "StyledLayerDescriptor"), "\(path)")
+            }
+        }
+        let sld = try XMLDocument(contentsOf: URL(fileURLWithPath: run + "ictu_day.sld"))
+        #expect(try sld.nodes(forXPath: "//*[local-name()='ColorMapEntry']").count == ColourRamp.utci.stops.count, "the day ramp's stops")
+        let classes = try Process.output("/usr/bin/gdalinfo", [run + "ictu_class.tif"])
+        #expect(classes.contains("Color Table (RGB with 256 entries)"), "\(classes.suffix(400))")
+        let day = try Process.output("/usr/bin/gdalinfo", [run + "ictu_day.tif"])
+        #expect(day.contains("Unit Type: °C") && day.contains("Description = ICTU day"))
+    }
+
+    struct QGISResult: Decodable {
+        struct Layer: Decodable {
+            var valid: Bool; var renderer: String?
+            var colours: [[Entry]]?
+            enum Entry: Decodable {
+                case number(Double), text(String)
+                init(from decoder: Decoder) throws {
+                    let c = try decoder.singleValueContainer()
+                    if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .text(try c.decode(String.self)) }
+                }
+                var text: String? { if case .text(let s) = self { s } else { nil } }
+            }
+        }
+        var layers: [String: Layer]
+        var classImageColours: [String: Int]
+    }
+
+    @Test func qgisOpensEveryMapStyledWithTheViewersColours() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["QT_QPA_PLATFORM"] = "offscreen"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [Self.script, SampleRun.folder + "/run"]
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "run .ci/setup: it installs python3-qgis")
+        let r = try JSONDecoder().decode(QGISResult.self, from: data)
+        // QGIS loads each map's .qml by default: the class map paletted, the others a pseudocolour ramp.
+        #expect(r.layers.count == Self.maps.count && r.layers.values.allSatisfy(\.valid), "\(r.layers.keys.sorted())")
+        #expect(r.layers["ictu_class"]?.renderer == "paletted" && r.layers["ictu_day"]?.renderer == "singlebandpseudocolor")
+        // The class map as QGIS draws it has only the viewer's class colours (its legend's), and several of them.
+        let viewer = Set(TileLayer(name: "classes", title: "", band: nil, kind: .utciClasses, ramp: .utci).legend.classes!.map(\.colour))
+        #expect(r.classImageColours.count >= 2 && Set(r.classImageColours.keys).isSubset(of: viewer), "QGIS drew \(r.classImageColours); the viewer's: \(viewer)")
+        // The day ramp in QGIS is the viewer's, stop for stop.
+        let qgisDay = r.layers["ictu_day"]?.colours?.compactMap { $0[1].text } ?? []
+        #expect(qgisDay == ColourRamp.utci.stops.map { MapStyle.hex($0.rgb) }, "\(qgisDay)")
+    }
+}
