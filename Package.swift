@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", "Support", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Run", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Reports", dependencies: ["Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Styles", dependencies: ["Model", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Styles", dependencies: ["City", "Model", "Run", "Reports", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Engine", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Styles"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Sample", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Tiles", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Reports", "Styles"], swiftSettings: optimisedEvenInDebug),
@@ -53,7 +53,7 @@ let package = Package(
                                       .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                                       .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                                       .product(name: "Logging", package: "swift-log")]),
-        .executableTarget(name: "ictu", dependencies: ["GeoIO", "Model", "City", "Support", "Run", "Reports", "Engine", "Sample", "Tiles", "Diagnosis", "Scenario", "Watering", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "ictu", dependencies: ["GeoIO", "Model", "City", "Support", "Run", "Reports", "Styles", "Engine", "Sample", "Tiles", "Diagnosis", "Scenario", "Watering", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // libFuzzer targets for the parsers of untrusted text (Fuzz/run.sh); a replay tool otherwise.
         .executableTarget(name: "IctuFuzz", dependencies: ["Grid", "Model", "City", "Scenario"], swiftSettings: optimisedEvenInDebug),
         // What the test targets share: temporary files, the fixture city, the sample run, the CLI and server as processes.

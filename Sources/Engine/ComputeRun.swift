@@ -79,8 +79,9 @@ public enum ComputeRun {
         } else {
             try RunReport.stage(record, into: staged, progress: progress)
         }
-        // Each map's QGIS and OGC styles beside it.
+        // Each map's QGIS and OGC styles beside it, and the QGIS project of the run.
         try MapStyle.write(for: outputs.write, into: staged.path)
+        if options.partition == nil { try QGISProject.stage(into: staged.path, runPath: out, record: record, manifest: URL(fileURLWithPath: manifest).standardizedFileURL.path) }
         try staged.commit()
         progress("done", 1)
         return record

@@ -32,7 +32,12 @@ public enum Mosaic {
             let vrt = try RasterDataset.mosaic(of: sources, at: try staged.path(".work/\(entry.stem).vrt"))
             // Band descriptions are the pieces' own (a VRT does not carry them).
             let source = try RasterDataset.open(sources[0])
-            for b in 1...source.bandCount { try vrt.band(b).setDescription(try source.band(b).bandDescription) }
+            for b in 1...source.bandCount {
+                try vrt.band(b).setDescription(try source.band(b).bandDescription)
+                if let unit = RunFolder.bandUnit(entry) { try vrt.band(b).setUnit(unit) }
+            }
+            // The class map's palette too.
+            if entry == .classes, let table = try source.band(1).colourTable { try vrt.band(1).setColourTable(table) }
             writers.adopt(entry, vrt)
         }
         var histogram = CelsiusHistogram()
@@ -53,8 +58,9 @@ public enum Mosaic {
         record.stageSeconds = stages
         record.relocate(to: out)
         try RunReport.stage(record, into: staged, progress: progress)
-        // Each map's QGIS and OGC styles beside it.
+        // Each map's QGIS and OGC styles beside it, and the QGIS project of the run.
         try MapStyle.write(for: outputs.write, into: staged.path)
+        try QGISProject.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
         try staged.commit()
         progress("done", 1)
         return record

@@ -61,6 +61,17 @@ public struct RunFolder: Sendable {
         public var stem: String { rawValue.split(separator: ".").first.map(String.init) ?? rawValue }
     }
 
+    /// The maps drawn with a style (Styles/MapStyle), each with its QGIS and OGC style files beside it.
+    public static let styledEntries: [Entry] = [.dayMap, .nightMap, .classes, .relativeToMedian, .uncertainty, .hydricStress, .delta]
+
+    /// The style files of those of `entries` that have one (`ictu_day.qml`, `ictu_day.sld`…).
+    public static func styleFiles(_ entries: [Entry]) -> [String] {
+        entries.filter(styledEntries.contains).flatMap { [$0.stem + ".qml", $0.stem + ".sld"] }
+    }
+
+    /// The QGIS project that opens the run (Styles/QGISProject), rewritten by each command that adds to it.
+    public static let projectFileName = "run.qgs"
+
     /// What a computed run holds.
     public static let runEntries: [Entry] = [.dayMap, .nightMap, .classes, .relativeToMedian, .components, .intermediate, .uncertainty, .hydricStress, .record, .report]
     /// The two analysis stacks (36 bands): every term and intermediate quantity, read by explain, diagnose, watering

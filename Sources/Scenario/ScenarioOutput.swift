@@ -64,8 +64,9 @@ public enum ScenarioOutput {
         progress("summary page", 0)
         let page = try ScenarioReport.html(result: result, base: base, afterDay: afterDay)
         try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
-        // Each map's QGIS and OGC styles beside it.
+        // Each map's QGIS and OGC styles beside it, and the QGIS project of the scenario's run.
         try MapStyle.write(for: RunFolder.scenarioEntries, into: staged.path)
+        try QGISProject.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
         try staged.commit()
     }
 }

@@ -51,7 +51,7 @@ public struct MapStyle: Sendable {
         "#" + [rgb.0, rgb.1, rgb.2].map { String(format: "%02x", $0) }.joined()
     }
 
-    static func xml(_ text: String) -> String {
+    public static func xml(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
@@ -64,8 +64,9 @@ public struct MapStyle: Sendable {
         ramp.stops.map { s in (s.value, Self.hex(s.rgb), "\(Self.number(s.value)) \(ramp.unit)") }
     }
 
-    /// The QGIS style (.qml) of band 1: a pseudocolour ramp interpolated between the stops, or the palette of classes.
-    public var qml: String {
+    /// The QGIS rendering (the `pipe` of a style or a project's layer) of band 1: a pseudocolour ramp interpolated
+    /// between the stops, or the palette of classes.
+    public var pipe: String {
         let renderer: String
         switch kind {
         case .ramp(let ramp):
@@ -94,14 +95,20 @@ public struct MapStyle: Sendable {
             """
         }
         return """
-        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-        <qgis version="3.22.16" styleCategories="Symbology">
           <pipe>
         \(renderer)
             <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
             <huesaturation saturation="0" colorizeOn="0" grayscaleMode="0" colorizeStrength="100" colorizeRed="255" colorizeGreen="128" colorizeBlue="128"/>
             <rasterresampler maxOversample="2"/>
           </pipe>
+        """
+    }
+
+    public var qml: String {
+        """
+        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+        <qgis version="3.22.16" styleCategories="Symbology">
+        \(pipe)
           <blendMode>0</blendMode>
         </qgis>
 
@@ -142,7 +149,7 @@ public struct MapStyle: Sendable {
     /// Writes `NAME.qml` and `NAME.sld` beside each map of `entries` that has a style, under `folder` (a run's
     /// staging folder: they are committed with the maps).
     public static func write(for entries: [RunFolder.Entry], into folder: (String) throws -> String) throws {
-        for entry in entries {
+        for entry in entries where RunFolder.styledEntries.contains(entry) {
             guard let style = of(entry) else { continue }
             try style.qml.write(toFile: try folder(entry.stem + ".qml"), atomically: false, encoding: .utf8)
             try style.sld(name: entry.stem).write(toFile: try folder(entry.stem + ".sld"), atomically: false, encoding: .utf8)

@@ -190,5 +190,12 @@ public enum FrenchText {
         "share of crown cover removed": "part du couvert arboré retirée", "share of the area under crowns at maturity": "part de la surface sous les houppiers à maturité",
         "share under grass": "part en herbe", "share under shrubs": "part en arbustes", "time since planting, years (crowns grow)": "temps depuis la plantation, ans (les houppiers grandissent)",
         "time since planting, years": "temps depuis la plantation, ans",
+        // Map titles and the QGIS project's groups.
+        "ICTU day (14–17 h), °C": "ICTU de jour (14–17 h), °C", "ICTU night (22–06 h), °C": "ICTU de nuit (22–06 h), °C",
+        "UTCI heat-stress class (day)": "Classe de stress thermique UTCI (jour)", "Day ICTU relative to the median, °C": "ICTU de jour relatif à la médiane, °C",
+        "Uncertainty of the day ICTU (1 σ), °C": "Incertitude de l'ICTU de jour (1 σ), °C", "Canopy hydric stress (0–1)": "Stress hydrique de la canopée (0–1)",
+        "Change by the scenario, day (after − before), °C": "Variation due au scénario, jour (après − avant), °C",
+        "Maps": "Cartes", "Heat islands, day": "Îlots de chaleur, jour", "Heat islands, night": "Îlots de chaleur, nuit", "Cool islands": "Îlots de fraîcheur",
+        "Watering priorities (trees)": "Priorités d'arrosage (arbres)", "City": "Ville", "Buildings": "Bâtiments",
     ]
 }

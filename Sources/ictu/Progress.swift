@@ -1,4 +1,6 @@
 import Foundation
+import Run
+import Styles
 import Support
 
 /// Progress on a terminal (one updating line on stderr); silent in pipes or with --quiet.
@@ -23,4 +25,9 @@ func warn(_ message: String) {
 /// Prints a value as pretty, key-sorted JSON (the commands' --json output).
 func printJSON<T: Encodable>(_ value: T) throws {
     print(String(data: try JSONCoding.encoder.encode(value), encoding: .utf8)!)
+}
+
+/// Writes (or renews) the run's QGIS project, `run.qgs`; a failure is said, and leaves the run as it is.
+func writeProject(_ run: String, manifest: String? = nil) {
+    do { try QGISProject.write(run: try RunFolder(run), manifest: manifest) } catch { warn("the QGIS project (\(RunFolder.projectFileName)) was not written: \(error)") }
 }

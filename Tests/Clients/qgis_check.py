@@ -4,10 +4,12 @@ layer's validity, the renderer QGIS chose (its style is the .qml beside the map,
 of that renderer, and the distinct colours of the class map drawn to an image.
 Prints JSON.
 
+With the run's project (run.qgs): every layer it lists, whether QGIS finds it valid, its renderer, and the groups.
+
 usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py RUN_FOLDER
 """
 import json, os, sys
-from qgis.core import QgsApplication, QgsRasterLayer, QgsMapSettings, QgsMapRendererSequentialJob
+from qgis.core import QgsApplication, QgsRasterLayer, QgsMapSettings, QgsMapRendererSequentialJob, QgsProject
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -45,6 +47,17 @@ for name in ["ictu_day", "ictu_night", "ictu_class", "ictu_delta_median", "uncer
                     continue
                 seen[c.name()] = seen.get(c.name(), 0) + 1
         result["classImageColours"] = seen
+project_path = os.path.join(folder, "run.qgs")
+if os.path.exists(project_path):
+    project = QgsProject.instance()
+    read = project.read(project_path)
+    layers = {}
+    for layer_id, layer in project.mapLayers().items():
+        renderer = layer.renderer()
+        layers[layer_id] = {"name": layer.name(), "valid": layer.isValid(), "renderer": renderer.type() if renderer else None,
+                            "source": layer.source(), "features": layer.featureCount() if hasattr(layer, "featureCount") else None}
+    groups = [g.name() for g in project.layerTreeRoot().children() if hasattr(g, "addGroup")]
+    result["project"] = {"read": read, "layers": layers, "groups": groups, "title": project.title()}
 print(json.dumps(result), flush=True)
 # QGIS 3.22 can crash while tearing down a headless application: leave without it, the answer given.
 os._exit(0)

@@ -74,3 +74,54 @@ import Testing
         #expect(qgisDay == ColourRamp.utci.stops.map { MapStyle.hex($0.rgb) }, "\(qgisDay)")
     }
 }
+
+/// `run.qgs`: the project a GIS team opens — every layer valid and styled, grouped, named in the run's language,
+/// with paths relative to the run (checked on a moved copy).
+@Suite(.tags(.endToEnd)) struct QGISProjectTests {
+    struct Result: Decodable {
+        struct Project: Decodable {
+            struct Layer: Decodable { var name: String; var valid: Bool; var renderer: String?; var source: String }
+            var read: Bool; var layers: [String: Layer]; var groups: [String]; var title: String
+        }
+        var project: Project?
+    }
+
+    @Test func theProjectOpensTheRunInQGISWithEveryLayerValidAndStyled() throws {
+        // A French run with its diagnosis and watering, then moved with its city: the project's relative paths hold.
+        let city = TestFiles.root + "ictu-qgis-city-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: city, withIntermediateDirectories: true)
+        for entry in ["Rasters", "SensorData"] { try FileManager.default.copyItem(atPath: SampleRun.folder + "/" + entry, toPath: city + "/" + entry) }
+        try FileManager.default.copyItem(atPath: IctuCommand.city, toPath: city + "/city.yaml")
+        let run = city + "/run"
+        _ = try Process.output(IctuCommand.ictu, ["compute", "--city", city + "/city.yaml", "--out", run, "--lang", "fr", "--quiet"])
+        _ = try Process.output(IctuCommand.ictu, ["diagnose", "--run", run, "--lang", "fr", "--quiet"])
+        _ = try Process.output(IctuCommand.ictu, ["watering", "--run", run, "--budget", "5000", "--lang", "fr", "--quiet"])
+        let moved = TestFiles.root + "ictu-qgis-moved-\(UUID().uuidString)"
+        try FileManager.default.moveItem(atPath: city, toPath: moved)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["QT_QPA_PLATFORM"] = "offscreen"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [StyleTests.script, moved + "/run"]
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let project = try #require(try JSONDecoder().decode(Result.self, from: data).project, "run.qgs written and read")
+        #expect(project.read && project.title.contains("Carte de température ressentie"))
+        #expect(project.groups == ["Diagnostic", "Cartes", "Ville"], "\(project.groups)")
+        let layers = project.layers.values
+        #expect(layers.count >= 11 && layers.allSatisfy(\.valid), "invalid: \(layers.filter { !$0.valid }.map { "\($0.name) \($0.source)" })")
+        // By their French names (QGIS may give the layers ids of its own).
+        let named = Dictionary(layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(named["Classe de stress thermique UTCI (jour)"]?.renderer == "paletted" && named["ICTU de jour (14–17 h), °C"]?.renderer == "singlebandpseudocolor",
+                "\(named.keys.sorted())")
+        #expect(["Îlots de chaleur, jour", "Îlots de chaleur, nuit", "Îlots de fraîcheur", "Priorités d'arrosage (arbres)", "Bâtiments"].allSatisfy { named[$0]?.renderer == "singleSymbol" })
+        // The moved run's layers are read from where it now is (paths relative to the project).
+        #expect(layers.allSatisfy { $0.source.hasPrefix(moved) }, "\(layers.map(\.source))")
+    }
+}
