@@ -31,6 +31,24 @@ import Testing
         #expect(day.contains("Unit Type: °C") && day.contains("Description = ICTU day"))
     }
 
+    /// Tests/Clients/qgis_check.py's answer on a run folder (headless QGIS).
+    static func qgisCheck(_ run: String) throws -> Data {
+        var environment = ProcessInfo.processInfo.environment
+        environment["QT_QPA_PLATFORM"] = "offscreen"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script, run]
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "run .ci/setup: it installs python3-qgis")
+        return data
+    }
+
     struct QGISResult: Decodable {
         struct Layer: Decodable {
             var valid: Bool; var renderer: String?
@@ -49,20 +67,7 @@ import Testing
     }
 
     @Test func qgisOpensEveryMapStyledWithTheViewersColours() throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment["QT_QPA_PLATFORM"] = "offscreen"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Self.script, SampleRun.folder + "/run"]
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "run .ci/setup: it installs python3-qgis")
-        let r = try JSONDecoder().decode(QGISResult.self, from: data)
+        let r = try JSONDecoder().decode(QGISResult.self, from: try Self.qgisCheck(SampleRun.folder + "/run"))
         // QGIS loads each map's .qml by default: the class map paletted, the others a pseudocolour ramp.
         #expect(r.layers.count == Self.maps.count && r.layers.values.allSatisfy(\.valid), "\(r.layers.keys.sorted())")
         #expect(r.layers["ictu_class"]?.renderer == "paletted" && r.layers["ictu_day"]?.renderer == "singlebandpseudocolor")
@@ -99,18 +104,7 @@ import Testing
         let moved = TestFiles.root + "ictu-qgis-moved-\(UUID().uuidString)"
         try FileManager.default.moveItem(atPath: city, toPath: moved)
 
-        var environment = ProcessInfo.processInfo.environment
-        environment["QT_QPA_PLATFORM"] = "offscreen"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [StyleTests.script, moved + "/run"]
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try StyleTests.qgisCheck(moved + "/run")
         let project = try #require(try JSONDecoder().decode(Result.self, from: data).project, "run.qgs written and read")
         #expect(project.read && project.title.contains("Carte de température ressentie"))
         #expect(project.groups == ["Diagnostic", "Cartes", "Ville"], "\(project.groups)")
