@@ -10,8 +10,22 @@ public struct TileExportOptions: Sendable {
     public var formats: Set<Format> = [.xyz, .mbtiles]
     /// Default: from the grid's resolution (WebMercator.zoomRange).
     public var zooms: ClosedRange<Int>? = nil
+    /// Where the tiles folder will be served from (`https://maps.example.org/ictu/tiles`, or `file:///srv/run/tiles`):
+    /// the TileJSON then names its tiles by absolute URL, as QGIS's XYZ connection and most clients need. Without
+    /// it the URL is relative to the TileJSON (`{z}/{x}/{y}.png`).
+    public var baseURL: String? = nil
     public var overwrite = false
     public init() {}
+
+    /// The base URL checked (http, https or file) and without its trailing slash.
+    public static func checkedBaseURL(_ text: String) throws -> String {
+        var url = text
+        while url.hasSuffix("/") { url.removeLast() }
+        guard ["http://", "https://", "file://"].contains(where: url.lowercased().hasPrefix), URL(string: url) != nil, !url.contains("{") else {
+            throw OutputError("--base-url \(text): give the absolute URL the tiles folder is served from, e.g. https://maps.example.org/ictu/tiles or file:///srv/run/tiles")
+        }
+        return url
+    }
 }
 
 public struct TileExportSummary: Codable, Sendable {
@@ -119,7 +133,8 @@ public enum TileExport {
         for (l, layer) in layers.enumerated() {
             try databases[l]?.finish()
             if xyz {
-                try JSONCoding.write(map.tileJSON(layer, tilesURL: "{z}/{x}/{y}.png", zooms: zooms), to: try staged.path("\(layer.name)/tilejson.json"))
+                let tiles = options.baseURL.map { "\($0)/\(layer.name)/{z}/{x}/{y}.png" } ?? "{z}/{x}/{y}.png"
+                try JSONCoding.write(map.tileJSON(layer, tilesURL: tiles, zooms: zooms), to: try staged.path("\(layer.name)/tilejson.json"))
             }
         }
         try staged.commit()

@@ -19,6 +19,7 @@ struct TilesCommand: ParsableCommand {
     @Option(name: .customLong("layer"), help: "Layer to export (repeat for several; `all` for every layer). Default: day and night.") var layers: [String] = []
     @Option(help: "xyz, mbtiles or both.") var format: Format = .both
     @Option(help: "Zoom range MIN-MAX (e.g. 12-17). Default: from the grid's resolution.") var zoom: ZoomRange?
+    @Option(name: .customLong("base-url"), help: "The absolute URL the run's tiles/ folder is served from (https://… or file:///…): the TileJSON names its tiles by absolute URL, as QGIS's XYZ connection needs.") var baseURL: String?
     @Flag(help: "List the run's layers and exit.") var list = false
     @OptionGroup var replace: ForceOption
     @OptionGroup var rasterCache: RasterCacheOption
@@ -43,6 +44,7 @@ struct TilesCommand: ParsableCommand {
         if layers == ["all"] { options.layers = map.layers.map(\.name) } else if !layers.isEmpty { options.layers = layers }
         options.formats = format.formats
         options.zooms = zoom?.range
+        options.baseURL = try baseURL.map(TileExportOptions.checkedBaseURL)
         options.overwrite = replace.force
         let progress = output.progress
         let started = Date()

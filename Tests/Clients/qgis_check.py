@@ -6,10 +6,14 @@ Prints JSON.
 
 With the run's project (run.qgs): every layer it lists, whether QGIS finds it valid, its renderer, and the groups.
 
-usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py RUN_FOLDER
+With --xyz TILEJSON: the TileJSON's tiles added as QGIS's XYZ layer, valid or not, and its opaque pixels drawn.
+
+usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py RUN_FOLDER [--xyz TILEJSON]
 """
 import json, os, sys
-from qgis.core import QgsApplication, QgsRasterLayer, QgsMapSettings, QgsMapRendererSequentialJob, QgsProject
+from urllib.parse import quote
+from qgis.core import (QgsApplication, QgsRasterLayer, QgsMapSettings, QgsMapRendererSequentialJob, QgsProject, QgsRectangle,
+                       QgsCoordinateReferenceSystem, QgsCoordinateTransform)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -47,6 +51,30 @@ for name in ["ictu_day", "ictu_night", "ictu_class", "ictu_delta_median", "uncer
                     continue
                 seen[c.name()] = seen.get(c.name(), 0) + 1
         result["classImageColours"] = seen
+def opaque_pixels(layer, extent, crs):
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(crs)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(256, 256))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    return sum(1 for y in range(0, 256, 4) for x in range(0, 256, 4) if QColor.fromRgba(image.pixel(x, y)).alpha() > 0)
+
+if "--xyz" in sys.argv:
+    with open(sys.argv[sys.argv.index("--xyz") + 1]) as f:
+        tilejson = json.load(f)
+    url = tilejson["tiles"][0]
+    source = f"type=xyz&url={quote(url, safe=':/')}&zmin={tilejson['minzoom']}&zmax={tilejson['maxzoom']}"
+    layer = QgsRasterLayer(source, "xyz", "wms")
+    w, s_, e, n = tilejson["bounds"]
+    mercator = QgsCoordinateReferenceSystem("EPSG:3857")
+    extent = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), mercator, QgsProject.instance()).transformBoundingBox(QgsRectangle(w, s_, e, n))
+    result["xyz"] = {"url": url, "valid": layer.isValid(), "opaque": opaque_pixels(layer, extent, mercator) if layer.isValid() else 0}
+
 project_path = os.path.join(folder, "run.qgs")
 if os.path.exists(project_path):
     project = QgsProject.instance()

@@ -32,12 +32,12 @@ import Testing
     }
 
     /// Tests/Clients/qgis_check.py's answer on a run folder (headless QGIS).
-    static func qgisCheck(_ run: String) throws -> Data {
+    static func qgisCheck(_ run: String, extra: [String] = []) throws -> Data {
         var environment = ProcessInfo.processInfo.environment
         environment["QT_QPA_PLATFORM"] = "offscreen"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, run]
+        process.arguments = [script, run] + extra
         process.environment = environment
         let out = Pipe()
         process.standardOutput = out
@@ -47,6 +47,19 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "run .ci/setup: it installs python3-qgis")
         return data
+    }
+
+    @Test func anExportedTileJSONWithABaseURLLoadsAsAnXYZLayerInQGIS() throws {
+        let run = try SampleRun.copyOfRun()
+        _ = try Process.output(IctuCommand.ictu, ["tiles", "--run", run, "--layer", "day", "--format", "xyz", "--zoom", "12-14",
+                                                  "--base-url", "file://\(run)/tiles/", "--quiet"])
+        let tilejson = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/tiles/day/tilejson.json"))) as! [String: Any]
+        #expect((tilejson["tiles"] as? [String])?.first == "file://\(run)/tiles/day/{z}/{x}/{y}.png", "absolute, no double slash")
+        struct XYZ: Decodable { struct Layer: Decodable { var url: String; var valid: Bool; var opaque: Int }; var xyz: Layer }
+        let answer = try JSONDecoder().decode(XYZ.self, from: try Self.qgisCheck(run, extra: ["--xyz", run + "/tiles/day/tilejson.json"]))
+        // QGIS draws the day map from the tiles (most of the 64 × 64 sampled pixels over the sample are opaque).
+        #expect(answer.xyz.valid && answer.xyz.opaque > 1000, "\(answer.xyz)")
+        #expect(throws: (any Error).self) { try Process.output(IctuCommand.ictu, ["tiles", "--run", run, "--layer", "day", "--base-url", "tiles/", "--force"]) }
     }
 
     struct QGISResult: Decodable {
