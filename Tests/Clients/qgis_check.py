@@ -21,6 +21,21 @@ folder = sys.argv[1]
 app = QgsApplication([], False)
 app.initQgis()
 result = {"layers": {}}
+
+
+def render(layer, extent, crs):
+    """The layer drawn to a 256 × 256 transparent image over `extent` (in `crs`)."""
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(crs)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(256, 256))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
 for name in ["ictu_day", "ictu_night", "ictu_class", "ictu_delta_median", "uncertainty", "hydric_stress"]:
     path = os.path.join(folder, name + ".tif")
     if not os.path.exists(path):
@@ -34,35 +49,15 @@ for name in ["ictu_day", "ictu_night", "ictu_class", "ictu_delta_median", "uncer
         entry["colours"] = [[i.value, i.color.name(), i.label] for i in renderer.shader().rasterShaderFunction().colorRampItemList()]
     result["layers"][name] = entry
     if name == "ictu_class" and layer.isValid():
-        settings = QgsMapSettings()
-        settings.setLayers([layer])
-        settings.setExtent(layer.extent())
-        settings.setOutputSize(QSize(256, 256))
-        settings.setBackgroundColor(QColor(0, 0, 0, 0))
-        job = QgsMapRendererSequentialJob(settings)
-        job.start()
-        job.waitForFinished()
-        image = job.renderedImage()
+        image = render(layer, layer.extent(), layer.crs())
         seen = {}
         for y in range(0, image.height(), 2):
             for x in range(0, image.width(), 2):
-                c = QColor(image.pixel(x, y))
                 if QColor.fromRgba(image.pixel(x, y)).alpha() == 0:
                     continue
-                seen[c.name()] = seen.get(c.name(), 0) + 1
+                name = QColor(image.pixel(x, y)).name()
+                seen[name] = seen.get(name, 0) + 1
         result["classImageColours"] = seen
-def opaque_pixels(layer, extent, crs):
-    settings = QgsMapSettings()
-    settings.setLayers([layer])
-    settings.setDestinationCrs(crs)
-    settings.setExtent(extent)
-    settings.setOutputSize(QSize(256, 256))
-    settings.setBackgroundColor(QColor(0, 0, 0, 0))
-    job = QgsMapRendererSequentialJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
-    return sum(1 for y in range(0, 256, 4) for x in range(0, 256, 4) if QColor.fromRgba(image.pixel(x, y)).alpha() > 0)
 
 if "--xyz" in sys.argv:
     with open(sys.argv[sys.argv.index("--xyz") + 1]) as f:
@@ -73,7 +68,9 @@ if "--xyz" in sys.argv:
     w, s_, e, n = tilejson["bounds"]
     mercator = QgsCoordinateReferenceSystem("EPSG:3857")
     extent = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), mercator, QgsProject.instance()).transformBoundingBox(QgsRectangle(w, s_, e, n))
-    result["xyz"] = {"url": url, "valid": layer.isValid(), "opaque": opaque_pixels(layer, extent, mercator) if layer.isValid() else 0}
+    image = render(layer, extent, mercator) if layer.isValid() else None
+    opaque = sum(1 for y in range(0, 256, 4) for x in range(0, 256, 4) if QColor.fromRgba(image.pixel(x, y)).alpha() > 0) if image else 0
+    result["xyz"] = {"url": url, "valid": layer.isValid(), "opaque": opaque}
 
 project_path = os.path.join(folder, "run.qgs")
 if os.path.exists(project_path):
