@@ -63,6 +63,16 @@ public final class StagedRasters: @unchecked Sendable {
         try datasets[.classes]!.band(1).setColourTable(table)
     }
 
+    /// The class map's attribute table: each code's class name, its UTCI bounds in °C and its colour (in the COG's
+    /// `.aux.xml`, so the COG itself stays as the COG driver wrote it).
+    func nameClasses(_ path: String) throws {
+        let dataset = try RasterDataset.open(path)
+        let rows: [[FieldValue]] = MapStyle.classes.map { c in
+            [.integer(c.code), .string(c.name), .real(c.from), .real(c.to), .integer(Int(c.rgb.0)), .integer(Int(c.rgb.1)), .integer(Int(c.rgb.2))]
+        }
+        try dataset.band(1).setAttributeTable(columns: [.value("value"), .name("class"), .number("utci_from_c"), .number("utci_to_c"), .red, .green, .blue], rows: rows)
+    }
+
     /// The region in strips of 256 rows, in the staged rasters' own pixels.
     var localStrips: [Window] { Window(x: 0, y: 0, width: region.width, height: region.height).strips(rows: 256) }
 
@@ -110,6 +120,7 @@ public final class StagedRasters: @unchecked Sendable {
             // (128² cells × 20 bands: 1.3 MB, not the 21 MB of a 512² block).
             let analysis = RunFolder.analysisStacks.contains(entry)
             try ds.writeCOG(to: try staged.path(entry.fileName), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
+            if entry == .classes { try nameClasses(try staged.path(entry.fileName)) }
         }
         datasets.removeAll()
         try FileManager.default.removeItem(atPath: try staged.path(".work"))

@@ -280,6 +280,40 @@ public struct RasterBand {
         guard gdalCall({ GDALSetRasterColorTable(handle, table) }) == CE_None else { throw GeoError.gdal("set the colour table of \(dataset.path)") }
     }
 
+    /// A raster attribute table column: its name, and what it holds.
+    public enum AttributeColumn: Sendable {
+        case value(String), name(String), number(String), red, green, blue
+    }
+
+    /// The band's raster attribute table (one row per value: its name, its bounds, its colour). A GeoTIFF keeps it in
+    /// its `.aux.xml` beside the file, written when the dataset is closed; QGIS and gdalinfo read it.
+    public func setAttributeTable(columns: [AttributeColumn], rows: [[FieldValue]]) throws {
+        guard let table = GDALCreateRasterAttributeTable() else { throw GeoError.gdal("create a raster attribute table") }
+        defer { GDALDestroyRasterAttributeTable(table) }
+        for column in columns {
+            let (name, type, usage): (String, GDALRATFieldType, GDALRATFieldUsage) = switch column {
+            case .value(let n): (n, GFT_Integer, GFU_MinMax)
+            case .name(let n): (n, GFT_String, GFU_Name)
+            case .number(let n): (n, GFT_Real, GFU_Generic)
+            case .red: ("red", GFT_Integer, GFU_Red)
+            case .green: ("green", GFT_Integer, GFU_Green)
+            case .blue: ("blue", GFT_Integer, GFU_Blue)
+            }
+            guard GDALRATCreateColumn(table, name, type, usage) == CE_None else { throw GeoError.gdal("add column \(name) to a raster attribute table") }
+        }
+        GDALRATSetRowCount(table, Int32(rows.count))
+        for (r, row) in rows.enumerated() {
+            for (c, value) in row.enumerated() {
+                switch value {
+                case .integer(let v): GDALRATSetValueAsInt(table, Int32(r), Int32(c), Int32(v))
+                case .real(let v): GDALRATSetValueAsDouble(table, Int32(r), Int32(c), v)
+                case .string(let v): GDALRATSetValueAsString(table, Int32(r), Int32(c), v)
+                }
+            }
+        }
+        guard gdalCall({ GDALSetDefaultRAT(handle, table) }) == CE_None else { throw GeoError.gdal("set the attribute table of \(dataset.path)") }
+    }
+
     /// The unit of the band's values ("°C"), shown by gdalinfo and QGIS.
     public var unit: String { String(cString: GDALGetRasterUnitType(handle)) }
     public func setUnit(_ unit: String) throws {

@@ -64,9 +64,10 @@ public struct RunFolder: Sendable {
     /// The maps drawn with a style (Styles/MapStyle), each with its QGIS and OGC style files beside it.
     public static let styledEntries: [Entry] = [.dayMap, .nightMap, .classes, .relativeToMedian, .uncertainty, .hydricStress, .delta]
 
-    /// The style files of those of `entries` that have one (`ictu_day.qml`, `ictu_day.sld`…).
-    public static func styleFiles(_ entries: [Entry]) -> [String] {
-        entries.filter(styledEntries.contains).flatMap { [$0.stem + ".qml", $0.stem + ".sld"] }
+    /// The files beside those of `entries` that have some: each styled map's QGIS and OGC styles (`ictu_day.qml`,
+    /// `ictu_day.sld`…) and the class map's attribute table (`ictu_class.tif.aux.xml`).
+    public static func sidecars(_ entries: [Entry]) -> [String] {
+        entries.filter(styledEntries.contains).flatMap { [$0.stem + ".qml", $0.stem + ".sld"] } + (entries.contains(.classes) ? [Entry.classes.fileName + ".aux.xml"] : [])
     }
 
     /// The QGIS project that opens the run (Styles/QGISProject), rewritten by each command that adds to it.

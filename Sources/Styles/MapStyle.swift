@@ -26,9 +26,19 @@ public struct MapStyle: Sendable {
 
     /// The codes of `ictu_class.tif` (a UTCI class's number + 5: 0 extreme cold … 9 extreme heat), each with its
     /// name, its range and its colour: the day ramp's at the class's middle, as the viewer's class layer draws it.
-    public static let classes: [(code: Int, name: String, range: String, rgb: (UInt8, UInt8, UInt8))] = UTCI.StressClass.allCases.map { c in
+    public static let classes: [(code: Int, name: String, range: String, from: Double, to: Double, rgb: (UInt8, UInt8, UInt8))] = UTCI.StressClass.allCases.map { c in
         let (r, g, b, _) = ColourRamp.utci.rgba(Float(classMiddle(c)))
-        return (c.rawValue + 5, c.label, classRange(c), (r, g, b))
+        let bounds = classBounds(c)
+        return (c.rawValue + 5, c.label, classRange(c), bounds.from, bounds.to, (r, g, b))
+    }
+
+    /// A class's UTCI bounds in °C (the open ends: ±∞).
+    public static func classBounds(_ c: UTCI.StressClass) -> (from: Double, to: Double) {
+        switch c {
+        case .extremeCold: (-.infinity, -40); case .veryStrongCold: (-40, -27); case .strongCold: (-27, -13); case .moderateCold: (-13, 0)
+        case .slightCold: (0, 9); case .none: (9, 26); case .moderateHeat: (26, 32); case .strongHeat: (32, 38)
+        case .veryStrongHeat: (38, 46); case .extremeHeat: (46, .infinity)
+        }
     }
 
     /// The middle of a class's range (the open-ended ones: a value inside), where its colour is taken.

@@ -42,9 +42,9 @@ import Testing
                 #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))) != nil, "\(context): \(name) does not parse")
             } else if name.hasSuffix(".html") {
                 #expect(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</html>"), "\(context): \(name) is cut")
-            } else if name.hasSuffix(".qml") || name.hasSuffix(".sld") || name.hasSuffix(".qgs") {
+            } else if name.hasSuffix(".qml") || name.hasSuffix(".sld") || name.hasSuffix(".qgs") || name.hasSuffix(".aux.xml") {
                 let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(text.hasSuffix("</qgis>") || text.hasSuffix("</StyledLayerDescriptor>"), "\(context): \(name) is cut")
+                #expect(["</qgis>", "</StyledLayerDescriptor>", "</PAMDataset>"].contains(where: text.hasSuffix), "\(context): \(name) is cut")
             } else if name.hasSuffix(".mbtiles") {
                 #expect(try tileCount(mbtiles: path) == tileCount(mbtiles: truth), "\(context): \(name) lacks tiles")
             } else {
@@ -104,7 +104,7 @@ import Testing
         let compute = try IctuCommand.ictu(["compute", "--city", city, "--out", reference], out: reference)
         try #require(compute.status == 0, "\(compute.errors)")
         // The run's entries, each map's styles, and the QGIS project written once the run is in place.
-        let runEntries = Set(RunFolder.runEntries.map(\.fileName) + RunFolder.styleFiles(RunFolder.runEntries) + [RunFolder.projectFileName])
+        let runEntries = Set(RunFolder.runEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.runEntries) + [RunFolder.projectFileName])
 
         let out = TestFiles.root + "crash-run-\(UUID().uuidString)"
         let computeKills = try Self.killRepeatedly(["compute", "--city", city, "--out", out], out: out, reference: reference,
@@ -134,7 +134,7 @@ import Testing
         try #require(simulate.status == 0, "\(simulate.errors)")
         let simulated = TestFiles.root + "crash-simulated-\(UUID().uuidString)"
         let simulateKills = try Self.killRepeatedly(["simulate", scenario, "--crs", "EPSG:2154", "--run", reference, "--out", simulated], out: simulated,
-                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.styleFiles(RunFolder.scenarioEntries) + [RunFolder.projectFileName]), seconds: simulate.seconds) {
+                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + [RunFolder.projectFileName]), seconds: simulate.seconds) {
             _ = try? RunFolder($0).record
         }
         #expect(simulateKills == 5, "five kills landed while simulate ran (\(simulateKills))")

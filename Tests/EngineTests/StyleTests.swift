@@ -27,6 +27,9 @@ import Testing
         #expect(try sld.nodes(forXPath: "//*[local-name()='ColorMapEntry']").count == ColourRamp.utci.stops.count, "the day ramp's stops")
         let classes = try Process.output("/usr/bin/gdalinfo", [run + "ictu_class.tif"])
         #expect(classes.contains("Color Table (RGB with 256 entries)"), "\(classes.suffix(400))")
+        // Its attribute table: a row per class, with its name and bounds (in the COG's .aux.xml).
+        #expect(classes.contains("<GDALRasterAttributeTable") && classes.components(separatedBy: "<Row ").count - 1 == 10
+                && classes.contains("<F>very strong heat stress</F>") && classes.contains("<Name>utci_from_c</Name>"), "\(classes.suffix(600))")
         let day = try Process.output("/usr/bin/gdalinfo", [run + "ictu_day.tif"])
         #expect(day.contains("Unit Type: °C") && day.contains("Description = ICTU day"))
     }
