@@ -15,18 +15,12 @@ public enum QGISProject {
         var style: String
     }
 
-    /// Writes `run.qgs` in the run folder (a temporary file renamed over the old one): after a command that adds
+    /// Writes `run.qgs` in the run folder (through a temporary name renamed over the old one): after a command that adds
     /// to a run (its diagnosis, its watering priorities).
     public static func write(run: RunFolder, manifest: String? = nil) throws {
         let root = URL(fileURLWithPath: run.path).standardizedFileURL
         let text = project(runPath: run.path, contents: root, record: run.record, manifest: try? run.manifestPath(given: manifest))
-        let target = root.appendingPathComponent(RunFolder.projectFileName).path
-        let temporary = target + ".tmp-\(getpid())"
-        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-        guard rename(temporary, target) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw OutputError("could not write \(target): \(String(cString: strerror(errno)))")
-        }
+        try StagedOutput.writeDurably(Data(text.utf8), to: root.appendingPathComponent(RunFolder.projectFileName))
     }
 
     /// Writes `run.qgs` into a run being staged (committed with its maps): `staged` holds the files, `runPath` is

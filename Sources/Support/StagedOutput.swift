@@ -189,7 +189,7 @@ public final class StagedOutput: @unchecked Sendable {
     }
 
     /// Writes `data` to `url` through a temporary name, flushed before and after the rename.
-    static func writeDurably(_ data: Data, to url: URL) throws {
+    public static func writeDurably(_ data: Data, to url: URL) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         try data.write(to: temporary)
         let handle = try FileHandle(forWritingTo: temporary)

@@ -56,11 +56,9 @@ public struct TileLayer: Sendable {
         case .continuous: return ramp.rgba(value)
         case .utciClasses:
             guard !value.isNaN else { return (0, 0, 0, 0) }
-            return ramp.rgba(Float(TileLayer.classMiddle(UTCI.StressClass(utci: Double(value)))))
+            return ramp.rgba(Float(MapStyle.classMiddle(UTCI.StressClass(utci: Double(value)))))
         }
     }
-
-    static func classMiddle(_ c: UTCI.StressClass) -> Double { MapStyle.classMiddle(c) }
 
     /// The legend as data (for TileJSON and the viewer): colour stops or classes.
     public var legend: Legend {
@@ -70,8 +68,7 @@ public struct TileLayer: Sendable {
                           ticks: ramp.ticks.map { .init(value: $0.value, label: $0.label) })
         case .utciClasses:
             let heat: [UTCI.StressClass] = [.none, .moderateHeat, .strongHeat, .veryStrongHeat, .extremeHeat]
-            let ranges = ["9–26 °C", "26–32 °C", "32–38 °C", "38–46 °C", "> 46 °C"]
-            return Legend(type: "classes", classes: zip(heat, ranges).map { c, r in .init(label: c.label, range: r, colour: ramp.hex(TileLayer.classMiddle(c))) })
+            return Legend(type: "classes", classes: heat.map { c in .init(label: c.label, range: MapStyle.classRange(c), colour: ramp.hex(MapStyle.classMiddle(c))) })
         }
     }
 
