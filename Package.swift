@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Styles", dependencies: ["City", "Model", "Run", "Reports", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Engine", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Styles"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Sample", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Tiles", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Reports", "Styles"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Tiles", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Reports", "Styles", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Diagnosis", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Scenario", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Styles", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Watering", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Engine", "Diagnosis"], swiftSettings: optimisedEvenInDebug),

@@ -16,3 +16,13 @@ public final class Counter: Sendable {
     public func increment() -> Int { count.withLock { $0 += 1; return $0 } }
     public var value: Int { count.withLock { $0 } }
 }
+
+/// Results of concurrent workers, one slot each, read once they are done.
+public final class SharedSlots<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value]>
+    public init(count: Int, initial: Value) { slots = Mutex([Value](repeating: initial, count: count)) }
+    public subscript(i: Int) -> Value {
+        get { slots.withLock { $0[i] } }
+        set { slots.withLock { $0[i] = newValue } }
+    }
+}

@@ -3,11 +3,11 @@ import GeoIO
 import Run
 import Support
 
-/// `ictu tiles`: a run's layers as XYZ PNG folders, MBTiles 1.3 files and TileJSON 3.0.0, under RUN/tiles/.
+/// `ictu tiles`: a run's layers as XYZ PNG folders with TileJSON 3.0.0, MBTiles 1.3 and PMTiles v3 files, under RUN/tiles/.
 public struct TileExportOptions: Sendable {
-    public enum Format: String, CaseIterable, Sendable { case xyz, mbtiles }
+    public enum Format: String, CaseIterable, Sendable { case xyz, mbtiles, pmtiles }
     public var layers: [String] = ["day", "night"]
-    public var formats: Set<Format> = [.xyz, .mbtiles]
+    public var formats: Set<Format> = Set(Format.allCases)
     /// Default: from the grid's resolution (WebMercator.zoomRange).
     public var zooms: ClosedRange<Int>? = nil
     /// Where the tiles folder will be served from (`https://maps.example.org/ictu/tiles`, or `file:///srv/run/tiles`):
@@ -66,14 +66,28 @@ public struct TileCatalogue: Sendable {
 
     public var center: (longitude: Double, latitude: Double) { ((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2) }
 
-    /// TileJSON 3.0.0 for a layer, its tiles at `tilesURL` (a template with {z}/{x}/{y}).
-    public func tileJSON(_ layer: TileLayer, tilesURL: String, zooms: ClosedRange<Int>? = nil) -> TileJSON {
+    /// TileJSON 3.0.0 for a layer, its tiles at `tilesURL` (a template with {z}/{x}/{y}); without tiles, the same
+    /// description as a PMTiles archive's metadata.
+    public func tileJSON(_ layer: TileLayer, tilesURL: String?, zooms: ClosedRange<Int>? = nil) -> TileJSON {
         let z = zooms ?? self.zooms
-        return TileJSON(tilejson: "3.0.0", name: "ictu \(layer.name)", description: layer.title, version: "1.0.0", scheme: "xyz",
-                        tiles: [tilesURL], minzoom: z.lowerBound, maxzoom: z.upperBound,
+        return TileJSON(tilejson: tilesURL == nil ? nil : "3.0.0", name: "ictu \(layer.name)", description: layer.title, version: "1.0.0",
+                        scheme: tilesURL == nil ? nil : "xyz", type: "overlay", format: "png",
+                        tiles: tilesURL.map { [$0] }, minzoom: z.lowerBound, maxzoom: z.upperBound,
                         bounds: [bounds.west, bounds.south, bounds.east, bounds.north],
                         center: [center.longitude, center.latitude, Double(z.upperBound - 2 >= z.lowerBound ? z.upperBound - 2 : z.lowerBound)],
                         attribution: "ICTU, ictu \(record.engineVersion)", legend: layer.legend)
+    }
+
+    /// A PMTiles header with the run's bounds and centre (counts and offsets are the writer's).
+    func pmtilesHeader(zooms: ClosedRange<Int>) -> PMTiles.Header {
+        var header = PMTiles.Header()
+        header.tileType = .png
+        header.tileCompression = .none
+        header.minLonE7 = PMTiles.Header.e7(bounds.west); header.minLatE7 = PMTiles.Header.e7(bounds.south)
+        header.maxLonE7 = PMTiles.Header.e7(bounds.east); header.maxLatE7 = PMTiles.Header.e7(bounds.north)
+        header.centerZoom = max(zooms.lowerBound, zooms.upperBound - 2)
+        header.centerLonE7 = PMTiles.Header.e7(center.longitude); header.centerLatE7 = PMTiles.Header.e7(center.latitude)
+        return header
     }
 
 }
@@ -93,45 +107,64 @@ public enum TileExport {
         for layer in layers {
             if options.formats.contains(.xyz) { entries.append(layer.name) }
             if options.formats.contains(.mbtiles) { entries.append(layer.name + ".mbtiles") }
+            if options.formats.contains(.pmtiles) { entries.append(layer.name + ".pmtiles") }
         }
         let staged = try StagedOutput(destination: map.folder.path(.tiles), entries: entries, overwrite: options.overwrite)
         let renderer = try TileRenderer(grid: map.record.grid)
-        var tiles: [WebMercator.Tile] = []
+        // In PMTiles order (zoom by zoom along a Hilbert curve): the archive is written as tiles come, and
+        // neighbouring tiles read neighbouring COG windows.
+        var tiles: [(id: UInt64, tile: WebMercator.Tile)] = []
         for z in zooms {
             tiles += WebMercator.tiles(z: z, west: map.bounds.west, south: map.bounds.south, east: map.bounds.east, north: map.bounds.north)
+                .map { (PMTiles.tileID($0), $0) }
         }
-        let written = Counter()
+        tiles.sort { $0.id < $1.id }
         let allTiles = tiles
+        let written = Counter()
         // Every layer of a tile at once: the tile's pixel positions (PROJ lattice, interpolated) are the same for all.
         let sources = try layers.map { try COGLayer(map.folder, band: $0.band!) }
         let databases = try layers.map { layer in
             options.formats.contains(.mbtiles) ? try MBTilesWriter(path: try staged.path(layer.name + ".mbtiles"), map: map, layer: layer, zooms: zooms) : nil
         }
+        let archives = try layers.map { layer in
+            options.formats.contains(.pmtiles) ? try PMTilesWriter(path: try staged.path(layer.name + ".pmtiles")) : nil
+        }
         let locks = layers.map { _ in NSLock() }
         let failure = ErrorBox()
-        let done = Counter()
-        let xyz = options.formats.contains(.xyz)
+        let xyz = options.formats.contains(.xyz), pmtiles = options.formats.contains(.pmtiles)
         let label = "tiles: " + layers.map(\.name).joined(separator: ", ")
         progress(label, 0)
-        DispatchQueue.concurrentPerform(iterations: allTiles.count) { i in
-            guard !failure.hasError else { return }
-            let tile = allTiles[i]
-            do {
-                let (cols, rows, footprint) = try renderer.gridCoordinates(tile)
-                for (l, layer) in layers.enumerated() {
-                    let values = try sources[l].values(cols: cols, rows: rows, footprint: footprint)
-                    guard let png = try renderer.png(values: values, layer: layer) else { continue }
-                    if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
-                    if let database = databases[l] { try locks[l].withLock { try database.insert(tile, png: png) } }
-                    _ = written.increment()
-                }
-            } catch { failure.set(error) }
-            let n = done.increment()
-            if n % 64 == 0 { progress(label, Double(n) / Double(allTiles.count)) }
+        // Batches rendered on every core, then appended to the archives in id order: memory holds one batch of PNGs.
+        let batchSize = 256
+        for batchStart in stride(from: 0, to: allTiles.count, by: batchSize) {
+            let batch = allTiles[batchStart..<min(allTiles.count, batchStart + batchSize)]
+            let pngs = SharedSlots<Data?>(count: batch.count * layers.count, initial: nil)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                guard !failure.hasError else { return }
+                let tile = batch[batch.startIndex + i].tile
+                do {
+                    let (cols, rows, footprint) = try renderer.gridCoordinates(tile)
+                    for (l, layer) in layers.enumerated() {
+                        let values = try sources[l].values(cols: cols, rows: rows, footprint: footprint)
+                        guard let png = try renderer.png(values: values, layer: layer) else { continue }
+                        if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
+                        if let database = databases[l] { try locks[l].withLock { try database.insert(tile, png: png) } }
+                        if pmtiles { pngs[i * layers.count + l] = png }
+                        _ = written.increment()
+                    }
+                } catch { failure.set(error) }
+            }
+            if let error = failure.error { throw error }
+            for (i, (id, _)) in batch.enumerated() {
+                for l in layers.indices { if let archive = archives[l], let png = pngs[i * layers.count + l] { try archive.append(id, png) } }
+            }
+            progress(label, Double(batchStart + batch.count) / Double(allTiles.count))
         }
-        if let error = failure.error { throw error }
         for (l, layer) in layers.enumerated() {
             try databases[l]?.finish()
+            if let archive = archives[l] {
+                try archive.finish(header: map.pmtilesHeader(zooms: zooms), metadata: try JSONCoding.compactEncoder.encode(map.tileJSON(layer, tilesURL: nil, zooms: zooms)))
+            }
             if xyz {
                 let tiles = options.baseURL.map { "\($0)/\(layer.name)/{z}/{x}/{y}.png" } ?? "{z}/{x}/{y}.png"
                 try JSONCoding.write(map.tileJSON(layer, tilesURL: tiles, zooms: zooms), to: try staged.path("\(layer.name)/tilejson.json"))
@@ -174,10 +207,16 @@ final class MBTilesWriter: @unchecked Sendable {
     func finish() throws { try database.execute("COMMIT;") }
 }
 
-/// TileJSON 3.0.0 (https://github.com/mapbox/tilejson-spec), with the layer's legend as an extra key.
+/// TileJSON 3.0.0 (https://github.com/mapbox/tilejson-spec), with the layer's legend as an extra key; without
+/// `tilejson`, `scheme` and `tiles`, a PMTiles archive's metadata (its recommended name, description, type, version,
+/// attribution; the same legend).
 public struct TileJSON: Codable, Sendable {
-    public var tilejson: String, name: String, description: String, version: String, scheme: String
-    public var tiles: [String]
+    public var tilejson: String?
+    public var name: String, description: String, version: String
+    public var scheme: String?
+    /// MBTiles' and PMTiles' keys: an overlay of PNG tiles.
+    public var type: String, format: String
+    public var tiles: [String]?
     public var minzoom: Int, maxzoom: Int
     public var bounds: [Double], center: [Double]
     public var attribution: String

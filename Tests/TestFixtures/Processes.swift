@@ -32,3 +32,15 @@ extension Process {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// The independent readers the tests check ictu's files with (Tests/Clients/*.py), run by .ci/setup's virtual
+/// environment: PyPI's pmtiles and stac-validator, Debian's GDAL seen through it.
+public enum Clients {
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    public static let python = repository + "/.build/test-venv/bin/python"
+
+    /// The script's standard output (JSON, by convention).
+    public static func run(_ script: String, _ arguments: [String]) throws -> Data {
+        Data(try Process.output(python, [repository + "/Tests/Clients/" + script] + arguments).utf8)
+    }
+}

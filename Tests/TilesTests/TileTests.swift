@@ -135,3 +135,81 @@ import Testing
     }
 }
 
+
+/// PMTiles export checked by Protomaps' own Python reader (PyPI `pmtiles`): header, directories and every tile.
+@Suite(.serialized, .tags(.endToEnd)) struct PMTilesExportTests {
+    struct Check: Decodable {
+        struct Header: Decodable {
+            var version: Int, clustered: Bool, tile_type: String, tile_compression: String, internal_compression: String
+            var min_zoom: Int, max_zoom: Int, addressed_tiles_count: Int, tile_entries_count: Int, tile_contents_count: Int
+            var leaf_directory_length: Int
+            var min_lon_e7: Int, min_lat_e7: Int, max_lon_e7: Int, max_lat_e7: Int
+        }
+        struct Metadata: Decodable { var name: String; var format: String; var bounds: [Double]; var minzoom: Int; var maxzoom: Int }
+        var header: Header, metadata: Metadata
+        var tiles: Int, distinct: Int, zooms: [Int]
+        var unequal_to_xyz: [String], lookup_failures: [String]
+        var xyz_files: Int?
+    }
+
+    static func check(_ archive: String, xyz: String? = nil) throws -> Check {
+        try JSONDecoder().decode(Check.self, from: try Clients.run("pmtiles_check.py", [archive] + (xyz.map { ["--xyz", $0] } ?? [])))
+    }
+
+    @Test(arguments: ["day", "classes"])
+    func theSamplesArchiveIsReadBackTileForTileEqualToTheXYZTiles(layer: String) throws {
+        let folder = TileTests.run + "/tiles"
+        let map = try TileCatalogue(try RunFolder(TileTests.run))
+        let check = try Self.check("\(folder)/\(layer).pmtiles", xyz: "\(folder)/\(layer)")
+        #expect(check.header.version == 3 && check.header.clustered && check.header.tile_type == "PNG" && check.header.tile_compression == "NONE")
+        #expect(check.tiles > 0 && check.tiles == check.xyz_files, "every XYZ tile is in the archive: \(check.tiles) of \(check.xyz_files ?? -1)")
+        #expect(check.unequal_to_xyz.isEmpty && check.lookup_failures.isEmpty, "\(check.unequal_to_xyz) \(check.lookup_failures)")
+        #expect(check.zooms == Array(map.zooms) && check.header.min_zoom == map.zooms.lowerBound && check.header.max_zoom == map.zooms.upperBound)
+        #expect(check.header.addressed_tiles_count == check.tiles && check.header.tile_contents_count == check.distinct)
+        // Bounds as the TileJSON gives them, to the format's 10⁻⁷ degree.
+        #expect(abs(Double(check.header.min_lon_e7) / 1e7 - map.bounds.west) < 1e-7 && abs(Double(check.header.max_lat_e7) / 1e7 - map.bounds.north) < 1e-7)
+        #expect(check.metadata.format == "png" && check.metadata.name == "ictu \(layer)" && check.metadata.minzoom == map.zooms.lowerBound)
+    }
+
+    /// Many tiles, most of them alike: identical tiles stored once (consecutive ones as one run), leaf directories
+    /// when the root would pass 16 KiB, and the same bytes found by the Python reader and by ictu's own.
+    @Test func aLargeArchiveHasLeafDirectoriesAndStoresIdenticalTilesOnce() throws {
+        let path = TestFiles.root + "synthetic.pmtiles"
+        let writer = try PMTilesWriter(path: path)
+        var expected: [WebMercator.Tile: Data] = [:]
+        // Zooms 0–8 whole: 87 381 tiles.
+        for z in 0...8 {
+            for x in 0..<(1 << z) { for y in 0..<(1 << z) { expected[WebMercator.Tile(z: z, x: x, y: y)] = Data() } }
+        }
+        let ordered = expected.keys.map { (PMTiles.tileID($0), $0) }.sorted { $0.0 < $1.0 }
+        for (i, (id, tile)) in ordered.enumerated() {
+            // Three tiles in four are "uniform" (sea, land, land); the others unique, of varied lengths as PNGs are.
+            let bytes = i % 4 == 3 ? Data(("tile \(tile)" + String(repeating: "~", count: i % 251)).utf8) : Data("uniform \(i % 4 == 0 ? "sea" : "land")".utf8)
+            expected[tile] = bytes
+            try writer.append(id, bytes)
+        }
+        try writer.finish(header: PMTiles.Header(), metadata: Data("{\"name\":\"synthetic\",\"format\":\"png\",\"bounds\":[-180,-85,180,85],\"minzoom\":0,\"maxzoom\":8}".utf8))
+        let check = try Self.check(path)
+        #expect(check.tiles == expected.count && check.lookup_failures.isEmpty)
+        #expect(check.header.leaf_directory_length > 0, "65 536 entries do not fit a 16 KiB root")
+        #expect(check.header.tile_contents_count == check.distinct && check.distinct == expected.count / 4 + 2)
+        #expect(check.header.tile_entries_count < check.header.addressed_tiles_count, "runs of one content are one entry")
+        let reader = try PMTilesReader(path: path)
+        for (tile, bytes) in expected where tile.x % 5 == 0 && tile.y % 3 == 0 { #expect(try reader.tile(tile) == bytes, "\(tile)") }
+        #expect(try reader.tile(WebMercator.Tile(z: 9, x: 0, y: 0)) == nil, "a zoom the archive does not have")
+    }
+
+    /// The spec's numbering: zoom 0 is 0; zoom 1 runs (0,0) (0,1) (1,1) (1,0) along the Hilbert curve; and ids turn
+    /// back into their tiles up to zoom 20.
+    @Test func tileIDsFollowTheHilbertCurveZoomByZoom() {
+        #expect(PMTiles.tileID(.init(z: 0, x: 0, y: 0)) == 0)
+        #expect([(0, 0), (0, 1), (1, 1), (1, 0)].map { PMTiles.tileID(.init(z: 1, x: $0.0, y: $0.1)) } == [1, 2, 3, 4])
+        #expect(PMTiles.tileID(.init(z: 2, x: 0, y: 0)) == 5)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let z = Int.random(in: 0...20, using: &generator)
+            let tile = WebMercator.Tile(z: z, x: Int.random(in: 0..<(1 << z), using: &generator), y: Int.random(in: 0..<(1 << z), using: &generator))
+            #expect(PMTiles.tile(PMTiles.tileID(tile)) == tile)
+        }
+    }
+}
