@@ -90,7 +90,7 @@ public struct Manifest: Codable, Sendable {
     public var rasters: [String: RasterInput]
     public var vectors: [String: VectorInput]?
     public var sensors: SensorInputs?
-    /// An offline basemap for the viewer (MBTiles of raster tiles), relative to the manifest.
+    /// An offline basemap for the viewer (MBTiles or PMTiles of raster tiles), relative to the manifest.
     public var basemap: String?
 
     /// Reads and checks a manifest: YAML syntax, known keys and roles, at least one raster.

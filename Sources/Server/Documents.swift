@@ -35,6 +35,8 @@ struct RunDocument: Encodable {
     var searchable = false
     /// The city's offline basemap, when served.
     var basemap: Basemap.Description? = nil
+    /// The layers exported as PMTiles (`ictu tiles`), by name: their URL under /export/, read with range requests.
+    var archives: [String: String] = [:]
 }
 
 /// GET /api/sites: the sensor sites as a GeoJSON FeatureCollection.

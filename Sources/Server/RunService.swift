@@ -155,7 +155,16 @@ public final class RunService: Sendable {
                            bounds: [map.bounds.west, map.bounds.south, map.bounds.east, map.bounds.north], center: [map.center.longitude, map.center.latitude],
                            minzoom: map.zooms.lowerBound, maxzoom: map.zooms.upperBound, hotDays: r.hotDays, windows: r.windows,
                            medianDayICTU: r.medianDayICTU, calibration: calibration, diagnosis: availableDiagnosis, layers: map.layers.map(LayerDocument.init),
-                           warnings: r.warnings ?? [], cityName: r.cityName, searchable: !((try? places()) ?? []).isEmpty, basemap: basemap?.description)
+                           warnings: r.warnings ?? [], cityName: r.cityName, searchable: !((try? places()) ?? []).isEmpty, basemap: basemap?.description, archives: exportedArchives())
+    }
+
+    /// The layers with an exported PMTiles archive in the run's tiles/ folder (looked at per request: an export may
+    /// land while the server runs), as their /export/ URLs.
+    func exportedArchives() -> [String: String] {
+        let files = Set((try? FileManager.default.contentsOfDirectory(atPath: map.folder.path(.tiles))) ?? [])
+        var archives: [String: String] = [:]
+        for layer in map.layers where files.contains(layer.name + ".pmtiles") { archives[layer.name] = "/export/\(layer.name).pmtiles" }
+        return archives
     }
 
     /// /api/sites: the sensor sites as GeoJSON, with QC per sensor and observed vs predicted anomalies.

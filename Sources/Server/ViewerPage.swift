@@ -23,6 +23,7 @@ header h1 .short { display: none; }
 header button { background: #fff; color: #1f2d3d; border: 0; border-radius: 3px; padding: .3em .7em; font-weight: bold; cursor: pointer; }
 main { flex: 1; display: flex; min-height: 0; }
 .warning { margin: 0; padding: .5em 1em; background: #fff3cd; color: #3d3000; border-bottom: 2px solid #8a6d00; }
+#tileSource.note { margin: 0; padding: .3em 1em; background: #eef3f8; color: #1d2b3a; font-size: .9em; border-bottom: 1px solid #b8c7d6; }
 #panel { width: 300px; overflow-y: auto; overflow-x: hidden; box-sizing: border-box; padding: .8em 1em; border-right: 1px solid #ccc; background: #fafafa; font-size: .92em; }
 #panel label { display: block; font-weight: 600; margin: .8em 0 .3em; }
 #panel select, #panel input[type=range] { width: 100%; }
@@ -118,6 +119,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
 <div id="printTitle"><h1 data-i18n="title">ICTU — felt temperature map</h1><p id="printInfo"></p></div>
 <p id="calibrationWarning" class="warning" role="alert" hidden></p>
 <p id="inputWarnings" class="warning" role="status" hidden></p>
+<p id="tileSource" class="note" role="status" hidden></p>
 <main>
   <div id="panel" role="region" aria-label="Map controls">
     <form id="searchBox" role="search">
@@ -167,6 +169,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
   <p id="mapDescription" class="visually-hidden" data-i18n="mapDescription">The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.</p>
 </main>
 <script src="/leaflet/leaflet.js"></script>
+<script src="/pmtiles.js"></script>
 <script>
 "use strict";
 const T = {
@@ -181,6 +184,7 @@ const T = {
         controls: "Controls", print: "Print", copy: "Copy", copied: "Copied", copyTitle: "Copy as --at=lon,lat for ictu explain",
         mapDescription: "The map of the selected layer. Arrow keys pan, + and − zoom; Tab reaches the sensor sites and, when shown, the islands and trees; Enter opens what has the focus. While drawing a polygon, Enter places a corner at the centre of the map.",
         north: "North", printed: "Printed", drawingKeys: "Keyboard: pan with the arrow keys and press Enter on the map to place a corner at the centre cross.",
+        archiveSource: "Tiles read from the PMTiles archive", archiveUnreadable: "Some tiles could not be read from the PMTiles archive (is it there, and does its server answer range requests?):",
         title: "ICTU — felt temperature map", inputWarnings: "About the inputs:", notCalibrated: "Not calibrated: these maps use the model's default coefficients, not fitted to this city's sensors, because", partlyCalibrated: "Partly calibrated: a window uses the model's default coefficients because", layer: "Layer", opacity: "Opacity", basemap: "OpenStreetMap basemap (online)",
         explainCentre: "Explain the centre of the map", help: "Click anywhere on the map for the cell's explanation: each term's contribution in °C. Blue dots are the sensor sites. Arrow keys pan, + and − zoom.",
         day: "Day (14–17 h)", night: "Night (22–06 h)", term: "Term", building: "A building (no value here).", sum: "Sum of the terms",
@@ -215,6 +219,7 @@ const T = {
         controls: "Commandes", print: "Imprimer", copy: "Copier", copied: "Copié", copyTitle: "Copier au format --at=lon,lat pour ictu explain",
         mapDescription: "La carte de la couche choisie. Flèches : déplacer ; + et − : zoom ; Tab atteint les sites de capteurs et, quand ils sont affichés, les îlots et les arbres ; Entrée ouvre l'élément qui a le focus. Pendant le dessin d'un polygone, Entrée place un sommet au centre de la carte.",
         north: "Nord", printed: "Imprimé le", drawingKeys: "Au clavier : déplacez la carte avec les flèches et appuyez sur Entrée sur la carte pour placer un sommet sous la croix centrale.",
+        archiveSource: "Tuiles lues dans l'archive PMTiles", archiveUnreadable: "Des tuiles n'ont pas pu être lues dans l'archive PMTiles (est-elle là, et son serveur répond-il aux requêtes partielles ?) :",
         title: "ICTU — carte de température ressentie", inputWarnings: "À propos des données :", notCalibrated: "Non calibrée : ces cartes utilisent les coefficients par défaut du modèle, non ajustés aux capteurs de la ville, car", partlyCalibrated: "Calibrée en partie : une fenêtre utilise les coefficients par défaut du modèle, car", layer: "Couche", opacity: "Opacité", basemap: "Fond OpenStreetMap (en ligne)",
         explainCentre: "Expliquer le centre de la carte", help: "Cliquez sur la carte pour l'explication de la cellule : la contribution de chaque terme en °C. Les points bleus sont les sites de capteurs. Flèches : déplacer ; + et − : zoom.",
         day: "Jour (14–17 h)", night: "Nuit (22–06 h)", term: "Terme", building: "Un bâtiment (pas de valeur ici).", sum: "Somme des termes",
@@ -307,6 +312,7 @@ function saveView() {
   const c = map.getCenter();
   const p = new URLSearchParams({ layer: state.layer, z: map.getZoom(), lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), lang: state.lang, opacity: state.opacity });
   if (state.compare) { p.set("compare", state.compare); p.set("swipe", cmp.position); }
+  if (params.get("archives")) p.set("archives", params.get("archives"));
   if (sc.result) {
     p.set("scenario", sc.result.id);
     p.set("view", document.querySelector("input[name=scenarioView]:checked").value);
@@ -382,12 +388,13 @@ function clipPanes() {
   document.querySelectorAll(".swipe-label").forEach(e => { e.style[e.dataset.side === "left" ? "right" : "left"] = `${e.dataset.side === "left" ? 100 - cmp.position : cmp.position}%`; });
 }
 
-// Shows `spec` ({url, left, right}) on the right of the divider; null hides the swipe.
+// Shows `spec` ({url or archive, left, right}) on the right of the divider; null hides the swipe.
 function showCompare(spec) {
   if (cmp.layer) { map.removeLayer(cmp.layer); cmp.layer = null; }
   document.querySelectorAll("#swipe, #swipeLine, .swipe-label").forEach(e => e.remove());
   if (spec) {
-    cmp.layer = L.tileLayer(spec.url, { pane: "compare", maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, opacity: state.opacity / 100 }).addTo(map);
+    const options = { pane: "compare", maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, opacity: state.opacity / 100 };
+    cmp.layer = (spec.archive ? PMTiles.layer(spec.archive, options) : L.tileLayer(spec.url, options)).addTo(map);
     const box = document.getElementById("map");
     box.insertAdjacentHTML("beforeend", `<div id="swipeLine"></div><span class="swipe-label" data-side="left">${esc(spec.left)}</span><span class="swipe-label" data-side="right">${esc(spec.right)}</span>`);
     const slider = document.createElement("input");
@@ -405,15 +412,49 @@ function compareChanged() {
   state.compare = name;
   const layer = run.layers.find(l => l.name === name);
   const main = run.layers.find(l => l.name === state.layer);
-  showCompare(layer ? { url: `/tiles/${encodeURIComponent(name)}/{z}/{x}/{y}.png`, left: layerTitle(main), right: layerTitle(layer) } : null);
+  showCompare(layer ? { url: `/tiles/${encodeURIComponent(name)}/{z}/{x}/{y}.png`, archive: archiveOf(name), left: layerTitle(main), right: layerTitle(layer) } : null);
   saveView();
+}
+
+// A layer's PMTiles archive when the page was opened with #archives=run (the run's exported tiles/LAYER.pmtiles,
+// served with range requests) or #archives=URL with {layer} (archives on any static web server); else none, and
+// the server renders the tiles.
+function archiveOf(name) {
+  const spec = params.get("archives");
+  if (!spec) return null;
+  if (spec === "run") return (run.archives || {})[name] || null;
+  return spec.replace("{layer}", encodeURIComponent(name));
+}
+
+// The main layer shows `source`: {archive} (a PMTiles URL) or {url} (an XYZ template).
+function showTiles(source) {
+  const options = { maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, bounds: L.latLngBounds([[run.bounds[1], run.bounds[0]], [run.bounds[3], run.bounds[2]]]).pad(0.05),
+                    opacity: state.opacity / 100, attribution: "ICTU" };
+  const archive = !!source.archive;
+  if (overlay && overlay.fromArchive !== archive) { map.removeLayer(overlay); overlay = null; }
+  if (overlay) { overlay.setUrl(source.archive || source.url); return; }
+  overlay = archive ? PMTiles.layer(source.archive, options) : L.tileLayer(source.url, options);
+  overlay.fromArchive = archive;
+  overlay.on("tileerror", () => {
+    if (!archive) return;
+    const status = document.getElementById("tileSource");
+    status.className = "warning";
+    status.textContent = `${t("archiveUnreadable")} ${source.archive}`;
+    status.hidden = false;
+  });
+  overlay.addTo(map);
+  const status = document.getElementById("tileSource");
+  status.className = "note";
+  status.hidden = !archive;
+  if (archive) status.textContent = `${t("archiveSource")} ${source.archive}`;
 }
 
 function setLayer(name) {
   if (!run.layers.some(l => l.name === name)) name = "day";
   state.layer = name;
   document.getElementById("layer").value = name;
-  overlay.setUrl(`/tiles/${encodeURIComponent(name)}/{z}/{x}/{y}.png`);
+  const archive = archiveOf(name);
+  showTiles(archive ? { archive } : { url: `/tiles/${encodeURIComponent(name)}/{z}/{x}/{y}.png` });
   renderLegend();
   saveView();
 }
@@ -889,7 +930,7 @@ function showScenarioView() {
   compareChanged();
   const name = scenarioLayerName();
   const layer = sc.result.layers.find(l => l.name === name);
-  if (layer) { overlay.setUrl(layer.tiles); renderLegend(layer); }
+  if (layer) { showTiles({ url: layer.tiles }); renderLegend(layer); }
   else setLayer(name);
 }
 
@@ -1001,8 +1042,6 @@ async function start() {
   window.addEventListener("afterprint", () => map.invalidateSize());
   if (params.has("z") && params.has("lat") && params.has("lon")) map.setView([Number(params.get("lat")), Number(params.get("lon"))], Number(params.get("z")));
   else map.fitBounds(bounds);
-  overlay = L.tileLayer(`/tiles/${encodeURIComponent(state.layer)}/{z}/{x}/{y}.png`,
-    { maxNativeZoom: run.maxzoom, maxZoom: run.maxzoom + 3, bounds: bounds.pad(0.05), opacity: state.opacity / 100, attribution: "ICTU" }).addTo(map);
   // The city's own basemap when the server has one (offline, shown at once); else OpenStreetMap's, online, on demand.
   osm = run.basemap
     ? L.tileLayer(run.basemap.tiles, { minZoom: Math.max(0, run.basemap.minzoom - 2), minNativeZoom: run.basemap.minzoom, maxNativeZoom: run.basemap.maxzoom, maxZoom: run.maxzoom + 3, attribution: esc(run.basemap.attribution || run.basemap.name) })

@@ -34,8 +34,18 @@ public enum ViewerServer {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestLimits())
+        // The run's exported tiles (`ictu tiles`) as a static server has them, with byte ranges, ETag and
+        // Last-Modified (Hummingbird's FileMiddleware): PMTiles archives read by range, XYZ folders, TileJSON.
+        router.add(middleware: UnsatisfiableRanges(folder: service.map.folder.path(.tiles), urlBasePath: "/export"))
+        router.add(middleware: FileMiddleware(service.map.folder.path(.tiles), urlBasePath: "/export", cacheControl: .init([(MediaType(type: .any), [.noCache])]))
+            .withServeOnNotFoundResponse()
+            .withAdditionalMediaType(MediaType(type: .application, subType: "vnd.pmtiles"), mappedToFileExtension: "pmtiles"))
         router.get("/") { _, _ in html(ViewerPage.html) }
         router.get("/index.html") { _, _ in html(ViewerPage.html) }
+        router.get("/pmtiles.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: PMTilesScript.javascript)))
+        }
         router.get("/leaflet/{file}") { _, context in try leaflet(context.parameters.get("file") ?? "") }
         router.get("/leaflet/images/{file}") { _, context in try leaflet("images/" + (context.parameters.get("file") ?? "")) }
         router.get("/api/run") { _, _ in try json(service.runDocument()) }
@@ -44,7 +54,7 @@ public enum ViewerServer {
         router.get("/api/point") { request, _ in try await offPool { try point(request, service: service) } }
         router.get("/api/buildings") { request, _ in try await offPool { try buildings(request, service: service) } }
         router.get("/basemap/{z}/{x}/{y}") { _, context in
-            guard let basemap = service.basemap else { return error(.notFound, "no basemap: start the server with --basemap FILE.mbtiles, or name one in the manifest (basemap:)") }
+            guard let basemap = service.basemap else { return error(.notFound, "no basemap: start the server with --basemap FILE.mbtiles (or .pmtiles), or name one in the manifest (basemap:)") }
             guard let z = Int(context.parameters.get("z") ?? ""), let x = Int(context.parameters.get("x") ?? ""), let y = Int(context.parameters.get("y") ?? "") else {
                 return error(.badRequest, "give /basemap/Z/X/Y with whole numbers")
             }
@@ -261,6 +271,23 @@ public enum ViewerServer {
 }
 
 /// Refuses oversized requests before any handler runs, and turns every thrown error into a JSON 500.
+/// A range that starts past a served file's end is answered 416 with the file's size (RFC 9110 §15.5.17);
+/// FileMiddleware would send a 206 with no body.
+struct UnsatisfiableRanges<Context: RequestContext>: RouterMiddleware {
+    let folder: String, urlBasePath: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let range = request.headers[.range], request.uri.path.hasPrefix(urlBasePath + "/"),
+              let start = range.split(separator: "=").last?.split(separator: "-", omittingEmptySubsequences: false).first.flatMap({ Int($0) }),
+              let relative = request.uri.path.dropFirst(urlBasePath.count).removingPercentEncoding, !relative.contains(".."),
+              let size = (try? FileManager.default.attributesOfItem(atPath: folder + relative))?[.size] as? Int, start >= size
+        else { return try await next(request, context) }
+        var response = ViewerServer.error(.rangeNotSatisfiable, "the range \(range) starts past the file's end (\(size) bytes)")
+        response.headers[.contentRange] = "bytes */\(size)"
+        return response
+    }
+}
+
 struct RequestLimits<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The answer's messages in the language the viewer asks for (its Accept-Language: the viewer's own choice).

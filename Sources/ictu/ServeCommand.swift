@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("run"), help: "Run folder written by `ictu compute`.") var runFolder = "run"
     @Option(help: "City manifest for the scenarios drawn in the viewer, when the city moved since the run was computed (default: found from the run's record).") var city: String?
-    @Option(help: "An offline basemap shown under the maps: an MBTiles file of raster tiles (default: the manifest's `basemap:`, if any).") var basemap: String?
+    @Option(help: "An offline basemap shown under the maps: an MBTiles or PMTiles file of raster tiles (default: the manifest's `basemap:`, if any).") var basemap: String?
     @Option(help: "Address to listen on. The default serves this machine only; another address (e.g. 0.0.0.0) exposes the maps and the scenario API to everyone who can reach it, without authentication or TLS.")
     var host = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed).") var port = 8080
