@@ -74,12 +74,4 @@ import Testing
         let document = try JSONSerialization.jsonObject(with: try get(server.base + "/api/run").body) as! [String: Any]
         #expect((document["basemap"] as? [String: Any])?["format"] as? String == "png")
     }
-
-    @Test func aFileThatIsNotPMTilesIsRefusedWithItsName() throws {
-        let bogus = TestFiles.root + "not-an-archive-\(UUID().uuidString).pmtiles"
-        try "PMTiles but not really".write(toFile: bogus, atomically: true, encoding: .utf8)
-        #expect {
-            _ = try Process.output(IctuCommand.ictu, ["serve", "--run", SampleRun.folder + "/run", "--basemap", bogus, "--port", "0"])
-        } throws: { "\($0)".contains(bogus) && "\($0)".contains("not a PMTiles version 3 file") }
-    }
 }

@@ -38,11 +38,12 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)).starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }
 
-    @Test func aFileThatIsNotAnMBTilesIsRefusedWithItsName() throws {
-        let bogus = TestFiles.root + "ictu-not-a-basemap-\(UUID().uuidString).mbtiles"
-        try "not sqlite".write(toFile: bogus, atomically: true, encoding: .utf8)
+    @Test(arguments: [("mbtiles", "not sqlite", "not an MBTiles file"), ("pmtiles", "PMTiles but not really", "not a PMTiles version 3 file")])
+    func aFileThatIsNotABasemapIsRefusedWithItsName(suffix: String, content: String, message: String) throws {
+        let bogus = TestFiles.root + "ictu-not-a-basemap-\(UUID().uuidString).\(suffix)"
+        try content.write(toFile: bogus, atomically: true, encoding: .utf8)
         #expect {
             _ = try Process.output(IctuCommand.ictu, ["serve", "--run", SampleRun.folder + "/run", "--basemap", bogus, "--port", "0"])
-        } throws: { "\($0)".contains(bogus) && "\($0)".contains("not an MBTiles file") }
+        } throws: { "\($0)".contains(bogus) && "\($0)".contains(message) }
     }
 }
