@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", "Support", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Run", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Reports", dependencies: ["Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
-        .target(name: "Styles", dependencies: ["City", "Model", "Run", "Reports", "Support"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "Styles", dependencies: ["GeoIO", "City", "Model", "Run", "Reports", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Engine", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Styles"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Sample", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Tiles", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Reports", "Styles", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),

@@ -81,7 +81,7 @@ public enum ComputeRun {
         }
         // Each map's QGIS and OGC styles beside it, and the QGIS project of the run.
         try MapStyle.write(for: outputs.write, into: staged.path)
-        if options.partition == nil { try QGISProject.stage(into: staged.path, runPath: out, record: record, manifest: URL(fileURLWithPath: manifest).standardizedFileURL.path) }
+        if options.partition == nil { try RunDescription.stage(into: staged.path, runPath: out, record: record, manifest: URL(fileURLWithPath: manifest).standardizedFileURL.path) }
         try staged.commit()
         progress("done", 1)
         return record

@@ -60,7 +60,7 @@ public enum Mosaic {
         try RunReport.stage(record, into: staged, progress: progress)
         // Each map's QGIS and OGC styles beside it, and the QGIS project of the run.
         try MapStyle.write(for: outputs.write, into: staged.path)
-        try QGISProject.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
+        try RunDescription.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
         try staged.commit()
         progress("done", 1)
         return record

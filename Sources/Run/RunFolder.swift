@@ -72,6 +72,12 @@ public struct RunFolder: Sendable {
 
     /// The QGIS project that opens the run (Styles/QGISProject), rewritten by each command that adds to it.
     public static let projectFileName = "run.qgs"
+    /// The run as a STAC Item (Styles/STACItem), rewritten with the project.
+    public static let stacItemFileName = "stac-item.json"
+    /// The sensor sites as GeoJSON points in WGS 84, with their calibration residuals (a layer of the project).
+    public static let sensorsFileName = "sensors.geojson"
+    /// The files that describe a run to other tools, written with its maps and rewritten by each later command.
+    public static let descriptionFiles = [projectFileName, stacItemFileName, sensorsFileName]
 
     /// What a computed run holds.
     public static let runEntries: [Entry] = [.dayMap, .nightMap, .classes, .relativeToMedian, .components, .intermediate, .uncertainty, .hydricStress, .record, .report]

@@ -66,7 +66,7 @@ public enum ScenarioOutput {
         try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
         // Each map's QGIS and OGC styles beside it, and the QGIS project of the scenario's run.
         try MapStyle.write(for: RunFolder.scenarioEntries, into: staged.path)
-        try QGISProject.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
+        try RunDescription.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
         try staged.commit()
     }
 }

@@ -15,22 +15,6 @@ public enum QGISProject {
         var style: String
     }
 
-    /// Writes `run.qgs` in the run folder (through a temporary name renamed over the old one): after a command that adds
-    /// to a run (its diagnosis, its watering priorities).
-    public static func write(run: RunFolder, manifest: String? = nil) throws {
-        let root = URL(fileURLWithPath: run.path).standardizedFileURL
-        let text = project(runPath: run.path, contents: root, record: run.record, manifest: try? run.manifestPath(given: manifest))
-        try StagedOutput.writeDurably(Data(text.utf8), to: root.appendingPathComponent(RunFolder.projectFileName))
-    }
-
-    /// Writes `run.qgs` into a run being staged (committed with its maps): `staged` holds the files, `runPath` is
-    /// where they will be (the project's paths are relative to it).
-    public static func stage(into staged: (String) throws -> String, runPath: String, record: RunRecord, manifest: String?) throws {
-        let contents = URL(fileURLWithPath: try staged(RunFolder.projectFileName)).deletingLastPathComponent()
-        try project(runPath: runPath, contents: contents, record: record, manifest: manifest)
-            .write(toFile: try staged(RunFolder.projectFileName), atomically: false, encoding: .utf8)
-    }
-
     /// The project's text for a run at `runPath` whose files are (for now) in `contents`.
     static func project(runPath: String, contents: URL, record: RunRecord, manifest: String?) -> String {
         let root = URL(fileURLWithPath: runPath).standardizedFileURL
@@ -61,14 +45,21 @@ public enum QGISProject {
         }
         if !diagnosis.isEmpty { groups.insert((tr("Diagnosis"), diagnosis), at: 0) }
 
+        var city: [Layer] = []
+        if exists(RunFolder.sensorsFileName) {
+            city.append(Layer(id: "sensors", name: tr("Sensor sites"), source: "./" + RunFolder.sensorsFileName, provider: "ogr",
+                              geometry: "Point", style: marker(colour: "33,102,172,255")))
+        }
+
         // The city's footprints, found through the run's manifest, referred to relative to the run.
         if let path = manifest, let settings = (try? Manifest.load(path))?.vectors?["buildings"] {
             let file = Manifest.resolve(settings.path, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent())
             let relative = FilePaths.relative(from: root, to: URL(fileURLWithPath: file))
             let source = (relative.hasPrefix("..") ? relative : "./" + relative) + (settings.layer.map { "|layername=\($0)" } ?? "")
-            groups.append((tr("City"), [Layer(id: "buildings", name: tr("Buildings"), source: source, provider: "ogr", geometry: "Polygon",
-                                                style: fill(fill: "0,0,0,0", outline: "35,35,35,255"))]))
+            city.append(Layer(id: "buildings", name: tr("Buildings"), source: source, provider: "ogr", geometry: "Polygon",
+                              style: fill(fill: "0,0,0,0", outline: "35,35,35,255")))
         }
+        groups.append((tr("City"), city))
 
         let crs = record.grid.crs
         var tree = "", layers = ""

@@ -67,7 +67,7 @@ struct DiagnoseCommand: ParsableCommand {
         }
         let progress = output.progress
         let summary = try Diagnosis.run(run: runFolder, options: options) { progress.report($0, $1) }
-        writeProject(runFolder, manifest: city)
+        writeDescriptions(runFolder, manifest: city)
         if output.json { try printJSON(summary); return }
         guard !output.quiet else { return }
         for window in ["day", "night"] {

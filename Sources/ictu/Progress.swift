@@ -27,7 +27,9 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(data: try JSONCoding.encoder.encode(value), encoding: .utf8)!)
 }
 
-/// Writes (or renews) the run's QGIS project, `run.qgs`; a failure is said, and leaves the run as it is.
-func writeProject(_ run: String, manifest: String? = nil) {
-    do { try QGISProject.write(run: try RunFolder(run), manifest: manifest) } catch { warn("the QGIS project (\(RunFolder.projectFileName)) was not written: \(error)") }
+/// Renews what describes the run to other tools (its QGIS project, STAC Item, sensors layer) after a command added
+/// to it; a failure is said, and leaves the run as it is.
+func writeDescriptions(_ run: String, manifest: String? = nil) {
+    do { try RunDescription.write(run: try RunFolder(run), manifest: manifest) }
+    catch { warn("the run's description (\(RunFolder.descriptionFiles.joined(separator: ", "))) was not renewed: \(error)") }
 }

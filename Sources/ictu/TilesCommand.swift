@@ -61,6 +61,7 @@ struct TilesCommand: ParsableCommand {
         let progress = output.progress
         let started = Date()
         let summary = try TileExport.run(run: runFolder.folder, options: options) { progress.report($0, $1) }
+        writeDescriptions(runFolder.folder)
         if output.json { try printJSON(summary); return }
         if output.talks {
             // Says what was written: the formats asked for, not all of them.

@@ -32,7 +32,7 @@ struct WateringCommand: ParsableCommand {
         options.budgetLitres = budget; options.earlierRun = earlier; options.manifest = city; options.useField = useField; options.overwrite = replace.force
         let progress = output.progress
         let (summary, trees) = try Watering.run(run: runFolder, options: options) { progress.report($0, $1) }
-        writeProject(runFolder, manifest: city)
+        writeDescriptions(runFolder, manifest: city)
         if output.json {
             struct Answer: Encodable { var summary: WateringSummary; var first: [TreePriority] }
             try printJSON(Answer(summary: summary, first: Array(trees.prefix(20))))

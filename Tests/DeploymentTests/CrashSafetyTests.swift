@@ -104,7 +104,7 @@ import Testing
         let compute = try IctuCommand.ictu(["compute", "--city", city, "--out", reference], out: reference)
         try #require(compute.status == 0, "\(compute.errors)")
         // The run's entries, each map's styles, and the QGIS project written once the run is in place.
-        let runEntries = Set(RunFolder.runEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.runEntries) + [RunFolder.projectFileName])
+        let runEntries = Set(RunFolder.runEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.runEntries) + RunFolder.descriptionFiles)
 
         let out = TestFiles.root + "crash-run-\(UUID().uuidString)"
         let computeKills = try Self.killRepeatedly(["compute", "--city", city, "--out", out], out: out, reference: reference,
@@ -134,7 +134,7 @@ import Testing
         try #require(simulate.status == 0, "\(simulate.errors)")
         let simulated = TestFiles.root + "crash-simulated-\(UUID().uuidString)"
         let simulateKills = try Self.killRepeatedly(["simulate", scenario, "--crs", "EPSG:2154", "--run", reference, "--out", simulated], out: simulated,
-                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + [RunFolder.projectFileName]), seconds: simulate.seconds) {
+                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + RunFolder.descriptionFiles), seconds: simulate.seconds) {
             _ = try? RunFolder($0).record
         }
         #expect(simulateKills == 5, "five kills landed while simulate ran (\(simulateKills))")

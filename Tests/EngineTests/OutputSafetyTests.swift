@@ -61,7 +61,7 @@ import Testing
         for entry in RunFolder.derivedProducts {
             #expect(!FileManager.default.fileExists(atPath: out + "/" + entry.fileName), "\(entry.fileName) of the old run withdrawn")
         }
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.runEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.runEntries) + [RunFolder.projectFileName]))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.runEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.runEntries) + RunFolder.descriptionFiles))
     }
 
     /// The fixture city has one sensor site and one day of data (no window signature): calibration needs eight sites. The run says so in its record, its report and

@@ -125,13 +125,41 @@ import Testing
         #expect(project.read && project.title.contains("Carte de température ressentie"))
         #expect(project.groups == ["Diagnostic", "Cartes", "Ville"], "\(project.groups)")
         let layers = project.layers.values
-        #expect(layers.count >= 11 && layers.allSatisfy(\.valid), "invalid: \(layers.filter { !$0.valid }.map { "\($0.name) \($0.source)" })")
+        #expect(layers.count >= 12 && layers.allSatisfy(\.valid), "invalid: \(layers.filter { !$0.valid }.map { "\($0.name) \($0.source)" })")
         // By their French names (QGIS may give the layers ids of its own).
         let named = Dictionary(layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         #expect(named["Classe de stress thermique UTCI (jour)"]?.renderer == "paletted" && named["ICTU de jour (14–17 h), °C"]?.renderer == "singlebandpseudocolor",
                 "\(named.keys.sorted())")
-        #expect(["Îlots de chaleur, jour", "Îlots de chaleur, nuit", "Îlots de fraîcheur", "Priorités d'arrosage (arbres)", "Bâtiments"].allSatisfy { named[$0]?.renderer == "singleSymbol" })
+        #expect(["Îlots de chaleur, jour", "Îlots de chaleur, nuit", "Îlots de fraîcheur", "Priorités d'arrosage (arbres)", "Bâtiments", "Sites des capteurs"].allSatisfy { named[$0]?.renderer == "singleSymbol" }, "\(named.keys.sorted())")
         // The moved run's layers are read from where it now is (paths relative to the project).
         #expect(layers.allSatisfy { $0.source.hasPrefix(moved) }, "\(layers.map(\.source))")
+    }
+
+    /// The run as a STAC Item that PyPI's stac-validator accepts (core, projection and raster extensions; schemas
+    /// mapped to local copies, Tests/Clients/stac_check.py), listing every file of the run with what GDAL says of it.
+    @Test func theRunsSTACItemIsValidAndDescribesEveryFile() throws {
+        let run = SampleRun.folder + "/run/"
+        _ = try Clients.run("stac_check.py", [run + RunFolder.stacItemFileName])
+        let item = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + RunFolder.stacItemFileName))) as! [String: Any]
+        let assets = item["assets"] as! [String: [String: Any]]
+        let hrefs = assets.values.compactMap { $0["href"] as? String }
+        #expect(hrefs.allSatisfy { FileManager.default.fileExists(atPath: run + $0) }, "every href is a file of the run")
+        let files = try FileManager.default.contentsOfDirectory(atPath: run).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".aux.xml") && $0 != RunFolder.stacItemFileName }
+        #expect(Set(files).isSubset(of: Set(hrefs.map { String($0.dropFirst(2)) })), "every file is an asset: \(Set(files).subtracting(hrefs.map { String($0.dropFirst(2)) }))")
+        for entry in RunFolder.runEntries where entry.fileName.hasSuffix(".tif") {
+            let asset = try #require(assets[entry.stem], "\(entry)")
+            let info = try Process.output("/usr/bin/gdalinfo", [run + entry.fileName])
+            let bands = asset["raster:bands"] as? [[String: Any]] ?? []
+            #expect(bands.count == info.components(separatedBy: "\nBand ").count - 1, "\(entry): a raster:bands entry per band")
+            #expect(bands.allSatisfy { $0["spatial_resolution"] as? Double == 5 }, "the sample's 5 m cells")
+            if let unit = RunFolder.bandUnit(entry) { #expect(bands.allSatisfy { $0["unit"] as? String == unit }, "\(entry): \(bands)") }
+        }
+        #expect(assets["ictu_day_qml"]?["roles"] as? [String] == ["style"] && assets["ictu_day_sld"] != nil)
+        let properties = item["properties"] as! [String: Any]
+        let record = try RunFolder(run).record
+        #expect(properties["proj:epsg"] as? Int == 2154 && properties["proj:shape"] as? [Int] == [record.grid.height, record.grid.width])
+        // Every sensor site lies inside the Item's bounding box (WGS 84).
+        let bbox = item["bbox"] as! [Double]
+        #expect(record.sites.allSatisfy { $0.longitude >= bbox[0] && $0.latitude >= bbox[1] && $0.longitude <= bbox[2] && $0.latitude <= bbox[3] })
     }
 }

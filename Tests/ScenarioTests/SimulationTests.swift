@@ -176,7 +176,7 @@ extension SimulationTests {
         let out = try Self.writeFolder(result)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let file = out + "/scenario.geojson"
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + [RunFolder.projectFileName]), "every output, no staging left")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + RunFolder.descriptionFiles), "every output, no staging left")
         // Nothing a user had is overwritten silently.
         #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: out, overwrite: false) }
         #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: Self.base!.folder.path, overwrite: true) }
