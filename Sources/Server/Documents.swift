@@ -72,7 +72,15 @@ struct PointDocument: Encodable {
 
 /// POST /api/scenario: the scenario's id, summary and tile layers.
 struct ScenarioDocument: Encodable {
-    var id: String, summary: ScenarioSummary, layers: [LayerDocument]
+    var id: String, name: String, summary: ScenarioSummary, layers: [LayerDocument]
+    /// The scenario as posted (with its name), to download.
+    var geojson: String
+}
+
+/// GET /api/scenarios: the variants held, oldest first.
+struct VariantsDocument: Encodable {
+    var variants: [ScenarioDocument]
+    var maxVariants: Int
 }
 
 /// Every 4xx and 5xx answer.

@@ -12,10 +12,16 @@ import Tiles
 /// the first scenario.
 public final class ScenarioService: Sendable {
     public static let maxBodyBytes = 1 << 20
-    static let kept = 3
+    /// Variants held at once: each holds its maps (four planes of the grid and their pyramids), so they are kept
+    /// until removed and a further one is refused with what to do, never dropped unsaid.
+    static let maxVariants = 6
 
     struct Entry {
         var id: String
+        /// The designer's name for it ("park with pond"), or the next letter: A, B, C…
+        var name: String
+        /// The scenario as posted, with its name: downloaded to be loaded again or run by `ictu simulate`.
+        var geojson: Data
         var summary: ScenarioSummary
         var pyramids: [String: LayerPyramid]
         /// Its tile layers, the differences' ramps sized to its largest changes.
@@ -39,12 +45,14 @@ public final class ScenarioService: Sendable {
 
     init(folder: RunFolder, manifest: String?) { self.folder = folder; self.manifest = manifest }
 
-    enum Failure: Error { case busy, badScenario(String) }
+    enum Failure: Error { case busy, badScenario(String), full([String]) }
 
-    /// Simulates a scenario (the GeoJSON text of the request body) and returns its id and summary.
-    func simulate(_ body: Data) throws -> (id: String, summary: ScenarioSummary) {
+    /// Simulates a scenario (the GeoJSON text of the request body) as a new variant, named `name`, the GeoJSON's own
+    /// top-level `name`, or the next free letter; returns its id and summary.
+    func simulate(_ body: Data, name given: String? = nil) throws -> (id: String, summary: ScenarioSummary) {
         try state.withLock { s in
             guard !s.busy else { throw Failure.busy }
+            guard s.entries.count < Self.maxVariants else { throw Failure.full(s.entries.map(\.name)) }
             s.busy = true
         }
         defer { state.withLock { $0.busy = false } }
@@ -68,14 +76,39 @@ public final class ScenarioService: Sendable {
         func largest(_ p: Plane) -> Double { Double(p.values.reduce(Float(0)) { $1.isNaN ? $0 : max($0, abs($1)) }) }
         let layers = TileLayer.scenarioLayers(dayRange: ColourRamp.differenceRange(largest: largest(dayChange)),
                                               nightRange: ColourRamp.differenceRange(largest: largest(nightChange)))
+        var document = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:]
         return state.withLock { s in
             s.counter += 1
             let id = "s\(s.counter)"
-            s.entries.append(Entry(id: id, summary: result.summary, pyramids: pyramids, layers: layers, after: result.after, region: result.region))
-            if s.entries.count > Self.kept { s.entries.removeFirst(s.entries.count - Self.kept) }
+            let taken = Set(s.entries.map(\.name))
+            let letters = (65...90).map { String(UnicodeScalar(UInt8($0))) }
+            let named = (given ?? document["name"] as? String).map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(80)) }
+            var name = named.flatMap { $0.isEmpty ? nil : $0 } ?? letters.first { !taken.contains($0) } ?? id
+            // Names tell variants apart: a name already held gets its number.
+            if taken.contains(name) { name = (2...).lazy.map { "\(name) (\($0))" }.first { !taken.contains($0) }! }
+            document["name"] = name
+            let geojson = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? body
+            s.entries.append(Entry(id: id, name: name, geojson: geojson, summary: result.summary, pyramids: pyramids, layers: layers,
+                                   after: result.after, region: result.region))
             return (id, result.summary)
         }
     }
+
+    /// Removes a variant; false when it is not held.
+    func remove(_ id: String) -> Bool {
+        state.withLock { s in
+            guard let index = s.entries.firstIndex(where: { $0.id == id }) else { return false }
+            s.entries.remove(at: index)
+            return true
+        }
+    }
+
+    /// The variants held, oldest first.
+    func variants() -> [(id: String, name: String, summary: ScenarioSummary)] { state.withLock { $0.entries.map { ($0.id, $0.name, $0.summary) } } }
+
+    func name(_ id: String) -> String? { state.withLock { $0.entries.first { $0.id == id }?.name } }
+
+    func geojson(_ id: String) -> Data? { state.withLock { $0.entries.first { $0.id == id }?.geojson } }
 
     /// A held scenario's value of `band` at `cell`, nil where the scenario left the run's value (outside what the
     /// edits reach) or when it is not held.

@@ -53,6 +53,12 @@ main { flex: 1; display: flex; min-height: 0; }
 #scenarioSummary table { border-collapse: collapse; font-size: .85em; margin-top: .5em; }
 #scenarioSummary td, #scenarioSummary th { padding: 1px 5px; text-align: right; border-bottom: 1px solid #e3e3e3; }
 #scenarioSummary th[scope=row] { text-align: left; font-weight: normal; }
+#variants h3 { font-size: 1em; margin: .8em 0 .3em; }
+#variantList { list-style: none; padding: 0; margin: 0 0 .5em; }
+#variantList li { display: flex; align-items: center; gap: .5em; min-height: 44px; }
+#variantList label { flex: 1; }
+#variantList a { color: #0b4f8a; }
+#variantList button.remove { min-width: 44px; min-height: 44px; font-size: 1.2em; }
 .error { color: #a50026; }
 fieldset { margin-top: .8em; border: 1px solid #bbb; } fieldset label { font-weight: normal !important; margin: .2em 0 !important; }
 button:disabled, #panel button:disabled { opacity: .45; cursor: not-allowed; }
@@ -87,7 +93,7 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
   main { position: relative; }
   #panel { position: absolute; z-index: 1001; top: 0; bottom: 0; left: 0; width: min(88vw, 360px); box-shadow: 2px 0 8px rgba(0, 0, 0, .35); }
   #panel:not(.open) { display: none; }
-  #panel button, #panel select, #panel input[type=number], #panel input[type=range], #panel input[type=file], #search { min-height: 44px; }
+  #panel button, #panel select, #panel input[type=number], #panel input[type=text], #panel input[type=range], #panel input[type=file], #search { min-height: 44px; }
   .leaflet-control-attribution a { display: inline-block; padding: 14px 4px; }
   #round summary { display: flex; align-items: center; min-height: 44px; }
   #roundList label { min-height: 44px; min-width: 44px; }
@@ -151,6 +157,8 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
       <button id="scenarioFinish" type="button" data-i18n="scenarioFinish" hidden>Finish the polygon</button>
       <label for="scenarioFile" data-i18n="scenarioUpload">Or load a scenario (GeoJSON)</label>
       <input id="scenarioFile" type="file" accept=".geojson,.json,application/geo+json">
+      <label for="scenarioName" data-i18n="scenarioName">Name of this variant</label>
+      <input id="scenarioName" type="text" maxlength="80" autocomplete="off">
       <button id="scenarioRun" type="button" data-i18n="scenarioRun" disabled>Run the scenario</button>
       <button id="scenarioClear" type="button" data-i18n="scenarioClear">Clear</button>
       <p id="scenarioStatus" class="note" role="status" aria-live="polite"></p>
@@ -160,6 +168,12 @@ path.leaflet-interactive:focus { outline: none; stroke: #c25400; stroke-width: 5
         <label><input type="radio" name="scenarioView" value="delta" checked> <span data-i18n="difference">Difference (after − before)</span></label>
         <label><input type="radio" name="scenarioView" value="swipe"> <span data-i18n="swipeBeforeAfter">Swipe: before | after</span></label>
         <label><input type="checkbox" id="scenarioNight"> <span data-i18n="atNight">At night</span></label>
+      </div>
+      <div id="variants" hidden>
+        <h3 data-i18n="variants">Variants</h3>
+        <ul id="variantList"></ul>
+        <label for="variantCompare" data-i18n="compareVariant">Compare with another variant (swipe)</label>
+        <select id="variantCompare"></select>
       </div>
       <div id="scenarioSummary" aria-live="polite"></div>
     </fieldset>
@@ -197,7 +211,9 @@ const T = {
         need: "water need", inRound: "in this round", yes: "yes", no: "no",
         heatIsland: "Heat island", coolIsland: "Cool island", area: "area", mean: "mean", max: "max", causes: "causes", nearestCool: "nearest cool island",
         scenarioTitle: "Scenario", scenarioKind: "Edit", scenarioDraw: "Draw a polygon", scenarioFinish: "Finish the polygon", scenarioUpload: "Or load a scenario (GeoJSON)",
-        scenarioRun: "Run the scenario", scenarioClear: "Clear", before: "Before", after: "After", difference: "Difference (after − before)", atNight: "At night",
+        scenarioName: "Name of this variant", variants: "Variants", compareVariant: "Compare with another variant (swipe)", showVariant: "Show",
+        download: "GeoJSON", downloadTitle: "Download this variant's scenario (GeoJSON: load it again, or run it with ictu simulate)", remove: "Remove",
+        variantNamePlaceholder: "e.g. park with pond", otherCRS: "The loaded scenario's coordinates are in its own CRS, not longitude/latitude: run it as it is, or clear it before drawing.", ownStudyArea: "Each variant's figures are over its own study area: its edits and what they reach (300 m around).", scenarioRun: "Run the scenario", scenarioClear: "Clear", before: "Before", after: "After", difference: "Difference (after − before)", atNight: "At night",
         drawing: "Click the map to place the corners, then “Finish the polygon”.", needThree: "A polygon needs at least 3 corners.",
         ready: n => `${n} edit(s) ready: run the scenario.`, computing: "Computing… (up to a minute on a large window)", done: s => `Done in ${s} s.`,
         zone: "Zone", dayChange: "Day", nightChange: "Night", strong: "Public space ≥ 32 °C at 15 h", veryStrong: "Public space ≥ 38 °C at 15 h",
@@ -232,7 +248,9 @@ const T = {
         need: "besoin en eau", inRound: "dans cette tournée", yes: "oui", no: "non",
         heatIsland: "Îlot de chaleur", coolIsland: "Îlot de fraîcheur", area: "surface", mean: "moyenne", max: "max", causes: "causes", nearestCool: "îlot de fraîcheur le plus proche",
         scenarioTitle: "Scénario", scenarioKind: "Modification", scenarioDraw: "Dessiner un polygone", scenarioFinish: "Terminer le polygone", scenarioUpload: "Ou charger un scénario (GeoJSON)",
-        scenarioRun: "Lancer le scénario", scenarioClear: "Effacer", before: "Avant", after: "Après", difference: "Différence (après − avant)", atNight: "La nuit",
+        scenarioName: "Nom de cette variante", variants: "Variantes", compareVariant: "Comparer avec une autre variante (glisser)", showVariant: "Afficher",
+        download: "GeoJSON", downloadTitle: "Télécharger le scénario de cette variante (GeoJSON : le recharger, ou le lancer avec ictu simulate)", remove: "Retirer",
+        variantNamePlaceholder: "p. ex. parc avec bassin", otherCRS: "Les coordonnées du scénario chargé sont dans son propre système, pas en longitude/latitude : lancez-le tel quel, ou effacez-le avant de dessiner.", ownStudyArea: "Les chiffres de chaque variante portent sur sa propre zone d'étude : ses modifications et ce qu'elles atteignent (300 m autour).", scenarioRun: "Lancer le scénario", scenarioClear: "Effacer", before: "Avant", after: "Après", difference: "Différence (après − avant)", atNight: "La nuit",
         drawing: "Cliquez sur la carte pour placer les sommets, puis « Terminer le polygone ».", needThree: "Un polygone a au moins 3 sommets.",
         ready: n => `${n} modification(s) prête(s) : lancez le scénario.`, computing: "Calcul… (jusqu'à une minute sur une grande fenêtre)", done: s => `Terminé en ${s} s.`,
         zone: "Zone", dayChange: "Jour", nightChange: "Nuit", strong: "Espace public ≥ 32 °C à 15 h", veryStrong: "Espace public ≥ 38 °C à 15 h",
@@ -315,6 +333,7 @@ function saveView() {
   if (params.get("archives")) p.set("archives", params.get("archives"));
   if (sc.result) {
     p.set("scenario", sc.result.id);
+    if (sc.versus) p.set("versus", sc.versus);
     p.set("view", document.querySelector("input[name=scenarioView]:checked").value);
     if (document.getElementById("scenarioNight").checked) p.set("night", "1");
   }
@@ -365,6 +384,8 @@ function applyLanguage() {
     [...document.getElementById("scenarioKind").options].forEach(o => { o.textContent = t("kinds")[o.value]; });
     scenarioKindChanged();
     if (sc.result) { renderSummary(sc.result.summary); showScenarioView(); }
+    renderVariants();
+    document.getElementById("scenarioName").placeholder = t("variantNamePlaceholder");
     if (round.trees.length) renderRound();
     renderSearch();
     document.getElementById("runInfo").textContent =
@@ -851,7 +872,7 @@ async function addDiagnosis() {
 // Scenario: draw (or load) edits, post them, show before / after / difference and the summary.
 const KINDS = { park: ["years_after_planting", 30], trees: ["years_after_planting", 30], prune: ["crown_reduction", 0.3], remove_trees: null,
   building: ["height_m", 20], demolish: ["permeable", 1], surface: ["albedo", 0.45], water: null, irrigate: ["stress_after", 0] };
-const sc = { drawing: false, corners: [], line: null, pending: [], shapes: null, result: null };
+const sc = { drawing: false, corners: [], line: null, pending: [], shapes: null, result: null, variants: [], versus: null, crs: null };
 
 function scenarioKindChanged() {
   const spec = KINDS[document.getElementById("scenarioKind").value];
@@ -873,6 +894,8 @@ function showPending() {
 }
 
 function startDrawing() {
+  // Drawn corners are longitude/latitude: they cannot join a file's features in another CRS.
+  if (sc.crs) { scenarioStatus(t("otherCRS"), true); return; }
   sc.drawing = true; sc.corners = [];
   document.getElementById("scenarioFinish").hidden = false;
   document.getElementById("map").style.cursor = "crosshair";
@@ -908,7 +931,12 @@ async function loadScenarioFile(file) {
     const data = JSON.parse(await file.text());
     if (data.type !== "FeatureCollection" || !Array.isArray(data.features)) throw new Error(t("notGeoJSON"));
     sc.pending = data.features;
-    showPending();
+    // Its CRS (a QGIS export in Lambert-93 says so) goes with it to the server; its name, to the variant's.
+    sc.crs = data.crs || null;
+    const name = document.getElementById("scenarioName");
+    if (typeof data.name === "string" && !name.value) name.value = data.name;
+    if (!sc.crs) showPending();
+    else { document.getElementById("scenarioRun").disabled = false; scenarioStatus(t("ready")(sc.pending.length)); }
   } catch (err) { scenarioStatus(`${file.name}: ${err.message}`, true); }
 }
 
@@ -921,6 +949,19 @@ function scenarioLayerName() {
 function showScenarioView() {
   if (!sc.result) return;
   const view = document.querySelector("input[name=scenarioView]:checked").value, night = document.getElementById("scenarioNight").checked;
+  const other = sc.variants.find(v => v.id === sc.versus && v.id !== sc.result.id);
+  // Comparing two variants shows their "after" maps: the before / after / difference choice waits meanwhile.
+  document.querySelectorAll("input[name=scenarioView]").forEach(r => { r.disabled = !!other; });
+  if (other) {
+    // Two variants side by side: this one's "after" on the left of the divider, the other's on the right.
+    const name = "after" + (night ? "-night" : "");
+    const mine = sc.result.layers.find(l => l.name === name), theirs = other.layers.find(l => l.name === name);
+    if (mine) { showTiles({ url: mine.tiles }); renderLegend(mine); }
+    if (theirs) showCompare({ url: theirs.tiles, left: sc.result.name, right: other.name });
+    renderComparison(sc.result, other);
+    return;
+  }
+  renderSummary(sc.result.summary);
   if (view === "swipe") {
     const after = sc.result.layers.find(l => l.name === "after" + (night ? "-night" : ""));
     setLayer(night ? "night" : "day");
@@ -943,18 +984,72 @@ function renderSummary(s) {
   document.getElementById("scenarioSummary").innerHTML = html + "</tbody></table>";
 }
 
+// Two variants side by side: each one's change in its zones (its edits, 0–100 m and 100–300 m around them), day
+// and night; then the public space per UTCI class, the 300 m cool-island access and the shaded sidewalk, before →
+// after. Each variant's figures are over its own study area (its edits and what they reach), as its summary says.
+function renderComparison(a, b) {
+  const share = v => fmt(100 * v, 0), metres = v => fmt(v, 0);
+  let html = `<table class="comparison"><thead><tr><th></th><th scope="col">${esc(a.name)}</th><th scope="col">${esc(b.name)}</th></tr></thead><tbody>`;
+  for (const z of a.summary.zones) {
+    const w = b.summary.zones.find(x => x.zone === z.zone) || {};
+    const zone = esc(state.lang === "fr" ? (ZONES_FR[z.zone] || z.zone) : z.zone);
+    html += `<tr class="zone"><th scope="row">${zone}, ${t("dayChange")}</th><td>${signed(z.dayMeanChange)} °C</td><td>${signed(w.dayMeanChange)} °C</td></tr>`;
+    html += `<tr class="zone"><th scope="row">${zone}, ${t("nightChange")}</th><td>${signed(z.nightMeanChange)} °C</td><td>${signed(w.nightMeanChange)} °C</td></tr>`;
+  }
+  const row = (label, key, format, unit) => {
+    const x = a.summary[key], y = b.summary[key];
+    return x && y ? `<tr><th scope="row">${esc(label)}</th><td>${format(x.before)} → ${format(x.after)} ${unit}</td><td>${format(y.before)} → ${format(y.after)} ${unit}</td></tr>` : "";
+  };
+  html += row(t("strong"), "strongOrWorseShare", share, "%") + row(t("veryStrong"), "veryStrongOrWorseShare", share, "%")
+    + row(t("coolAccess"), "coolIslandAccessShare", share, "%") + row(t("shadedSidewalk"), "shadedSidewalkMetres", metres, "m");
+  document.getElementById("scenarioSummary").innerHTML = html + `</tbody></table><p class="note">${t("ownStudyArea")}</p>`;
+}
+
+function renderVariants() {
+  const box = document.getElementById("variants"), list = document.getElementById("variantList"), versus = document.getElementById("variantCompare");
+  box.hidden = sc.variants.length === 0;
+  list.innerHTML = "";
+  for (const v of sc.variants) {
+    const item = document.createElement("li");
+    item.innerHTML = `<label><input type="radio" name="variantShown" value="${esc(v.id)}"${sc.result && sc.result.id === v.id ? " checked" : ""}> <span>${esc(v.name)}</span></label>
+      <a href="${esc(v.geojson)}" download title="${esc(t("downloadTitle"))}">${t("download")}</a>
+      <button type="button" class="remove" data-id="${esc(v.id)}" aria-label="${esc(t("remove"))} ${esc(v.name)}" title="${esc(t("remove"))} ${esc(v.name)}">×</button>`;
+    item.querySelector("input").addEventListener("change", () => { sc.versus = sc.versus === v.id ? null : sc.versus; showScenario(v); });
+    item.querySelector("button").addEventListener("click", () => removeVariant(v.id));
+    list.appendChild(item);
+  }
+  versus.innerHTML = `<option value="">${t("noCompare")}</option>` + sc.variants.filter(v => !sc.result || v.id !== sc.result.id)
+    .map(v => `<option value="${esc(v.id)}"${v.id === sc.versus ? " selected" : ""}>${esc(v.name)}</option>`).join("");
+  if (!sc.variants.some(v => v.id === sc.versus)) sc.versus = null;
+}
+
+async function removeVariant(id) {
+  const response = await api(`/api/scenario/${encodeURIComponent(id)}`, { method: "DELETE" });
+  if (!response.ok && response.status !== 404) { scenarioStatus((await response.json()).error, true); return; }
+  sc.variants = sc.variants.filter(v => v.id !== id);
+  if (sc.versus === id) sc.versus = null;
+  if (sc.result && sc.result.id === id) {
+    const last = sc.variants[sc.variants.length - 1];
+    if (last) showScenario(last); else clearScenario();
+  } else { renderVariants(); showScenarioView(); saveView(); }
+}
+
 function showScenario(answer) {
   sc.result = answer;
+  if (!sc.variants.some(v => v.id === answer.id)) sc.variants.push(answer);
   document.getElementById("scenarioView").hidden = false;
-  renderSummary(answer.summary);
+  renderVariants();
   showScenarioView();
   saveView();
 }
 
 // A shared view's scenario (#scenario=ID&view=…&night=1), while the server still holds it.
 async function restoreScenario() {
+  const held = await api("/api/scenarios");
+  if (held.ok) { sc.variants = (await held.json()).variants; renderVariants(); }
   const id = params.get("scenario");
   if (!id) return;
+  sc.versus = params.get("versus");
   const response = await api(`/api/scenario/${encodeURIComponent(id)}`);
   const answer = await response.json();
   if (!response.ok) { scenarioStatus(answer.error, true); return; }
@@ -969,18 +1064,22 @@ async function runScenario() {
   button.disabled = true;
   scenarioStatus(t("computing"));
   try {
-    const response = await api("/api/scenario", { method: "POST", headers: { "Content-Type": "application/geo+json" },
-                                                     body: JSON.stringify({ type: "FeatureCollection", features: sc.pending }) });
+    const name = document.getElementById("scenarioName").value.trim();
+    const response = await api("/api/scenario" + (name ? `?name=${encodeURIComponent(name)}` : ""), { method: "POST", headers: { "Content-Type": "application/geo+json" },
+                                                     body: JSON.stringify(Object.assign({ type: "FeatureCollection", features: sc.pending }, sc.crs ? { crs: sc.crs } : {})) });
     const answer = await response.json();
     if (!response.ok) { scenarioStatus(answer.error, true); return; }
+    document.getElementById("scenarioName").value = "";
     showScenario(answer);
     scenarioStatus(t("done")(fmt(answer.summary.seconds, 1)));
   } catch (err) { scenarioStatus(String(err), true); }
   finally { button.disabled = sc.pending.length === 0; }
 }
 
+// Clears the drawing and the view; the variants stay held (each has its × to remove it).
 function clearScenario() {
-  sc.pending = []; sc.corners = []; sc.drawing = false; sc.result = null;
+  sc.pending = []; sc.corners = []; sc.drawing = false; sc.result = null; sc.versus = null; sc.crs = null;
+  renderVariants();
   if (sc.line) { map.removeLayer(sc.line); sc.line = null; }
   if (sc.shapes) { map.removeLayer(sc.shapes); sc.shapes = null; }
   document.getElementById("scenarioView").hidden = true;
@@ -1003,6 +1102,8 @@ function setUpScenario() {
   document.getElementById("scenarioFile").addEventListener("change", ev => { if (ev.target.files[0]) loadScenarioFile(ev.target.files[0]); });
   document.getElementById("scenarioRun").addEventListener("click", runScenario);
   document.getElementById("scenarioClear").addEventListener("click", clearScenario);
+  document.getElementById("scenarioName").placeholder = t("variantNamePlaceholder");
+  document.getElementById("variantCompare").addEventListener("change", ev => { sc.versus = ev.target.value || null; showScenarioView(); saveView(); });
   document.querySelectorAll("input[name=scenarioView], #scenarioNight").forEach(e => e.addEventListener("change", () => { showScenarioView(); saveView(); }));
 }
 

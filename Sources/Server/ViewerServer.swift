@@ -34,12 +34,7 @@ public enum ViewerServer {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestLimits())
-        // The run's exported tiles (`ictu tiles`) as a static server has them, with byte ranges, ETag and
-        // Last-Modified (Hummingbird's FileMiddleware): PMTiles archives read by range, XYZ folders, TileJSON.
-        router.add(middleware: UnsatisfiableRanges(folder: service.map.folder.path(.tiles), urlBasePath: "/export"))
-        router.add(middleware: FileMiddleware(service.map.folder.path(.tiles), urlBasePath: "/export", cacheControl: .init([(MediaType(type: .any), [.noCache])]))
-            .withServeOnNotFoundResponse()
-            .withAdditionalMediaType(MediaType(type: .application, subType: "vnd.pmtiles"), mappedToFileExtension: "pmtiles"))
+        router.add(middleware: ExportedFiles(folder: service.map.folder.path(.tiles)))
         router.get("/") { _, _ in html(ViewerPage.html) }
         router.get("/index.html") { _, _ in html(ViewerPage.html) }
         router.get("/pmtiles.js") { _, _ in
@@ -88,8 +83,25 @@ public enum ViewerServer {
         router.post("/api/scenario") { request, _ in try await postScenario(request, service: service) }
         router.get("/api/scenario/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let summary = service.scenarios.summary(id) else { return error(.notFound, tr("no scenario \"{}\" (the server keeps the last few; post it again)", id.prefix(40))) }
-            return try json(scenarioDocument(id, summary, layers: service.scenarios.layers(id)))
+            guard let summary = service.scenarios.summary(id) else { return error(.notFound, unheldScenario(id)) }
+            return try json(scenarioDocument(id, summary, service: service))
+        }
+        router.get("/api/scenarios") { _, _ in
+            try json(VariantsDocument(variants: service.scenarios.variants().map { scenarioDocument($0.id, $0.summary, service: service) },
+                                      maxVariants: ScenarioService.maxVariants))
+        }
+        router.delete("/api/scenario/{id}") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard service.scenarios.remove(id) else { return error(.notFound, unheldScenario(id)) }
+            return Response(status: .noContent)
+        }
+        router.get("/api/scenario/{id}/scenario.geojson") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let data = service.scenarios.geojson(id), let name = service.scenarios.name(id) else { return error(.notFound, unheldScenario(id)) }
+            // The variant's name as the file's, kept to letters, digits, - and _ (a header value).
+            let file = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+            return Response(status: .ok, headers: [.contentType: "application/geo+json", .contentDisposition: "attachment; filename=\"\(file.isEmpty ? id : file).geojson\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/scenario/{id}/tiles/{layer}/{z}/{x}/{y}.png") { _, context in
             try await offPool { try scenarioTile(context.parameters, service: service) }
@@ -121,7 +133,7 @@ public enum ViewerServer {
         switch tileCoordinates(parameters) {
         case .failure(let refusal): return refusal.response
         case .success(let tile):
-            guard let data = try service.scenarioTile(id, layer, tile) else { return error(.notFound, tr("no scenario \"{}\" (the server keeps the last few; post it again)", id.prefix(40))) }
+            guard let data = try service.scenarioTile(id, layer, tile) else { return error(.notFound, unheldScenario(id)) }
             return png(data, maxAge: 0)
         }
     }
@@ -147,10 +159,14 @@ public enum ViewerServer {
         let data = Data(buffer: body)
         guard !data.isEmpty else { return error(.badRequest, tr("send the scenario (a GeoJSON FeatureCollection) as the request body")) }
         do {
-            let (id, summary) = try await offPool { try service.scenarios.simulate(data) }
-            return try json(scenarioDocument(id, summary, layers: service.scenarios.layers(id)))
+            let name = request.uri.queryParameters["name"].map(String.init)
+            let (id, summary) = try await offPool { try service.scenarios.simulate(data, name: name) }
+            return try json(scenarioDocument(id, summary, service: service))
         } catch ScenarioService.Failure.busy {
             return error(.serviceUnavailable, tr("a scenario is being computed; send this one when it is done"))
+        } catch ScenarioService.Failure.full(let names) {
+            return error(.conflict, tr("{} variants are held ({}): remove one before running another (× beside it in the viewer, or DELETE /api/scenario/ID)",
+                                       ScenarioService.maxVariants, names.joined(separator: ", ")))
         } catch ScenarioService.Failure.badScenario(let message) {
             return error(.badRequest, message)
         }
@@ -193,9 +209,13 @@ public enum ViewerServer {
     }
 
     /// A held scenario: its id, summary and tile layers (the answer to its POST, and to GET /api/scenario/{id}).
-    static func scenarioDocument(_ id: String, _ summary: ScenarioSummary, layers: [TileLayer]?) -> ScenarioDocument {
-        ScenarioDocument(id: id, summary: summary, layers: (layers ?? TileLayer.scenarioLayers).map { LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png") })
+    static func scenarioDocument(_ id: String, _ summary: ScenarioSummary, service: RunService) -> ScenarioDocument {
+        ScenarioDocument(id: id, name: service.scenarios.name(id) ?? id, summary: summary,
+                         layers: (service.scenarios.layers(id) ?? TileLayer.scenarioLayers).map { LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png") },
+                         geojson: "/api/scenario/\(id)/scenario.geojson")
     }
+
+    static func unheldScenario(_ id: String) -> String { tr("no scenario \"{}\": it was removed, or the server restarted since; post it again", id.prefix(40)) }
 
     /// GDAL reads, PNG encoding and simulations are blocking work: they run on a queue of their own, never on the
     /// server's event loops or Swift's cooperative pool, which stay free to accept and answer.
@@ -226,7 +246,7 @@ public enum ViewerServer {
         do {
             if let scenario {
                 guard let e = try service.explain(scenario: scenario, longitude: lon, latitude: lat) else {
-                    return error(.notFound, tr("no scenario \"{}\" (the server keeps the last few; post it again)", scenario.prefix(40)))
+                    return error(.notFound, unheldScenario(scenario))
                 }
                 explanation = e
             } else {
@@ -271,17 +291,36 @@ public enum ViewerServer {
 }
 
 /// Refuses oversized requests before any handler runs, and turns every thrown error into a JSON 500.
-/// A range that starts past a served file's end is answered 416 with the file's size (RFC 9110 §15.5.17);
-/// FileMiddleware would send a 206 with no body.
-struct UnsatisfiableRanges<Context: RequestContext>: RouterMiddleware {
-    let folder: String, urlBasePath: String
+/// The run's exported tiles (`ictu tiles`) under /export/, as a static server has them: byte ranges, ETag and
+/// Last-Modified (Hummingbird's FileMiddleware) — PMTiles archives read by range, XYZ folders, TileJSON, MBTiles.
+/// Other paths never reach the file middleware.
+struct ExportedFiles<Context: RequestContext>: RouterMiddleware {
+    static var urlBasePath: String { "/export" }
+    let folder: String
+    let files: FileMiddleware<Context, LocalFileSystem>
+
+    init(folder: String) {
+        self.folder = folder
+        files = FileMiddleware(folder, urlBasePath: Self.urlBasePath, cacheControl: .init([(MediaType(type: .any), [.noCache])]))
+            .withServeOnNotFoundResponse()
+            .withAdditionalMediaType(MediaType(type: .application, subType: "vnd.pmtiles"), mappedToFileExtension: "pmtiles")
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let range = request.headers[.range], request.uri.path.hasPrefix(urlBasePath + "/"),
+        guard request.uri.path.hasPrefix(Self.urlBasePath + "/") else { return try await next(request, context) }
+        if let refusal = unsatisfiable(request) { return refusal }
+        return try await files.handle(request, context: context, next: next)
+    }
+
+    /// A range that starts past the file's end is answered 416 with the file's size (RFC 9110 §15.5.17);
+    /// FileMiddleware would send a 206 with no body.
+    func unsatisfiable(_ request: Request) -> Response? {
+        let urlBasePath = Self.urlBasePath
+        guard let range = request.headers[.range],
               let start = range.split(separator: "=").last?.split(separator: "-", omittingEmptySubsequences: false).first.flatMap({ Int($0) }),
               let relative = request.uri.path.dropFirst(urlBasePath.count).removingPercentEncoding, !relative.contains(".."),
               let size = (try? FileManager.default.attributesOfItem(atPath: folder + relative))?[.size] as? Int, start >= size
-        else { return try await next(request, context) }
+        else { return nil }
         var response = ViewerServer.error(.rangeNotSatisfiable, "the range \(range) starts past the file's end (\(size) bytes)")
         response.headers[.contentRange] = "bytes */\(size)"
         return response
@@ -306,8 +345,9 @@ struct RequestLimits<Context: RequestContext>: RouterMiddleware {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             return ViewerServer.error(.contentTooLarge, posting ? "scenarios are limited to \(limit) bytes" : "request bodies are limited to \(limit) bytes (only /api/scenario takes a body)")
         }
-        guard request.method == .get || request.method == .head || posting else {
-            return ViewerServer.error(.methodNotAllowed, "only GET is served, and POST to /api/scenario")
+        let removing = request.method == .delete && request.uri.path.hasPrefix("/api/scenario/")
+        guard request.method == .get || request.method == .head || posting || removing else {
+            return ViewerServer.error(.methodNotAllowed, "only GET is served, POST to /api/scenario and DELETE of /api/scenario/ID")
         }
         do {
             return try await next(request, context)

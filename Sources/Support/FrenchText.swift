@@ -168,7 +168,8 @@ public enum FrenchText {
         "shaded sidewalk at {} h: {} m → {} m": "trottoir ombragé à {} h : {} m → {} m",
         "wrote {}/ ({}, {}, and the after maps: `ictu serve --run {}` shows them)": "écrit {}/ ({}, {} et les cartes après : `ictu serve --run {}` les affiche)",
         // The server's answers the viewer shows (in the viewer's language: its Accept-Language).
-        "no scenario \"{}\" (the server keeps the last few; post it again)": "pas de scénario « {} » (le serveur garde les derniers ; envoyez-le à nouveau)",
+        "no scenario \"{}\": it was removed, or the server restarted since; post it again": "pas de scénario « {} » : il a été retiré, ou le serveur a redémarré depuis ; envoyez-le à nouveau",
+        "{} variants are held ({}): remove one before running another (× beside it in the viewer, or DELETE /api/scenario/ID)": "{} variantes sont gardées ({}) : retirez-en une avant d'en lancer une autre (× à côté d'elle dans la visionneuse, ou DELETE /api/scenario/ID)",
         "give lon and lat in degrees: /api/point?lon=-0.56&lat=44.83": "donnez lon et lat en degrés : /api/point?lon=-0.56&lat=44.83",
         "scenarios are limited to {} bytes": "les scénarios sont limités à {} octets",
         "send the scenario (a GeoJSON FeatureCollection) as the request body": "envoyez le scénario (une FeatureCollection GeoJSON) comme corps de la requête",
