@@ -50,16 +50,21 @@ public struct ScenarioSummary: Codable, Sendable {
     public var strongOrWorseShare: BeforeAfter?
     public var veryStrongOrWorseShare: BeforeAfter?
     public var coolIslandAccessShare: BeforeAfter?
-    public var coolIslandAccessShareCity: BeforeAfter
+    public var coolIslandAccessShareCity: BeforeAfter?
     public var populationCoolIslandAccessShare: BeforeAfter?
     public var sidewalkMetres: BeforeAfter?
     public var shadedSidewalkMetres: BeforeAfter?
     public var seconds: Double
     public var stageSeconds: [String: Double] = [:]
     public var definitions: String
+    /// True while the figures that need the whole city or an hour's maps (cool-island access, the 15 h shares and
+    /// sidewalks) are still being computed: the server answers with the rest first. Absent once complete.
+    public var pending: Bool? = nil
+    /// Why those figures are missing, when their computation failed.
+    public var failure: String? = nil
 
     static let empty = ScenarioSummary(scenario: "", edits: [], recomputedWindow: nil, recomputedCells: 0, studyAreaSquareMetres: 0, zones: [], classAreasDay: [],
-                                       hour: 15, strongOrWorseShare: nil, veryStrongOrWorseShare: nil, coolIslandAccessShare: nil, coolIslandAccessShareCity: BeforeAfter(before: 0, after: 0),
+                                       hour: 15, strongOrWorseShare: nil, veryStrongOrWorseShare: nil, coolIslandAccessShare: nil, coolIslandAccessShareCity: nil,
                                        populationCoolIslandAccessShare: nil, sidewalkMetres: nil, shadedSidewalkMetres: nil, seconds: 0, definitions: "")
 
     /// The zones the change is summed over, from the edits outwards.
@@ -79,8 +84,9 @@ public struct ScenarioSummary: Codable, Sendable {
                                      isSource: { cool.labels[$0] > 0 }, counts: { !day.values[$0].isNaN })
     }
 
+    /// The summary; with `firstFiguresOnly`, without what needs the whole city or an hour's maps (`pending` says so).
     static func compute(name: String, scenario: Scenario, result: SimulationResult, base: SimulationBase, settings: MapSettings, parksAfter: ParkField,
-                        edited: (Window) throws -> SurfaceLayers, blockSize: Int, seconds: Double) throws -> ScenarioSummary {
+                        edited: (Window) throws -> SurfaceLayers, blockSize: Int, seconds: Double, firstFiguresOnly: Bool = false) throws -> ScenarioSummary {
         let grid = base.record.grid
         let cellArea = grid.cellArea
         let surface = result.surface
@@ -98,9 +104,10 @@ public struct ScenarioSummary: Codable, Sendable {
 
         // Cool islands over the whole city, before (the run's, kept by the base) and after.
         let accessBefore = base.coolIslandAccess
-        let accessAfter = result.region == nil ? accessBefore : coolIslandAccess(afterDay, grid: grid)
-        summary.coolIslandAccessShareCity = BeforeAfter(before: accessBefore.share, after: accessAfter.share)
-        if let population = base.population {
+        let accessAfter = firstFiguresOnly ? nil : result.region == nil ? accessBefore : coolIslandAccess(afterDay, grid: grid)
+        if firstFiguresOnly { summary.pending = true }
+        if let accessAfter { summary.coolIslandAccessShareCity = BeforeAfter(before: accessBefore.share, after: accessAfter.share) }
+        if let population = base.population, let accessAfter {
             func share(_ d: [Float]) -> Double {
                 var total = 0.0, covered = 0.0
                 for i in population.values.indices { total += Double(population.values[i]); if Double(d[i]) <= DiagnosisOptions().accessMetres { covered += Double(population.values[i]) } }
@@ -137,7 +144,7 @@ public struct ScenarioSummary: Codable, Sendable {
             if !b.isNaN, let k = classIndex(b) { classBefore[k] += 1 }
             if !a.isNaN, let k = classIndex(a) { classAfter[k] += 1 }
             if !b.isNaN { accessStudy.openBefore += 1; if Double(accessBefore.distance[i]) <= DiagnosisOptions().accessMetres { accessStudy.before += 1 } }
-            if !a.isNaN { accessStudy.openAfter += 1; if Double(accessAfter.distance[i]) <= DiagnosisOptions().accessMetres { accessStudy.after += 1 } }
+            if !a.isNaN, let accessAfter { accessStudy.openAfter += 1; if Double(accessAfter.distance[i]) <= DiagnosisOptions().accessMetres { accessStudy.after += 1 } }
             if !b.isNaN, !a.isNaN {
                 let d = Double(a - b)
                 n[z] += 1; sumDay[z] += d; lo[z] = min(lo[z], d); hi[z] = max(hi[z], d)
@@ -156,8 +163,11 @@ public struct ScenarioSummary: Codable, Sendable {
         summary.classAreasDay = classes.indices.map { k in
             ClassArea(utciClass: classes[k].label, range: ranges[k], beforeSquareMetres: Double(classBefore[k]) * cellArea, afterSquareMetres: Double(classAfter[k]) * cellArea)
         }
-        summary.coolIslandAccessShare = BeforeAfter(before: Double(accessStudy.before) / Double(max(1, accessStudy.openBefore)),
-                                                    after: Double(accessStudy.after) / Double(max(1, accessStudy.openAfter)))
+        if accessAfter != nil {
+            summary.coolIslandAccessShare = BeforeAfter(before: Double(accessStudy.before) / Double(max(1, accessStudy.openBefore)),
+                                                        after: Double(accessStudy.after) / Double(max(1, accessStudy.openAfter)))
+        }
+        if firstFiguresOnly { summary.seconds = seconds; return summary }
 
         // At 15 h (the nearest hour the reference gives): strong stress or worse, and shaded sidewalks.
         guard let hour = settings.dayHours.min(by: { abs($0.localHour - 15) < abs($1.localHour - 15) }) else { summary.seconds = seconds; return summary }

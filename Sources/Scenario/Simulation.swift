@@ -19,6 +19,9 @@ public struct SimulationOptions: Sendable {
     public var parkToleranceC = 0.02
     /// Recompute the whole grid instead of the window the edits reach (a check, and the reference of the tests).
     public var recomputeEverything = false
+    /// The summary without its city-wide and 15 h figures (`pending`), completed later by `Simulation.completed`:
+    /// the server answers the viewer with the difference first.
+    public var firstFiguresOnly = false
     public init() {}
 }
 
@@ -81,6 +84,8 @@ public struct SimulationResult: Sendable {
     /// Over `region`: the planes of every raster the blocks write, after the edits.
     public let after: [RunFolder.Entry: [Plane]]
     public let summary: ScenarioSummary
+    /// The park field after the edits (what the summary's hour maps need).
+    let parksAfter: ParkField
 
     /// The run's raster `name` (band `band`, 0-based) with the recomputed region in place.
     func merged(_ base: Plane, entry: RunFolder.Entry, band: Int = 0) -> Plane {
@@ -106,13 +111,7 @@ public enum Simulation {
         }
         let grid = base.record.grid
         let surface = try ScenarioSurface(scenario: scenario, grid: grid, name: name)
-        var settings = base.settings
-        settings.tallestObstacleMetres = max(settings.tallestObstacleMetres, surface.tallestObstacleMetres)
-        let edited: (Window) throws -> SurfaceLayers = { window in
-            var layers = try base.layers(window)
-            surface.apply(to: &layers, window: window)
-            return layers
-        }
+        let (settings, edited) = context(surface, base: base)
 
         // What the edits reach: their cells plus the halo (recomputed), and beyond it wherever the park term moves by
         // more than the tolerance (shifted: see `shiftParkTail`).
@@ -152,15 +151,40 @@ public enum Simulation {
             if region != exact { shiftParkTail(&after, region: region, exact: exact, before: base.parks, after: parksAfter, settings: settings) }
         }
         clock.lap("recompute")
-        let partial = SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: ScenarioSummary.empty)
+        let partial = SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: ScenarioSummary.empty, parksAfter: parksAfter)
         progress("summary", 0)
         var summary = try ScenarioSummary.compute(name: name, scenario: scenario, result: partial, base: base, settings: settings,
                                                   parksAfter: parksAfter, edited: edited, blockSize: options.blockSize,
-                                                  seconds: 0)
-        clock.lap("summary (cool islands, \(summary.hour) h maps)")
+                                                  seconds: 0, firstFiguresOnly: options.firstFiguresOnly)
+        clock.lap(options.firstFiguresOnly ? "summary, first figures" : "summary (cool islands, \(summary.hour) h maps)")
         summary.seconds = (Date().timeIntervalSince(start) * 100).rounded() / 100
         summary.stageSeconds = clock.stages
-        return SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: summary)
+        return SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: summary, parksAfter: parksAfter)
+    }
+
+    /// The whole summary of a result computed with `firstFiguresOnly` (the same numbers `compute` gives without it).
+    public static func completed(_ result: SimulationResult, scenario: Scenario, name: String, base: SimulationBase,
+                                 options: SimulationOptions = SimulationOptions()) throws -> ScenarioSummary {
+        let start = Date()
+        let (settings, edited) = context(result.surface, base: base)
+        var summary = try ScenarioSummary.compute(name: name, scenario: scenario, result: result, base: base, settings: settings,
+                                                  parksAfter: result.parksAfter, edited: edited, blockSize: options.blockSize, seconds: 0)
+        var stages = result.summary.stageSeconds
+        stages["summary (cool islands, \(summary.hour) h maps)"] = (Date().timeIntervalSince(start) * 100).rounded() / 100
+        summary.stageSeconds = stages
+        summary.seconds = ((result.summary.seconds + Date().timeIntervalSince(start)) * 100).rounded() / 100
+        return summary
+    }
+
+    /// The model settings for the edited city (its tallest obstacle) and its surface layers with the edits applied.
+    static func context(_ surface: ScenarioSurface, base: SimulationBase) -> (settings: MapSettings, edited: (Window) throws -> SurfaceLayers) {
+        var settings = base.settings
+        settings.tallestObstacleMetres = max(settings.tallestObstacleMetres, surface.tallestObstacleMetres)
+        return (settings, { window in
+            var layers = try base.layers(window)
+            surface.apply(to: &layers, window: window)
+            return layers
+        })
     }
 
     /// Cells beyond the edits' halo whose only change is the park term: its air-temperature shift ΔTa = −PCI·Δ(e^(−d/L))

@@ -42,6 +42,9 @@ public final class ScenarioService: Sendable {
     /// The run's city when given on the command line (`serve --city`), else found from the run's record.
     let manifest: String?
     private let state = Mutex(State())
+    /// Completes the summaries after their first figures were answered, one at a time; a new scenario waits for
+    /// them (both would share the same two cores).
+    private let completions = DispatchQueue(label: "ictu.scenario.summaries")
 
     init(folder: RunFolder, manifest: String?) { self.folder = folder; self.manifest = manifest }
 
@@ -56,6 +59,7 @@ public final class ScenarioService: Sendable {
             s.busy = true
         }
         defer { state.withLock { $0.busy = false } }
+        completions.sync {}
         let file = NSTemporaryDirectory() + "ictu-posted-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try body.write(to: URL(fileURLWithPath: file))
@@ -65,7 +69,9 @@ public final class ScenarioService: Sendable {
         let base = try state.withLock { $0.base } ?? SimulationBase(run: folder.path, manifest: manifest)
         state.withLock { $0.base = base }
         let result: SimulationResult
-        do { result = try Simulation.compute(scenario, name: "scenario", base: base) }
+        var options = SimulationOptions()
+        options.firstFiguresOnly = true
+        do { result = try Simulation.compute(scenario, name: "scenario", base: base, options: options) }
         catch let e as OutputError { throw Failure.badScenario(e.description) }
         let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
         func delta(_ after: Plane, _ before: Plane) -> Plane { after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
@@ -77,7 +83,7 @@ public final class ScenarioService: Sendable {
         let layers = TileLayer.scenarioLayers(dayRange: ColourRamp.differenceRange(largest: largest(dayChange)),
                                               nightRange: ColourRamp.differenceRange(largest: largest(nightChange)))
         var document = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:]
-        return state.withLock { s in
+        let answer: (id: String, summary: ScenarioSummary) = state.withLock { s in
             s.counter += 1
             let id = "s\(s.counter)"
             let taken = Set(s.entries.map(\.name))
@@ -92,6 +98,20 @@ public final class ScenarioService: Sendable {
                                    after: result.after, region: result.region))
             return (id, result.summary)
         }
+        // The rest of the summary (whole-city cool islands, the 15 h maps) after the answer; a failure is said in
+        // the summary, which then stays without those figures.
+        let language = Language.current
+        completions.async {
+            let summary = Result { try Language.$scoped.withValue(language) { try Simulation.completed(result, scenario: scenario, name: "scenario", base: base) } }
+            self.state.withLock { s in
+                guard let k = s.entries.firstIndex(where: { $0.id == answer.id }) else { return }
+                switch summary {
+                case .success(let complete): s.entries[k].summary = complete
+                case .failure(let error): s.entries[k].summary.pending = nil; s.entries[k].summary.failure = "\(error)"
+                }
+            }
+        }
+        return answer
     }
 
     /// Removes a variant; false when it is not held.

@@ -213,7 +213,7 @@ const T = {
         scenarioTitle: "Scenario", scenarioKind: "Edit", scenarioDraw: "Draw a polygon", scenarioFinish: "Finish the polygon", scenarioUpload: "Or load a scenario (GeoJSON)",
         scenarioName: "Name of this variant", variants: "Variants", compareVariant: "Compare with another variant (swipe)", showVariant: "Show",
         download: "GeoJSON", downloadTitle: "Download this variant's scenario (GeoJSON: load it again, or run it with ictu simulate)", remove: "Remove",
-        variantNamePlaceholder: "e.g. park with pond", otherCRS: "The loaded scenario's coordinates are in its own CRS, not longitude/latitude: run it as it is, or clear it before drawing.", ownStudyArea: "Each variant's figures are over its own study area: its edits and what they reach (300 m around).", scenarioRun: "Run the scenario", scenarioClear: "Clear", before: "Before", after: "After", difference: "Difference (after − before)", atNight: "At night",
+        variantNamePlaceholder: "e.g. park with pond", summaryPending: "Cool-island access and the 15 h figures are being computed…", summaryFailed: "The cool-island and 15 h figures could not be computed:", otherCRS: "The loaded scenario's coordinates are in its own CRS, not longitude/latitude: run it as it is, or clear it before drawing.", ownStudyArea: "Each variant's figures are over its own study area: its edits and what they reach (300 m around).", scenarioRun: "Run the scenario", scenarioClear: "Clear", before: "Before", after: "After", difference: "Difference (after − before)", atNight: "At night",
         drawing: "Click the map to place the corners, then “Finish the polygon”.", needThree: "A polygon needs at least 3 corners.",
         ready: n => `${n} edit(s) ready: run the scenario.`, computing: "Computing… (up to a minute on a large window)", done: s => `Done in ${s} s.`,
         zone: "Zone", dayChange: "Day", nightChange: "Night", strong: "Public space ≥ 32 °C at 15 h", veryStrong: "Public space ≥ 38 °C at 15 h",
@@ -250,7 +250,7 @@ const T = {
         scenarioTitle: "Scénario", scenarioKind: "Modification", scenarioDraw: "Dessiner un polygone", scenarioFinish: "Terminer le polygone", scenarioUpload: "Ou charger un scénario (GeoJSON)",
         scenarioName: "Nom de cette variante", variants: "Variantes", compareVariant: "Comparer avec une autre variante (glisser)", showVariant: "Afficher",
         download: "GeoJSON", downloadTitle: "Télécharger le scénario de cette variante (GeoJSON : le recharger, ou le lancer avec ictu simulate)", remove: "Retirer",
-        variantNamePlaceholder: "p. ex. parc avec bassin", otherCRS: "Les coordonnées du scénario chargé sont dans son propre système, pas en longitude/latitude : lancez-le tel quel, ou effacez-le avant de dessiner.", ownStudyArea: "Les chiffres de chaque variante portent sur sa propre zone d'étude : ses modifications et ce qu'elles atteignent (300 m autour).", scenarioRun: "Lancer le scénario", scenarioClear: "Effacer", before: "Avant", after: "Après", difference: "Différence (après − avant)", atNight: "La nuit",
+        variantNamePlaceholder: "p. ex. parc avec bassin", summaryPending: "L'accès aux îlots de fraîcheur et les chiffres de 15 h sont en cours de calcul…", summaryFailed: "Les chiffres des îlots de fraîcheur et de 15 h n'ont pas pu être calculés :", otherCRS: "Les coordonnées du scénario chargé sont dans son propre système, pas en longitude/latitude : lancez-le tel quel, ou effacez-le avant de dessiner.", ownStudyArea: "Les chiffres de chaque variante portent sur sa propre zone d'étude : ses modifications et ce qu'elles atteignent (300 m autour).", scenarioRun: "Lancer le scénario", scenarioClear: "Effacer", before: "Avant", after: "Après", difference: "Différence (après − avant)", atNight: "La nuit",
         drawing: "Cliquez sur la carte pour placer les sommets, puis « Terminer le polygone ».", needThree: "Un polygone a au moins 3 sommets.",
         ready: n => `${n} modification(s) prête(s) : lancez le scénario.`, computing: "Calcul… (jusqu'à une minute sur une grande fenêtre)", done: s => `Terminé en ${s} s.`,
         zone: "Zone", dayChange: "Jour", nightChange: "Nuit", strong: "Espace public ≥ 32 °C à 15 h", veryStrong: "Espace public ≥ 38 °C à 15 h",
@@ -981,7 +981,31 @@ function renderSummary(s) {
   for (const z of s.zones) html += `<tr class="zone"><th scope="row">${esc(state.lang === "fr" ? (ZONES_FR[z.zone] || z.zone) : z.zone)}</th><td>${signed(z.dayMeanChange)} °C</td><td>${signed(z.nightMeanChange)} °C</td></tr>`;
   html += `</tbody></table><table><thead><tr><th></th><th scope="col">${t("before")}</th><th scope="col">${t("after")}</th></tr></thead><tbody>`;
   html += row(t("strong"), s.strongOrWorseShare, true) + row(t("veryStrong"), s.veryStrongOrWorseShare, true) + row(t("coolAccess"), s.coolIslandAccessShare, true) + row(t("shadedSidewalk"), s.shadedSidewalkMetres, false);
-  document.getElementById("scenarioSummary").innerHTML = html + "</tbody></table>";
+  document.getElementById("scenarioSummary").innerHTML = html + "</tbody></table>" + summaryNote(s);
+}
+
+// Said under a summary whose city-wide and 15 h figures are still coming (or could not be computed).
+function summaryNote(s) {
+  if (s.pending) return `<p class="note pending">${t("summaryPending")}</p>`;
+  if (s.failure) return `<p class="note error">${t("summaryFailed")} ${esc(s.failure)}</p>`;
+  return "";
+}
+
+// The server answers with the difference and the zones first, and completes the summary after: it is fetched again
+// until complete, then shown wherever the variant is.
+async function awaitSummary(id) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    await new Promise(resolve => setTimeout(resolve, 250));
+    const response = await api(`/api/scenario/${encodeURIComponent(id)}`);
+    if (!response.ok) return;
+    const answer = await response.json();
+    if (answer.summary.pending) continue;
+    const k = sc.variants.findIndex(v => v.id === id);
+    if (k >= 0) sc.variants[k] = answer;
+    if (sc.result && sc.result.id === id) sc.result = answer;
+    if (sc.result && (sc.result.id === id || sc.versus === id)) showScenarioView();
+    return;
+  }
 }
 
 // Two variants side by side: each one's change in its zones (its edits, 0–100 m and 100–300 m around them), day
@@ -1002,7 +1026,7 @@ function renderComparison(a, b) {
   };
   html += row(t("strong"), "strongOrWorseShare", share, "%") + row(t("veryStrong"), "veryStrongOrWorseShare", share, "%")
     + row(t("coolAccess"), "coolIslandAccessShare", share, "%") + row(t("shadedSidewalk"), "shadedSidewalkMetres", metres, "m");
-  document.getElementById("scenarioSummary").innerHTML = html + `</tbody></table><p class="note">${t("ownStudyArea")}</p>`;
+  document.getElementById("scenarioSummary").innerHTML = html + `</tbody></table><p class="note">${t("ownStudyArea")}</p>` + summaryNote(a.summary) + summaryNote(b.summary);
 }
 
 function renderVariants() {
@@ -1037,6 +1061,7 @@ async function removeVariant(id) {
 function showScenario(answer) {
   sc.result = answer;
   if (!sc.variants.some(v => v.id === answer.id)) sc.variants.push(answer);
+  if (answer.summary.pending) awaitSummary(answer.id);
   document.getElementById("scenarioView").hidden = false;
   renderVariants();
   showScenarioView();
@@ -1046,7 +1071,11 @@ function showScenario(answer) {
 // A shared view's scenario (#scenario=ID&view=…&night=1), while the server still holds it.
 async function restoreScenario() {
   const held = await api("/api/scenarios");
-  if (held.ok) { sc.variants = (await held.json()).variants; renderVariants(); }
+  if (held.ok) {
+    sc.variants = (await held.json()).variants;
+    renderVariants();
+    sc.variants.filter(v => v.summary.pending).forEach(v => awaitSummary(v.id));
+  }
   const id = params.get("scenario");
   if (!id) return;
   sc.versus = params.get("versus");

@@ -37,6 +37,9 @@ try:
     result["compareOptions"] = [o.text for o in versus.options]
     versus.select_by_index(1)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#scenarioSummary table.comparison"))
+    # The summaries' last figures (cool islands, 15 h) come after the difference: the table fills in.
+    result["pendingSeen"] = bool(driver.find_elements(By.CSS_SELECTOR, "#scenarioSummary .pending"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#scenarioSummary table.comparison") and not d.find_elements(By.CSS_SELECTOR, "#scenarioSummary .pending"))
     result["header"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#scenarioSummary table.comparison thead th")]
     result["rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#scenarioSummary table.comparison tbody tr"))
     result["labels"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".swipe-label")]

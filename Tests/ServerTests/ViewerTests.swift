@@ -63,7 +63,7 @@ import Testing
 
     struct ScenarioResult: Decodable {
         struct Tiles: Decodable { var tiles: Int; var opaque: Int; var blue: Int; var red: Int }
-        var popupsWhileDrawing: Int; var readyStatus: String; var status: String; var summary: String
+        var popupsWhileDrawing: Int; var readyStatus: String; var status: String; var summary: String; var completeSummary: String
         struct Click: Decodable { var text: String; var terms: Int; var sumChange: Double }
         var delta: Tiles; var legend: String; var before: Tiles; var afterShown: Bool; var badFileError: String
         struct Shared: Decodable { var hash: String; var view: String; var delta: Tiles }
@@ -84,6 +84,8 @@ import Testing
         #expect(r.popupsWhileDrawing == 0, "clicks place corners while drawing, they do not explain cells")
         #expect(r.readyStatus.contains("1 edit"), "\(r.readyStatus)")
         #expect(r.summary.contains("perimeter") && r.summary.contains("ring 100–300 m") && r.status.hasPrefix("Done"), "\(r.status) \(r.summary)")
+        #expect(r.completeSummary.contains("Shaded sidewalk") && r.completeSummary.contains("cool island") && !r.completeSummary.contains("being computed"),
+                "the summary completes itself after the difference: \(r.completeSummary)")
         // A mature park cools: the difference tiles are mostly blue where they are not neutral, never red.
         #expect(r.delta.tiles > 0 && r.delta.blue > 1000 && r.delta.red < r.delta.blue / 20, "\(r.delta)")
         // The difference's ramp is sized to the scenario: the next half degree over its largest change, 0.5–6 °C.
