@@ -101,9 +101,20 @@ public enum STACItem {
             "geometry": ["type": "Polygon", "coordinates": [ring]],
             "bbox": [xs.min()!, ys.min()!, xs.max()!, ys.max()!],
             "properties": properties,
-            "links": [["rel": "self", "href": "./" + RunFolder.stacItemFileName, "type": "application/geo+json"]],
+            "links": links(root: root, record: record),
             "assets": assets,
         ]
+    }
+
+    /// Its own place; for a scenario's run, the run it was derived from (its Item, by a path relative to this one).
+    static func links(root: URL, record: RunRecord) -> [[String: String]] {
+        var links = [["rel": "self", "href": "./" + RunFolder.stacItemFileName, "type": "application/geo+json"]]
+        if let base = record.baseRun {
+            let item = URL(fileURLWithPath: base).standardizedFileURL.appendingPathComponent(RunFolder.stacItemFileName)
+            links.append(["rel": "derived_from", "href": FilePaths.relative(from: root, to: item), "type": "application/geo+json",
+                          "title": tr("the run this scenario changes")])
+        }
+        return links
     }
 
     /// STAC's raster extension names GDAL's pixel types in its own words.

@@ -198,7 +198,7 @@ public enum FrenchText {
         "Change by the scenario, day (after − before), °C": "Variation due au scénario, jour (après − avant), °C",
         "Maps": "Cartes", "Heat islands, day": "Îlots de chaleur, jour", "Heat islands, night": "Îlots de chaleur, nuit", "Cool islands": "Îlots de fraîcheur",
         "Watering priorities (trees)": "Priorités d'arrosage (arbres)", "City": "Ville", "Buildings": "Bâtiments",
-        "Sensor sites": "Sites des capteurs", "{} style of {}": "Style {} de {}",
+        "Sensor sites": "Sites des capteurs", "the run this scenario changes": "le calcul que ce scénario modifie", "{} style of {}": "Style {} de {}",
         "Felt temperature (UTCI, °C) of the composite hot day, by ictu {}.": "Température ressentie (UTCI, °C) de la journée chaude composite, par ictu {}.",
     ]
 }

@@ -90,6 +90,11 @@ import Testing
         let out = TestFiles.root + "variant-run-\(UUID().uuidString)"
         _ = try Process.output(IctuCommand.ictu, ["simulate", downloaded, "--run", SampleRun.folder + "/run", "--out", out, "--quiet"])
         let simulated = try json(Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+        // The scenario's run is a STAC Item too, valid, linked to the run it changes.
+        _ = try Clients.run("stac_check.py", [out + "/stac-item.json"])
+        let links = try json(Data(contentsOf: URL(fileURLWithPath: out + "/stac-item.json")))["links"] as! [[String: String]]
+        let derived = try #require(links.first { $0["rel"] == "derived_from" }?["href"])
+        #expect(FileManager.default.fileExists(atPath: URL(fileURLWithPath: out + "/" + derived).standardizedFileURL.path), "\(derived)")
         for (zone, change) in zoneChanges(summaryBefore) {
             #expect(abs((zoneChanges(simulated)[zone] ?? .nan) - change) <= 0.001, "\(zone): served \(change), simulated \(zoneChanges(simulated)[zone] ?? .nan)")
         }
