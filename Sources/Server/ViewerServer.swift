@@ -95,7 +95,7 @@ public enum ViewerServer {
             guard service.scenarios.remove(id) else { return error(.notFound, unheldScenario(id)) }
             return Response(status: .noContent)
         }
-        router.get("/api/scenario/{id}/scenario.geojson") { _, context in
+        router.get("/api/scenario/{id}/geojson") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard let data = service.scenarios.geojson(id), let name = service.scenarios.name(id) else { return error(.notFound, unheldScenario(id)) }
             // The variant's name as the file's, kept to letters, digits, - and _ (a header value).
@@ -212,7 +212,7 @@ public enum ViewerServer {
     static func scenarioDocument(_ id: String, _ summary: ScenarioSummary, service: RunService) -> ScenarioDocument {
         ScenarioDocument(id: id, name: service.scenarios.name(id) ?? id, summary: summary,
                          layers: (service.scenarios.layers(id) ?? TileLayer.scenarioLayers).map { LayerDocument($0, tiles: "/scenario/\(id)/tiles/\($0.name)/{z}/{x}/{y}.png") },
-                         geojson: "/api/scenario/\(id)/scenario.geojson")
+                         geojson: "/api/scenario/\(id)/geojson")
     }
 
     static func unheldScenario(_ id: String) -> String { tr("no scenario \"{}\": it was removed, or the server restarted since; post it again", id.prefix(40)) }

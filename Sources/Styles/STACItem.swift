@@ -47,7 +47,7 @@ public enum STACItem {
             (RunFolder.sensorsFileName, "application/geo+json", "sensors", ["data"]),
             ("diagnosis/heat_islands.gpkg", "application/geopackage+sqlite3", "heat_islands", ["data"]),
             ("diagnosis/cool_islands.gpkg", "application/geopackage+sqlite3", "cool_islands", ["data"]),
-            ("diagnosis/report.html", "text/html", "diagnosis_report", ["overview"]),
+            (RunFolder.Entry.diagnosis.fileName + "/" + RunFolder.Entry.report.fileName, "text/html", "diagnosis_report", ["overview"]),
             ("watering/watering.geojson", "application/geo+json", "watering", ["data"]),
         ]
         for (path, type, key, roles) in documents where exists(path) { assets[key] = ["href": "./" + path, "type": type, "roles": roles] }

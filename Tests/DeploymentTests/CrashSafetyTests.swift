@@ -47,6 +47,9 @@ import Testing
                 #expect(["</qgis>", "</StyledLayerDescriptor>", "</PAMDataset>"].contains(where: text.hasSuffix), "\(context): \(name) is cut")
             } else if name.hasSuffix(".mbtiles") {
                 #expect(try tileCount(mbtiles: path) == tileCount(mbtiles: truth), "\(context): \(name) lacks tiles")
+            } else if name.hasSuffix(".pmtiles") {
+                // Written in tile-id order from the same tiles: byte for byte the complete export's archive.
+                #expect(fm.contentsEqual(atPath: path, andPath: truth), "\(context): \(name) differs from a complete export's")
             } else {
                 #expect(try pngCount(path) == pngCount(truth), "\(context): \(name)/ lacks tiles")
             }
@@ -114,7 +117,7 @@ import Testing
         // Tiles, exported into the run folder's tiles/ (two layers, XYZ and MBTiles).
         let tiles = try IctuCommand.ictu(["tiles", "--run", reference, "--zoom", "12-16"], out: reference + "/tiles")
         try #require(tiles.status == 0, "\(tiles.errors)")
-        let tileEntries: Set<String> = ["day", "night", "day.mbtiles", "night.mbtiles"]
+        let tileEntries: Set<String> = ["day", "night", "day.mbtiles", "night.mbtiles", "day.pmtiles", "night.pmtiles"]
         let tileKills = try Self.killRepeatedly(["tiles", "--run", out, "--zoom", "12-16"], out: out + "/tiles", reference: reference + "/tiles",
                                                 entries: tileEntries, seconds: tiles.seconds) {
             try? StagedOutput.finishInterruptedCommits(in: URL(fileURLWithPath: $0))

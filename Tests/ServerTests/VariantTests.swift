@@ -85,7 +85,7 @@ import Testing
 
         // The download is the scenario as posted, with its name: `ictu simulate` runs it to the server's numbers.
         let downloaded = TestFiles.root + "downloaded-\(UUID().uuidString).geojson"
-        #expect(try request(server.base + "/api/scenario/\(idA)/scenario.geojson", to: downloaded).status == 200)
+        #expect(try request(server.base + "/api/scenario/\(idA)/geojson", to: downloaded).status == 200)
         #expect(try json(Data(contentsOf: URL(fileURLWithPath: downloaded)))["name"] as? String == "park with pond")
         let out = TestFiles.root + "variant-run-\(UUID().uuidString)"
         _ = try Process.output(IctuCommand.ictu, ["simulate", downloaded, "--run", SampleRun.folder + "/run", "--out", out, "--quiet"])
