@@ -4,15 +4,24 @@ import Foundation
 /// gzip members (RFC 1952) by libdeflate, whole in memory: the PMTiles directories and metadata.
 public enum Gzip {
     public static func compress(_ bytes: Data, level: Int = 9) throws -> Data {
+        try bytes.withUnsafeBytes { try libdeflate(Array($0.bindMemory(to: UInt8.self)), level: level, operation: "gzip",
+                                                    bound: libdeflate_gzip_compress_bound, compress: libdeflate_gzip_compress) }
+    }
+
+    /// `bytes` compressed by libdeflate at `level` (1–12) in the container `bound` and `compress` write (zlib for
+    /// PNG, gzip for PMTiles).
+    static func libdeflate(_ bytes: [UInt8], level: Int, operation: String,
+                           bound: (OpaquePointer?, Int) -> Int,
+                           compress: (OpaquePointer?, UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int) -> Int) throws -> Data {
         guard let compressor = libdeflate_alloc_compressor(Int32(max(1, min(12, level)))) else {
-            throw GeoError("gzip", libraryMessage: "libdeflate: out of memory")
+            throw GeoError(operation, libraryMessage: "libdeflate: out of memory")
         }
         defer { libdeflate_free_compressor(compressor) }
-        var compressed = [UInt8](repeating: 0, count: libdeflate_gzip_compress_bound(compressor, bytes.count))
+        var compressed = [UInt8](repeating: 0, count: bound(compressor, bytes.count))
         let size = compressed.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBytes { libdeflate_gzip_compress(compressor, $0.baseAddress, $0.count, out.baseAddress, out.count) }
+            bytes.withUnsafeBufferPointer { compress(compressor, $0.baseAddress, $0.count, out.baseAddress, out.count) }
         }
-        guard size > 0 else { throw GeoError("gzip", libraryMessage: "libdeflate: the output did not fit its bound") }
+        guard size > 0 else { throw GeoError(operation, libraryMessage: "libdeflate: the output did not fit its bound") }
         return Data(compressed[0..<size])
     }
 

@@ -121,16 +121,7 @@ public enum PNGImage {
 
     /// A zlib stream of `bytes` by libdeflate at `level` (1–12).
     static func zlib(_ bytes: [UInt8], level: Int) throws -> Data {
-        guard let compressor = libdeflate_alloc_compressor(Int32(max(1, min(12, level)))) else {
-            throw GeoError("encode PNG", libraryMessage: "libdeflate: out of memory")
-        }
-        defer { libdeflate_free_compressor(compressor) }
-        var compressed = [UInt8](repeating: 0, count: libdeflate_zlib_compress_bound(compressor, bytes.count))
-        let size = compressed.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBufferPointer { libdeflate_zlib_compress(compressor, $0.baseAddress, $0.count, out.baseAddress, out.count) }
-        }
-        guard size > 0 else { throw GeoError("encode PNG", libraryMessage: "libdeflate: the output did not fit its bound") }
-        return Data(compressed[0..<size])
+        try Gzip.libdeflate(bytes, level: level, operation: "encode PNG", bound: libdeflate_zlib_compress_bound, compress: libdeflate_zlib_compress)
     }
 }
 
