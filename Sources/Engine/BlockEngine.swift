@@ -30,11 +30,11 @@ public struct MapSettings: Sendable {
     }
 
     /// Halo in cells each block reads around its cells: the farthest a block itself looks (the narrow
-    /// neighbourhoods it filters, local sealing, sky view, shadows of the tallest obstacle at the lowest sun). The
+    /// neighbourhoods it filters, sky view, shadows of the tallest obstacle at the lowest sun). The
     /// wide neighbourhoods come from the run's coarse grid (CoarseNeighbourhoods).
     public var halo: Int {
         let reach = max(CoarseNeighbourhoods.blockReachMetres(coefficients.day), CoarseNeighbourhoods.blockReachMetres(coefficients.night),
-                        2 * coefficients.radiative.longwaveRadiusMetres, shadowReachMetres, coefficients.radiative.skyViewReachMetres)
+                        shadowReachMetres, coefficients.radiative.skyViewReachMetres)
         return Int((reach / grid.cellSize).rounded(.up))
     }
 
@@ -42,7 +42,7 @@ public struct MapSettings: Sendable {
     /// bilinear sampling reads), shadows, sky view. What a scenario must recompute around its edits.
     public var influence: Int {
         let coarse = 2 * ParkCooling().coarseCellMetres
-        let reach = max(coefficients.day.reachMetres + coarse, coefficients.night.reachMetres + coarse, 2 * coefficients.radiative.longwaveRadiusMetres,
+        let reach = max(coefficients.day.reachMetres + coarse, coefficients.night.reachMetres + coarse,
                         shadowReachMetres, coefficients.radiative.skyViewReachMetres)
         return Int((reach / grid.cellSize).rounded(.up))
     }
@@ -99,11 +99,12 @@ public enum BlockEngine {
                         do { surface = concurrentReads ? try io.layers(window) : try lock.withLock { try io.layers(window) } } catch { failure.set(error); return }
                         let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
                         let influence = park.sample(window)
+                        let skyView = ComfortField.skyView(layers: surface, cellSize: grid.cellSize, core: local, coefficients: settings.coefficients.radiative)
                         let fields = zip(passes, neighbourhoods).map { pass, coarse in
                             ComfortField.window(layers: surface, parkInfluence: influence, cellSize: grid.cellSize, hours: pass.hours, regime: pass.regime,
                                                 coefficients: settings.coefficients, core: local, origin: grid.latticeIndex(col: window.x, row: window.y),
                                                 airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid),
-                                                neighbourhoods: coarse.sample(window))
+                                                neighbourhoods: coarse.sample(window), skyView: skyView)
                         }
                         do {
                             try lock.withLock {

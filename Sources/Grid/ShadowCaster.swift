@@ -10,9 +10,13 @@ public enum ShadowCaster {
     /// Shadow (1 shaded, 0 sunlit) at height `observerMetres` above every cell, from obstacles of height `heights` (m).
     /// `opacity` (0–1, optional) is how much sun an obstacle stops (1 for a wall, (1 − τ)… for a crown): a cell takes
     /// the opacity of the obstacle that currently defines the horizon.
+    /// `bases` (m, optional): obstacles that stand on a trunk, blocking only between their base and their top (crowns:
+    /// the sun passes under a crown's edge). An obstacle j stops the ray from a point p farther from the sun when
+    /// B_j + s_j·tan β ≤ z + s_p·tan β; as s_p only grows along the sweep, j joins the running maximum a fixed number of
+    /// cells after itself, (B_j − z)/(tan β·step), so a ring of pending maxima keeps the sweep O(1) per cell.
     /// `origin` is the grid position of the plane's cell (0, 0): ray lines are anchored to the whole grid, so a
     /// cell gets the same shadow whatever block it is computed in.
-    public static func shadow(heights: Plane, opacity: Plane? = nil, cellSize: Double, sunAzimuthDegrees: Double,
+    public static func shadow(heights: Plane, bases: Plane? = nil, opacity: Plane? = nil, cellSize: Double, sunAzimuthDegrees: Double,
                               sunElevationDegrees: Double, observerMetres: Double = 1.1, origin: (col: Int, row: Int) = (0, 0)) -> Plane {
         let w = heights.width, h = heights.height
         var out = Plane(width: w, height: h)
@@ -32,11 +36,21 @@ public enum ShadowCaster {
         // Line b holds the cells whose global minor index is round(b + slope · global major index).
         let intercepts = [0, along - 1].flatMap { m in [0, across - 1].map { n in Double(n + minorOrigin) - slope * Double(m + majorOrigin) } }
         let firstLine = Int(intercepts.min()!.rounded(.down)) - 1, lastLine = Int(intercepts.max()!.rounded(.up)) + 1
+        // Pending obstacles on trunks: slot k holds the highest top (and its opacity) joining the maximum at step k.
+        let delayPerMetre = 1 / (rise * stepMetres)
+        let ring = bases.map { b in max(0, Int(((Double(b.values.max() ?? 0) - observerMetres) * delayPerMetre).rounded(.up))) + 2 } ?? 1
+        var pendingTop = [Double](repeating: -.infinity, count: ring), pendingOpacity = [Double](repeating: 1, count: ring)
         heights.values.withUnsafeBufferPointer { H in
             out.values.withUnsafeMutableBufferPointer { S in
                 for line in firstLine...lastLine {
                     var best = -Double.infinity, bestOpacity = 1.0
+                    if bases != nil { for k in 0..<ring { pendingTop[k] = -.infinity } }
                     for k in 0..<along {
+                        if bases != nil {
+                            let slot = k % ring
+                            if pendingTop[slot] > best { best = pendingTop[slot]; bestOpacity = pendingOpacity[slot] }
+                            pendingTop[slot] = -.infinity
+                        }
                         let m = start + k * step
                         let n = Int((Double(line) + slope * Double(m + majorOrigin)).rounded()) - minorOrigin
                         guard n >= 0, n < across else { continue }
@@ -44,9 +58,14 @@ public enum ShadowCaster {
                         let s = Double(k) * stepMetres
                         if best > observerMetres + s * rise { S[i] = Float(bestOpacity) }
                         let top = Double(H[i]) + s * rise
-                        if top > best {
+                        let stops = opacity.map { Double($0.values[i]) } ?? 1
+                        if let bases, H[i] > 0 {
+                            let delay = max(1, Int(((Double(bases.values[i]) - observerMetres) * delayPerMetre).rounded(.up)))
+                            let slot = (k + delay) % ring
+                            if top > pendingTop[slot] { pendingTop[slot] = top; pendingOpacity[slot] = stops }
+                        } else if top > best {
                             best = top
-                            bestOpacity = opacity.map { Double($0.values[i]) } ?? 1
+                            bestOpacity = stops
                         }
                     }
                 }
@@ -61,9 +80,18 @@ public enum ShadowCaster {
     /// `skip` marks (same cells as `heights`) are not computed and are NaN.
     public static func skyViewFactor(heights: Plane, cellSize: Double, directions: Int = 8, reachMetres: Double = 60,
                                      observerMetres: Double = 1.1, only: Window? = nil, skipping skip: [Bool]? = nil) -> Plane {
+        skyViewFactors(buildings: heights, crowns: nil, cellSize: cellSize, directions: directions, reachMetres: reachMetres,
+                       observerMetres: observerMetres, only: only, skipping: skip).buildings
+    }
+
+    /// The sky view factor left by `buildings`, and the one left by buildings and `crowns` (their tops) together,
+    /// in one sweep: each ray keeps both horizons. Without crowns the second equals the first.
+    public static func skyViewFactors(buildings heights: Plane, crowns: Plane?, cellSize: Double, directions: Int = 8, reachMetres: Double = 60,
+                                      observerMetres: Double = 1.1, only: Window? = nil, skipping skip: [Bool]? = nil) -> (buildings: Plane, withCrowns: Plane) {
         let w = heights.width, h = heights.height
         let area = only ?? Window(x: 0, y: 0, width: w, height: h)
         var out = Plane(width: area.width, height: area.height)
+        var outCrowns = Plane(width: area.width, height: area.height)
         let steps = max(1, Int(reachMetres / cellSize))
         // The cells each direction's ray visits, as offsets (and 1 / distance), computed once: the sweep itself is
         // then integer indexing, without bounds checks for cells whose whole reach is inside the plane.
@@ -79,52 +107,74 @@ public enum ShadowCaster {
         let reach = rays.flatMap { $0 }.map { max(abs($0.dc), abs($0.dr)) }.max() ?? 0
         // The rays as one flat array of plain values (an array of arrays would be retained per cell and ray).
         let flat = rays.flatMap { $0 }
+        // Obstacles as one plane: the higher of building and crown (the crowns' horizon is the higher of the two).
+        let tops = crowns.map { c in zip(heights.values, c.values).map { max($0, $1) } } ?? heights.values
         // Early exit, exact: past a sample, no obstacle can rise above the highest rise near the cell (`bound`)
         // seen from at least that distance, so once the ray's tangent reaches bound / distance it is final. The
         // bound is the tallest obstacle within reach of the cell's 16² tile (from tile maxima): 0 in open ground,
         // where every ray is then skipped.
+        // Two bounds: the buildings' alone, and with the crowns.
         let tile = 16, tilesX = (w + tile - 1) / tile, tilesY = (h + tile - 1) / tile
-        var tileMax = [Float](repeating: -.infinity, count: tilesX * tilesY)
-        for r in 0..<h { for c in 0..<w { tileMax[r / tile * tilesX + c / tile] = max(tileMax[r / tile * tilesX + c / tile], heights.values[r * w + c]) } }
         let reachTiles = (reach + tile - 1) / tile
-        var nearMax = [Float](repeating: -.infinity, count: tilesX * tilesY)
-        for ty in 0..<tilesY { for tx in 0..<tilesX {
-            var m = -Float.infinity
-            for y in max(0, ty - reachTiles)...min(tilesY - 1, ty + reachTiles) { for x in max(0, tx - reachTiles)...min(tilesX - 1, tx + reachTiles) { m = max(m, tileMax[y * tilesX + x]) } }
-            nearMax[ty * tilesX + tx] = m
-        } }
+        func nearMaxima(_ values: [Float]) -> [Float] {
+            var tileMax = [Float](repeating: -.infinity, count: tilesX * tilesY)
+            for r in 0..<h { for c in 0..<w { tileMax[r / tile * tilesX + c / tile] = max(tileMax[r / tile * tilesX + c / tile], values[r * w + c]) } }
+            var nearMax = [Float](repeating: -.infinity, count: tilesX * tilesY)
+            for ty in 0..<tilesY { for tx in 0..<tilesX {
+                var m = -Float.infinity
+                for y in max(0, ty - reachTiles)...min(tilesY - 1, ty + reachTiles) { for x in max(0, tx - reachTiles)...min(tilesX - 1, tx + reachTiles) { m = max(m, tileMax[y * tilesX + x]) } }
+                nearMax[ty * tilesX + tx] = m
+            } }
+            return nearMax
+        }
+        let nearMax = nearMaxima(heights.values), nearMaxAll = crowns == nil ? nearMax : nearMaxima(tops)
+        let withCrowns = crowns != nil
         flat.withUnsafeBufferPointer { R in
         heights.values.withUnsafeBufferPointer { H in
+        tops.withUnsafeBufferPointer { T in
             out.values.withUnsafeMutableBufferPointer { S in
+            outCrowns.values.withUnsafeMutableBufferPointer { SC in
                 for row in area.y..<(area.y + area.height) {
                     for col in area.x..<(area.x + area.width) {
-                        let here = row * w + col
-                        if let skip, skip[here] { S[(row - area.y) * area.width + col - area.x] = .nan; continue }
+                        let here = row * w + col, o = (row - area.y) * area.width + col - area.x
+                        if let skip, skip[here] { S[o] = .nan; SC[o] = .nan; continue }
                         let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let bound = Double(nearMax[row / tile * tilesX + col / tile]) - observerMetres
-                        var sum = 0.0
-                        if bound > 0 {
+                        let boundAll = Double(nearMaxAll[row / tile * tilesX + col / tile]) - observerMetres
+                        var sum = 0.0, sumCrowns = 0.0
+                        if boundAll > 0 {
                             for d in 0..<directions {
-                                var maxTangent = 0.0
+                                var maxTangent = 0.0, maxTangentAll = 0.0
                                 for t in (d * steps)..<((d + 1) * steps) {
                                     let sample = R[t]
-                                    if maxTangent >= bound * sample.inverseDistance { break }
+                                    // Both horizons are final once each has reached its bound.
+                                    if maxTangent >= bound * sample.inverseDistance && maxTangentAll >= boundAll * sample.inverseDistance { break }
                                     if !inside {
                                         let c = col + sample.dc, r = row + sample.dr
                                         guard c >= 0, c < w, r >= 0, r < h else { break }
                                     }
                                     let rise = Double(H[here + sample.offset]) - observerMetres
                                     if rise > 0 { maxTangent = max(maxTangent, rise * sample.inverseDistance) }
+                                    if withCrowns {
+                                        let riseAll = Double(T[here + sample.offset]) - observerMetres
+                                        if riseAll > 0 { maxTangentAll = max(maxTangentAll, riseAll * sample.inverseDistance) }
+                                    } else {
+                                        maxTangentAll = maxTangent
+                                    }
                                 }
                                 sum += maxTangent * maxTangent / (1 + maxTangent * maxTangent)
+                                sumCrowns += maxTangentAll * maxTangentAll / (1 + maxTangentAll * maxTangentAll)
                             }
                         }
-                        S[(row - area.y) * area.width + col - area.x] = Float(1 - sum / Double(directions))
+                        S[o] = Float(1 - sum / Double(directions))
+                        SC[o] = Float(1 - sumCrowns / Double(directions))
                     }
                 }
             }
+            }
         }
         }
-        return out
+        }
+        return (out, outCrowns)
     }
 }

@@ -25,10 +25,11 @@ public enum ComfortField {
     /// `parkInfluence` is exp(−d/L) on the same cells as `layers`. Without `core`, the whole of `layers`.
     /// `airResidual` (°C, same cells, read on the core only): the interpolated calibration residual added to the
     /// air-temperature anomaly, reported in the `residual` term. `neighbourhoods`: means given for the window's
-    /// cells (the others are filtered here, which needs a halo of twice their radius).
+    /// cells (the others are filtered here, which needs a halo of twice their radius). `skyView`: the core's sky view
+    /// factor when the caller has it (a block computes it once for its day and night), else computed here.
     public static func window(layers: SurfaceLayers, parkInfluence: Plane, cellSize: Double, hours: [HourConditions],
                               regime: Regime, coefficients: ModelCoefficients, core: Window? = nil, origin: (col: Int, row: Int) = (0, 0),
-                              airResidual: Plane? = nil, neighbourhoods: NeighbourhoodMeans? = nil) -> WindowField {
+                              airResidual: Plane? = nil, neighbourhoods: NeighbourhoodMeans? = nil, skyView: SkyView? = nil) -> WindowField {
         let core = core ?? Window(x: 0, y: 0, width: layers.width, height: layers.height)
         let k = regime == .day ? coefficients.day : coefficients.night
         let r = coefficients.radiative
@@ -50,52 +51,62 @@ public enum ComfortField {
         let sealed = neighbourhood[0], volume = neighbourhood[1].map { $0 / h0 }
         let canopy = neighbourhood[2], canopyStressed = neighbourhood[3], shrub = neighbourhood[4], shrubStressed = neighbourhood[5]
         let grass = neighbourhood[6], grassStressed = neighbourhood[7], water = neighbourhood[8]
-        let localSealed = regime == .day
-            ? FocalMean.gaussian([Plane(width: w, height: h, values: (0..<n).map { NeighbourhoodMeans.input(0, L, $0) })], radiusCells: r.longwaveRadiusMetres / cellSize)[0].values : []
 
         // Obstacles: buildings (opaque) and crowns (opacity from cover, transmissivity and stress).
         let buildings = L.buildingHeight
-        let (crowns, crownOpacity) = crownObstacles(L, radiative: r)
+        let crowns = crownObstacles(L, radiative: r)
         // Cells under buildings are no data: neither their sky view nor their hours are computed.
         let unmapped = L.buildingFraction.values.map { $0 >= 0.5 }
-        let skyView = regime == .night
-            ? ShadowCaster.skyViewFactor(heights: buildings, cellSize: cellSize, directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres,
-                                         observerMetres: r.pedestrianHeightMetres, only: core, skipping: unmapped).values
-            : []
+        let skyView = skyView ?? Self.skyView(layers: L, cellSize: cellSize, core: core, coefficients: r)
+        let openByBuildings = skyView.buildings.values, openByAll = skyView.withCrowns.values
 
-        // Each hour's setting: the sun's gains, its UTCI table and the shadows over the whole window. The per-cell
+        // Each hour's setting: its radiation, its UTCI table and the shadows over the whole window. The per-cell
         // loop reads them for every cell and hour, so they hold no references: the settings are plain values, the
         // shadows one flat array (hour-major), the tables unretained (kept alive by `tables`). Iterating structs
         // holding arrays and a class retained and released three references per cell and hour: 9 % of the blocks.
         struct HourSetting {
             var airTemperature: Double, vapourPressure: Double
-            var sunGain: Double, albedoGain: Double, referenceUTCI: Double
+            var radiation: HourRadiation
+            var referenceUTCI: Double
+            /// UTCI's partial per W/m² absorbed at the reference site: each radiation term is weighted by the mean of
+            /// this and the cell's (the trapezoid between the two states: the radiation terms are tens of kelvin, and
+            /// UTCI bends over such a range). The air and vapour terms, a few degrees and hectopascals, take the
+            /// cell's own partials (what a small change of the air there does, as the scenario's park tail uses).
+            var referenceRadiant: Double
             var shadowOffset: Int // into the flat shadows; -1 when the sun is down or at night
+            /// Metres of crown base above the pedestrian per cell of horizontal offset of the own crown's shadow.
+            var baseToOffset: Double
         }
         var tables: [UTCITable] = [], settings: [HourSetting] = []
-        var buildingShadows: [Float] = [], crownShadows: [Float] = []
-        for hour in hours {
+        var buildingShadows: [Float] = [], crownShadows: [Float] = [], groundSunlit: [Float] = []
+        let groundView = Int((r.groundViewRadiusMetres / cellSize).rounded())
+        let radiation = HourRadiation.hours(hours, coefficients: r)
+        for (hour, sky) in zip(hours, radiation) {
             let wind = min(max(hour.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound)
             let table = UTCITable.shared(wind: wind, airTemperature: (hour.airTemperature - 12)...(hour.airTemperature + 12),
                                          vapourPressureKPa: max(0, hour.vapourPressure / 10 - 1)...(hour.vapourPressure / 10 + 1))
-            let day = regime == .day && hour.sunElevationDegrees > 0
-            let sunGain = day ? r.directSunKelvin * min(1, hour.sunElevationDegrees / r.fullSunElevationDegrees) : 0
-            let albedoGain = day ? r.albedoKelvin * sin(hour.sunElevationDegrees * .pi / 180) / sin(max(hour.dayMaxElevationDegrees, 1) * .pi / 180) : 0
             var shadowOffset = -1
-            if day {
-                func shadow(_ heights: Plane, _ opacity: Plane?) -> [Float] {
-                    ShadowCaster.shadow(heights: heights, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+            if hour.sunElevationDegrees > 0 && sky.groundBeam > 0 {
+                func shadow(_ heights: Plane, _ bases: Plane?, _ opacity: Plane?) -> [Float] {
+                    ShadowCaster.shadow(heights: heights, bases: bases, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
                                         sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values
                 }
                 shadowOffset = buildingShadows.count
-                buildingShadows.append(contentsOf: shadow(buildings, nil))
-                crownShadows.append(contentsOf: shadow(crowns, crownOpacity))
+                let building = shadow(buildings, nil, nil), crown = shadow(crowns.heights, crowns.bases, crowns.opacity)
+                buildingShadows.append(contentsOf: building)
+                crownShadows.append(contentsOf: crown)
+                if groundView > 0 {
+                    groundSunlit.append(contentsOf: Self.groundSunlit(layers: L, buildingShadow: building, crownShadow: crown, radiusCells: groundView,
+                                                                      sunElevationDegrees: hour.sunElevationDegrees, cellSize: cellSize, radiative: r))
+                }
             }
-            let referenceRadiant = regime == .day ? r.baseLongwaveKelvin + sunGain : -r.nightSkyCoolingKelvin
+            let reference = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature)
+            let u = table.valueAndGradient(ta: hour.airTemperature, radiantDifference: reference.difference, vapourPressureKPa: hour.vapourPressure / 10)
             tables.append(table)
-            settings.append(HourSetting(airTemperature: hour.airTemperature, vapourPressure: hour.vapourPressure, sunGain: sunGain, albedoGain: albedoGain,
-                                        referenceUTCI: table.value(ta: hour.airTemperature, radiantDifference: referenceRadiant, vapourPressureKPa: hour.vapourPressure / 10),
-                                        shadowOffset: shadowOffset))
+            settings.append(HourSetting(airTemperature: hour.airTemperature, vapourPressure: hour.vapourPressure, radiation: sky, referenceUTCI: u.value,
+                                        referenceRadiant: u.radiant * reference.perFlux,
+                                        shadowOffset: shadowOffset,
+                                        baseToOffset: 1 / (tan(max(hour.sunElevationDegrees, 0.1) * .pi / 180) * cellSize)))
         }
         let tableRefs = tables.map { Unmanaged.passUnretained($0) }
         defer { withExtendedLifetime(tables) {} }
@@ -139,44 +150,61 @@ public enum ComfortField {
                 let eCanopy = k.vapourGain * Double(canopy[i]), eShrub = k.vapourGain * Double(shrub[i]), eGrass = k.vapourGain * Double(grass[i])
                 let eStress = -k.vapourGain * Double(canopyStressed[i] + shrubStressed[i] + grassStressed[i])
                 let vapourAnomaly = eCanopy + eShrub + eGrass + eStress
-                // Mean radiant temperature terms that do not move with the sun, as D = Tmrt − Ta (K).
-                var dSealed = 0.0, dBuildings = 0.0, nightCanopy = 0.0, nightStress = 0.0, nightRadiant = 0.0, albedo = 0.0
-                if regime == .day {
-                    dSealed = r.sealedLongwaveKelvin * Double(localSealed[i])
-                    albedo = Double(L.albedo.values[i])
-                } else {
-                    let svf = Double(skyView[o])
-                    let openness = svf * (1 - fc * (1 - kSh * sc) * (1 - tau))
-                    dBuildings = r.nightSkyCoolingKelvin * (1 - svf)
-                    nightCanopy = r.nightSkyCoolingKelvin * svf * fc * (1 - tau)
-                    nightStress = -r.nightSkyCoolingKelvin * svf * fc * kSh * sc * (1 - tau)
-                    nightRadiant = -r.nightSkyCoolingKelvin * openness
-                }
+                // The cell's view (eq. 5): the sky its buildings leave (SVF), less what the crowns around hide (through
+                // their transmissivity) and its own crown (Ψ); the walls fill the rest of the upper hemisphere, the leaves
+                // (at the air's temperature) the crowns' part.
+                let svf = Double(openByBuildings[o]), crownHides = fc * (1 - tau)
+                // The crowns around hide the sky through their transmissivity, less where stress thins them (their
+                // stress: the neighbourhood's share of stressed canopy).
+                let neighbourLeaves = (svf - Double(openByAll[o])) * (1 - tau)
+                let aroundStress = canopy[i] > 0 ? Double(canopyStressed[i] / canopy[i]) : 0
+                let svfLeaves = svf - neighbourLeaves * (1 - kSh * aroundStress)
+                let open = svfLeaves * (1 - crownHides * (1 - kSh * sc))
+                let crownBase = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
+                let albedo = Double(L.albedo.values[i])
+                let sealedShare = Double(L.impervious.values[i]), waterShare = Double(L.water.values[i])
+                let heating = groundHeating(sealed: sealedShare, water: waterShare, radiative: r)
+                let sealedHeating = sealedShare * (1 / r.sealedExchange - 1 / r.vegetatedExchange), waterHeating = -waterShare / r.vegetatedExchange
                 // Sums over the valid hours.
                 var count = 0.0, utciSum = 0.0, referenceSum = 0.0, taSum = 0.0, vapourSum = 0.0, tmrtSum = 0.0, sunlitSum = 0.0
-                var pTa = 0.0, pVapour = 0.0, pRadiant = 0.0, shadeSum = 0.0, canopySum = 0.0, stressSum = 0.0, albedoSum = 0.0
+                var pTa = 0.0, pVapour = 0.0, shadeSum = 0.0, canopySum = 0.0, stressSum = 0.0, albedoSum = 0.0
+                var wallSum = 0.0, sealedSum = 0.0, waterSum = 0.0
                 for h in settings.indices {
-                    let hour = settings[h]
+                    let hour = settings[h], sky = hour.radiation
                     let ta = hour.airTemperature + anomaly, e = hour.vapourPressure + vapourAnomaly
-                    var radiant = nightRadiant, sunlit = 0.0, dShade = 0.0, dCanopy = nightCanopy, dStress = nightStress, dAlbedo = 0.0
-                    if regime == .day {
-                        // Sun reaching a pedestrian: buildings' shadow, then the crown above the cell for its covered part
-                        // (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
-                        let sunUp = hour.shadowOffset >= 0
-                        let building = sunUp ? Double(buildingShadows[hour.shadowOffset + i]) : 1, crown = sunUp ? Double(crownShadows[hour.shadowOffset + i]) : 1
-                        sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, cover: fc, stress: sc, radiative: r)
-                        dShade = -hour.sunGain * (building + (1 - building) * (1 - fc) * crown)
-                        dCanopy = -hour.sunGain * (1 - building) * fc * (1 - tau)
-                        dStress = hour.sunGain * (1 - building) * fc * kSh * sc * (1 - tau)
-                        dAlbedo = sunUp ? albedo * (1 - building) * hour.albedoGain : 0
-                        radiant = r.baseLongwaveKelvin + dSealed + sunlit * hour.sunGain + dAlbedo
-                    }
+                    // Sun reaching a pedestrian: buildings' shadow, the crowns around (on their trunks), and the share of
+                    // the cell its own crown's shadow still covers.
+                    let sunUp = hour.shadowOffset >= 0
+                    let building = sunUp ? Double(buildingShadows[hour.shadowOffset + i]) : 1, crown = sunUp ? Double(crownShadows[hour.shadowOffset + i]) : 1
+                    let own = crownHides * ownShadowOverlap(baseAbovePedestrian: crownBase, baseToOffset: hour.baseToOffset)
+                    let sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, ownCrown: own * (1 - kSh * sc))
+                    let underOwn = (1 - building) * (1 - crown)
+                    // The ground the pedestrian sees around them: its sunlit share. What it loses to shade is shared
+                    // between the causes as the cell's own sun is (all to cast shade where the cell itself is sunlit).
+                    let groundSun = groundView > 0 && sunUp ? Double(groundSunlit[hour.shadowOffset + i]) : sunlit
+                    let blocked = 1 - sunlit, groundLoss = sky.groundBeamGain * (1 - groundSun)
+                    let ownShare = blocked > 1e-9 ? underOwn * own / blocked : 0
+                    // The flux over the reference site's, part by part (W/m² absorbed); their sum gives Tmrt exactly.
+                    let fShade = -sky.bodyBeam * (building + (1 - building) * crown) - groundLoss * (1 - ownShare * (1 - kSh * sc))
+                    let fCanopy = -(sky.bodyBeam * underOwn * own + groundLoss * ownShare) - sky.sky * (neighbourLeaves + svfLeaves * crownHides)
+                    let fStress = (sky.bodyBeam * underOwn * own + groundLoss * ownShare + sky.sky * svfLeaves * crownHides) * kSh * sc
+                        + sky.sky * neighbourLeaves * kSh * aroundStress
+                    let fWalls = (1 - svf) * (sky.walls - sky.sky)
+                    // The ground: it reflects the light that reaches it, and only its sunlit part warms.
+                    let reflected = sky.groundBeam * groundSun + sky.diffuse * open, warming = sky.sunOnGround * groundSun
+                    let fAlbedo = (albedo - r.referenceAlbedo) * (sky.shortwaveHemisphere * reflected - sky.groundLongwavePerKelvin * heating * warming)
+                    let coverGain = sky.groundLongwavePerKelvin * (1 - r.referenceAlbedo) * warming
+                    let fSealed = coverGain * sealedHeating, fWater = coverGain * waterHeating
+                    let flux = sky.referenceFlux + fShade + fCanopy + fStress + fWalls + fAlbedo + fSealed + fWater
+                    let (radiant, perFlux) = sky.radiantDifference(flux: flux, airTemperature: ta)
                     let u = tableRefs[h]._withUnsafeGuaranteedRef { $0.valueAndGradient(ta: ta, radiantDifference: radiant, vapourPressureKPa: e / 10) }
                     guard u.value.isFinite else { invalidCellHours += 1; continue }
                     count += 1; utciSum += u.value; referenceSum += hour.referenceUTCI
                     taSum += ta; vapourSum += e; tmrtSum += ta + radiant; sunlitSum += sunlit
-                    pTa += u.ta; pVapour += u.vapour / 10; pRadiant += u.radiant // ∂U/∂e per hPa
-                    shadeSum += u.radiant * dShade; canopySum += u.radiant * dCanopy; stressSum += u.radiant * dStress; albedoSum += u.radiant * dAlbedo
+                    pTa += u.ta; pVapour += u.vapour / 10 // ∂U/∂e per hPa
+                    let g = (u.radiant * perFlux + hour.referenceRadiant) / 2 // ∂U per W/m² absorbed
+                    shadeSum += g * fShade; canopySum += g * fCanopy; stressSum += g * fStress; albedoSum += g * fAlbedo
+                    wallSum += g * fWalls; sealedSum += g * fSealed; waterSum += g * fWater
                 }
                 guard count > 0 else { continue } // no data: no valid hour
                 let n = 1 / count
@@ -184,15 +212,15 @@ public enum ComfortField {
                 var parts = InlineArray<13, Double>(repeating: 0)
                 parts[sReference] = referenceSum * n
                 parts[sOffset] = taOffset * pTa * n
-                parts[sBuildings] = (taBuildings * pTa + dBuildings * pRadiant) * n
-                parts[sSealed] = (taSealed * pTa + dSealed * pRadiant) * n
+                parts[sBuildings] = (taBuildings * pTa + wallSum) * n
+                parts[sSealed] = (taSealed * pTa + sealedSum) * n
                 parts[sCanopy] = (taCanopy * pTa + eCanopy * pVapour + canopySum) * n
                 parts[sShrub] = (taShrub * pTa + eShrub * pVapour) * n
                 parts[sGrass] = (taGrass * pTa + eGrass * pVapour) * n
                 parts[sStress] = (taStress * pTa + eStress * pVapour + stressSum) * n
                 parts[sShade] = shadeSum * n
                 parts[sAlbedo] = albedoSum * n
-                parts[sWater] = taWater * pTa * n
+                parts[sWater] = (taWater * pTa + waterSum) * n
                 parts[sPark] = taPark * pTa * n
                 let ictu = utciSum * n
                 var explained = 0.0
@@ -212,25 +240,75 @@ public enum ComfortField {
                            meanRadiantTemperature: plane(tmrtSlot), sunlitFraction: plane(sunSlot), invalidCellHours: invalidCellHours)
     }
 
-    /// Crowns as obstacles for the shadow caster: their height (at least 3 m; none over buildings) and how much
-    /// sun they stop — cover × (1 − τ), less where hydric stress thins them (k_sh).
-    public static func crownObstacles(_ L: SurfaceLayers, radiative r: RadiativeCoefficients) -> (heights: Plane, opacity: Plane) {
+    /// The sky a pedestrian sees: left by the buildings, and by the buildings and the crowns' tops together.
+    public struct SkyView: Sendable {
+        public var buildings: Plane
+        public var withCrowns: Plane
+    }
+
+    /// The sky view factors of the core's cells (NaN under buildings).
+    public static func skyView(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients) -> SkyView {
+        let views = ShadowCaster.skyViewFactors(buildings: L.buildingHeight, crowns: crownObstacles(L, radiative: r).heights, cellSize: cellSize,
+                                                directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres,
+                                                only: core, skipping: L.buildingFraction.values.map { $0 >= 0.5 })
+        return SkyView(buildings: views.buildings, withCrowns: views.withCrowns)
+    }
+
+    /// Crowns as obstacles for the shadow caster: their height (at least 3 m; none over buildings), the base of the
+    /// crown above its trunk (`trunkRatio` of the height, as SOLWEIG), and how much sun they stop — cover × (1 − τ),
+    /// less where hydric stress thins them (k_sh).
+    public static func crownObstacles(_ L: SurfaceLayers, radiative r: RadiativeCoefficients) -> (heights: Plane, bases: Plane, opacity: Plane) {
         let w = L.width, h = L.height
         let heights = Plane(width: w, height: h) { c, row in
             let i = row * w + c
             return L.treeCanopy.values[i] > 0 && L.buildingFraction.values[i] < 0.5 ? max(L.canopyHeight.values[i], 3) : 0
         }
+        let bases = Plane(width: w, height: h, values: heights.values.map { $0 * Float(r.trunkRatio) })
         let opacity = Plane(width: w, height: h) { c, row in
             let i = row * w + c
             return L.treeCanopy.values[i] * Float((1 - r.canopyTransmissivity) * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i])))
         }
-        return (heights, opacity)
+        return (heights, bases, opacity)
     }
 
-    /// Sun reaching a pedestrian: the buildings' shadow, then the crown above the cell for its covered part
-    /// (transmissivity τ, shade lost to stress k_sh·s) and neighbouring crowns' shadow on the uncovered part.
+    /// The sunlit share of the ground a pedestrian sees: the sunlit fraction of the cells within `radiusCells` (a
+    /// square), buildings left out.
+    static func groundSunlit(layers L: SurfaceLayers, buildingShadow: [Float], crownShadow: [Float], radiusCells: Int,
+                             sunElevationDegrees: Double, cellSize: Double, radiative r: RadiativeCoefficients) -> [Float] {
+        let w = L.width, h = L.height
+        let baseToOffset = 1 / (tan(max(sunElevationDegrees, 0.1) * .pi / 180) * cellSize)
+        var sun = [Float](repeating: 0, count: w * h), ground = [Float](repeating: 0, count: w * h)
+        for i in 0..<(w * h) where L.buildingFraction.values[i] < 0.5 {
+            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
+            let own = Double(L.treeCanopy.values[i]) * (1 - r.canopyTransmissivity) * ownShadowOverlap(baseAbovePedestrian: base, baseToOffset: baseToOffset)
+            sun[i] = Float(sunlitFraction(buildingShadow: Double(buildingShadow[i]), crownShadow: Double(crownShadow[i]),
+                                          ownCrown: own * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i]))))
+            ground[i] = 1
+        }
+        let sunMean = BoxMean.mean(Plane(width: w, height: h, values: sun), halfWidthCells: radiusCells)
+        let groundMean = BoxMean.mean(Plane(width: w, height: h, values: ground), halfWidthCells: radiusCells)
+        return zip(sunMean.values, groundMean.values).map { $1 > 0 ? $0 / $1 : 0 }
+    }
+
+    /// Ground warming per W/m² absorbed, K: sealed ground, water (none) and the rest (vegetation, bare soil) by share.
     @inline(__always)
-    public static func sunlitFraction(buildingShadow b: Double, crownShadow crown: Double, cover fc: Double, stress sc: Double, radiative r: RadiativeCoefficients) -> Double {
-        (1 - b) * ((1 - fc) * (1 - crown) + fc * (1 - (1 - r.stressShadeLoss * sc) * (1 - r.canopyTransmissivity)))
+    public static func groundHeating(sealed: Double, water: Double, radiative r: RadiativeCoefficients) -> Double {
+        sealed / r.sealedExchange + max(0, 1 - sealed - water) / r.vegetatedExchange
+    }
+
+    /// The share of a cell its own crown's shadow falls on: the shadow of a crown whose base is `baseAbovePedestrian`
+    /// metres above a pedestrian's head is offset from the crown by at least that over tan β; what of it stays within
+    /// the cell (`baseToOffset` = 1 / (tan β · cell size)). Large cells keep most of their crown's shade, 1–2 m cells
+    /// little: their crowns shade the cells beside them (the shadow caster's part).
+    @inline(__always)
+    public static func ownShadowOverlap(baseAbovePedestrian: Double, baseToOffset: Double) -> Double {
+        max(0, 1 - baseAbovePedestrian * baseToOffset)
+    }
+
+    /// Sun reaching a pedestrian: what the buildings' shadow, then the crowns around, then the cell's own crown
+    /// (`ownCrown`: the share of the cell it shades, times its opacity) let through.
+    @inline(__always)
+    public static func sunlitFraction(buildingShadow b: Double, crownShadow crown: Double, ownCrown: Double) -> Double {
+        (1 - b) * (1 - crown) * (1 - ownCrown)
     }
 }

@@ -25,13 +25,14 @@ public struct HourConditions: Sendable, Codable, Equatable {
 
 /// The terms an ICTU value is made of, in °C; they sum exactly to the value.
 public enum ComfortTerm: String, CaseIterable, Codable, Sendable {
-    /// UTCI of the reference station's air on open, sunlit ground (night: open sky).
+    /// UTCI of the reference station's air on its open, sunlit grass under the measured sky.
     case reference
     /// β0: the city's offset against the station.
     case cityOffset = "city_offset"
-    /// Built volume (air) and, at night, the sky hidden by buildings.
+    /// Built volume (air), and walls where the sky would be: their warmth and reflected light by day, the cold night
+    /// sky they hide.
     case buildings
-    /// Sealed and built ground: warmer air (β_imp) and long-wave from hot surfaces (m_imp).
+    /// Sealed and built ground: warmer air (β_imp), and sealed ground hot in the sun (its long-wave).
     case sealedGround = "sealed_ground"
     /// Trees: cooler air, more vapour, and their own shade (healthy crowns).
     case treeCanopy = "tree_canopy"
@@ -39,9 +40,9 @@ public enum ComfortTerm: String, CaseIterable, Codable, Sendable {
     case grass
     /// Cooling lost to hydric stress (air, vapour and shade), all strata.
     case hydricStress = "hydric_stress"
-    /// Shadows cast by buildings and other crowns.
+    /// The sun's beam blocked by buildings and other crowns (on the body and on the ground).
     case shade
-    /// Short-wave reflected by bright ground.
+    /// The ground's albedo against the reference grass: light reflected to the body, less warming of the ground.
     case albedo
     case water
     case park
@@ -58,7 +59,7 @@ public enum ComfortTerm: String, CaseIterable, Codable, Sendable {
         case .shrub: "shrubs"
         case .grass: "grass"
         case .hydricStress: "hydric stress"
-        case .shade: "cast shade"
+        case .shade: "shade: beam blocked"
         case .albedo: "albedo"
         case .water: "water"
         case .park: "park"

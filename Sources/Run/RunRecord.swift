@@ -67,6 +67,11 @@ public struct RunRecord: Codable, Sendable {
 extension RunRecord {
     static func decode(_ path: String) throws -> RunRecord {
         do { return try JSONCoding.decoder.decode(RunRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path))) }
+        catch DecodingError.keyNotFound(let key, let context) where context.codingPath.contains(where: { $0.stringValue == "radiative" }) {
+            // Runs before the measured-sky radiation (docs/model.md eq. 5) kept a fixed recipe's coefficients.
+            throw OutputError("\(path): this run was computed by an earlier ictu whose radiation model is no longer the engine's (no '\(key.stringValue)'); "
+                              + "compute it again with `ictu compute` to explain, simulate, diagnose or serve it")
+        }
         catch { throw OutputError("\(path): not a run record this version of ictu can read (\(error))") }
     }
 

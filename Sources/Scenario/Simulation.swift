@@ -192,13 +192,22 @@ public enum Simulation {
     /// partial, read from the run's components (park term = mean_h(∂UTCI/∂Ta)·taPark) where the cell had a park
     /// nearby, else the city-offset term's (offset = mean_h(∂UTCI/∂Ta)·intercept). The shift is ≤ 0.3 °C beyond
     /// a 500 m halo, so the second-order error stays under a few thousandths of a degree (test: incremental vs full).
+    /// Warmer air also moves Tmrt: with the absorbed flux unchanged (eq. 5), Tmrt⁴ − Ta⁴ stays, so Tmrt − Ta changes by
+    /// (Ta/Tmrt)³ − 1 per kelvin of air; that moves UTCI by ∂UTCI/∂(Tmrt − Ta) at the cell's mean state.
     static func shiftParkTail(_ after: inout [RunFolder.Entry: [Plane]], region: Window, exact: Window, before: ParkField, after parks: ParkField, settings: MapSettings) {
         let influenceBefore = before.sample(region), influenceAfter = parks.sample(region)
-        for (regime, k) in [(Regime.day, settings.coefficients.day), (.night, settings.coefficients.night)] {
+        for (regime, k, hours) in [(Regime.day, settings.coefficients.day, settings.dayHours), (.night, settings.coefficients.night, settings.nightHours)] {
             // Planes (0-based) of this window's map, park and city-offset terms, air temperature and its anomaly.
             let ictu = RunFolder.map(regime).entry
             let park = RunFolder.components(regime, .park).number - 1, offset = RunFolder.components(regime, .cityOffset).number - 1
             let air = RunFolder.intermediate(regime, .airTemperature).number - 1, anomaly = RunFolder.intermediate(regime, .airAnomaly).number - 1
+            let radiant = RunFolder.intermediate(regime, .meanRadiantTemperature).number - 1, vapour = RunFolder.intermediate(regime, .vapourPressure).number - 1
+            let r = settings.coefficients.radiative
+            let wind = hours.map { min(max($0.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound) }.reduce(0, +) / Double(max(1, hours.count))
+            let airs = after[.intermediate]![air].values.filter(\.isFinite), vapours = after[.intermediate]![vapour].values.filter(\.isFinite)
+            guard let airLow = airs.min(), let airHigh = airs.max(), let eLow = vapours.min(), let eHigh = vapours.max() else { continue }
+            let table = UTCITable(wind: wind, airTemperature: Double(airLow) - 2...Double(airHigh) + 2,
+                                  vapourPressureKPa: max(0, Double(eLow) / 10 - 0.1)...Double(eHigh) / 10 + 0.1)
             for o in 0..<region.cellCount {
                 let c = region.x + o % region.width, r = region.y + o / region.width
                 guard !exact.contains(col: c, row: r), !after[ictu]![0].values[o].isNaN else { continue }
@@ -208,11 +217,15 @@ public enum Simulation {
                 let taPark = -k.parkIntensity * Double(influenceBefore.values[o])
                 let partial = abs(taPark) > 0.01 ? parkTerm / taPark
                     : abs(k.intercept) > 0.01 ? Double(after[.components]![offset].values[o]) / k.intercept : 1
-                let change = Float(partial * shift)
+                let ta = Double(after[.intermediate]![air].values[o]), tmrt = Double(after[.intermediate]![radiant].values[o])
+                let radiantPartial = table.partials(ta: ta, radiantDifference: tmrt - ta, vapourPressureKPa: Double(after[.intermediate]![vapour].values[o]) / 10).radiant
+                let coupling = radiantPartial.isFinite ? radiantPartial * (pow((ta + 273.15) / (tmrt + 273.15), 3) - 1) : 0
+                let change = Float((partial + coupling) * shift)
                 after[ictu]![0].values[o] += change
                 after[.components]![park].values[o] += change
                 after[.intermediate]![air].values[o] += Float(shift)
                 after[.intermediate]![anomaly].values[o] += Float(shift)
+                after[.intermediate]![radiant].values[o] += Float(shift * pow((ta + 273.15) / (tmrt + 273.15), 3))
             }
         }
     }

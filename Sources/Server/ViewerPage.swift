@@ -263,7 +263,7 @@ const T = {
                   hydric_stress: "Stress hydrique de la canopée (0–1)", uncertainty: "Incertitude de l'ICTU jour (1 σ), °C" } }
 };
 const TERMS_FR = { reference: "station de référence, sol ouvert", city_offset: "décalage urbain", buildings: "bâtiments", sealed_ground: "sol imperméabilisé",
-  tree_canopy: "canopée arborée", shrub: "arbustes", grass: "herbe", hydric_stress: "stress hydrique", shade: "ombre portée", albedo: "albédo",
+  tree_canopy: "canopée arborée", shrub: "arbustes", grass: "herbe", hydric_stress: "stress hydrique", shade: "ombre : rayonnement direct arrêté", albedo: "albédo",
   water: "eau", park: "parc", residual: "résidu" };
 // UTCI's heat-stress classes (Bröde et al. 2012), as the server's classes layer names them.
 const UTCI_CLASSES = [{ from: 9, to: 26, label: "no thermal stress" }, { from: 26, to: 32, label: "moderate heat stress" },
@@ -295,7 +295,7 @@ function causesText(text) {
 }
 const TERMS_FR_BY_LABEL = { "reference station, open ground": "station de référence, sol ouvert", "city offset": "décalage urbain", "buildings": "bâtiments",
   "sealed ground": "sol imperméabilisé", "tree canopy": "canopée arborée", "shrubs": "arbustes", "grass": "herbe", "hydric stress": "stress hydrique",
-  "cast shade": "ombre portée", "albedo": "albédo", "water": "eau", "park": "parc", "residual": "résidu" };
+  "shade: beam blocked": "ombre : rayonnement direct arrêté", "albedo": "albédo", "water": "eau", "park": "parc", "residual": "résidu" };
 // A tree's priority in words, from its properties (the server's `reason`, composed the same way, in English).
 function treeReason(p) {
   if (state.lang !== "fr") return p.reason;

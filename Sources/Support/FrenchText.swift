@@ -6,7 +6,7 @@ public enum FrenchText {
         // Names the engine composes text from.
         "reference station, open ground": "station de référence, sol ouvert", "city offset": "décalage urbain", "buildings": "bâtiments",
         "sealed ground": "sol imperméabilisé", "tree canopy": "canopée arborée", "shrubs": "arbustes", "grass": "herbe", "hydric stress": "stress hydrique",
-        "cast shade": "ombre portée", "albedo": "albédo", "water": "eau", "park": "parc", "residual": "résidu",
+        "shade: beam blocked": "ombre : rayonnement direct arrêté", "albedo": "albédo", "water": "eau", "park": "parc", "residual": "résidu",
         "no thermal stress": "pas de stress thermique", "moderate heat stress": "stress thermique modéré", "strong heat stress": "fort stress thermique",
         "very strong heat stress": "très fort stress thermique", "extreme heat stress": "stress thermique extrême",
         "slight cold stress": "léger stress dû au froid", "moderate cold stress": "stress modéré dû au froid", "strong cold stress": "fort stress dû au froid",

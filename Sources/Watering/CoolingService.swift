@@ -15,13 +15,18 @@ import Model
 ///   the whole city and each tree costs only its crown cells;
 /// - **shade** — the sunlit fraction under and around the crown, recomputed exactly by the engine's shadow
 ///   caster and sunlit formula, with and without the crown, for each day hour, on a window of the crown plus its
-///   longest shadow; the radiant change enters through ∂UTCI/∂Tmrt.
+///   longest shadow, each cell's loss weighed by what the sun gives it (body, its ground's light and warmth);
+/// - **sky** — the sky its leaves hide from the cells under and around it (eq. 5's sky view with crowns);
+///   both enter through ∂UTCI/∂Tmrt at the mean of the states with and without the crown (UTCI bends over the
+///   tens of kelvin of Tmrt a crown's shade is).
 /// A single tree does not change which areas count as parks (their cooling term is left as it is).
 struct CoolingService {
     let grid: GridSpec
     let settings: MapSettings
-    /// ∂UTCI/∂(Tmrt − Ta) at each cell's mean day conditions, and the public-space mask.
+    /// ∂UTCI/∂(Tmrt − Ta) at each cell's mean day conditions, its change per kelvin (the shade a crown gives is
+    /// tens of kelvin of Tmrt, over which UTCI bends), and the public-space mask.
     let radiantPartial: Plane
+    let radiantCurvature: Plane
     let isPublic: [Bool]
     /// K∗w: the air response, °C·m² of public space per unit of unstressed crown cover at a cell.
     let airResponse: Plane
@@ -40,6 +45,7 @@ struct CoolingService {
         let pa = Double(vapours.min() ?? 10) / 10...Double(max(vapours.max() ?? 20, (vapours.min() ?? 10) + 1)) / 10
         let table = UTCITable(wind: wind, airTemperature: (ta.lowerBound - 1)...(ta.upperBound + 1), vapourPressureKPa: max(0, pa.lowerBound - 0.1)...(pa.upperBound + 0.1))
         var weight = Plane(width: grid.width, height: grid.height), radiant = Plane(width: grid.width, height: grid.height)
+        var curvature = Plane(width: grid.width, height: grid.height)
         let cellArea = Float(grid.cellArea)
         for i in 0..<grid.cellCount where isPublic[i] && dayAir.values[i].isFinite && dayVapour.values[i].isFinite && dayRadiant.values[i].isFinite {
             let t = Double(dayAir.values[i])
@@ -48,8 +54,12 @@ struct CoolingService {
             // Without the crown: air warmer by k_canopy·K∗Δ, vapour lower by γ·K∗Δ (p.vapour is per kPa).
             weight.values[i] = Float(p.ta * k.canopy - p.vapour / 10 * k.vapourGain) * cellArea
             radiant.values[i] = Float(p.radiant)
+            let d = Double(dayRadiant.values[i]) - t, e = Double(dayVapour.values[i]) / 10
+            let above = table.partials(ta: t, radiantDifference: d + 2, vapourPressureKPa: e).radiant, below = table.partials(ta: t, radiantDifference: d - 2, vapourPressureKPa: e).radiant
+            curvature.values[i] = above.isFinite && below.isFinite ? Float((above - below) / 4) : 0
         }
         radiantPartial = radiant
+        radiantCurvature = curvature
         airResponse = FocalMean.gaussian(weight, radiusCells: k.vegetationRadiusMetres / grid.cellSize)
     }
 
@@ -94,11 +104,19 @@ struct CoolingService {
         var without = with
         for (c, r) in cells { let i = (r - local.y) * local.width + c - local.x; without.treeCanopy.values[i] = 0; without.canopyHeight.values[i] = 0 }
         let rc = settings.coefficients.radiative
-        var shade = 0.0
-        let day = settings.dayHours.filter { $0.sunElevationDegrees > 0 }
+        // Tmrt − Ta the cell gains without the crown, K (mean over the day's hours), from its shade and its sky.
+        var gain = [Double](repeating: 0, count: local.cellCount)
+        let hourShare = 1 / Double(max(1, settings.dayHours.count))
+        let radiation = HourRadiation.hours(settings.dayHours, coefficients: rc)
+        let day = zip(settings.dayHours, radiation).filter { $0.0.sunElevationDegrees > 0 }
         let anchor = grid.latticeIndex(col: local.x, row: local.y)
-        for hour in day {
-            let sunGain = rc.directSunKelvin * min(1, hour.sunElevationDegrees / rc.fullSunElevationDegrees)
+        // What a shadow takes at each cell of the window: the beam on the body, its ground's reflection and warming.
+        let albedo = with.albedo.values, heating = (0..<local.cellCount).map {
+            ComfortField.groundHeating(sealed: Double(with.impervious.values[$0]), water: Double(with.water.values[$0]), radiative: rc)
+        }
+        for (hour, sky) in day {
+            // A flux's share of Tmrt − Ta (the secant of eq. 5 on open ground), K per W/m².
+            let perFlux = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature).perFlux
             let building = ShadowCaster.shadow(heights: with.buildingHeight, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
                                                sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.pedestrianHeightMetres, origin: anchor)
             let sunlitWith = sunlit(with, building: building, hour: hour, origin: anchor)
@@ -107,22 +125,53 @@ struct CoolingService {
                 let c = local.x + o % local.width, r = local.y + o / local.width
                 let g = r * grid.width + c
                 guard isPublic[g] else { continue }
-                shade += Double(radiantPartial.values[g]) * sunGain * Double(sunlitWithout[o] - sunlitWith[o]) * grid.cellArea
+                gain[o] += sky.sunGain(albedo: Double(albedo[o]), heating: heating[o]) * perFlux * Double(sunlitWithout[o] - sunlitWith[o]) * hourShare
             }
         }
-        return Result(air: air, shade: day.isEmpty ? 0 : shade / Double(settings.dayHours.count))
+        // Sky: the crown hides part of the sky from the cells under and around it (its leaves at the air's
+        // temperature in place of the sky's light and cold), with and without it on the same window.
+        // The crowns around are thinned by their stress (the engine: the neighbourhood's); here, this crown's.
+        let whole = Window(x: 0, y: 0, width: local.width, height: local.height)
+        let treeStress = cells.map { Double(with.canopyStress.values[($0.row - local.y) * local.width + $0.col - local.x]) }.reduce(0, +) / Double(cells.count)
+        func open(_ L: SurfaceLayers) -> [Double] {
+            let view = ComfortField.skyView(layers: L, cellSize: grid.cellSize, core: whole, coefficients: rc)
+            return (0..<local.cellCount).map { i in
+                let svf = Double(view.buildings.values[i]), leaves = (svf - Double(view.withCrowns.values[i])) * (1 - rc.canopyTransmissivity)
+                let stress = Double(L.canopyStress.values[i]), hides = Double(L.treeCanopy.values[i]) * (1 - rc.canopyTransmissivity)
+                return (svf - leaves * (1 - rc.stressShadeLoss * treeStress)) * (1 - hides * (1 - rc.stressShadeLoss * stress))
+            }
+        }
+        let openWith = open(with), openWithout = open(without)
+        for (hour, sky) in zip(settings.dayHours, radiation) {
+            let perFlux = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature).perFlux
+            for o in 0..<local.cellCount where !openWith[o].isNaN && !openWithout[o].isNaN {
+                let g = (local.y + o / local.width) * grid.width + local.x + o % local.width
+                guard isPublic[g] else { continue }
+                gain[o] += sky.sky * perFlux * (openWithout[o] - openWith[o]) * hourShare
+            }
+        }
+        // UTCI's change: the partial at the mean of the two states (with the crown, and without) times the gain.
+        var shade = 0.0
+        for o in 0..<local.cellCount where gain[o] != 0 {
+            let g = (local.y + o / local.width) * grid.width + local.x + o % local.width
+            shade += (Double(radiantPartial.values[g]) + Double(radiantCurvature.values[g]) * gain[o] / 2) * gain[o] * grid.cellArea
+        }
+        return Result(air: air, shade: shade)
     }
 
-    /// The engine's sunlit fraction (ComfortField): buildings' shadow, then the crown over the cell for its covered
-    /// part and neighbouring crowns' shadow on the rest.
+    /// The engine's sunlit fraction (ComfortField): buildings' shadow, the crowns around on their trunks, and the
+    /// share of the cell its own crown's shadow covers.
     func sunlit(_ L: SurfaceLayers, building: Plane, hour: HourConditions, origin: (Int, Int)) -> [Float] {
         let r = settings.coefficients.radiative
-        let (crowns, opacity) = ComfortField.crownObstacles(L, radiative: r)
-        let crown = ShadowCaster.shadow(heights: crowns, opacity: opacity, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin)
+        let crowns = ComfortField.crownObstacles(L, radiative: r)
+        let crown = ShadowCaster.shadow(heights: crowns.heights, bases: crowns.bases, opacity: crowns.opacity, cellSize: grid.cellSize,
+                                        sunAzimuthDegrees: hour.sunAzimuthDegrees, sunElevationDegrees: hour.sunElevationDegrees,
+                                        observerMetres: r.pedestrianHeightMetres, origin: origin)
+        let baseToOffset = 1 / (tan(max(hour.sunElevationDegrees, 0.1) * .pi / 180) * grid.cellSize)
         return (0..<(L.width * L.height)).map { i in
-            Float(ComfortField.sunlitFraction(buildingShadow: Double(building.values[i]), crownShadow: Double(crown.values[i]),
-                                              cover: Double(L.treeCanopy.values[i]), stress: Double(L.canopyStress.values[i]), radiative: r))
+            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
+            let own = Double(crowns.opacity.values[i]) * ComfortField.ownShadowOverlap(baseAbovePedestrian: base, baseToOffset: baseToOffset)
+            return Float(ComfortField.sunlitFraction(buildingShadow: Double(building.values[i]), crownShadow: Double(crown.values[i]), ownCrown: own))
         }
     }
 }

@@ -35,6 +35,34 @@ import Testing
         #expect(abs(shade[12, 2] - 0.6) < 1e-6)
     }
 
+    @Test func theSunPassesUnderACrownsEdge() {
+        // A crown 10 m tall on a 2.5 m trunk over cols 10–19 (1 m cells), sun from the west at 45°, pedestrian at 1.1 m:
+        // the ray from a cell rises 1 m per metre toward the sun, so it passes under the crown until 1.4 m inside it
+        // (2.5 − 1.1) and leaves its top 8.9 m beyond it (10 − 1.1) — as SOLWEIG's trunk zone does.
+        var tops = Plane(width: 40, height: 3), bases = Plane(width: 40, height: 3)
+        for c in 10..<20 { for r in 0..<3 { tops[c, r] = 10; bases[c, r] = 2.5 } }
+        let shade = ShadowCaster.shadow(heights: tops, bases: bases, cellSize: 1, sunAzimuthDegrees: 270, sunElevationDegrees: 45, observerMetres: 1.1)
+        #expect(shade[10, 1] == 0 && shade[11, 1] == 0, "the sun-side edge of the crown is lit")
+        #expect((12...27).allSatisfy { shade[$0, 1] == 1 }, "under the crown and its shadow beyond: \((12...27).map { shade[$0, 1] })")
+        #expect(shade[28, 1] == 0 && shade[9, 1] == 0, "past the shadow, and on the sun side, the sun is back")
+        // Without a trunk the crown is a solid column: its whole footprint (past the first cell) is shaded.
+        let solid = ShadowCaster.shadow(heights: tops, cellSize: 1, sunAzimuthDegrees: 270, sunElevationDegrees: 45, observerMetres: 1.1)
+        #expect(solid[11, 1] == 1)
+    }
+
+    @Test func crownsHideSkyOnlyInTheirOwnView() {
+        // A row of 8 m crowns beside an open street: the sky view with crowns drops next to them, the buildings' own
+        // stays 1 (no building); without crowns the two are the same.
+        var crowns = Plane(width: 60, height: 60)
+        for r in 0..<60 { crowns[30, r] = 8 }
+        let open = Plane(width: 60, height: 60)
+        let views = ShadowCaster.skyViewFactors(buildings: open, crowns: crowns, cellSize: 1, reachMetres: 40, observerMetres: 1.1)
+        #expect(views.buildings[28, 30] == 1)
+        #expect(views.withCrowns[28, 30] < 0.9 && views.withCrowns[10, 30] > views.withCrowns[28, 30], "near \(views.withCrowns[28, 30]), far \(views.withCrowns[10, 30])")
+        let none = ShadowCaster.skyViewFactors(buildings: crowns, crowns: nil, cellSize: 1, reachMetres: 40, observerMetres: 1.1)
+        #expect(none.buildings.values == none.withCrowns.values)
+    }
+
     @Test func skyViewFactorOfACanyon() {
         // Infinite canyon H/W = 1, observer at the centre on the ground: in the 8 azimuths the walls subtend
         // 63.4° (across, 4 directions… 2 exactly across) — open sky along the canyon. SVF(flat) = 1.

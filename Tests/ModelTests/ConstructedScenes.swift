@@ -18,7 +18,7 @@ enum Scenes {
         let sun = SolarPosition(utcSeconds: utc, latitude: 44.84, longitude: -0.58)
         let noon = SolarPosition(utcSeconds: Timestamp.daysFromCivil(year: 2022, month: 7, day: 20) * 86400 + 12 * 3600 + 8 * 60, latitude: 44.84, longitude: -0.58)
         return HourConditions(localHour: localHour, airTemperature: ta, vapourPressure: 15, wind: 2.5,
-                              radiation: max(0, 1000 * sin(sun.elevationDegrees * .pi / 180)),
+                              radiation: HourRadiation.clearSkyGlobal(sunElevationDegrees: sun.elevationDegrees),
                               sunElevationDegrees: sun.elevationDegrees, sunAzimuthDegrees: sun.azimuthDegrees, dayMaxElevationDegrees: noon.elevationDegrees)
     }
 
