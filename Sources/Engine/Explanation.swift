@@ -30,13 +30,19 @@ public struct Explanation: Codable, Sendable {
         for (name, p) in [("Day (14–17 h)", day), ("Night (22–06 h)", night)] {
             guard let value = p.ictu else { out += "\n\(name): no value (a building, or outside UTCI's validity)\n"; continue }
             out += String(format: "\n%@: ICTU %.1f °C — %@\n", name, value, p.utciClass ?? "")
-            for t in ComfortTerm.allCases { out += "  " + t.label.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%+7.2f °C\n", p.terms[t.rawValue] ?? 0) }
+            for t in ComfortTerm.allCases { out += "  " + t.label.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%+7.2f °C\n", Self.shown(p.terms[t.rawValue] ?? 0)) }
             out += String(format: "  %@%7.2f °C\n", "sum of the terms".padding(toLength: 34, withPad: " ", startingAt: 0), p.sumOfTerms)
             out += String(format: "  air temperature %.2f °C (anomaly to the reference %+.2f °C), vapour pressure %.2f hPa,\n  mean radiant temperature %.2f °C, sunlit fraction %.2f\n",
-                          p.airTemperature, p.airAnomaly, p.vapourPressure, p.meanRadiantTemperature, p.sunlitFraction)
+                          p.airTemperature, Self.shown(p.airAnomaly), p.vapourPressure, p.meanRadiantTemperature, p.sunlitFraction)
         }
         if let uncertainty { out += String(format: "\nUncertainty (1 σ) of the day value: %.2f °C\n", uncertainty) }
         return out
+    }
+
+    /// A signed value as printed to two decimals: a value that rounds to zero is +0.00, not −0.00.
+    static func shown(_ value: Double) -> Double {
+        let rounded = (value * 100).rounded() / 100
+        return rounded == 0 ? 0 : rounded
     }
 }
 

@@ -278,7 +278,12 @@ const t = key => T[state.lang][key];
 // Numbers as the reader writes them: a decimal comma in French.
 const decimal = text => state.lang === "fr" ? text.replace(".", ",") : text;
 const fmt = (v, d = 1) => (typeof v === "number" && isFinite(v)) ? decimal(v.toFixed(d)) : "—";
-const signed = (v, d = 2) => (typeof v === "number" && isFinite(v)) ? (v >= 0 ? "+" : "") + decimal(v.toFixed(d)) : "—";
+// A value that rounds to zero is +0.00, not −0.00.
+const signed = (v, d = 2) => {
+  if (typeof v !== "number" || !isFinite(v)) return "—";
+  const s = Number(v.toFixed(d)) === 0 ? (0).toFixed(d) : v.toFixed(d);
+  return (s.startsWith("-") ? "" : "+") + decimal(s);
+};
 // What the server writes in English, said in French: QC flags, the causes of a heat island, a scenario's zones.
 const FLAGS_FR = { missing: "manquante", duplicate: "en double", conflicting_duplicate: "doublon contradictoire", out_of_range: "hors plage",
   rh_over_100: "HR au-delà de 100 %", spike: "pic", flat_line: "valeur figée", radiation_bias: "biais de rayonnement" };
