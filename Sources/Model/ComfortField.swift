@@ -276,18 +276,26 @@ public enum ComfortField {
     static func groundSunlit(layers L: SurfaceLayers, buildingShadow: [Float], crownShadow: [Float], radiusCells: Int,
                              sunElevationDegrees: Double, cellSize: Double, radiative r: RadiativeCoefficients) -> [Float] {
         let w = L.width, h = L.height
-        let baseToOffset = 1 / (tan(max(sunElevationDegrees, 0.1) * .pi / 180) * cellSize)
-        var sun = [Float](repeating: 0, count: w * h), ground = [Float](repeating: 0, count: w * h)
-        for i in 0..<(w * h) where L.buildingFraction.values[i] < 0.5 {
-            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
-            let own = Double(L.treeCanopy.values[i]) * (1 - r.canopyTransmissivity) * ownShadowOverlap(baseAbovePedestrian: base, baseToOffset: baseToOffset)
-            sun[i] = Float(sunlitFraction(buildingShadow: Double(buildingShadow[i]), crownShadow: Double(crownShadow[i]),
-                                          ownCrown: own * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i]))))
-            ground[i] = 1
-        }
+        let sunlit = sunlitFractions(layers: L, buildingShadow: buildingShadow, crownShadow: crownShadow,
+                                     sunElevationDegrees: sunElevationDegrees, cellSize: cellSize, radiative: r)
+        let onGround = L.buildingFraction.values.map { $0 < 0.5 }
+        let sun = zip(sunlit, onGround).map { $1 ? $0 : 0 }, ground = onGround.map { Float($0 ? 1 : 0) }
         let sunMean = BoxMean.mean(Plane(width: w, height: h, values: sun), halfWidthCells: radiusCells)
         let groundMean = BoxMean.mean(Plane(width: w, height: h, values: ground), halfWidthCells: radiusCells)
         return zip(sunMean.values, groundMean.values).map { $1 > 0 ? $0 / $1 : 0 }
+    }
+
+    /// The sunlit fraction of every cell of `L` for one sun: buildings' and crowns' shadows (from the shadow caster),
+    /// then the share of the cell its own crown's shadow covers.
+    public static func sunlitFractions(layers L: SurfaceLayers, buildingShadow: [Float], crownShadow: [Float], sunElevationDegrees: Double,
+                                       cellSize: Double, radiative r: RadiativeCoefficients) -> [Float] {
+        let baseToOffset = 1 / (tan(max(sunElevationDegrees, 0.1) * .pi / 180) * cellSize)
+        return (0..<(L.width * L.height)).map { i in
+            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
+            let own = Double(L.treeCanopy.values[i]) * (1 - r.canopyTransmissivity) * ownShadowOverlap(baseAbovePedestrian: base, baseToOffset: baseToOffset)
+            return Float(sunlitFraction(buildingShadow: Double(buildingShadow[i]), crownShadow: Double(crownShadow[i]),
+                                        ownCrown: own * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i]))))
+        }
     }
 
     /// Ground warming per W/m² absorbed, K: sealed ground, water (none) and the rest (vegetation, bare soil) by share.

@@ -167,11 +167,7 @@ struct CoolingService {
         let crown = ShadowCaster.shadow(heights: crowns.heights, bases: crowns.bases, opacity: crowns.opacity, cellSize: grid.cellSize,
                                         sunAzimuthDegrees: hour.sunAzimuthDegrees, sunElevationDegrees: hour.sunElevationDegrees,
                                         observerMetres: r.pedestrianHeightMetres, origin: origin)
-        let baseToOffset = 1 / (tan(max(hour.sunElevationDegrees, 0.1) * .pi / 180) * grid.cellSize)
-        return (0..<(L.width * L.height)).map { i in
-            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
-            let own = Double(crowns.opacity.values[i]) * ComfortField.ownShadowOverlap(baseAbovePedestrian: base, baseToOffset: baseToOffset)
-            return Float(ComfortField.sunlitFraction(buildingShadow: Double(building.values[i]), crownShadow: Double(crown.values[i]), ownCrown: own))
-        }
+        return ComfortField.sunlitFractions(layers: L, buildingShadow: building.values, crownShadow: crown.values,
+                                            sunElevationDegrees: hour.sunElevationDegrees, cellSize: grid.cellSize, radiative: r)
     }
 }
