@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "GeoIOTests", dependencies: ["GeoIO"]),
         .testTarget(name: "GridTests", dependencies: ["Grid"]),
         .testTarget(name: "ModelTests", dependencies: ["Grid", "Model"]),
-        .testTarget(name: "CityTests", dependencies: ["GeoIO", "Grid", "City", "TestFixtures"]),
+        .testTarget(name: "CityTests", dependencies: ["GeoIO", "Grid", "Model", "City", "TestFixtures"]),
         .testTarget(name: "SampleTests", dependencies: ["City", "TestFixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Styles", "Engine", "Tiles", "Diagnosis", "Scenario", "Watering", "TestFixtures"]),
         .testTarget(name: "TilesTests", dependencies: ["GeoIO", "Grid", "Run", "Reports", "Tiles", "TestFixtures"]),

@@ -146,29 +146,53 @@ public enum SensorFiles {
         var tSum = [[Double]](repeating: [Double](repeating: 0, count: hours), count: stations.count)
         var hSum = tSum
         var tCount = [[UInt16]](repeating: [UInt16](repeating: 0, count: hours), count: stations.count), hCount = tCount
-        var seen: [Int: [Int: (Double?, Double?)]] = [:]
+        // The first values read at each (sensor, time): one flat table keyed by time × 2²⁰ + sensor.
+        precondition(stations.count < 1 << 20, "a sensor's index fits the key")
+        var seen: [Int: (Double?, Double?)] = [:]
         var duplicates: [String: Int] = [:], conflicts: [String: Int] = [:]
         var conflicting: [Int: Set<Int>] = [:]
         for file in files {
             let csv = try CSVReader(path: file.path, displayName: file.displayName, required: ["sensor_id", "time", "temperature_c", "humidity_pct"])
+            let idColumn = csv.column("sensor_id"), timeColumn = csv.column("time")
+            let temperatureColumn = csv.column("temperature_c"), humidityColumn = csv.column("humidity_pct")
             var units = UnitCheck()
-            while let row = try csv.next() {
-                let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
-                guard let k = ids[id] else {
-                    if leftOut.contains(id) { continue } // a sensor off this run's grid
-                    throw CityInputError(file: file.displayName, location: "line \(row.line)", problem: "unknown sensor id '\(id)'", fix: "every sensor_id must be listed in sensors.csv")
+            // Rows come sensor after sensor: the last id's bytes and what it named (its index, or nil: left out).
+            var lastID: [UInt8] = [], lastStation: Int?? = .none
+            try csv.forEachRawRow { fields, makeRow in
+                let idBytes = fields.trimmed(idColumn)
+                var station: Int?? = .none
+                if let last = lastStation, idBytes.elementsEqual(lastID) { station = last }
+                else if let id = String(validating: idBytes, as: UTF8.self) {
+                    if let k = ids[id] { station = .some(k) } else if leftOut.contains(id) { station = .some(nil) }
+                    if station != nil { lastID = Array(idBytes); lastStation = station }
                 }
-                let time = try parseTime(row, file: file.displayName)
-                let temperature = try row.number("temperature_c"), humidity = try row.number("humidity_pct")
+                if case .some(nil) = station { return } // a sensor off this run's grid
+                var values: (k: Int, time: Int, temperature: Double?, humidity: Double?)
+                if case .some(.some(let k)) = station, case .seconds(let time) = Timestamp.parse(utf8: fields.trimmed(timeColumn)),
+                   let t = PlainNumber(fields.trimmed(temperatureColumn)).known, let h = PlainNumber(fields.trimmed(humidityColumn)).known {
+                    values = (k, time, t, h)
+                } else {
+                    // Anything else — and every mistake, for its message — is read as text.
+                    let row = try makeRow()
+                    let id = row.text("sensor_id").trimmingCharacters(in: .whitespaces)
+                    guard let k = ids[id] else {
+                        if leftOut.contains(id) { return }
+                        throw CityInputError(file: file.displayName, location: "line \(row.line)", problem: "unknown sensor id '\(id)'", fix: "every sensor_id must be listed in sensors.csv")
+                    }
+                    values = (k, try parseTime(row, file: file.displayName), try row.number("temperature_c"), try row.number("humidity_pct"))
+                }
+                let (k, time, temperature, humidity) = values
                 units.add(temperature: temperature, humidity: humidity)
-                if let previous = seen[k, default: [:]][time] {
+                let key = time &* (1 << 20) &+ k
+                if let previous = seen[key] {
+                    let id = stations[k].id
                     if previous.0 == temperature && previous.1 == humidity { duplicates[id, default: 0] += 1 }
                     else { conflicts[id, default: 0] += 1; conflicting[k, default: []].insert(time) }
-                    continue
+                    return
                 }
-                seen[k, default: [:]][time] = (temperature, humidity)
+                seen[key] = (temperature, humidity)
                 let slot = Int((Double(time) / 3600).rounded(.down)) - reference.startHour
-                guard slot >= 0, slot < hours else { continue } // outside the reference period: no anomaly can be formed
+                guard slot >= 0, slot < hours else { return } // outside the reference period: no anomaly can be formed
                 if let temperature { tSum[k][slot] += temperature; tCount[k][slot] += 1 }
                 if let humidity { hSum[k][slot] += humidity; hCount[k][slot] += 1 }
             }

@@ -16,7 +16,20 @@ public enum Timestamp {
 
     /// Seconds since 1970-01-01T00:00:00Z.
     public static func parse(_ text: some StringProtocol) throws -> Int {
-        let b = Array(text.utf8)
+        var text = String(text)
+        let parsed = text.withUTF8 { parse(utf8: $0) }
+        switch parsed {
+        case .seconds(let s): return s
+        case .malformed: throw ParseError.malformed(text)
+        case .missingOffset: throw ParseError.missingOffset(text)
+        }
+    }
+
+    /// What the parser makes of a text: its instant, or why not.
+    public enum Parsed: Equatable { case seconds(Int), malformed, missingOffset }
+
+    /// The parser itself, on the text's UTF-8 bytes (no allocation: a measurement file has hundreds of thousands of times).
+    public static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Parsed {
         func digits(_ at: Int, _ n: Int) -> Int? {
             guard at + n <= b.count else { return nil }
             var v = 0
@@ -27,14 +40,13 @@ public enum Timestamp {
             }
             return v
         }
-        let original = String(text)
         guard let year = digits(0, 4), b.count >= 16, b[4] == 45, let month = digits(5, 2), b[7] == 45,
               let day = digits(8, 2), b[10] == 84 || b[10] == 32, let hour = digits(11, 2), b[13] == 58,
-              let minute = digits(14, 2) else { throw ParseError.malformed(original) }
+              let minute = digits(14, 2) else { return .malformed }
         var i = 16
         var second = 0
         if i < b.count, b[i] == 58 {
-            guard let s = digits(i + 1, 2) else { throw ParseError.malformed(original) }
+            guard let s = digits(i + 1, 2) else { return .malformed }
             second = s
             i += 3
             if i < b.count, b[i] == 46 || b[i] == 44 { // fractional seconds: ignored below the second
@@ -42,26 +54,24 @@ public enum Timestamp {
                 while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
             }
         }
-        guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60 else {
-            throw ParseError.malformed(original)
-        }
-        guard i < b.count else { throw ParseError.missingOffset(original) }
+        guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60 else { return .malformed }
+        guard i < b.count else { return .missingOffset }
         var offset = 0
         if b[i] == 90 || b[i] == 122 { // Z
             i += 1
         } else if b[i] == 43 || b[i] == 45 { // + or -
             let sign = b[i] == 43 ? 1 : -1
-            guard let oh = digits(i + 1, 2) else { throw ParseError.malformed(original) }
+            guard let oh = digits(i + 1, 2) else { return .malformed }
             var om = 0
             if let m = digits(i + 4, 2), i + 3 < b.count, b[i + 3] == 58 { om = m; i += 6 }
             else if let m = digits(i + 3, 2) { om = m; i += 5 }
             else { i += 3 }
             offset = sign * (oh * 3600 + om * 60)
         } else {
-            throw ParseError.malformed(original)
+            return .malformed
         }
-        guard i == b.count else { throw ParseError.malformed(original) }
-        return daysFromCivil(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offset
+        guard i == b.count else { return .malformed }
+        return .seconds(daysFromCivil(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offset)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
