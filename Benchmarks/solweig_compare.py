@@ -3,8 +3,8 @@
 For each crop the city's own inputs become SOLWEIG's: a DSM of the buildings (their `height_attribute` rasterised on
 the grid), a canopy DSM where crowns cover the cell, UMEP land cover (building, asphalt, grass, bare soil, water) and
 the per-cell albedo. SOLWEIG runs the hours of ictu's day window with the run's composite day (air, humidity, wind,
-global radiation, and ictu's own sun position), its default settings (anisotropic sky, Lindberg's ground
-temperatures). The comparison is on the crop's core (a margin around it gives both models their shadows and sky):
+global radiation, and ictu's own sun position), Lindberg's ground temperatures, once with its default anisotropic
+sky and once with its isotropic one. The comparison is on the crop's core (a margin around it gives both models their shadows and sky):
 Tmrt − Ta per surface class (bias and RMSE of ictu − SOLWEIG), the sunlit fraction, and UTCI at the same air (the
 window's mean air, humidity and street wind, with each model's Tmrt − Ta), then the speed per cell-hour.
 
@@ -137,7 +137,7 @@ def ictu_crop(run, bounds):
         return {"ta": band("day: air_temperature_c"), "tmrt": band("day: mean_radiant_temperature_c"), "sun": band("day: sunlit_fraction")}
 
 
-def run_solweig(layer, hours, record, cell, work, name):
+def run_solweig(layer, hours, record, cell, work, name, anisotropic=True):
     built = layer["buildings"] > 0.5
     dsm = np.where(built, layer["buildings"], 0.0).astype(np.float32)
     crown = (layer["tree_canopy"] >= 0.5) & ~built
@@ -166,7 +166,7 @@ def run_solweig(layer, hours, record, cell, work, name):
     out = work / ("solweig-" + name.replace(" ", "-"))
     t1 = time.perf_counter()
     solweig.calculate(surface, weather, solweig.Location(latitude=lat, longitude=lon, utc_offset=offset), output_dir=out,
-                      outputs=["tmrt", "shadow"])
+                      outputs=["tmrt", "shadow"], use_anisotropic_sky=anisotropic)
     computed = time.perf_counter() - t1
     tmrt = [np.asarray(rasterio.open(p).read(1), dtype=np.float64) for p in sorted((out / "tmrt").glob("*.tif"))]
     shadow = [np.asarray(rasterio.open(p).read(1), dtype=np.float64) for p in sorted((out / "shadow").glob("*.tif"))]
@@ -207,7 +207,9 @@ def main():
     ictu_seconds = {k: float(v) for k, v in (item.split("=", 1) for item in a.ictu_seconds)}
     report = {}
     lines = []
-    for run_name, run_path in runs.items():
+    # SOLWEIG's default sky (anisotropic: Perez's luminance on 153 patches, each patch hidden by a wall or a crown
+    # radiating at that surface's temperature) and its isotropic one: the spread between the peer's own two skies.
+    for (run_name, run_path), sky in ((r, s) for r in runs.items() for s in ("anisotropic", "isotropic")):
         run = Path(run_path)
         record = json.loads((run / "calibration.json").read_text())
         grid = record["grid"]
@@ -225,17 +227,17 @@ def main():
         rh = np.mean([min(100.0, 100 * h["vapourPressure"] / saturation_vapour_hpa(h["airTemperature"])) for h in hours])
         wind = np.mean([min(max(h["wind"] * record["coefficients"]["radiative"]["windReduction"], 0.5), 17) for h in hours])
         radiation = np.mean([h["radiation"] for h in hours])
-        lines.append(f"\n### {run_name}: day window 14–17 h, mean global radiation {radiation:.0f} W/m², air {ta:.1f} °C\n")
+        lines.append(f"\n### {run_name}, SOLWEIG's {sky} sky: day window 14–17 h, mean global radiation {radiation:.0f} W/m², air {ta:.1f} °C\n")
         lines.append("| crop | class | cells | ictu Tmrt − Ta | SOLWEIG Tmrt − Ta | bias (ictu − SOLWEIG) | RMSE | sunlit ictu / SOLWEIG | UTCI RMSE at the same air |")
         lines.append("|---|---|---|---|---|---|---|---|---|")
         totals = {"cells": 0, "prepare": 0.0, "calculate": 0.0}
         pooled = {}
         for crop_name, core in crops_of(a.city, gb, cell):
             outer = (core[0] - MARGIN * cell, core[1] - MARGIN * cell, core[2] + MARGIN * cell, core[3] + MARGIN * cell)
-            work = a.work / run_name / crop_name.replace(" ", "-")
+            work = a.work / run_name / sky / crop_name.replace(" ", "-")
             work.mkdir(parents=True, exist_ok=True)
             layer = city_crop(a.city, outer, cell, work)
-            d_peer, sun_peer, prepared, computed = run_solweig(layer, hours, record, cell, work, crop_name)
+            d_peer, sun_peer, prepared, computed = run_solweig(layer, hours, record, cell, work, crop_name, anisotropic=sky == "anisotropic")
             inner = (slice(MARGIN, MARGIN + CORE), slice(MARGIN, MARGIN + CORE))
             layer = {k: v[inner] for k, v in layer.items()}
             d_peer, sun_peer = d_peer[inner], sun_peer[inner]
@@ -292,7 +294,7 @@ def main():
             whole = ictu_seconds[run_name]
             lines.append(f"Run to run, `ictu compute` whole (inputs and QC, calibration, parks, blocks, COGs): {whole:.1f} s, "
                          f"{whole / ictu_cell_hours * 1e6:.3f} µs per cell-hour: **{peer_rate * ictu_cell_hours / whole:.0f}×** SOLWEIG's.")
-        report[run_name] = {"classes": summary, "steps": steps, "solweig_seconds": totals}
+        report[f"{run_name}, {sky}"] = {"classes": summary, "steps": steps, "solweig_seconds": totals}
     print("\n".join(lines))
     (a.work / "comparison.json").write_text(json.dumps(report, indent=1))
 

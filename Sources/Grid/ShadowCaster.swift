@@ -84,10 +84,16 @@ public enum ShadowCaster {
                        observerMetres: observerMetres, only: only, skipping: skip).buildings
     }
 
-    /// The sky view factor left by `buildings`, and the one left by buildings and `crowns` (their tops) together,
-    /// in one sweep: each ray keeps both horizons. Without crowns the second equals the first.
-    public static func skyViewFactors(buildings heights: Plane, crowns: Plane?, cellSize: Double, directions: Int = 8, reachMetres: Double = 60,
-                                      observerMetres: Double = 1.1, only: Window? = nil, skipping skip: [Bool]? = nil) -> (buildings: Plane, withCrowns: Plane) {
+    /// The sky view factor left by `buildings`, and the one left by buildings and `crowns` together, in one sweep.
+    /// Buildings hide the sky below their horizon. Crowns stand on trunks (`crowns.bases`): one hides, in its
+    /// direction, the elevations between its base and its top as seen from the cell, so the sky under a crown's edge
+    /// stays in view. The crowns' part is kept per elevation band (`crownBands` equal bands from the horizon to the
+    /// zenith, each hidden when its middle elevation meets a crown), as SOLWEIG tests its sky patches against its
+    /// canopy; the buildings' horizon is exact. Without crowns the second view equals the first.
+    public static func skyViewFactors(buildings heights: Plane, crowns: (tops: Plane, bases: Plane)?, cellSize: Double, directions: Int = 8,
+                                      reachMetres: Double = 60, observerMetres: Double = 1.1, crownBands: Int = 8,
+                                      only: Window? = nil, skipping skip: [Bool]? = nil) -> (buildings: Plane, withCrowns: Plane) {
+        precondition(crownBands >= 1 && crownBands <= 32, "the bands hidden are kept as bits of a UInt32")
         let w = heights.width, h = heights.height
         let area = only ?? Window(x: 0, y: 0, width: w, height: h)
         var out = Plane(width: area.width, height: area.height)
@@ -107,13 +113,19 @@ public enum ShadowCaster {
         let reach = rays.flatMap { $0 }.map { max(abs($0.dc), abs($0.dr)) }.max() ?? 0
         // The rays as one flat array of plain values (an array of arrays would be retained per cell and ray).
         let flat = rays.flatMap { $0 }
-        // Obstacles as one plane: the higher of building and crown (the crowns' horizon is the higher of the two).
-        let tops = crowns.map { c in zip(heights.values, c.values).map { max($0, $1) } } ?? heights.values
+        // The elevation bands: the tangent of each one's middle, and sin² of its edges (the share of a direction's sky
+        // below an elevation γ is sin² γ).
+        let bandWidth = Double.pi / 2 / Double(crownBands)
+        let middleTangents = (0..<crownBands).map { tan((Double($0) + 0.5) * bandWidth) }
+        let edgeSines = (0...crownBands).map { k in pow(sin(Double(k) * bandWidth), 2) }
+        let upperTangents = (0..<crownBands).map { k in k == crownBands - 1 ? Double.infinity : tan(Double(k + 1) * bandWidth) }
+        let crownTops = crowns?.tops.values ?? [Float](repeating: 0, count: w * h)
+        let crownBases = crowns?.bases.values ?? [Float](repeating: 0, count: w * h)
         // Early exit, exact: past a sample, no obstacle can rise above the highest rise near the cell (`bound`)
-        // seen from at least that distance, so once the ray's tangent reaches bound / distance it is final. The
-        // bound is the tallest obstacle within reach of the cell's 16² tile (from tile maxima): 0 in open ground,
+        // seen from at least that distance, so once the ray's tangent reaches bound / distance it is final; a crown
+        // can no longer hide a band whose middle tangent is above its bound / distance. The bounds are the tallest
+        // building and the tallest crown within reach of the cell's 16² tile (from tile maxima): 0 in open ground,
         // where every ray is then skipped.
-        // Two bounds: the buildings' alone, and with the crowns.
         let tile = 16, tilesX = (w + tile - 1) / tile, tilesY = (h + tile - 1) / tile
         let reachTiles = (reach + tile - 1) / tile
         func nearMaxima(_ values: [Float]) -> [Float] {
@@ -127,11 +139,13 @@ public enum ShadowCaster {
             } }
             return nearMax
         }
-        let nearMax = nearMaxima(heights.values), nearMaxAll = crowns == nil ? nearMax : nearMaxima(tops)
-        let withCrowns = crowns != nil
+        let nearMax = nearMaxima(heights.values), nearMaxCrown = crowns == nil ? [Float](repeating: 0, count: tilesX * tilesY) : nearMaxima(crownTops)
         flat.withUnsafeBufferPointer { R in
         heights.values.withUnsafeBufferPointer { H in
-        tops.withUnsafeBufferPointer { T in
+        crownTops.withUnsafeBufferPointer { T in
+        crownBases.withUnsafeBufferPointer { B in
+        middleTangents.withUnsafeBufferPointer { M in
+        upperTangents.withUnsafeBufferPointer { U in
             out.values.withUnsafeMutableBufferPointer { S in
             outCrowns.values.withUnsafeMutableBufferPointer { SC in
                 for row in area.y..<(area.y + area.height) {
@@ -140,30 +154,45 @@ public enum ShadowCaster {
                         if let skip, skip[here] { S[o] = .nan; SC[o] = .nan; continue }
                         let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let bound = Double(nearMax[row / tile * tilesX + col / tile]) - observerMetres
-                        let boundAll = Double(nearMaxAll[row / tile * tilesX + col / tile]) - observerMetres
+                        let boundCrown = Double(nearMaxCrown[row / tile * tilesX + col / tile]) - observerMetres
                         var sum = 0.0, sumCrowns = 0.0
-                        if boundAll > 0 {
+                        if bound > 0 || boundCrown > 0 {
                             for d in 0..<directions {
-                                var maxTangent = 0.0, maxTangentAll = 0.0
+                                var maxTangent = 0.0
+                                // Crown bands hidden, and the lowest band that can still be: neither hidden nor wholly below
+                                // the buildings' horizon (which only rises along the ray).
+                                var hidden: UInt32 = 0, lowestOpen = 0
                                 for t in (d * steps)..<((d + 1) * steps) {
                                     let sample = R[t]
-                                    // Both horizons are final once each has reached its bound.
-                                    if maxTangent >= bound * sample.inverseDistance && maxTangentAll >= boundAll * sample.inverseDistance { break }
+                                    let crownsFinal = lowestOpen == crownBands || boundCrown * sample.inverseDistance < M[lowestOpen]
+                                    if crownsFinal && maxTangent >= bound * sample.inverseDistance { break }
                                     if !inside {
                                         let c = col + sample.dc, r = row + sample.dr
                                         guard c >= 0, c < w, r >= 0, r < h else { break }
                                     }
-                                    let rise = Double(H[here + sample.offset]) - observerMetres
+                                    let j = here + sample.offset
+                                    let rise = Double(H[j]) - observerMetres
                                     if rise > 0 { maxTangent = max(maxTangent, rise * sample.inverseDistance) }
-                                    if withCrowns {
-                                        let riseAll = Double(T[here + sample.offset]) - observerMetres
-                                        if riseAll > 0 { maxTangentAll = max(maxTangentAll, riseAll * sample.inverseDistance) }
-                                    } else {
-                                        maxTangentAll = maxTangent
+                                    let top = Double(T[j]) - observerMetres
+                                    if top > 0 && !crownsFinal {
+                                        let high = top * sample.inverseDistance, low = max(0, Double(B[j]) - observerMetres) * sample.inverseDistance
+                                        var k = lowestOpen
+                                        while k < crownBands && M[k] <= high {
+                                            if M[k] >= low { hidden |= 1 << UInt32(k) }
+                                            k += 1
+                                        }
+                                    }
+                                    while lowestOpen < crownBands && (hidden & (1 << UInt32(lowestOpen)) != 0 || U[lowestOpen] <= maxTangent) { lowestOpen += 1 }
+                                }
+                                let below = maxTangent * maxTangent / (1 + maxTangent * maxTangent) // sin² of the buildings' horizon
+                                sum += below
+                                var hiddenAll = below
+                                if hidden != 0 {
+                                    for k in 0..<crownBands where hidden & (1 << UInt32(k)) != 0 {
+                                        hiddenAll += max(0, edgeSines[k + 1] - max(edgeSines[k], below))
                                     }
                                 }
-                                sum += maxTangent * maxTangent / (1 + maxTangent * maxTangent)
-                                sumCrowns += maxTangentAll * maxTangentAll / (1 + maxTangentAll * maxTangentAll)
+                                sumCrowns += hiddenAll
                             }
                         }
                         S[o] = Float(1 - sum / Double(directions))
@@ -172,6 +201,9 @@ public enum ShadowCaster {
                 }
             }
             }
+        }
+        }
+        }
         }
         }
         }

@@ -89,7 +89,7 @@ public enum ComfortField {
             if hour.sunElevationDegrees > 0 && sky.groundBeam > 0 {
                 func shadow(_ heights: Plane, _ bases: Plane?, _ opacity: Plane?) -> [Float] {
                     ShadowCaster.shadow(heights: heights, bases: bases, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.pedestrianHeightMetres, origin: origin).values
+                                        sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.shadowHeightMetres, origin: origin).values
                 }
                 shadowOffset = buildingShadows.count
                 let building = shadow(buildings, nil, nil), crown = shadow(crowns.heights, crowns.bases, crowns.opacity)
@@ -154,13 +154,14 @@ public enum ComfortField {
                 // their transmissivity) and its own crown (Ψ); the walls fill the rest of the upper hemisphere, the leaves
                 // (at the air's temperature) the crowns' part.
                 let svf = Double(openByBuildings[o]), crownHides = fc * (1 - tau)
+                let crownHidesSky = crownHides * ownCrownSky(canopyHeight: Double(L.canopyHeight.values[i]), cellSize: cellSize, radiative: r)
                 // The crowns around hide the sky through their transmissivity, less where stress thins them (their
                 // stress: the neighbourhood's share of stressed canopy).
                 let neighbourLeaves = (svf - Double(openByAll[o])) * (1 - tau)
                 let aroundStress = canopy[i] > 0 ? Double(canopyStressed[i] / canopy[i]) : 0
                 let svfLeaves = svf - neighbourLeaves * (1 - kSh * aroundStress)
-                let open = svfLeaves * (1 - crownHides * (1 - kSh * sc))
-                let crownBase = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
+                let open = svfLeaves * (1 - crownHidesSky * (1 - kSh * sc))
+                let crownBase = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.shadowHeightMetres)
                 let albedo = Double(L.albedo.values[i])
                 let sealedShare = Double(L.impervious.values[i]), waterShare = Double(L.water.values[i])
                 let heating = groundHeating(sealed: sealedShare, water: waterShare, radiative: r)
@@ -176,7 +177,7 @@ public enum ComfortField {
                     // the cell its own crown's shadow still covers.
                     let sunUp = hour.shadowOffset >= 0
                     let building = sunUp ? Double(buildingShadows[hour.shadowOffset + i]) : 1, crown = sunUp ? Double(crownShadows[hour.shadowOffset + i]) : 1
-                    let own = crownHides * ownShadowOverlap(baseAbovePedestrian: crownBase, baseToOffset: hour.baseToOffset)
+                    let own = crownHides * ownShadowOverlap(baseAboveShade: crownBase, baseToOffset: hour.baseToOffset)
                     let sunlit = sunlitFraction(buildingShadow: building, crownShadow: crown, ownCrown: own * (1 - kSh * sc))
                     let underOwn = (1 - building) * (1 - crown)
                     // The ground the pedestrian sees around them: its sunlit share. What it loses to shade is shared
@@ -186,8 +187,8 @@ public enum ComfortField {
                     let ownShare = blocked > 1e-9 ? underOwn * own / blocked : 0
                     // The flux over the reference site's, part by part (W/m² absorbed); their sum gives Tmrt exactly.
                     let fShade = -sky.bodyBeam * (building + (1 - building) * crown) - groundLoss * (1 - ownShare * (1 - kSh * sc))
-                    let fCanopy = -(sky.bodyBeam * underOwn * own + groundLoss * ownShare) - sky.sky * (neighbourLeaves + svfLeaves * crownHides)
-                    let fStress = (sky.bodyBeam * underOwn * own + groundLoss * ownShare + sky.sky * svfLeaves * crownHides) * kSh * sc
+                    let fCanopy = -(sky.bodyBeam * underOwn * own + groundLoss * ownShare) - sky.sky * (neighbourLeaves + svfLeaves * crownHidesSky)
+                    let fStress = (sky.bodyBeam * underOwn * own + groundLoss * ownShare + sky.sky * svfLeaves * crownHidesSky) * kSh * sc
                         + sky.sky * neighbourLeaves * kSh * aroundStress
                     let fWalls = (1 - svf) * (sky.walls - sky.sky)
                     // The ground: it reflects the light that reaches it, and only its sunlit part warms.
@@ -248,7 +249,8 @@ public enum ComfortField {
 
     /// The sky view factors of the core's cells (NaN under buildings).
     public static func skyView(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients) -> SkyView {
-        let views = ShadowCaster.skyViewFactors(buildings: L.buildingHeight, crowns: crownObstacles(L, radiative: r).heights, cellSize: cellSize,
+        let crowns = crownObstacles(L, radiative: r)
+        let views = ShadowCaster.skyViewFactors(buildings: L.buildingHeight, crowns: (crowns.heights, crowns.bases), cellSize: cellSize,
                                                 directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres,
                                                 only: core, skipping: L.buildingFraction.values.map { $0 >= 0.5 })
         return SkyView(buildings: views.buildings, withCrowns: views.withCrowns)
@@ -291,8 +293,8 @@ public enum ComfortField {
                                        cellSize: Double, radiative r: RadiativeCoefficients) -> [Float] {
         let baseToOffset = 1 / (tan(max(sunElevationDegrees, 0.1) * .pi / 180) * cellSize)
         return (0..<(L.width * L.height)).map { i in
-            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.pedestrianHeightMetres)
-            let own = Double(L.treeCanopy.values[i]) * (1 - r.canopyTransmissivity) * ownShadowOverlap(baseAbovePedestrian: base, baseToOffset: baseToOffset)
+            let base = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.shadowHeightMetres)
+            let own = Double(L.treeCanopy.values[i]) * (1 - r.canopyTransmissivity) * ownShadowOverlap(baseAboveShade: base, baseToOffset: baseToOffset)
             return Float(sunlitFraction(buildingShadow: Double(buildingShadow[i]), crownShadow: Double(crownShadow[i]),
                                         ownCrown: own * (1 - r.stressShadeLoss * Double(L.canopyStress.values[i]))))
         }
@@ -304,13 +306,23 @@ public enum ComfortField {
         sealed / r.sealedExchange + max(0, 1 - sealed - water) / r.vegetatedExchange
     }
 
-    /// The share of a cell its own crown's shadow falls on: the shadow of a crown whose base is `baseAbovePedestrian`
-    /// metres above a pedestrian's head is offset from the crown by at least that over tan β; what of it stays within
+    /// The share of a cell its own crown's shadow falls on: the shadow of a crown whose base is `baseAboveShade`
+    /// metres above where shade is cast (the ground) is offset from the crown by at least that over tan β; what of it stays within
     /// the cell (`baseToOffset` = 1 / (tan β · cell size)). Large cells keep most of their crown's shade, 1–2 m cells
     /// little: their crowns shade the cells beside them (the shadow caster's part).
     @inline(__always)
-    public static func ownShadowOverlap(baseAbovePedestrian: Double, baseToOffset: Double) -> Double {
-        max(0, 1 - baseAbovePedestrian * baseToOffset)
+    public static func ownShadowOverlap(baseAboveShade: Double, baseToOffset: Double) -> Double {
+        max(0, 1 - baseAboveShade * baseToOffset)
+    }
+
+    /// The share of a pedestrian's sky their cell's own crown covers: the crown over the cell, a square of the cell's
+    /// side at its base, hides the cap of sky above the elevation at which its edge is seen — at 2 m a 16 m tree's
+    /// crown (base 4 m, 2.9 m above the body's centre) hides 11 % of the sky, its neighbours' crowns the rest (the sky
+    /// view); at 10 m, 75 %.
+    @inline(__always)
+    public static func ownCrownSky(canopyHeight: Double, cellSize: Double, radiative r: RadiativeCoefficients) -> Double {
+        let rise = max(0, r.trunkRatio * max(canopyHeight, 3) - r.pedestrianHeightMetres) / (cellSize / 2) // tan of the edge's elevation
+        return 1 / (1 + rise * rise) // cos² of it
     }
 
     /// Sun reaching a pedestrian: what the buildings' shadow, then the crowns around, then the cell's own crown

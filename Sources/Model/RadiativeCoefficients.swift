@@ -29,7 +29,10 @@ public struct RadiativeCoefficients: Codable, Sendable, Equatable {
     /// How far around a pedestrian the ground they see lies, m: a body's sides see 71 % of their ground within one
     /// body height and 95 % within three, so the ground's sunlit share is its mean within this radius.
     public var groundViewRadiusMetres = 2.0
-    /// Pedestrian height for shadows and sky view, m.
+    /// Height at which shade is cast, m: on the ground, as SOLWEIG and RayMan cast it. The shade a map shows is the
+    /// shade on the pavement (where people look for it), the ground's own sun and the body's beam follow it.
+    public var shadowHeightMetres = 0.0
+    /// Where a pedestrian's sky view is taken: the body's centre, m.
     public var pedestrianHeightMetres = 1.1
     /// v10 = reference wind × this (street roughness), clipped to UTCI's 0.5–17 m/s.
     public var windReduction = 0.4

@@ -118,7 +118,7 @@ struct CoolingService {
             // A flux's share of Tmrt − Ta (the secant of eq. 5 on open ground), K per W/m².
             let perFlux = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature).perFlux
             let building = ShadowCaster.shadow(heights: with.buildingHeight, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
-                                               sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.pedestrianHeightMetres, origin: anchor)
+                                               sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.shadowHeightMetres, origin: anchor)
             let sunlitWith = sunlit(with, building: building, hour: hour, origin: anchor)
             let sunlitWithout = sunlit(without, building: building, hour: hour, origin: anchor)
             for o in 0..<local.cellCount {
@@ -138,6 +138,7 @@ struct CoolingService {
             return (0..<local.cellCount).map { i in
                 let svf = Double(view.buildings.values[i]), leaves = (svf - Double(view.withCrowns.values[i])) * (1 - rc.canopyTransmissivity)
                 let stress = Double(L.canopyStress.values[i]), hides = Double(L.treeCanopy.values[i]) * (1 - rc.canopyTransmissivity)
+                    * ComfortField.ownCrownSky(canopyHeight: Double(L.canopyHeight.values[i]), cellSize: grid.cellSize, radiative: rc)
                 return (svf - leaves * (1 - rc.stressShadeLoss * treeStress)) * (1 - hides * (1 - rc.stressShadeLoss * stress))
             }
         }
@@ -166,7 +167,7 @@ struct CoolingService {
         let crowns = ComfortField.crownObstacles(L, radiative: r)
         let crown = ShadowCaster.shadow(heights: crowns.heights, bases: crowns.bases, opacity: crowns.opacity, cellSize: grid.cellSize,
                                         sunAzimuthDegrees: hour.sunAzimuthDegrees, sunElevationDegrees: hour.sunElevationDegrees,
-                                        observerMetres: r.pedestrianHeightMetres, origin: origin)
+                                        observerMetres: r.shadowHeightMetres, origin: origin)
         return ComfortField.sunlitFractions(layers: L, buildingShadow: building.values, crownShadow: crown.values,
                                             sunElevationDegrees: hour.sunElevationDegrees, cellSize: grid.cellSize, radiative: r)
     }
