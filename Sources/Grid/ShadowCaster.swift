@@ -13,10 +13,15 @@ public enum ShadowCaster {
     /// `bases` (m, optional): obstacles that stand on a trunk, blocking only between their base and their top (crowns:
     /// the sun passes under a crown's edge). An obstacle j stops the ray from a point p farther from the sun when
     /// B_j + s_j·tan β ≤ z + s_p·tan β; as s_p only grows along the sweep, j joins the running maximum a fixed number of
-    /// cells after itself, (B_j − z)/(tan β·step), so a ring of pending maxima keeps the sweep O(1) per cell.
+    /// cells after itself, (B_j − z)/(tan β·step) (less ½ for volumes), so a ring of pending maxima keeps the sweep
+    /// O(1) per cell.
     /// `origin` is the grid position of the plane's cell (0, 0): ray lines are anchored to the whole grid, so a
     /// cell gets the same shadow whatever block it is computed in.
-    public static func shadow(heights: Plane, bases: Plane? = nil, opacity: Plane? = nil, cellSize: Double, sunAzimuthDegrees: Double,
+    /// `volumes`: the obstacles fill their cells (crowns): the ray is stopped if it crosses one anywhere between its
+    /// base and top, rising half a step on each side of the cell's centre — as SOLWEIG tests the ray between its
+    /// steps against its canopy. Tested at the cells' centres alone, small crowns' shadows came out half a cell short.
+    /// Without it obstacles are tested at their centres (buildings, as SOLWEIG's).
+    public static func shadow(heights: Plane, bases: Plane? = nil, opacity: Plane? = nil, volumes: Bool = false, cellSize: Double, sunAzimuthDegrees: Double,
                               sunElevationDegrees: Double, observerMetres: Double = 1.1, origin: (col: Int, row: Int) = (0, 0)) -> Plane {
         let w = heights.width, h = heights.height
         var out = Plane(width: w, height: h)
@@ -36,9 +41,13 @@ public enum ShadowCaster {
         // Line b holds the cells whose global minor index is round(b + slope · global major index).
         let intercepts = [0, along - 1].flatMap { m in [0, across - 1].map { n in Double(n + minorOrigin) - slope * Double(m + majorOrigin) } }
         let firstLine = Int(intercepts.min()!.rounded(.down)) - 1, lastLine = Int(intercepts.max()!.rounded(.up)) + 1
+        // A volume is crossed over one step, the ray rising `halfStep` on each side of the cell's centre: stopped by
+        // its top up to half a step farther, by its base from half a step sooner.
+        let halfStep = volumes ? rise * stepMetres / 2 : 0
+        let halfStepDelay = volumes ? 0.5 : 0
         // Pending obstacles on trunks: slot k holds the highest top (and its opacity) joining the maximum at step k.
         let delayPerMetre = 1 / (rise * stepMetres)
-        let ring = bases.map { b in max(0, Int(((Double(b.values.max() ?? 0) - observerMetres) * delayPerMetre).rounded(.up))) + 2 } ?? 1
+        let ring = bases.map { b in max(0, Int(((Double(b.values.max() ?? 0) - observerMetres) * delayPerMetre - halfStepDelay).rounded(.up))) + 2 } ?? 1
         var pendingTop = [Double](repeating: -.infinity, count: ring), pendingOpacity = [Double](repeating: 1, count: ring)
         heights.values.withUnsafeBufferPointer { H in
             out.values.withUnsafeMutableBufferPointer { S in
@@ -57,10 +66,10 @@ public enum ShadowCaster {
                         let i = xDominant ? n * w + m : m * w + n
                         let s = Double(k) * stepMetres
                         if best > observerMetres + s * rise { S[i] = Float(bestOpacity) }
-                        let top = Double(H[i]) + s * rise
+                        let top = Double(H[i]) + s * rise + halfStep
                         let stops = opacity.map { Double($0.values[i]) } ?? 1
                         if let bases, H[i] > 0 {
-                            let delay = max(1, Int(((Double(bases.values[i]) - observerMetres) * delayPerMetre).rounded(.up)))
+                            let delay = max(1, Int(((Double(bases.values[i]) - observerMetres) * delayPerMetre - halfStepDelay).rounded(.up)))
                             let slot = (k + delay) % ring
                             if top > pendingTop[slot] { pendingTop[slot] = top; pendingOpacity[slot] = stops }
                         } else if top > best {

@@ -88,7 +88,7 @@ public enum ComfortField {
             var shadowOffset = -1
             if hour.sunElevationDegrees > 0 && sky.groundBeam > 0 {
                 func shadow(_ heights: Plane, _ bases: Plane?, _ opacity: Plane?) -> [Float] {
-                    ShadowCaster.shadow(heights: heights, bases: bases, opacity: opacity, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+                    ShadowCaster.shadow(heights: heights, bases: bases, opacity: opacity, volumes: bases != nil, cellSize: cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
                                         sunElevationDegrees: hour.sunElevationDegrees, observerMetres: r.shadowHeightMetres, origin: origin).values
                 }
                 shadowOffset = buildingShadows.count

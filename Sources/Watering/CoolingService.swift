@@ -165,7 +165,7 @@ struct CoolingService {
     func sunlit(_ L: SurfaceLayers, building: Plane, hour: HourConditions, origin: (Int, Int)) -> [Float] {
         let r = settings.coefficients.radiative
         let crowns = ComfortField.crownObstacles(L, radiative: r)
-        let crown = ShadowCaster.shadow(heights: crowns.heights, bases: crowns.bases, opacity: crowns.opacity, cellSize: grid.cellSize,
+        let crown = ShadowCaster.shadow(heights: crowns.heights, bases: crowns.bases, opacity: crowns.opacity, volumes: true, cellSize: grid.cellSize,
                                         sunAzimuthDegrees: hour.sunAzimuthDegrees, sunElevationDegrees: hour.sunElevationDegrees,
                                         observerMetres: r.shadowHeightMetres, origin: origin)
         return ComfortField.sunlitFractions(layers: L, buildingShadow: building.values, crownShadow: crown.values,

@@ -36,15 +36,17 @@ import Testing
     }
 
     @Test func theSunPassesUnderACrownsEdge() {
-        // A crown 10 m tall on a 2.5 m trunk over cols 10–19 (1 m cells), sun from the west at 45°, pedestrian at 1.1 m:
-        // the ray from a cell rises 1 m per metre toward the sun, so it passes under the crown until 1.4 m inside it
-        // (2.5 − 1.1) and leaves its top 8.9 m beyond it (10 − 1.1) — as SOLWEIG's trunk zone does.
+        // A crown 10 m tall on a 2.5 m trunk over x = 10–20 m (cols 10–19, 1 m cells), sun from the west at 45°, a
+        // point at 1.1 m: the ray rises 1 m per metre toward the sun, so it passes under the crown for points up to
+        // 1.4 m inside it (2.5 − 1.1: col 10's centre at 0.5 m, not col 11's at 1.5 m), and clears its top for points
+        // more than 8.9 m beyond it (10 − 1.1: col 28's centre at 8.5 m is shaded, col 29's at 9.5 m is not) — as
+        // SOLWEIG's trunk zone does.
         var tops = Plane(width: 40, height: 3), bases = Plane(width: 40, height: 3)
         for c in 10..<20 { for r in 0..<3 { tops[c, r] = 10; bases[c, r] = 2.5 } }
-        let shade = ShadowCaster.shadow(heights: tops, bases: bases, cellSize: 1, sunAzimuthDegrees: 270, sunElevationDegrees: 45, observerMetres: 1.1)
-        #expect(shade[10, 1] == 0 && shade[11, 1] == 0, "the sun-side edge of the crown is lit")
-        #expect((12...27).allSatisfy { shade[$0, 1] == 1 }, "under the crown and its shadow beyond: \((12...27).map { shade[$0, 1] })")
-        #expect(shade[28, 1] == 0 && shade[9, 1] == 0, "past the shadow, and on the sun side, the sun is back")
+        let shade = ShadowCaster.shadow(heights: tops, bases: bases, volumes: true, cellSize: 1, sunAzimuthDegrees: 270, sunElevationDegrees: 45, observerMetres: 1.1)
+        #expect(shade[10, 1] == 0, "the sun-side edge of the crown is lit")
+        #expect((11...28).allSatisfy { shade[$0, 1] == 1 }, "under the crown and its shadow beyond: \((11...28).map { shade[$0, 1] })")
+        #expect(shade[29, 1] == 0 && shade[9, 1] == 0, "past the shadow, and on the sun side, the sun is back")
         // Without a trunk the crown is a solid column: its whole footprint (past the first cell) is shaded.
         let solid = ShadowCaster.shadow(heights: tops, cellSize: 1, sunAzimuthDegrees: 270, sunElevationDegrees: 45, observerMetres: 1.1)
         #expect(solid[11, 1] == 1)

@@ -95,8 +95,11 @@ import Testing
         let underCrowns = try Self.meanChange(result, x0: street.x0, y0: street.y0, x1: street.x1, y1: street.y1) { l, i in l.treeCanopy.values[i] > 0.5 }
         // Half the crown gone: the sunlit share under it rises by about 0.5·(1 − τ), so does the mean radiant temperature.
         #expect(underCrowns.cells > 100 && underCrowns.mean > 0.5, "under the crowns \(underCrowns.mean) °C over \(underCrowns.cells) cells")
+        // Beside the crowns the ground loses the part of their shade that fell there (at 2 m cells and a high sun, a crown's
+        // shadow falls mostly on the cells beside it), under them the cells lose that and their own crown's part: less
+        // beside than under.
         let open = try Self.meanChange(result, x0: street.x0, y0: street.y0, x1: street.x1, y1: street.y1) { l, i in l.treeCanopy.values[i] == 0 }
-        #expect(open.mean < underCrowns.mean / 2, "where there was no crown \(open.mean) °C")
+        #expect(open.mean > 0 && open.mean < underCrowns.mean, "where there was no crown \(open.mean) °C, under the crowns \(underCrowns.mean) °C")
     }
 
     @Test func aTallBuildingShadesItsNorthSideByDay() throws {
