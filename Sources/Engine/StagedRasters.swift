@@ -112,16 +112,28 @@ public final class StagedRasters: @unchecked Sendable {
     }
 
     /// Copies every staged GeoTIFF to a COG under its final name (still in staging), then drops the work files.
+    /// Two copies at a time, the largest first: one copy reads, builds its overviews and writes on one thread and
+    /// compresses on two, so a single copy leaves a core idle most of the time.
     public func finishAsCOGs() throws {
-        for (entry, ds) in datasets {
-            try ds.flush()
-            // The multi-band analysis stacks are read by `explain` and analysts, not displayed: fast ZSTD, no overviews,
-            // and small blocks — they are pixel-interleaved, so reading one point decodes a block of every band
-            // (128² cells × 20 bands: 1.3 MB, not the 21 MB of a 512² block).
-            let analysis = RunFolder.analysisStacks.contains(entry)
-            try ds.writeCOG(to: try staged.path(entry.fileName), compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
-            if entry == .classes { try nameClasses(try staged.path(entry.fileName)) }
+        for ds in datasets.values { try ds.flush() }
+        /// One raster's copy; its dataset is used by the one thread that copies it.
+        struct Job: @unchecked Sendable { let entry: RunFolder.Entry, dataset: RasterDataset, path: String }
+        let jobs = try datasets.sorted { ($0.value.bandCount, $0.key.fileName) > ($1.value.bandCount, $1.key.fileName) }
+            .map { Job(entry: $0.key, dataset: $0.value, path: try staged.path($0.key.fileName)) }
+        let failure = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            guard !failure.hasError else { return }
+            let job = jobs[i]
+            do {
+                // The multi-band analysis stacks are read by `explain` and analysts, not displayed: fast ZSTD, no
+                // overviews, and small blocks — they are pixel-interleaved, so reading one point decodes a block of
+                // every band (128² cells × 20 bands: 1.3 MB, not the 21 MB of a 512² block).
+                let analysis = RunFolder.analysisStacks.contains(job.entry)
+                try job.dataset.writeCOG(to: job.path, compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
+                if job.entry == .classes { try nameClasses(job.path) }
+            } catch { failure.set(error) }
         }
+        if let error = failure.error { throw error }
         datasets.removeAll()
         try FileManager.default.removeItem(atPath: try staged.path(".work"))
     }
