@@ -164,7 +164,8 @@ try:
     result["viewport"] = viewport
     result["popupFits"] = p is not None and p["x"] >= 0 and p["right"] <= viewport["width"] + 0.5 and p["width"] <= viewport["width"]
     result["popup"] = p
-    result["coordinates"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .coordinates").text
+    # Its text, not what is in view: on a phone the popup scrolls, and the line may be out of its view.
+    result["coordinates"] = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content .coordinates").get_attribute("textContent")
     shot("popup")
     audit("popupOpen")
     driver.execute_script("map.closePopup()")
