@@ -81,12 +81,7 @@ struct CSVReader {
     func next() throws -> Row? {
         while let line = try Self.wrap(displayName, { try reader.nextLine() }) {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let fields = try Self.split(line, file: displayName, line: reader.lineNumber)
-            guard fields.count == header.count else {
-                throw CityInputError(file: displayName, location: "line \(reader.lineNumber)", problem: "\(fields.count) fields where the header has \(header.count)",
-                                     fix: "every row needs the columns \(header.joined(separator: ","))")
-            }
-            return Row(fields: fields, line: reader.lineNumber, reader: self)
+            return try row(fields: try Self.split(line, file: displayName, line: reader.lineNumber), number: reader.lineNumber)
         }
         return nil
     }
@@ -156,7 +151,11 @@ extension CSVReader {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw CityInputError(file: displayName, location: "line \(number)", problem: "not valid UTF-8 text (save the file as UTF-8)")
         }
-        let fields = try Self.split(text, file: displayName, line: number)
+        return try row(fields: try Self.split(text, file: displayName, line: number), number: number)
+    }
+
+    /// A line's fields as a row, when there are as many as the header names.
+    func row(fields: [String], number: Int) throws -> Row {
         guard fields.count == header.count else {
             throw CityInputError(file: displayName, location: "line \(number)", problem: "\(fields.count) fields where the header has \(header.count)",
                                  fix: "every row needs the columns \(header.joined(separator: ","))")
