@@ -47,6 +47,16 @@ public struct MapSettings: Sendable {
         return Int((reach / grid.cellSize).rounded(.up))
     }
 
+    /// How far, in cells, a change of the surface moves results other than through the air: shadows (and the sunlit
+    /// ground a pedestrian sees around them), sky view, the neighbourhoods the blocks filter themselves. Beyond it and
+    /// within `influence`, only the wide neighbourhoods and the park term change: the air's temperature and vapour,
+    /// the same every hour of a regime (what a scenario shifts instead of recomputing).
+    public var surfaceReach: Int {
+        let reach = max(CoarseNeighbourhoods.blockReachMetres(coefficients.day), CoarseNeighbourhoods.blockReachMetres(coefficients.night),
+                        shadowReachMetres + coefficients.radiative.groundViewRadiusMetres, coefficients.radiative.skyViewReachMetres)
+        return Int((reach / grid.cellSize).rounded(.up)) + 1
+    }
+
     var shadowReachMetres: Double {
         let lowestSun = dayHours.map(\.sunElevationDegrees).min() ?? 30
         return tallestObstacleMetres / tan(max(lowestSun, 10) * .pi / 180)

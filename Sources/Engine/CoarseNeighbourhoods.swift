@@ -31,8 +31,34 @@ public struct CoarseNeighbourhoods: Sendable {
         self.planes = planes
     }
 
+    private init(planes: [Plane?], factor: Int, surroundings: Surroundings) { self.planes = planes; self.factor = factor; self.surroundings = surroundings }
+
+    /// These means (computed from `parks` before its update) with the update filtered in: `parks` differs from the
+    /// field they came from only in the coarse cells under `edited` (a window of the analysis grid), so each mean
+    /// is filtered again only within its reach of them, from a window holding that reach once more (what the whole
+    /// grid's filter reads there), and kept elsewhere. The window, not the city, sets the cost.
+    public func updated(parks: ParkField, edited: Window, pass: BlockEngine.Pass, settings: MapSettings) -> CoarseNeighbourhoods {
+        let k = pass.regime == .day ? settings.coefficients.day : settings.coefficients.night
+        let coarseMetres = settings.grid.cellSize * Double(factor)
+        let e = surroundings.window(edited)
+        let x0 = e.x / factor, y0 = e.y / factor, x1 = (e.x + e.width + factor - 1) / factor, y1 = (e.y + e.height + factor - 1) / factor
+        var updated = planes
+        var byRadius: [Double: [Int]] = [:]
+        for (input, plane) in planes.enumerated() where plane != nil { byRadius[NeighbourhoodMeans.radiusMetres(input, k), default: []].append(input) }
+        for (radius, inputs) in byRadius {
+            let first = planes[inputs[0]]!
+            let reach = FocalMean.reach(radiusCells: radius / coarseMetres)
+            let core = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).expanded(by: reach, within: first.width, first.height)
+            let read = core.expanded(by: reach, within: first.width, first.height)
+            let filtered = FocalMean.gaussian(inputs.map { parks.inputs[$0].cropped(to: read) }, radiusCells: radius / coarseMetres)
+            let inner = Window(x: core.x - read.x, y: core.y - read.y, width: core.width, height: core.height)
+            for (input, plane) in zip(inputs, filtered) { updated[input]!.paste(plane.cropped(to: inner), x: core.x, y: core.y) }
+        }
+        return CoarseNeighbourhoods(planes: updated, factor: factor, surroundings: surroundings)
+    }
+
     /// The wide neighbourhoods of one pass of the engine.
-    init(parks: ParkField, pass: BlockEngine.Pass, settings: MapSettings) {
+    public init(parks: ParkField, pass: BlockEngine.Pass, settings: MapSettings) {
         self.init(parks: parks, coefficients: pass.regime == .day ? settings.coefficients.day : settings.coefficients.night, cellSize: settings.grid.cellSize)
     }
 
@@ -43,8 +69,17 @@ public struct CoarseNeighbourhoods: Sendable {
         (0..<NeighbourhoodMeans.inputCount).map { NeighbourhoodMeans.radiusMetres($0, k) }.filter { !isCoarse($0) }.map { 2 * $0 }.max() ?? 0
     }
 
+    /// How much each mean moved since `before` (computed on the same park grid), on the cells of `window` (fine
+    /// grid): the differences taken on the coarse cells, then sampled (nil: an input left to the blocks).
+    public func changes(since before: CoarseNeighbourhoods, over window: Window) -> [Plane?] {
+        zip(planes, before.planes).map { now, was in
+            guard let now, let was else { return nil }
+            return now.combined(with: was, -).sampledAtFineCells(surroundings.window(window), factor: factor)
+        }
+    }
+
     /// The means on the cells of `window` (fine grid).
-    func sample(_ window: Window) -> NeighbourhoodMeans {
+    public func sample(_ window: Window) -> NeighbourhoodMeans {
         var means = NeighbourhoodMeans()
         for (input, plane) in planes.enumerated() {
             guard let plane else { continue }

@@ -135,6 +135,11 @@ public struct ParkField: Sendable {
         influence.sampledAtFineCells(surroundings.window(window), factor: factor)
     }
 
+    /// How much the influence moved since `before` (same park grid), on a window of the analysis grid.
+    public func change(since before: ParkField, over window: Window) -> Plane {
+        influence.combined(with: before.influence, -).sampledAtFineCells(surroundings.window(window), factor: factor)
+    }
+
     /// The influence on a window of the surroundings' grid.
     public func sample(surroundingsWindow window: Window) -> Plane {
         influence.sampledAtFineCells(window, factor: factor)

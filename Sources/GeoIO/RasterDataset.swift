@@ -51,8 +51,14 @@ public final class RasterDataset {
     }
 
     /// Opens an existing raster read-only (or for update).
-    public static func open(_ path: String, update: Bool = false) throws -> RasterDataset {
-        let handle = gdalCall { GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_VERBOSE_ERROR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)), nil, nil, nil) }
+    /// `options` are the driver's open options ("NUM_THREADS=2": a GeoTIFF decodes the blocks of one read on two threads).
+    public static func open(_ path: String, update: Bool = false, options: [String] = []) throws -> RasterDataset {
+        let handle = gdalCall {
+            withCStringList(options) { list in
+                GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_VERBOSE_ERROR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY)), nil,
+                           UnsafeRawPointer(list).assumingMemoryBound(to: UnsafePointer<CChar>?.self), nil)
+            }
+        }
         guard let handle else {
             if !FileManager.default.fileExists(atPath: path) && !path.hasPrefix("/vsi") {
                 throw GeoError("open raster \(path)", libraryMessage: "no such file")
@@ -121,6 +127,33 @@ public final class RasterDataset {
         }
         guard status == CE_None else { throw GeoError.gdal("read pixel (\(x), \(y)) of \(path)") }
         return values
+    }
+
+    /// Every band over a window (each band `width × height` Float32 values, row-major), read a strip of
+    /// `stripRows` rows at a time for all the bands at once: a pixel-interleaved file decodes each block once for all
+    /// its bands, and the strip's buffer is reused.
+    public func readBands(x: Int, y: Int, width: Int, height: Int, stripRows: Int = 128) throws -> [[Float]] {
+        let bands = bandCount, strip = min(stripRows, height)
+        var out = (0..<bands).map { _ in [Float](unsafeUninitializedCapacity: width * height) { _, count in count = width * height } }
+        var buffer = [Float](repeating: 0, count: width * strip * bands)
+        for top in stride(from: 0, to: height, by: strip) {
+            let rows = min(strip, height - top), count = width * rows
+            let status = buffer.withUnsafeMutableBufferPointer { b in
+                gdalCall {
+                    GDALDatasetRasterIO(handle, GF_Read, Int32(x), Int32(y + top), Int32(width), Int32(rows), b.baseAddress, Int32(width), Int32(rows),
+                                        GDT_Float32, Int32(bands), nil, 4, Int32(width * 4), Int32(count * 4))
+                }
+            }
+            guard status == CE_None else { throw GeoError.gdal("read the \(bands) bands of a \(width)×\(rows) window at (\(x), \(y + top)) of \(path)") }
+            for band in 0..<bands {
+                out[band].withUnsafeMutableBufferPointer { o in
+                    buffer.withUnsafeBufferPointer { b in
+                        (o.baseAddress! + top * width).update(from: b.baseAddress! + band * count, count: count)
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The image's red, green, blue and alpha planes (0–255, row-major), whether it is stored as RGB(A) bands or as

@@ -9,6 +9,11 @@ public enum FocalMean {
     /// Extended-box passes; 5 keep the approximation within 1 % of the layer's range of the exact kernel (tested).
     public static let passes = 5
 
+    /// How far, in cells, the focal mean of radius `radiusCells` reaches: a cell's mean reads nothing farther.
+    public static func reach(radiusCells: Double) -> Int {
+        radiusCells / 2 >= 0.5 ? extendedBoxes(sigma: radiusCells / 2, passes: passes).reduce(0) { $0 + $1.halfWidth + 1 } : 0
+    }
+
     /// Focal mean of `plane` with radius `radiusCells` (σ = r/2). NaN cells carry no weight.
     public static func gaussian(_ plane: Plane, radiusCells: Double) -> Plane {
         let sigma = radiusCells / 2

@@ -88,6 +88,12 @@ public struct Window: Equatable, Hashable, Sendable, Codable {
     /// Whether the cell (col, row) of the grid is inside.
     public func contains(col: Int, row: Int) -> Bool { col >= x && col < x + width && row >= y && row < y + height }
 
+    /// The cells both windows hold; nil when they do not overlap.
+    public func intersection(_ other: Window) -> Window? {
+        let x0 = max(x, other.x), y0 = max(y, other.y), x1 = min(x + width, other.x + other.width), y1 = min(y + height, other.y + other.height)
+        return x1 > x0 && y1 > y0 ? Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0) : nil
+    }
+
     /// Windows of at most `size × size` cells tiling a `width × height` grid, row by row.
     public static func tiles(width: Int, height: Int, size: Int) -> [Window] {
         var result: [Window] = []

@@ -38,7 +38,6 @@ public enum ComfortField {
         // radius so each group shares one normalisation pass.
         let L = layers
         let given = neighbourhoods ?? NeighbourhoodMeans()
-        let h0 = Float(k.referenceHeightMetres)
         var neighbourhood = [[Float]](repeating: [], count: NeighbourhoodMeans.inputCount)
         var byRadius: [Double: [Int]] = [:]
         for input in 0..<NeighbourhoodMeans.inputCount {
@@ -48,7 +47,7 @@ public enum ComfortField {
             let planes = inputs.map { input in Plane(width: w, height: h, values: (0..<n).map { NeighbourhoodMeans.input(input, L, $0) }) }
             for (input, plane) in zip(inputs, FocalMean.gaussian(planes, radiusCells: radius / cellSize)) { neighbourhood[input] = plane.values }
         }
-        let sealed = neighbourhood[0], volume = neighbourhood[1].map { $0 / h0 }
+        let sealed = neighbourhood[0], volumeMetres = neighbourhood[1]
         let canopy = neighbourhood[2], canopyStressed = neighbourhood[3], shrub = neighbourhood[4], shrubStressed = neighbourhood[5]
         let grass = neighbourhood[6], grassStressed = neighbourhood[7], water = neighbourhood[8]
 
@@ -71,7 +70,7 @@ public enum ComfortField {
             /// UTCI's partial per W/m² absorbed at the reference site: each radiation term is weighted by the mean of
             /// this and the cell's (the trapezoid between the two states: the radiation terms are tens of kelvin, and
             /// UTCI bends over such a range). The air and vapour terms, a few degrees and hectopascals, take the
-            /// cell's own partials (what a small change of the air there does, as the scenario's park tail uses).
+            /// cell's own partials (what a small change of the air there does, as a scenario's air shift uses).
             var referenceRadiant: Double
             var shadowOffset: Int // into the flat shadows; -1 when the sun is down or at night
             /// Metres of crown base above the pedestrian per cell of horizontal offset of the own crown's shadow.
@@ -140,16 +139,11 @@ public enum ComfortField {
                 if unmapped[i] { continue } // a building: no data, nothing computed (not even its invalid hours)
                 let fc = Double(L.treeCanopy.values[i]), sc = Double(L.canopyStress.values[i])
                 // Air temperature terms (°C) and vapour terms (hPa).
-                let taOffset = k.intercept
-                let taSealed = k.sealed * Double(sealed[i]), taBuildings = k.buildingVolume * Double(volume[i])
-                let taCanopy = -k.canopy * Double(canopy[i]), taShrub = -k.shrub * Double(shrub[i]), taGrass = -k.grass * Double(grass[i])
-                let taStress = k.canopy * Double(canopyStressed[i]) + k.shrub * Double(shrubStressed[i]) + k.grass * Double(grassStressed[i])
-                let taWater = -k.water * Double(water[i]), taPark = -k.parkIntensity * Double(parkInfluence.values[i])
+                let air = AirAnomalyTerms(k, sealed: sealed[i], volumeMetres: volumeMetres[i], canopy: canopy[i], canopyStressed: canopyStressed[i],
+                                          shrub: shrub[i], shrubStressed: shrubStressed[i], grass: grass[i], grassStressed: grassStressed[i],
+                                          water: water[i], parkInfluence: parkInfluence.values[i])
                 let taResidual = residual.map { Double($0[i]) } ?? 0
-                let anomaly = taOffset + taSealed + taBuildings + taCanopy + taShrub + taGrass + taStress + taWater + taPark + taResidual
-                let eCanopy = k.vapourGain * Double(canopy[i]), eShrub = k.vapourGain * Double(shrub[i]), eGrass = k.vapourGain * Double(grass[i])
-                let eStress = -k.vapourGain * Double(canopyStressed[i] + shrubStressed[i] + grassStressed[i])
-                let vapourAnomaly = eCanopy + eShrub + eGrass + eStress
+                let anomaly = air.temperature + taResidual, vapourAnomaly = air.vapour
                 // The cell's view (eq. 5): the sky its buildings leave (SVF), less what the crowns around hide (through
                 // their transmissivity) and its own crown (Ψ); the walls fill the rest of the upper hemisphere, the leaves
                 // (at the air's temperature) the crowns' part.
@@ -212,17 +206,17 @@ public enum ComfortField {
                 func put(_ s: Int, _ value: Double) { out[s][o] = Float(value) }
                 var parts = InlineArray<13, Double>(repeating: 0)
                 parts[sReference] = referenceSum * n
-                parts[sOffset] = taOffset * pTa * n
-                parts[sBuildings] = (taBuildings * pTa + wallSum) * n
-                parts[sSealed] = (taSealed * pTa + sealedSum) * n
-                parts[sCanopy] = (taCanopy * pTa + eCanopy * pVapour + canopySum) * n
-                parts[sShrub] = (taShrub * pTa + eShrub * pVapour) * n
-                parts[sGrass] = (taGrass * pTa + eGrass * pVapour) * n
-                parts[sStress] = (taStress * pTa + eStress * pVapour + stressSum) * n
+                parts[sOffset] = air.offset * pTa * n
+                parts[sBuildings] = (air.buildings * pTa + wallSum) * n
+                parts[sSealed] = (air.sealed * pTa + sealedSum) * n
+                parts[sCanopy] = (air.canopy * pTa + air.vapourCanopy * pVapour + canopySum) * n
+                parts[sShrub] = (air.shrub * pTa + air.vapourShrub * pVapour) * n
+                parts[sGrass] = (air.grass * pTa + air.vapourGrass * pVapour) * n
+                parts[sStress] = (air.stress * pTa + air.vapourStress * pVapour + stressSum) * n
                 parts[sShade] = shadeSum * n
                 parts[sAlbedo] = albedoSum * n
-                parts[sWater] = (taWater * pTa + waterSum) * n
-                parts[sPark] = taPark * pTa * n
+                parts[sWater] = (air.water * pTa + waterSum) * n
+                parts[sPark] = air.park * pTa * n
                 let ictu = utciSum * n
                 var explained = 0.0
                 for t in 0..<13 { explained += parts[t] }

@@ -189,7 +189,7 @@ public struct RunFolder: Sendable {
 
     // MARK: - Reading
 
-    public func open(_ entry: Entry) throws -> RasterDataset { try RasterDataset.open(path(entry)) }
+    public func open(_ entry: Entry, options: [String] = []) throws -> RasterDataset { try RasterDataset.open(path(entry), options: options) }
 
     /// A band over the whole grid, no data as NaN.
     public func read(_ band: Band) throws -> Plane {
@@ -207,6 +207,16 @@ public struct RunFolder: Sendable {
         var plane = try band.read(window)
         if let noData = band.noData.map(Float.init), !noData.isNaN { for i in plane.values.indices where plane.values[i] == noData { plane.values[i] = .nan } }
         return plane
+    }
+
+    /// Every band of an open raster over a window, in one read, no data as NaN.
+    public static func readBands(_ dataset: RasterDataset, window: Window) throws -> [Plane] {
+        let bands = try dataset.readBands(x: window.x, y: window.y, width: window.width, height: window.height)
+        return try bands.enumerated().map { b, values in
+            var plane = Plane(width: window.width, height: window.height, values: values)
+            if let noData = try dataset.band(b + 1).noData.map(Float.init), !noData.isNaN { for i in plane.values.indices where plane.values[i] == noData { plane.values[i] = .nan } }
+            return plane
+        }
     }
 
     /// Whether the run has its analysis stacks (`compute` without `--maps-only`).

@@ -15,8 +15,8 @@ public enum ScenarioReport {
         let grid = base.record.grid
         var page = HTMLPage(title: tr("Scenario {}", s.scenario))
         page.add("<h1>\(escape(tr("Scenario")))<code> \(escape(s.scenario))</code></h1>")
-        let more = s.changedWindow.map { $0.cellCount > s.recomputedCells ? tr(", {} more reached by the park cooling's change", $0.cellCount - s.recomputedCells) : "" } ?? ""
-        page.add("<p class=lead>" + escape(tr("On the run {}: {} edit(s); {} cells recomputed (the edits and the reach of the model's neighbourhoods and shadows){}; day = mean of 14–17 h, composite hot day. Computed in {} s.",
+        let more = s.changedWindow.map { $0.cellCount > s.recomputedCells ? tr(", {} more whose air alone changes (neighbourhoods and park cooling)", $0.cellCount - s.recomputedCells) : "" } ?? ""
+        page.add("<p class=lead>" + escape(tr("On the run {}: {} edit(s); {} cells recomputed (the edits and the reach of their shade and sky){}; day = mean of 14–17 h, composite hot day. Computed in {} s.",
                                               URL(fileURLWithPath: base.folder.path).lastPathComponent, s.edits.count, s.recomputedCells, more, shown(s.seconds, 1))) + "</p>")
         page.add(editsTable(s))
         if let edited = result.surface.editedWindow {

@@ -38,7 +38,8 @@ public struct ScenarioSummary: Codable, Sendable {
 
     public var scenario: String
     public var edits: [EditRecord]
-    /// The cells recomputed (the edits' reach), and how many; the window where the park term was shifted beyond them.
+    /// The cells recomputed (the edits and the reach of their shade and sky), and how many; the window where the
+    /// air's change was shifted beyond them (the wide neighbourhoods and the park term).
     public var recomputedWindow: Window?
     public var recomputedCells: Int
     public var changedWindow: Window? = nil

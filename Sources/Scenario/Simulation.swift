@@ -1,6 +1,7 @@
 import City
 import Engine
 import Foundation
+import GeoIO
 import Grid
 import Model
 import Run
@@ -15,7 +16,8 @@ public struct SimulationOptions: Sendable {
     public var crs: String? = nil
     /// Overrides every planting's `years_after_planting` (the time horizon).
     public var years: Double? = nil
-    /// Cells whose only change is the park term, by less than this (°C of air temperature), keep the run's value.
+    /// Cells beyond the wide neighbourhoods' reach whose only change is the park term, by less than this (°C of air
+    /// temperature), keep the run's value.
     public var parkToleranceC = 0.02
     /// Recompute the whole grid instead of the window the edits reach (a check, and the reference of the tests).
     public var recomputeEverything = false
@@ -70,6 +72,29 @@ public final class SimulationBase: @unchecked Sendable {
     }
     private var accessCache: (distance: [Float], share: Double)?
 
+    /// The run's wide neighbourhood means, day then night (what a scenario's air is compared with): found once.
+    var coarseNeighbourhoods: [CoarseNeighbourhoods] {
+        lock.withLock {
+            if let cached = coarseCache { return cached }
+            let found = [BlockEngine.Pass(.day, settings.dayHours), .init(.night, settings.nightHours)].map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
+            coarseCache = found
+            return found
+        }
+    }
+    private var coarseCache: [CoarseNeighbourhoods]?
+
+    /// The run's raster `entry`, opened once: GDAL's cache keeps its decoded blocks from one scenario to the next
+    /// (a park moved by a few metres reads what the last one read). One caller at a time, as for the layers.
+    func dataset(_ entry: RunFolder.Entry) throws -> RasterDataset {
+        try lock.withLock {
+            if let open = datasets[entry] { return open }
+            let opened = try folder.open(entry, options: ["NUM_THREADS=2"])
+            datasets[entry] = opened
+            return opened
+        }
+    }
+    private var datasets: [RunFolder.Entry: RasterDataset] = [:]
+
     /// The city's layers over a window (GDAL handles: one caller at a time).
     func layers(_ window: Window) throws -> SurfaceLayers { try lock.withLock { try city.layers(window) } }
 }
@@ -77,9 +102,10 @@ public final class SimulationBase: @unchecked Sendable {
 /// A scenario computed in memory: the cells it recomputed and their new values, and its summary.
 public struct SimulationResult: Sendable {
     public let surface: ScenarioSurface
-    /// The window whose cells may have changed (nil: nothing changed): the recomputed window and the park term's tail.
+    /// The window whose cells may have changed (nil: nothing changed): the recomputed window and the cells whose air changed.
     public let region: Window?
-    /// The window recomputed by the engine (the edits and their halo); the rest of `region` had its park term shifted.
+    /// The window recomputed by the engine (the edits and the reach of their shade and sky); the rest of `region` had
+    /// its air's change shifted (`Simulation.shiftAir`).
     public let recomputed: Window?
     /// Over `region`: the planes of every raster the blocks write, after the edits.
     public let after: [RunFolder.Entry: [Plane]]
@@ -113,45 +139,52 @@ public enum Simulation {
         let surface = try ScenarioSurface(scenario: scenario, grid: grid, name: name)
         let (settings, edited) = context(surface, base: base)
 
-        // What the edits reach: their cells plus the halo (recomputed), and beyond it wherever the park term moves by
-        // more than the tolerance (shifted: see `shiftParkTail`).
-        var region: Window? = nil, exact: Window? = nil
+        // What the edits reach. Their cells and the reach of their shade, sky and narrow neighbourhoods are recomputed;
+        // beyond, to the reach of the wide neighbourhoods and wherever the park term moves by more than the tolerance,
+        // only the air changes, and those cells are shifted (see `shiftAir`).
+        var region: Window? = nil, recomputed: Window? = nil, meansReach: Window? = nil
         var parksAfter = base.parks
         if let editedWindow = surface.editedWindow {
             progress("parks", 0)
             parksAfter = try base.parks.updated(region: editedWindow, grid: grid, layers: edited)
-            exact = editedWindow.expanded(by: settings.influence, within: grid.width, grid.height)
-            region = exact
+            recomputed = editedWindow.expanded(by: settings.surfaceReach, within: grid.width, grid.height)
+            meansReach = editedWindow.expanded(by: settings.influence, within: grid.width, grid.height)
+            region = meansReach
             let intensity = max(abs(settings.coefficients.day.parkIntensity), abs(settings.coefficients.night.parkIntensity), 1e-6)
             if let parkChange = parksAfter.changedRegion(comparedWith: base.parks, tolerance: Float(options.parkToleranceC / intensity), grid: grid) {
                 region = region!.union(parkChange)
             }
         }
         clock.lap("edits and parks")
-        if options.recomputeEverything { region = Window(x: 0, y: 0, width: grid.width, height: grid.height); exact = region }
+        if options.recomputeEverything { region = Window(x: 0, y: 0, width: grid.width, height: grid.height); recomputed = region }
 
         var after: [RunFolder.Entry: [Plane]] = [:]
-        if let region, let exact {
-            // With a park tail: the run's values over the whole region, the exact window recomputed over them, the
-            // tail shifted. Without one the recompute covers the region and nothing needs reading.
+        if let region, let recomputed {
+            // The run's values over the region, the window recomputed over them, the rest shifted. When the
+            // recompute covers the region nothing needs reading.
             for (entry, bands) in RunFolder.blockRasters() {
-                guard region != exact else { after[entry] = Array(repeating: Plane(width: region.width, height: region.height, value: .nan), count: bands); continue }
-                let dataset = try base.folder.open(entry)
-                after[entry] = try (1...bands).map { try RunFolder.read(dataset, band: $0, window: region) }
+                guard region != recomputed else { after[entry] = Array(repeating: Plane(width: region.width, height: region.height, value: .nan), count: bands); continue }
+                after[entry] = try RunFolder.readBands(try base.dataset(entry), window: region)
             }
-            try BlockEngine.compute(region: exact, blockSize: options.blockSize, settings: settings,
-                                    passes: [.init(.day, settings.dayHours), .init(.night, settings.nightHours)], park: parksAfter,
+            clock.lap("read the run over the region")
+            let passes: [BlockEngine.Pass] = [.init(.day, settings.dayHours), .init(.night, settings.nightHours)]
+            let coarseAfter = options.recomputeEverything ? passes.map { CoarseNeighbourhoods(parks: parksAfter, pass: $0, settings: settings) }
+                : zip(base.coarseNeighbourhoods, passes).map { $0.updated(parks: parksAfter, edited: surface.editedWindow!, pass: $1, settings: settings) }
+            try BlockEngine.compute(region: recomputed, blockSize: options.blockSize, settings: settings, passes: passes, park: parksAfter, coarse: coarseAfter,
                                     layers: edited,
                                     deliver: { block in
                                         for (entry, planes) in BlockRasters.planes(block) {
                                             for (b, plane) in planes.enumerated() { after[entry]![b].paste(plane, x: block.core.x - region.x, y: block.core.y - region.y) }
                                         }
                                     },
-                                    progress: { progress("recomputing \(exact.width) × \(exact.height) cells", $0) })
-            if region != exact { shiftParkTail(&after, region: region, exact: exact, before: base.parks, after: parksAfter, settings: settings) }
+                                    progress: { progress("recomputing \(recomputed.width) × \(recomputed.height) cells", $0) })
+            clock.lap("recompute")
+            if region != recomputed {
+                shiftAir(&after, region: region, recomputed: recomputed, meansReach: meansReach!, before: (base.parks, base.coarseNeighbourhoods), after: (parksAfter, coarseAfter), settings: settings)
+            }
         }
-        clock.lap("recompute")
-        let partial = SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: ScenarioSummary.empty, parksAfter: parksAfter)
+        if region != recomputed { clock.lap("air shifted") }
+        let partial = SimulationResult(surface: surface, region: region, recomputed: recomputed, after: after, summary: ScenarioSummary.empty, parksAfter: parksAfter)
         progress("summary", 0)
         var summary = try ScenarioSummary.compute(name: name, scenario: scenario, result: partial, base: base, settings: settings,
                                                   parksAfter: parksAfter, edited: edited, blockSize: options.blockSize,
@@ -159,7 +192,7 @@ public enum Simulation {
         clock.lap(options.firstFiguresOnly ? "summary, first figures" : "summary (cool islands, \(summary.hour) h maps)")
         summary.seconds = (Date().timeIntervalSince(start) * 100).rounded() / 100
         summary.stageSeconds = clock.stages
-        return SimulationResult(surface: surface, region: region, recomputed: exact, after: after, summary: summary, parksAfter: parksAfter)
+        return SimulationResult(surface: surface, region: region, recomputed: recomputed, after: after, summary: summary, parksAfter: parksAfter)
     }
 
     /// The whole summary of a result computed with `firstFiguresOnly` (the same numbers `compute` gives without it).
@@ -187,45 +220,93 @@ public enum Simulation {
         })
     }
 
-    /// Cells beyond the edits' halo whose only change is the park term: its air-temperature shift ΔTa = −PCI·Δ(e^(−d/L))
-    /// is the same every hour, so the ICTU moves by mean_h(∂UTCI/∂Ta)·ΔTa to first order — the park term's own
-    /// partial, read from the run's components (park term = mean_h(∂UTCI/∂Ta)·taPark) where the cell had a park
-    /// nearby, else the city-offset term's (offset = mean_h(∂UTCI/∂Ta)·intercept). The shift is ≤ 0.3 °C beyond
-    /// a 500 m halo, so the second-order error stays under a few thousandths of a degree (test: incremental vs full).
-    /// Warmer air also moves Tmrt: with the absorbed flux unchanged (eq. 5), Tmrt⁴ − Ta⁴ stays, so Tmrt − Ta changes by
-    /// (Ta/Tmrt)³ − 1 per kelvin of air; that moves UTCI by ∂UTCI/∂(Tmrt − Ta) at the cell's mean state.
-    static func shiftParkTail(_ after: inout [RunFolder.Entry: [Plane]], region: Window, exact: Window, before: ParkField, after parks: ParkField, settings: MapSettings) {
-        let influenceBefore = before.sample(region), influenceAfter = parks.sample(region)
-        for (regime, k, hours) in [(Regime.day, settings.coefficients.day, settings.dayHours), (.night, settings.coefficients.night, settings.nightHours)] {
-            // Planes (0-based) of this window's map, park and city-offset terms, air temperature and its anomaly.
+    /// Cells of the region beyond the recomputed window: nothing of their own surface, shade or sky changes, only
+    /// their air, through the wide neighbourhood means (sampled from the park grid) and the park term. Both are the
+    /// same every hour of a regime, so each regime's ICTU moves by UTCI's change at the cell's mean state (Ta, Tmrt,
+    /// e: the run's intermediate fields), corrected to the exact mean of the hours' ∂UTCI/∂Ta (the city-offset term
+    /// over β0, else the park term over its air). With the absorbed flux unchanged (eq. 5), Tmrt⁴ − Ta⁴ stays: Tmrt
+    /// moves by (Ta/Tmrt)³ per kelvin of air. Each term takes its own change times the partials; the residual term
+    /// takes the rest (the curvature and the coupling through Tmrt, as in the engine). Left out: the hours' spread of
+    /// the other partials, and the crowns around the cell, whose stress share (eq. 5) the wide canopy means also set —
+    /// 0.3–0.6 % of the change, measured against a full recompute (test: incremental vs full).
+    static func shiftAir(_ after: inout [RunFolder.Entry: [Plane]], region: Window, recomputed: Window, meansReach: Window,
+                         before: (parks: ParkField, coarse: [CoarseNeighbourhoods]), after edited: (parks: ParkField, coarse: [CoarseNeighbourhoods]),
+                         settings: MapSettings) {
+        let influenceBefore = before.parks.sample(region), influenceChange = edited.parks.change(since: before.parks, over: region)
+        // The wide means move only within their reach of the edits; beyond it, only the park term.
+        let reach = meansReach.intersection(region)
+        let regimes: [(Regime, AirTemperatureCoefficients, [HourConditions])] = [(.day, settings.coefficients.day, settings.dayHours),
+                                                                                 (.night, settings.coefficients.night, settings.nightHours)]
+        for (pass, (regime, k, hours)) in regimes.enumerated() {
+            // The change of each wide mean (NeighbourhoodMeans order) over their reach, one flat array; those the
+            // blocks filter do not change here. The terms are linear in the means: their change is the terms of the
+            // change, less β0.
+            let m = reach?.cellCount ?? 0
+            let moved = reach.map { edited.coarse[pass].changes(since: before.coarse[pass], over: $0) } ?? []
+            let means = moved.isEmpty ? [] : (0..<NeighbourhoodMeans.inputCount).flatMap { moved[$0]?.values ?? [Float](repeating: 0, count: m) }
+            func airChange(_ o: Int) -> AirAnomalyTerms {
+                let c = region.x + o % region.width, row = region.y + o / region.width
+                var terms: AirAnomalyTerms
+                if let reach, reach.contains(col: c, row: row) {
+                    let j = (row - reach.y) * reach.width + c - reach.x
+                    terms = AirAnomalyTerms(k, sealed: means[j], volumeMetres: means[m + j], canopy: means[2 * m + j], canopyStressed: means[3 * m + j],
+                                            shrub: means[4 * m + j], shrubStressed: means[5 * m + j], grass: means[6 * m + j], grassStressed: means[7 * m + j],
+                                            water: means[8 * m + j], parkInfluence: influenceChange.values[o])
+                } else {
+                    terms = AirAnomalyTerms(k, sealed: 0, volumeMetres: 0, canopy: 0, canopyStressed: 0, shrub: 0, shrubStressed: 0, grass: 0, grassStressed: 0,
+                                            water: 0, parkInfluence: influenceChange.values[o])
+                }
+                terms.offset = 0
+                return terms
+            }
+            // The planes this regime's shift moves, taken out of `after` while they are and put back at the end.
             let ictu = RunFolder.map(regime).entry
-            let park = RunFolder.components(regime, .park).number - 1, offset = RunFolder.components(regime, .cityOffset).number - 1
-            let air = RunFolder.intermediate(regime, .airTemperature).number - 1, anomaly = RunFolder.intermediate(regime, .airAnomaly).number - 1
-            let radiant = RunFolder.intermediate(regime, .meanRadiantTemperature).number - 1, vapour = RunFolder.intermediate(regime, .vapourPressure).number - 1
+            var map = after.removeValue(forKey: ictu)![0]
+            var components = after.removeValue(forKey: .components)!, intermediate = after.removeValue(forKey: .intermediate)!
+            defer { after[ictu] = [map]; after[.components] = components; after[.intermediate] = intermediate }
+            func band(_ term: ComfortTerm) -> Int { RunFolder.components(regime, term).number - 1 }
+            func band(_ quantity: RunFolder.Quantity) -> Int { RunFolder.intermediate(regime, quantity).number - 1 }
+            let (air, anomaly, radiant, vapour) = (band(.airTemperature), band(.airAnomaly), band(.meanRadiantTemperature), band(.vapourPressure))
+            let (offset, park) = (components[band(.cityOffset)].values, components[band(.park)].values)
+            let (airs, radiants, vapours) = (intermediate[air].values, intermediate[radiant].values, intermediate[vapour].values)
             let r = settings.coefficients.radiative
             let wind = hours.map { min(max($0.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound) }.reduce(0, +) / Double(max(1, hours.count))
-            let airs = after[.intermediate]![air].values.filter(\.isFinite), vapours = after[.intermediate]![vapour].values.filter(\.isFinite)
-            guard let airLow = airs.min(), let airHigh = airs.max(), let eLow = vapours.min(), let eHigh = vapours.max() else { continue }
-            let table = UTCITable(wind: wind, airTemperature: Double(airLow) - 2...Double(airHigh) + 2,
-                                  vapourPressureKPa: max(0, Double(eLow) / 10 - 0.1)...Double(eHigh) / 10 + 0.1)
+            guard let (airLow, airHigh) = intermediate[air].range, let (eLow, eHigh) = intermediate[vapour].range else { continue }
+            // Whole degrees and tenths of a kilopascal: scenarios at other places share the table.
+            let table = UTCITable.shared(wind: wind, airTemperature: (Double(airLow) - 4).rounded(.down)...(Double(airHigh) + 4).rounded(.up),
+                                         vapourPressureKPa: max(0, (Double(eLow) / 10 - 0.3) * 10).rounded(.down) / 10...((Double(eHigh) / 10 + 0.3) * 10).rounded(.up) / 10)
+            let termBands = [ComfortTerm.sealedGround, .buildings, .treeCanopy, .shrub, .grass, .hydricStress, .water, .park].map(band)
+            let residual = band(.residual)
             for o in 0..<region.cellCount {
-                let c = region.x + o % region.width, r = region.y + o / region.width
-                guard !exact.contains(col: c, row: r), !after[ictu]![0].values[o].isNaN else { continue }
-                let shift = -k.parkIntensity * Double(influenceAfter.values[o] - influenceBefore.values[o])
-                guard shift != 0 else { continue }
-                let parkTerm = Double(after[.components]![park].values[o])
-                let taPark = -k.parkIntensity * Double(influenceBefore.values[o])
-                let partial = abs(taPark) > 0.01 ? parkTerm / taPark
-                    : abs(k.intercept) > 0.01 ? Double(after[.components]![offset].values[o]) / k.intercept : 1
-                let ta = Double(after[.intermediate]![air].values[o]), tmrt = Double(after[.intermediate]![radiant].values[o])
-                let radiantPartial = table.partials(ta: ta, radiantDifference: tmrt - ta, vapourPressureKPa: Double(after[.intermediate]![vapour].values[o]) / 10).radiant
-                let coupling = radiantPartial.isFinite ? radiantPartial * (pow((ta + 273.15) / (tmrt + 273.15), 3) - 1) : 0
-                let change = Float((partial + coupling) * shift)
-                after[ictu]![0].values[o] += change
-                after[.components]![park].values[o] += change
-                after[.intermediate]![air].values[o] += Float(shift)
-                after[.intermediate]![anomaly].values[o] += Float(shift)
-                after[.intermediate]![radiant].values[o] += Float(shift * pow((ta + 273.15) / (tmrt + 273.15), 3))
+                let c = region.x + o % region.width, row = region.y + o / region.width
+                guard !recomputed.contains(col: c, row: row), !map.values[o].isNaN else { continue }
+                let d = airChange(o)
+                let dTa = d.temperature, dE = d.vapour
+                guard dTa != 0 || dE != 0 else { continue }
+                let ta = Double(airs[o]), tmrt = Double(radiants[o]), e = Double(vapours[o])
+                let ratio = (ta + 273.15) / (tmrt + 273.15), coupling = ratio * ratio * ratio
+                let u = table.valueAndGradient(ta: ta, radiantDifference: tmrt - ta, vapourPressureKPa: e / 10)
+                let moved = table.value(ta: ta + dTa, radiantDifference: tmrt + dTa * coupling - (ta + dTa), vapourPressureKPa: (e + dE) / 10)
+                let parkBefore = -k.parkIntensity * Double(influenceBefore.values[o])
+                let partialTa = abs(k.intercept) > 0.01 ? Double(offset[o]) / k.intercept : abs(parkBefore) > 0.01 ? Double(park[o]) / parkBefore : u.ta
+                let partialE = u.vapour / 10
+                let change = moved.isFinite && u.value.isFinite ? moved - u.value + (partialTa - u.ta) * dTa
+                    : partialTa * dTa + partialE * dE + u.radiant * (coupling - 1) * dTa
+                // Each term its own change times the partials (the order of `termBands`); the residual the rest.
+                let parts = [d.sealed * partialTa, d.buildings * partialTa, d.canopy * partialTa + d.vapourCanopy * partialE,
+                             d.shrub * partialTa + d.vapourShrub * partialE, d.grass * partialTa + d.vapourGrass * partialE,
+                             d.stress * partialTa + d.vapourStress * partialE, d.water * partialTa, d.park * partialTa] as InlineArray<8, Double>
+                var explained = 0.0
+                for t in 0..<8 where parts[t] != 0 {
+                    components[termBands[t]].values[o] += Float(parts[t])
+                    explained += parts[t]
+                }
+                components[residual].values[o] += Float(change - explained)
+                map.values[o] += Float(change)
+                intermediate[air].values[o] += Float(dTa)
+                intermediate[anomaly].values[o] += Float(dTa)
+                intermediate[radiant].values[o] += Float(dTa * coupling)
+                intermediate[vapour].values[o] += Float(dE)
             }
         }
     }

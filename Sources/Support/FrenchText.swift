@@ -106,9 +106,9 @@ public enum FrenchText {
         "map": "carte", "legend": "légende",
         // summary.html.
         "Scenario {}": "Scénario {}", "Scenario": "Scénario",
-        ", {} more reached by the park cooling's change": ", plus {} atteintes par le changement du rafraîchissement des parcs",
-        "On the run {}: {} edit(s); {} cells recomputed (the edits and the reach of the model's neighbourhoods and shadows){}; day = mean of 14–17 h, composite hot day. Computed in {} s.":
-            "Sur le calcul {} : {} modification(s) ; {} cellules recalculées (les modifications et la portée des voisinages et des ombres du modèle){} ; jour = moyenne de 14–17 h, journée chaude composite. Calculé en {} s.",
+        ", {} more whose air alone changes (neighbourhoods and park cooling)": ", plus {} dont seul l'air change (voisinages et rafraîchissement des parcs)",
+        "On the run {}: {} edit(s); {} cells recomputed (the edits and the reach of their shade and sky){}; day = mean of 14–17 h, composite hot day. Computed in {} s.":
+            "Sur le calcul {} : {} modification(s) ; {} cellules recalculées (les modifications et la portée de leur ombre et de leur ciel){} ; jour = moyenne de 14–17 h, journée chaude composite. Calculé en {} s.",
         "Day ICTU before, after and the difference": "ICTU de jour avant, après et la différence", "Before": "Avant", "After": "Après",
         "Day ICTU (UTCI-equivalent, °C); class boundaries 26 / 32 / 38 / 46 °C. Black outline: the edits. Buildings blank.":
             "ICTU de jour (équivalent UTCI, °C) ; limites de classes 26 / 32 / 38 / 46 °C. Contour noir : les modifications. Bâtiments en blanc.",

@@ -12,12 +12,16 @@ import Testing
 /// coefficients: the ICTU moves by hundredths of a degree at most — second order in the coarse cell (10 m) over
 /// the kernels' σ (≥ 50 m): (10/50)² / 12 ≈ 0.3 % of a term of ≈ 1–2 °C.
 struct CoarseNeighbourhoodTests {
-    @Test func coarseMeansMatchTheFineFilter() throws {
+    /// The 5 m sample run's model settings, its city (surface only) and its park field.
+    static func sample() throws -> (MapSettings, City, ParkField) {
         let folder = SampleRun.folder
-        let record = try RunFolder(folder + "/run").record
-        let settings = try MapSettings(record: record)
+        let settings = try MapSettings(record: try RunFolder(folder + "/run").record)
         let city = try City(manifestPath: folder + "/city.yaml", surfaceOnly: true)
-        let parks = try ParkField(city: city)
+        return (settings, city, try ParkField(city: city))
+    }
+
+    @Test func coarseMeansMatchTheFineFilter() throws {
+        let (settings, city, parks) = try Self.sample()
         let grid = settings.grid
         // A block in the middle of the city, read with the halo the fine filter needs (twice the widest radius).
         let fineReach = Int((max(settings.coefficients.day.reachMetres, settings.coefficients.night.reachMetres) / grid.cellSize).rounded(.up)) + settings.halo
@@ -42,5 +46,32 @@ struct CoarseNeighbourhoodTests {
         #expect(count > 40_000)
         #expect(worst < 0.05, "largest difference \(worst) °C")
         #expect(rmse < 0.01, "RMSE \(rmse) °C")
+    }
+
+    /// A scenario refilters the wide means only within their reach of its edits: the same means as refiltering the
+    /// whole park grid, to float rounding (the running sums start elsewhere), and nothing moved beyond that reach.
+    @Test func meansUpdatedAroundAnEditEqualThoseOfTheWholeGrid() throws {
+        let (settings, city, parks) = try Self.sample()
+        let grid = settings.grid
+        // A 300 m square turned into a wood.
+        let edited = Window(x: grid.width / 3, y: grid.height / 3, width: Int(300 / grid.cellSize), height: Int(300 / grid.cellSize))
+        let wood = try parks.updated(region: edited, grid: grid) { w in
+            var layers = try city.layers(w)
+            for i in 0..<layers.treeCanopy.count { layers.treeCanopy.values[i] = 1; layers.canopyStress.values[i] = 0 }
+            return layers
+        }
+        for pass in [BlockEngine.Pass(.day, settings.dayHours), .init(.night, settings.nightHours)] {
+            let before = CoarseNeighbourhoods(parks: parks, pass: pass, settings: settings)
+            let whole = CoarseNeighbourhoods(parks: wood, pass: pass, settings: settings)
+            let updated = before.updated(parks: wood, edited: edited, pass: pass, settings: settings)
+            var worst: Float = 0, moved: Float = 0
+            for (a, b) in zip(whole.planes, updated.planes) {
+                guard let a, let b else { #expect(a == nil && b == nil); continue }
+                for i in a.values.indices { worst = max(worst, abs(a.values[i] - b.values[i])) }
+            }
+            for (a, b) in zip(whole.planes, before.planes) { if let a, let b { for i in a.values.indices { moved = max(moved, abs(a.values[i] - b.values[i])) } } }
+            #expect(moved > 0.1, "\(pass.regime): the wood moves the canopy mean by up to \(moved)")
+            #expect(worst < 1e-5, "\(pass.regime): largest difference to the whole grid's filter \(worst)")
+        }
     }
 }

@@ -141,9 +141,11 @@ import Testing
     }
 
     /// Incremental = full: the edits' window recomputed alone gives, inside it, what recomputing the whole grid
-    /// gives; beyond it, the park term's tail shifted to first order gives the same within a few thousandths; outside
-    /// both, the full recompute differs from the run only by the park tail left out (≤ the tolerance, times
-    /// ∂UTCI/∂Ta ≤ 1.5) and float rounding.
+    /// gives. Beyond it only the air changes (the wide neighbourhoods and the park term), and the shifted cells give
+    /// the full recompute's change within 1 % (+ float rounding): what the shift leaves out is the hours' spread of
+    /// the partials and the crowns around whose stress share the wide means also set — measured 0.3–0.6 % of the
+    /// change, up to 0.005 °C beside the new park, whose cells change by a degree. Outside both, the full recompute
+    /// differs from the run only by the park tail left out (≤ the tolerance, times ∂UTCI/∂Ta ≤ 1.5) and float rounding.
     @Test func theIncrementalRecomputeEqualsAFullOne() throws {
         let scenario = try Self.scenario([("\"kind\":\"park\",\"years_after_planting\":10", 418_300, 6_419_300, 418_450, 6_419_420),
                                           ("\"kind\":\"building\",\"height_m\":80", 418_700, 6_419_600, 418_730, 6_419_630)])
@@ -156,16 +158,21 @@ import Testing
         for night in [false, true] {
             let a = night ? incremental.afterNight(Self.base!) : incremental.afterDay(Self.base!)
             let f = night ? full.afterNight(Self.base!) : full.afterDay(Self.base!)
-            var inside = 0.0, tail = 0.0, outside = 0.0, nanMismatch = 0
+            let before = night ? Self.base!.night : Self.base!.day
+            var inside = 0.0, shifted = 0.0, largestShifted = 0.0, outside = 0.0, nanMismatch = 0
             for i in a.values.indices {
                 if a.values[i].isNaN != f.values[i].isNaN { nanMismatch += 1; continue }
                 guard !a.values[i].isNaN else { continue }
                 let d = Double(abs(a.values[i] - f.values[i])), c = i % grid.width, r = i / grid.width
-                if recomputed.contains(col: c, row: r) { inside = max(inside, d) } else if region.contains(col: c, row: r) { tail = max(tail, d) } else { outside = max(outside, d) }
+                if recomputed.contains(col: c, row: r) { inside = max(inside, d) } else if region.contains(col: c, row: r) {
+                    let change = Double(abs(f.values[i] - before.values[i]))
+                    shifted = max(shifted, d - 0.01 * change); largestShifted = max(largestShifted, change)
+                } else { outside = max(outside, d) }
             }
             #expect(nanMismatch == 0)
             #expect(inside < 1e-3, "\(night ? "night" : "day"): largest difference inside the recomputed window \(inside) °C")
-            #expect(tail < 5e-3, "\(night ? "night" : "day"): largest difference in the park's shifted tail \(tail) °C")
+            #expect(shifted < 1e-3, "\(night ? "night" : "day"): the shifted cells' largest difference beyond 1 % of their change: \(shifted) °C")
+            #expect(largestShifted > 0.2, "\(night ? "night" : "day"): shifted cells change by up to \(largestShifted) °C: the shift is exercised")
             #expect(outside < 1.5 * SimulationOptions().parkToleranceC + 1e-3, "\(night ? "night" : "day"): largest difference outside \(outside) °C")
         }
     }
