@@ -149,6 +149,10 @@ public enum ShadowCaster {
             return nearMax
         }
         let nearMax = nearMaxima(heights.values), nearMaxCrown = crowns == nil ? [Float](repeating: 0, count: tilesX * tilesY) : nearMaxima(crownTops)
+        // Skipping open ground, exactly: a ray's consecutive samples are at most one cell apart (Chebyshev), so from a
+        // cell `free` cells from the nearest obstacle the next `free` − 1 samples see none and are passed over.
+        let free = chebyshevDistances(width: w, height: h) { Double(heights.values[$0]) - observerMetres > 0 || Double(crownTops[$0]) - observerMetres > 0 }
+        free.withUnsafeBufferPointer { F in
         flat.withUnsafeBufferPointer { R in
         heights.values.withUnsafeBufferPointer { H in
         crownTops.withUnsafeBufferPointer { T in
@@ -171,7 +175,9 @@ public enum ShadowCaster {
                                 // Crown bands hidden, and the lowest band that can still be: neither hidden nor wholly below
                                 // the buildings' horizon (which only rises along the ray).
                                 var hidden: UInt32 = 0, lowestOpen = 0
-                                for t in (d * steps)..<((d + 1) * steps) {
+                                var t = d * steps
+                                let end = (d + 1) * steps
+                                while t < end {
                                     let sample = R[t]
                                     let crownsFinal = lowestOpen == crownBands || boundCrown * sample.inverseDistance < M[lowestOpen]
                                     if crownsFinal && maxTangent >= bound * sample.inverseDistance { break }
@@ -180,6 +186,8 @@ public enum ShadowCaster {
                                         guard c >= 0, c < w, r >= 0, r < h else { break }
                                     }
                                     let j = here + sample.offset
+                                    if F[j] > 0 { t += Int(F[j]); continue }
+                                    t += 1
                                     let rise = Double(H[j]) - observerMetres
                                     if rise > 0 { maxTangent = max(maxTangent, rise * sample.inverseDistance) }
                                     let top = Double(T[j]) - observerMetres
@@ -216,6 +224,34 @@ public enum ShadowCaster {
         }
         }
         }
+        }
         return (out, outCrowns)
+    }
+
+    /// Each cell's Chebyshev distance to the nearest cell where `isObstacle` holds (0 on it), at most 255; cells off
+    /// the plane count as open. Two passes of the 3 × 3 chamfer, exact for this metric.
+    static func chebyshevDistances(width w: Int, height h: Int, isObstacle: (Int) -> Bool) -> [UInt8] {
+        var d = [UInt8](repeating: 255, count: w * h)
+        for r in 0..<h { for c in 0..<w {
+            let i = r * w + c
+            if isObstacle(i) { d[i] = 0; continue }
+            var m = d[i]
+            if c > 0 { let v = d[i - 1]; m = min(m, v < 255 ? v + 1 : 255) }
+            if r > 0 {
+                for k in max(0, c - 1)...min(w - 1, c + 1) { let v = d[i - w - c + k]; m = min(m, v < 255 ? v + 1 : 255) }
+            }
+            d[i] = m
+        } }
+        for r in stride(from: h - 1, through: 0, by: -1) { for c in stride(from: w - 1, through: 0, by: -1) {
+            let i = r * w + c
+            guard d[i] > 0 else { continue }
+            var m = d[i]
+            if c < w - 1 { let v = d[i + 1]; m = min(m, v < 255 ? v + 1 : 255) }
+            if r < h - 1 {
+                for k in max(0, c - 1)...min(w - 1, c + 1) { let v = d[i + w - c + k]; m = min(m, v < 255 ? v + 1 : 255) }
+            }
+            d[i] = m
+        } }
+        return d
     }
 }

@@ -195,6 +195,25 @@ import Testing
         let marked = (0..<window.height).reduce(0) { n, r in n + (0..<window.width).filter { skip[(window.y + r) * heights.width + window.x + $0] }.count }
         #expect(marked > 20 && skipped == marked && kept == window.width * window.height - marked, "\(marked) marked, \(skipped) NaN, \(kept) equal")
     }
+
+    /// The sky view passes over open ground by each cell's Chebyshev distance to the nearest obstacle: the two-pass
+    /// chamfer must give, on scattered obstacles, the distance a search of every obstacle gives (capped at 255).
+    @Test func chebyshevDistancesAreThoseOfABruteForceSearch() {
+        var state: UInt64 = 11
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let w = 70, h = 50
+        let obstacle = (0..<(w * h)).map { _ in next() % 100 < 2 }
+        let d = ShadowCaster.chebyshevDistances(width: w, height: h) { obstacle[$0] }
+        let obstacles = obstacle.indices.filter { obstacle[$0] }
+        #expect(!obstacles.isEmpty)
+        var mismatches = 0
+        for i in 0..<(w * h) {
+            let nearest = obstacles.map { max(abs($0 % w - i % w), abs($0 / w - i / w)) }.min()!
+            if Int(d[i]) != min(nearest, 255) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(ShadowCaster.chebyshevDistances(width: 300, height: 2) { $0 == 0 }[299] == 255, "capped at 255")
+    }
 }
 
 @Suite struct ShadowBlockIndependenceTests {
