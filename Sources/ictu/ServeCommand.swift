@@ -26,7 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        rasterCache.apply(default: 256)
+        // A scenario reads the run's stacks over the region its air reaches (≈ 250 MB decoded for a 10 ha park at 2 m):
+        // held in the cache, a polygon moved by a few metres reads them again from memory.
+        rasterCache.apply(default: 512)
         let service = try RunService(run: runFolder, manifest: city, basemap: basemap, cacheBytes: cacheMB << 20)
         if !ViewerServer.isLoopback(host) {
             FileHandle.standardError.write(Data("""
