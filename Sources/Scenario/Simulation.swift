@@ -149,7 +149,7 @@ public enum Simulation {
             parksAfter = try base.parks.updated(region: editedWindow, grid: grid, layers: edited)
             recomputed = editedWindow.expanded(by: settings.surfaceReach, within: grid.width, grid.height)
             meansReach = editedWindow.expanded(by: settings.influence, within: grid.width, grid.height)
-            region = meansReach
+            region = meansReach!.union(recomputed!) // the shade can reach farther than narrow neighbourhoods
             let intensity = max(abs(settings.coefficients.day.parkIntensity), abs(settings.coefficients.night.parkIntensity), 1e-6)
             if let parkChange = parksAfter.changedRegion(comparedWith: base.parks, tolerance: Float(options.parkToleranceC / intensity), grid: grid) {
                 region = region!.union(parkChange)

@@ -155,6 +155,7 @@ import Testing
         let grid = Self.base!.record.grid
         #expect(region.cellCount < grid.cellCount / 2, "the window \(region) is a part of the grid")
         #expect(region.cellCount > recomputed.cellCount, "the new park's cooling reaches past the recomputed window: the tail is exercised")
+        #expect(region.union(recomputed) == region, "the region holds the recomputed window")
         for night in [false, true] {
             let a = night ? incremental.afterNight(Self.base!) : incremental.afterDay(Self.base!)
             let f = night ? full.afterNight(Self.base!) : full.afterDay(Self.base!)
