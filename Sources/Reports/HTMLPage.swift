@@ -24,10 +24,17 @@ public struct HTMLPage {
         .warning{background:#fff3cd;border:2px solid #8a6d00;padding:.6em .8em;color:#3d3000}
         .charts{display:flex;flex-wrap:wrap;gap:1em}.chart{width:100%;max-width:420px}.charts figure{margin:0}
         a{color:#0b57a4}nav{margin:1em 0}.glossary,.note{font-size:.9em;color:#333}
+        .wide{overflow-x:auto;max-width:100%}.wide:focus{outline:2px solid #0b57a4}
         </style></head><body>
-        \(body.joined(separator: "\n"))
+        \(Self.scrollingTables(body.joined(separator: "\n")))
         </body></html>
         """
+    }
+
+    /// Each table in a box of the page's width that scrolls sideways (and takes the keyboard's focus to do so): on a
+    /// phone a table wider than the screen scrolls by itself instead of widening the whole page.
+    static func scrollingTables(_ html: String) -> String {
+        html.replacingOccurrences(of: "<table", with: "<div class=wide tabindex=0><table").replacingOccurrences(of: "</table>", with: "</table></div>")
     }
 }
 

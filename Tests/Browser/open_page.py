@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Opens a page in headless Chromium (Debian's chromium + chromium-driver, through Selenium) and prints JSON:
-the browser console's messages, every <img>/<svg image> decoded or not, and the counts of the CSS selectors
-asked for. Optional screenshot. Used by the Swift tests: the checks are done by a real browser.
+the browser console's messages, every <img>/<svg image> decoded or not, the counts of the CSS selectors
+asked for, and the page's scroll width against the window's. Optional screenshot. Used by the Swift tests: the checks are done by a real browser.
 
 usage: open_page.py URL [--screenshot PNG] [--count SELECTOR ...] [--width W] [--height H]
 """
@@ -33,6 +33,8 @@ try:
     if args.screenshot:
         driver.save_screenshot(args.screenshot)
     console = chromium.console(driver)
-    print(json.dumps({"title": driver.title, "console": console, "images": images, "counts": counts}))
+    widths = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    print(json.dumps({"title": driver.title, "console": console, "images": images, "counts": counts,
+                      "pageWidth": widths[0], "viewportWidth": widths[1]}))
 finally:
     driver.quit()

@@ -74,5 +74,8 @@ extension SampleRecoveryTests {
         #expect(result.counts[".chart circle"] == 80, "40 sites in each of the day and night observed-vs-predicted charts")
         #expect(result.counts["svg.map circle"] == 40, "one residual marker per site")
         #expect(result.counts[".legend svg"] == 3)
+        // On a phone the page does not scroll sideways: its wide tables scroll in their own boxes.
+        let phone = try Browser.open("file://" + SampleRun.folder + "/run/report.html", script: script, width: 390)
+        #expect(phone.pageWidth <= phone.viewportWidth, "at 390 px the page is \(phone.pageWidth) px wide for a \(phone.viewportWidth) px window")
     }
 }

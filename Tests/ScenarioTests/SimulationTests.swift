@@ -199,6 +199,8 @@ extension SimulationTests {
         // summary.html in Debian's headless Chromium: before, after and delta maps decode, no console message.
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Browser/open_page.py").path
         let page = try Browser.open("file://" + out + "/summary.html", script: script, count: ["svg.map", "table tr"])
+        let phone = try Browser.open("file://" + out + "/summary.html", script: script, width: 390)
+        #expect(phone.pageWidth <= phone.viewportWidth, "on a phone the summary does not scroll sideways: \(phone.pageWidth) px for \(phone.viewportWidth)")
         #expect(page.console.isEmpty, "\(page.console)")
         #expect(page.images.count == 3 && page.images.allSatisfy(\.ok), "\(page.images)")
         #expect(page.counts["svg.map"] == 3 && (page.counts["table tr"] ?? 0) >= 15)

@@ -5,10 +5,16 @@ import Support
 public enum Browser {
     public struct Image: Decodable { public var ok: Bool; public var width: Int?; public var height: Int? }
     public struct Message: Decodable { public var level: String; public var message: String }
-    public struct Result: Decodable { public var title: String; public var console: [Message]; public var images: [Image]; public var counts: [String: Int] }
+    /// `pageWidth`: the document's scroll width, which exceeds `viewportWidth` when the page scrolls sideways.
+    public struct Result: Decodable {
+        public var title: String; public var console: [Message]; public var images: [Image]; public var counts: [String: Int]
+        public var pageWidth: Int; public var viewportWidth: Int
+    }
 
-    public static func open(_ url: String, script: String, count selectors: [String] = [], screenshot: String? = nil) throws -> Result {
-        let arguments = [script, url] + (screenshot.map { ["--screenshot", $0] } ?? []) + (selectors.isEmpty ? [] : ["--count"] + selectors)
+    /// `width`: the browser window's, px (1200 by default; 390 is a phone's).
+    public static func open(_ url: String, script: String, count selectors: [String] = [], screenshot: String? = nil, width: Int? = nil) throws -> Result {
+        let arguments = [script, url] + (screenshot.map { ["--screenshot", $0] } ?? []) + (width.map { ["--width", String($0)] } ?? [])
+            + (selectors.isEmpty ? [] : ["--count"] + selectors)
         let data = try Process.output("/usr/bin/python3", arguments)
         return try JSONDecoder().decode(Result.self, from: Data(data.utf8))
     }
