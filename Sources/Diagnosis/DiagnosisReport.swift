@@ -62,7 +62,7 @@ enum DiagnosisReport {
             html += "<h3>\(escape(tr("What residents feel")))</h3><p>\(escape(tr("{} survey answers: Spearman ρ {} between the ICTU and the votes; AUC {} for telling “hot” and “very hot” apart. The thresholds fitted on the answers, an alternative legend:", s.used, shown(s.spearman, 2), shown(s.aucHot, 2))))</p><ul>"
                 + s.legend.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
         }
-        return html + "</section>\(end)"
+        return HTMLPage.scrollingTables(html + "</section>\(end)")
     }
 
     static func swatches(_ items: [(String, String)]) -> String {

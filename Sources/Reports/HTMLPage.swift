@@ -33,7 +33,7 @@ public struct HTMLPage {
 
     /// Each table in a box of the page's width that scrolls sideways (and takes the keyboard's focus to do so): on a
     /// phone a table wider than the screen scrolls by itself instead of widening the whole page.
-    static func scrollingTables(_ html: String) -> String {
+    public static func scrollingTables(_ html: String) -> String {
         html.replacingOccurrences(of: "<table", with: "<div class=wide tabindex=0><table").replacingOccurrences(of: "</table>", with: "</table></div>")
     }
 }

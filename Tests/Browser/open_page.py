@@ -18,6 +18,8 @@ args = parser.parse_args()
 
 driver = chromium.start(args.width, args.height)
 try:
+    # The command line's window size has a floor (≈ 500 px in headless Chromium); resizing sets a phone's width.
+    driver.set_window_size(args.width, args.height)
     driver.set_page_load_timeout(60)
     driver.get(args.url)
     # Decode every inlined or linked image: <img> and SVG <image>.
