@@ -47,6 +47,9 @@ public struct MapSettings: Sendable {
         return Int((reach / grid.cellSize).rounded(.up))
     }
 
+    /// The engine's two passes: the day window's hours, then the night's.
+    public var passes: [BlockEngine.Pass] { [.init(.day, dayHours), .init(.night, nightHours)] }
+
     /// How far, in cells, a change of the surface moves results other than through the air: shadows (and the sunlit
     /// ground a pedestrian sees around them), sky view, the neighbourhoods the blocks filter themselves. Beyond it and
     /// within `influence`, only the wide neighbourhoods and the park term change: the air's temperature and vapour,

@@ -21,11 +21,7 @@ public struct CoarseNeighbourhoods: Sendable {
         surroundings = parks.surroundings
         let coarseMetres = cellSize * Double(parks.factor)
         var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
-        var byRadius: [Double: [Int]] = [:]
-        for input in 0..<NeighbourhoodMeans.inputCount where Self.isCoarse(NeighbourhoodMeans.radiusMetres(input, k)) {
-            byRadius[NeighbourhoodMeans.radiusMetres(input, k), default: []].append(input)
-        }
-        for (radius, inputs) in byRadius {
+        for (radius, inputs) in Self.coarseInputsByRadius(k) {
             for (input, plane) in zip(inputs, FocalMean.gaussian(inputs.map { parks.inputs[$0] }, radiusCells: radius / coarseMetres)) { planes[input] = plane }
         }
         self.planes = planes
@@ -43,9 +39,7 @@ public struct CoarseNeighbourhoods: Sendable {
         let e = surroundings.window(edited)
         let x0 = e.x / factor, y0 = e.y / factor, x1 = (e.x + e.width + factor - 1) / factor, y1 = (e.y + e.height + factor - 1) / factor
         var updated = planes
-        var byRadius: [Double: [Int]] = [:]
-        for (input, plane) in planes.enumerated() where plane != nil { byRadius[NeighbourhoodMeans.radiusMetres(input, k), default: []].append(input) }
-        for (radius, inputs) in byRadius {
+        for (radius, inputs) in Self.coarseInputsByRadius(k) {
             let first = planes[inputs[0]]!
             let reach = FocalMean.reach(radiusCells: radius / coarseMetres)
             let core = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).expanded(by: reach, within: first.width, first.height)
@@ -63,6 +57,11 @@ public struct CoarseNeighbourhoods: Sendable {
     }
 
     static func isCoarse(_ radiusMetres: Double) -> Bool { radiusMetres >= minimumRadiusMetres }
+
+    /// The inputs whose means come from the coarse grid, grouped by radius (a group shares one filter pass).
+    static func coarseInputsByRadius(_ k: AirTemperatureCoefficients) -> [Double: [Int]] {
+        Dictionary(grouping: (0..<NeighbourhoodMeans.inputCount).filter { isCoarse(NeighbourhoodMeans.radiusMetres($0, k)) }) { NeighbourhoodMeans.radiusMetres($0, k) }
+    }
 
     /// Twice the widest neighbourhood left to the blocks, m (their halo must hold it).
     static func blockReachMetres(_ k: AirTemperatureCoefficients) -> Double {

@@ -53,7 +53,7 @@ public enum ComputeRun {
         clock.lap("calibration")
 
         let settings = try mapSettings(grid: city.grid, hot: hot, fit: fit)
-        let passes: [BlockEngine.Pass] = [.init(.day, settings.dayHours), .init(.night, settings.nightHours)]
+        let passes = settings.passes
         let coarse = passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
         parks = parks.influenceOnly() // the blocks need only the park influence: the park pass's coarse layers go first
         let writers = try computeBlocks(region: region, settings: settings, passes: passes, parks: parks, coarse: coarse, readers: readers,

@@ -232,24 +232,21 @@ public enum ShadowCaster {
     /// the plane count as open. Two passes of the 3 × 3 chamfer, exact for this metric.
     static func chebyshevDistances(width w: Int, height h: Int, isObstacle: (Int) -> Bool) -> [UInt8] {
         var d = [UInt8](repeating: 255, count: w * h)
+        func beyond(_ v: UInt8) -> UInt8 { v < 255 ? v + 1 : 255 }
         for r in 0..<h { for c in 0..<w {
             let i = r * w + c
             if isObstacle(i) { d[i] = 0; continue }
             var m = d[i]
-            if c > 0 { let v = d[i - 1]; m = min(m, v < 255 ? v + 1 : 255) }
-            if r > 0 {
-                for k in max(0, c - 1)...min(w - 1, c + 1) { let v = d[i - w - c + k]; m = min(m, v < 255 ? v + 1 : 255) }
-            }
+            if c > 0 { m = min(m, beyond(d[i - 1])) }
+            if r > 0 { for k in max(0, c - 1)...min(w - 1, c + 1) { m = min(m, beyond(d[i - w - c + k])) } }
             d[i] = m
         } }
         for r in stride(from: h - 1, through: 0, by: -1) { for c in stride(from: w - 1, through: 0, by: -1) {
             let i = r * w + c
             guard d[i] > 0 else { continue }
             var m = d[i]
-            if c < w - 1 { let v = d[i + 1]; m = min(m, v < 255 ? v + 1 : 255) }
-            if r < h - 1 {
-                for k in max(0, c - 1)...min(w - 1, c + 1) { let v = d[i + w - c + k]; m = min(m, v < 255 ? v + 1 : 255) }
-            }
+            if c < w - 1 { m = min(m, beyond(d[i + 1])) }
+            if r < h - 1 { for k in max(0, c - 1)...min(w - 1, c + 1) { m = min(m, beyond(d[i + w - c + k])) } }
             d[i] = m
         } }
         return d

@@ -204,19 +204,21 @@ public struct RunFolder: Sendable {
     /// A band of an open raster over a window, no data as NaN.
     public static func read(_ dataset: RasterDataset, band number: Int, window: Window) throws -> Plane {
         let band = try dataset.band(number)
-        var plane = try band.read(window)
-        if let noData = band.noData.map(Float.init), !noData.isNaN { for i in plane.values.indices where plane.values[i] == noData { plane.values[i] = .nan } }
+        return noDataAsNaN(try band.read(window), band)
+    }
+
+    /// The plane with `band`'s no-data value (when it has one other than NaN) turned into NaN.
+    static func noDataAsNaN(_ plane: Plane, _ band: RasterBand) -> Plane {
+        guard let noData = band.noData.map(Float.init), !noData.isNaN else { return plane }
+        var plane = plane
+        for i in plane.values.indices where plane.values[i] == noData { plane.values[i] = .nan }
         return plane
     }
 
     /// Every band of an open raster over a window, in one read, no data as NaN.
     public static func readBands(_ dataset: RasterDataset, window: Window) throws -> [Plane] {
         let bands = try dataset.readBands(x: window.x, y: window.y, width: window.width, height: window.height)
-        return try bands.enumerated().map { b, values in
-            var plane = Plane(width: window.width, height: window.height, values: values)
-            if let noData = try dataset.band(b + 1).noData.map(Float.init), !noData.isNaN { for i in plane.values.indices where plane.values[i] == noData { plane.values[i] = .nan } }
-            return plane
-        }
+        return try bands.enumerated().map { b, values in noDataAsNaN(Plane(width: window.width, height: window.height, values: values), try dataset.band(b + 1)) }
     }
 
     /// Whether the run has its analysis stacks (`compute` without `--maps-only`).

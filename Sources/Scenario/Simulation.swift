@@ -76,7 +76,7 @@ public final class SimulationBase: @unchecked Sendable {
     var coarseNeighbourhoods: [CoarseNeighbourhoods] {
         lock.withLock {
             if let cached = coarseCache { return cached }
-            let found = [BlockEngine.Pass(.day, settings.dayHours), .init(.night, settings.nightHours)].map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
+            let found = settings.passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
             coarseCache = found
             return found
         }
@@ -167,7 +167,7 @@ public enum Simulation {
                 after[entry] = try RunFolder.readBands(try base.dataset(entry), window: region)
             }
             clock.lap("read the run over the region")
-            let passes: [BlockEngine.Pass] = [.init(.day, settings.dayHours), .init(.night, settings.nightHours)]
+            let passes = settings.passes
             let coarseAfter = options.recomputeEverything ? passes.map { CoarseNeighbourhoods(parks: parksAfter, pass: $0, settings: settings) }
                 : zip(base.coarseNeighbourhoods, passes).map { $0.updated(parks: parksAfter, edited: surface.editedWindow!, pass: $1, settings: settings) }
             try BlockEngine.compute(region: recomputed, blockSize: options.blockSize, settings: settings, passes: passes, park: parksAfter, coarse: coarseAfter,
