@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: a 10 ha park (316 m × 316 m, on industrial plots, 30 years after planting) simulated on a sample city
 # of 2 m cells — 4 km (the sample, 16 km²) and 10 km (100 km²). Measures `ictu simulate` end to end (wall, peak
-# RSS, its stages) and the time from the scenario received to its difference tiles servable in `ictu serve`
+# RSS, its stages, written as patches and --standalone) and the time from the scenario received to its difference tiles servable in `ictu serve`
 # (POST /api/scenario, then a delta tile): the first POST loads the run's city, the second is the steady state.
 # Usage: bash Benchmarks/simulate.sh [SIZES_KM...]   (default: 4). Run by hand, not by CI; each city is generated
 # and computed first (not timed) in a temporary folder, removed afterwards.
@@ -20,13 +20,17 @@ json.dump({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"
            "features": [{"type": "Feature", "properties": {"id": "park-10ha", "kind": "park", "years_after_planting": 30},
                          "geometry": {"type": "Polygon", "coordinates": [ring]}}]}, open(sys.argv[2], "w"))
 PY
-  /usr/bin/time -v "$ictu" simulate "$city/park.geojson" --run "$city/run" --out "$city/park" --quiet 2> "$city/time.txt"
-  wall=$(grep "Elapsed (wall" "$city/time.txt" | awk '{print $NF}')
-  rss=$(grep "Maximum resident" "$city/time.txt" | awk '{print $NF}')
-  summary=$(python3 -c "
+  # Patched (the default: the changed window over the run's rasters), then --standalone (whole COGs).
+  for mode in patched standalone; do
+    flag=(); [ "$mode" = standalone ] && flag=(--standalone)
+    /usr/bin/time -v "$ictu" simulate "$city/park.geojson" --run "$city/run" --out "$city/park-$mode" "${flag[@]}" --quiet 2> "$city/time.txt"
+    wall=$(grep "Elapsed (wall" "$city/time.txt" | awk '{print $NF}')
+    rss=$(grep "Maximum resident" "$city/time.txt" | awk '{print $NF}')
+    summary=$(python3 -c "
 import json,sys; s=json.load(open(sys.argv[1]))
-print(f\"{s['recomputedCells']} cells recomputed; simulation {s['seconds']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k,v in s['stageSeconds'].items())})\")" "$city/park/summary.json")
-  echo "simulate ${size} km (2 m), 10 ha park: wall $wall, peak RSS $((rss / 1024)) MiB; $summary"
+print(f\"{s['recomputedCells']} cells recomputed; simulation {s['seconds']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k,v in s['stageSeconds'].items())})\")" "$city/park-$mode/summary.json")
+    echo "simulate ${size} km (2 m), 10 ha park, $mode: wall $wall, peak RSS $((rss / 1024)) MiB, written $(du -sm "$city/park-$mode" | cut -f1) MB; $summary"
+  done
   # The server: scenario received → delta tiles servable.
   "$ictu" serve --run "$city/run" --port 0 > "$city/serve.log" 2>&1 &
   server=$!

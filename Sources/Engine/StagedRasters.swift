@@ -6,17 +6,19 @@ import Styles
 import Support
 
 /// Run rasters written block by block into tiled GeoTIFFs in the staging folder, then copied to COGs.
-/// They cover `region` of the grid: the whole grid, or one partition's rows (windows stay in grid cells).
-/// Not thread-safe: callers serialise access.
+/// They cover `region` of the grid: the whole grid, one partition's rows, or a scenario's window (windows stay in
+/// grid cells), and are written into `folder` of the output. Not thread-safe: callers serialise access.
 public final class StagedRasters: @unchecked Sendable {
     let staged: StagedOutput
     let grid: GridSpec
     let region: Window
+    let folder: String
     var datasets: [RunFolder.Entry: RasterDataset] = [:]
     var invalidCellHours = 0
 
-    public init(staged: StagedOutput, grid: GridSpec, region: Window? = nil, layout: [(entry: RunFolder.Entry, bands: Int)]) throws {
+    public init(staged: StagedOutput, grid: GridSpec, region: Window? = nil, folder: String = "", layout: [(entry: RunFolder.Entry, bands: Int)]) throws {
         self.staged = staged
+        self.folder = folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/"
         self.grid = grid
         self.region = region ?? Window(x: 0, y: 0, width: grid.width, height: grid.height)
         for (entry, bands) in layout { datasets[entry] = try create(entry, bands: bands, type: .float32, noData: nil) }
@@ -29,7 +31,7 @@ public final class StagedRasters: @unchecked Sendable {
     /// GDAL's cache (a row of tiles, 665 MB, did not fit in it): measured on 12 500 × 1 024 × 26 bands, staging
     /// 8.0 → 3.2 s and the COG copy 15 → 5 s.
     private func create(_ entry: RunFolder.Entry, bands: Int, type: PixelType, noData: Double?) throws -> RasterDataset {
-        let ds = try RasterDataset.create(try staged.path(".work/" + entry.fileName), on: grid, window: region, bands: bands, type: type, profile: .work)
+        let ds = try RasterDataset.create(try staged.path(".work/" + folder + entry.fileName), on: grid, window: region, bands: bands, type: type, profile: .work)
         for b in 1...bands { try ds.band(b).setNoData(noData ?? .nan) }
         return ds
     }
@@ -56,21 +58,13 @@ public final class StagedRasters: @unchecked Sendable {
         if let unit = RunFolder.bandUnit(entry) { for b in 1...dataset.bandCount { try dataset.band(b).setUnit(unit) } }
     }
 
-    /// The class raster's palette: each code in its class's colour (QGIS and gdalinfo show it without a style).
-    public func colourClasses() throws {
-        var table = [(UInt8, UInt8, UInt8, UInt8)](repeating: (0, 0, 0, 0), count: 256)
-        for c in MapStyle.classes { table[c.code] = (c.rgb.0, c.rgb.1, c.rgb.2, 255) }
-        try datasets[.classes]!.band(1).setColourTable(table)
-    }
+    /// The class raster's palette.
+    public func colourClasses() throws { try datasets[.classes]!.band(1).setColourTable(MapStyle.classColourTable) }
 
-    /// The class map's attribute table: each code's class name, its UTCI bounds in °C and its colour (in the COG's
-    /// `.aux.xml`, so the COG itself stays as the COG driver wrote it).
+    /// The class map's attribute table (in the COG's `.aux.xml`, so the COG itself stays as the COG driver wrote it).
     func nameClasses(_ path: String) throws {
-        let dataset = try RasterDataset.open(path)
-        let rows: [[FieldValue]] = MapStyle.classes.map { c in
-            [.integer(c.code), .string(c.name), .real(c.from), .real(c.to), .integer(Int(c.rgb.0)), .integer(Int(c.rgb.1)), .integer(Int(c.rgb.2))]
-        }
-        try dataset.band(1).setAttributeTable(columns: [.value("value"), .name("class"), .number("utci_from_c"), .number("utci_to_c"), .red, .green, .blue], rows: rows)
+        let table = MapStyle.classAttributeTable
+        try RasterDataset.open(path).band(1).setAttributeTable(columns: table.columns, rows: table.rows)
     }
 
     /// The region in strips of 256 rows, in the staged rasters' own pixels.
@@ -114,12 +108,13 @@ public final class StagedRasters: @unchecked Sendable {
     /// Copies every staged GeoTIFF to a COG under its final name (still in staging), then drops the work files.
     /// Two copies at a time, the largest first: one copy reads, builds its overviews and writes on one thread and
     /// compresses on two, so a single copy leaves a core idle most of the time.
-    public func finishAsCOGs() throws {
+    /// `overviewCount`: the maps' number of overviews, when it must match another raster's (GDAL's default otherwise).
+    public func finishAsCOGs(overviewCount: Int? = nil) throws {
         for ds in datasets.values { try ds.flush() }
         /// One raster's copy; its dataset is used by the one thread that copies it.
         struct Job: @unchecked Sendable { let entry: RunFolder.Entry, dataset: RasterDataset, path: String }
         let jobs = try datasets.sorted { ($0.value.bandCount, $0.key.fileName) > ($1.value.bandCount, $1.key.fileName) }
-            .map { Job(entry: $0.key, dataset: $0.value, path: try staged.path($0.key.fileName)) }
+            .map { Job(entry: $0.key, dataset: $0.value, path: try staged.path(folder + $0.key.fileName)) }
         let failure = ErrorBox()
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             guard !failure.hasError else { return }
@@ -129,7 +124,7 @@ public final class StagedRasters: @unchecked Sendable {
                 // overviews, and small blocks — they are pixel-interleaved, so reading one point decodes a block of
                 // every band (128² cells × 20 bands: 1.3 MB, not the 21 MB of a 512² block).
                 let analysis = RunFolder.analysisStacks.contains(job.entry)
-                try job.dataset.writeCOG(to: job.path, compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, blockSize: analysis ? 128 : 512)
+                try job.dataset.writeCOG(to: job.path, compression: analysis ? "ZSTD" : "DEFLATE", overviews: !analysis, overviewCount: overviewCount, blockSize: analysis ? 128 : 512)
                 if job.entry == .classes { try nameClasses(job.path) }
             } catch { failure.set(error) }
         }

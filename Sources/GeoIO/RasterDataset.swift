@@ -210,7 +210,8 @@ public final class RasterDataset {
     /// over COGs, whose overviews would not be those of the whole). They average continuous values (no data left
     /// out) and take the most frequent of integer codes (classes), not the COG driver's default cubic, which
     /// overshoots: tiles and quick looks at coarse zooms read them as the mean of what they cover.
-    public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true, blockSize: Int = 512) throws {
+    /// `overviewCount` sets the number of overviews (GDAL's default stops at one block).
+    public func writeCOG(to path: String, compression: String = "DEFLATE", overviews: Bool = true, overviewCount: Int? = nil, blockSize: Int = 512) throws {
         let type = try? band(1).pixelType
         let continuous = type == .float32 || type == .float64
         // BIGTIFF=IF_SAFER: the COG driver's default guesses the compressed size fits in 4 GiB and fails past it (the
@@ -222,6 +223,7 @@ public final class RasterDataset {
         if compression == "ZSTD" { options.append("LEVEL=1") }
         if compression == "DEFLATE" { options.append("LEVEL=3") }
         if continuous { options.append("PREDICTOR=YES") }
+        if overviews, let overviewCount { options.append("OVERVIEW_COUNT=\(overviewCount)") }
         _ = try copy(to: path, driver: "COG", options: options)
     }
 

@@ -26,6 +26,21 @@ public struct RunFolder: Sendable {
             throw OutputError("\(path) is not a run folder (no \(Entry.record.fileName)): run `ictu compute --out \(path)` first")
         }
         record = try RunRecord.decode(recordPath)
+        if let base = record.patchedOver { try Self.checkBase(base, of: path) }
+    }
+
+    /// Refuses a patched scenario whose base run is gone or was replaced: its maps would draw the scenario's window
+    /// over rasters it was not computed against.
+    static func checkBase(_ base: PatchedBase, of path: String) throws {
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.appendingPathComponent(base.run).standardizedFileURL.path
+        let again = "simulate the scenario again (`ictu simulate SCENARIO --run RUN --out \(path)`), with --standalone for a folder that stands alone"
+        guard let digest = try? FileDigest.sha256(ofFile: folder + "/" + Entry.record.fileName) else {
+            throw OutputError("\(path) is a scenario drawn over the maps of the run at \(folder), which is not there: put that run back where it was (a scenario and its run move together), or \(again)")
+        }
+        guard digest == base.recordSHA256 else {
+            throw OutputError("\(path) is a scenario drawn over the maps of the run at \(folder), which has been computed again since: \(again)")
+        }
+        _ = try RunFolder(folder)
     }
 
     /// A partition's folder (`ictu compute --partition`): its record is `partition.json`.
@@ -59,7 +74,19 @@ public struct RunFolder: Sendable {
         public var fileName: String { rawValue }
         /// The name without its extension (a raster's layer name in logs and work files).
         public var stem: String { rawValue.split(separator: ".").first.map(String.init) ?? rawValue }
+        /// Whether it is a raster (a COG; in a patched scenario, a VRT).
+        public var isRaster: Bool { rawValue.hasSuffix(".tif") }
+        /// Its name in a patched scenario's folder: each raster a VRT over the base run's.
+        public var patchedFileName: String { isRaster ? stem + ".vrt" : rawValue }
     }
+
+    /// A patched scenario's folder of the changed window's COGs and the VRTs of its overviews.
+    public static let patchFolder = "patch"
+
+    /// The entry's file name in this folder.
+    public func fileName(_ entry: Entry) -> String { Self.fileName(entry, record: record) }
+    /// The entry's file name in the folder of the run whose record is `record`.
+    public static func fileName(_ entry: Entry, record: RunRecord) -> String { record.patchedOver == nil ? entry.fileName : entry.patchedFileName }
 
     /// The maps drawn with a style (Styles/MapStyle), each with its QGIS and OGC style files beside it.
     public static let styledEntries: [Entry] = [.dayMap, .nightMap, .classes, .relativeToMedian, .uncertainty, .hydricStress, .delta]
@@ -89,6 +116,14 @@ public struct RunFolder: Sendable {
     public static let partitionRasters: [Entry] = [.dayMap, .nightMap, .classes, .components, .intermediate, .uncertainty, .hydricStress]
     /// What a scenario's run folder holds: a run, plus the change, the scenario and its summary.
     public static let scenarioEntries: [Entry] = runEntries.filter { $0 != .report } + [.delta, .scenario, .summary, .summaryPage]
+    /// The entries a scenario's folder holds on disk, patched (VRTs and the patch folder) or standalone (COGs), and
+    /// those of the other kind, which it withdraws from a folder it replaces.
+    public static func scenarioFiles(patched: Bool) -> (write: [String], withdraw: [String]) {
+        let standalone = scenarioEntries.map(\.fileName) + [Entry.classes.fileName + ".aux.xml"]
+        let virtual = scenarioEntries.map(\.patchedFileName) + [patchFolder]
+        return patched ? (virtual, standalone.filter { !virtual.contains($0) }) : (standalone, virtual.filter { !standalone.contains($0) })
+    }
+
     /// What later commands derive from a run (withdrawn when the run is replaced).
     public static let derivedProducts: [Entry] = [.diagnosis, .watering, .tiles]
 
@@ -118,7 +153,7 @@ public struct RunFolder: Sendable {
     /// The rasters a partition writes (and a mosaic assembles).
     public static func partitionRasters(mapsOnly: Bool) -> [Entry] { partitionRasters.filter { !mapsOnly || !analysisStacks.contains($0) } }
 
-    public func path(_ entry: Entry) -> String { path + "/" + entry.fileName }
+    public func path(_ entry: Entry) -> String { path + "/" + fileName(entry) }
     public func contains(_ entry: Entry) -> Bool { FileManager.default.fileExists(atPath: path(entry)) }
 
     // MARK: - Bands

@@ -42,6 +42,10 @@ public struct RunRecord: Codable, Sendable {
     /// For a scenario's run folder: the scenario file and the run it was simulated on (nil for a computed run).
     public var scenario: String? = nil
     public var baseRun: String? = nil
+    /// For a scenario written as patches (`simulate` without --standalone): its rasters are VRTs drawing the changed
+    /// window over the base run's rasters, found there (relative to this run's folder) while the base run is the one
+    /// simulated on (its record's SHA-256).
+    public var patchedOver: PatchedBase? = nil
     /// The manifest's name of the city (for the report).
     public var cityName: String? = nil
     /// Block size the grid was computed in (partitions and their mosaic must share it).
@@ -88,6 +92,15 @@ extension RunRecord {
         guard let absolute = manifestAbsolute else { return }
         manifestFromRun = FilePaths.relative(from: URL(fileURLWithPath: run), to: URL(fileURLWithPath: absolute))
     }
+}
+
+/// The run a patched scenario's rasters are drawn over.
+public struct PatchedBase: Codable, Sendable, Equatable {
+    /// The base run's folder, relative to the scenario's.
+    public var run: String
+    /// SHA-256 of the base run's record when the scenario was simulated.
+    public var recordSHA256: String
+    public init(run: String, recordSHA256: String) { self.run = run; self.recordSHA256 = recordSHA256 }
 }
 
 /// A sensor site of the run.

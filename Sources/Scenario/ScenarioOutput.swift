@@ -6,17 +6,45 @@ import Run
 import Styles
 import Support
 
-/// A scenario's run folder: the run's rasters with the recomputed window in place (so `tiles`, `serve` and
-/// `explain` work on it as on any run), `delta.tif` (after − before, day and night), the scenario file,
-/// `summary.json` and `summary.html`. Staged and renamed like every output.
+/// A scenario's run folder: the run's rasters with the changed window in place (so `tiles`, `serve` and `explain`
+/// work on it as on any run), `delta.tif` (after − before, day and night), the scenario file, `summary.json` and
+/// `summary.html`. The rasters are patches over the base run's (PatchedRasters), or, `standalone`, whole COGs that
+/// need no base run. Staged and renamed like every output.
 public enum ScenarioOutput {
-    public static func write(_ result: SimulationResult, base: SimulationBase, scenarioFile: String, out: String, overwrite: Bool,
+    public static func write(_ result: SimulationResult, base: SimulationBase, scenarioFile: String, out: String, overwrite: Bool, standalone: Bool = false,
                              progress: ProgressHandler = { _, _ in }) throws {
         let outURL = URL(fileURLWithPath: out).standardizedFileURL, runURL = URL(fileURLWithPath: base.folder.path).standardizedFileURL
         guard outURL != runURL else { throw OutputError("--out \(out) is the run folder itself: choose another folder (the run stays the \"before\")") }
         try InputProtection.check(output: out, inputs: [("scenario", scenarioFile), ("run", base.folder.path(.record))] + base.city.inputFiles)
-        let staged = try StagedOutput(destination: out, entries: RunFolder.scenarioEntries.map(\.fileName),
-                                      withdrawing: RunFolder.derivedProducts.map(\.fileName), overwrite: overwrite)
+        let files = RunFolder.scenarioFiles(patched: !standalone)
+        let staged = try StagedOutput(destination: out, entries: files.write, withdrawing: files.withdraw + RunFolder.derivedProducts.map(\.fileName), overwrite: overwrite)
+        if standalone {
+            try writeWholeRasters(result, base: base, staged: staged, progress: progress)
+            try FileManager.default.copyItem(atPath: base.folder.path(.uncertainty), toPath: try staged.path(RunFolder.Entry.uncertainty.fileName))
+        } else {
+            try PatchedRasters.write(result, base: base, staged: staged, out: outURL, progress: progress)
+        }
+        try FileManager.default.copyItem(atPath: scenarioFile, toPath: try staged.path(RunFolder.Entry.scenario.fileName))
+
+        var record = base.record
+        record.scenario = URL(fileURLWithPath: scenarioFile).lastPathComponent
+        record.baseRun = runURL.path
+        record.patchedOver = standalone ? nil : PatchedBase(run: FilePaths.relative(from: outURL, to: runURL),
+                                                             recordSHA256: try FileDigest.sha256(ofFile: base.folder.path(.record)))
+        record.relocate(to: out)
+        try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
+        try JSONCoding.write(result.summary, to: try staged.path(RunFolder.Entry.summary.fileName))
+        progress("summary page", 0)
+        let page = try ScenarioReport.html(result: result, base: base, afterDay: result.afterDay(base))
+        try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
+        // Each map's QGIS and OGC styles beside it, and the QGIS project of the scenario's run.
+        try MapStyle.write(for: RunFolder.scenarioEntries, into: staged.path)
+        try RunDescription.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
+        try staged.commit()
+    }
+
+    /// The rasters over the whole grid: the run's, with the changed region in place.
+    static func writeWholeRasters(_ result: SimulationResult, base: SimulationBase, staged: StagedOutput, progress: ProgressHandler) throws {
         let grid = base.record.grid
         let layout = RunFolder.blockRasters()
         let writers = try StagedRasters(staged: staged, grid: grid, layout: layout)
@@ -32,19 +60,10 @@ public enum ScenarioOutput {
             }
         }
         try BlockRasters.describe(writers)
-
-        // Derived maps, from the after day map; the median stays the run's so "relative" compares with the same reference.
         progress("derived maps", 0)
-        let median = base.record.medianDayICTU
-        try writers.derive(from: .dayMap, into: [(.classes, .byte, 255), (.relativeToMedian, .float32, nil)]) { value, _, _ in
-            SIMD2(DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median))
-        }
-        try writers.describe(.classes, RunFolder.bandDescriptions(.classes))
-        try writers.colourClasses()
-        try writers.describe(.relativeToMedian, [String(format: "day ICTU minus the run's median over the open cells, %.2f °C", median)])
+        try deriveMaps(writers, median: base.record.medianDayICTU)
         try writers.create(.delta, bands: 2)
-        let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
-        for (regime, before, after) in [(Regime.day, base.day, afterDay), (.night, base.night, afterNight)] {
+        for (regime, before, after) in [(Regime.day, base.day, result.afterDay(base)), (.night, base.night, result.afterNight(base))] {
             // Zero outside the recomputed window by construction; no data where either map has none (a building before or after).
             let delta = after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b }
             try writers.write(.delta, [delta], band: RunFolder.delta(regime).number - 1, at: Window(x: 0, y: 0, width: grid.width, height: grid.height))
@@ -52,21 +71,15 @@ public enum ScenarioOutput {
         try writers.describe(.delta, RunFolder.bandDescriptions(.delta))
         progress("writing COGs", 0)
         try writers.finishAsCOGs()
-        try FileManager.default.copyItem(atPath: base.folder.path(.uncertainty), toPath: try staged.path(RunFolder.Entry.uncertainty.fileName))
-        try FileManager.default.copyItem(atPath: scenarioFile, toPath: try staged.path(RunFolder.Entry.scenario.fileName))
+    }
 
-        var record = base.record
-        record.scenario = URL(fileURLWithPath: scenarioFile).lastPathComponent
-        record.baseRun = runURL.path
-        record.relocate(to: out)
-        try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
-        try JSONCoding.write(result.summary, to: try staged.path(RunFolder.Entry.summary.fileName))
-        progress("summary page", 0)
-        let page = try ScenarioReport.html(result: result, base: base, afterDay: afterDay)
-        try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
-        // Each map's QGIS and OGC styles beside it, and the QGIS project of the scenario's run.
-        try MapStyle.write(for: RunFolder.scenarioEntries, into: staged.path)
-        try RunDescription.stage(into: staged.path, runPath: out, record: record, manifest: record.manifestAbsolute)
-        try staged.commit()
+    /// The maps derived from the after day map; the median stays the run's, so "relative" compares with the same reference.
+    static func deriveMaps(_ writers: StagedRasters, median: Double) throws {
+        try writers.derive(from: .dayMap, into: [(.classes, .byte, 255), (.relativeToMedian, .float32, nil)]) { value, _, _ in
+            SIMD2(DerivedMaps.stressClass(value), value.isNaN ? .nan : value - Float(median))
+        }
+        try writers.describe(.classes, RunFolder.bandDescriptions(.classes))
+        try writers.colourClasses()
+        try writers.describe(.relativeToMedian, [String(format: "day ICTU minus the run's median over the open cells, %.2f °C", median)])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoIO
 import Model
 import Reports
 import Run
@@ -30,6 +31,19 @@ public struct MapStyle: Sendable {
         let (r, g, b, _) = ColourRamp.utci.rgba(Float(classMiddle(c)))
         let bounds = classBounds(c)
         return (c.rawValue + 5, c.label, classRange(c), bounds.from, bounds.to, (r, g, b))
+    }
+
+    /// The class map's palette: each code in its class's colour (QGIS and gdalinfo show it without a style).
+    public static var classColourTable: [(UInt8, UInt8, UInt8, UInt8)] {
+        var table = [(UInt8, UInt8, UInt8, UInt8)](repeating: (0, 0, 0, 0), count: 256)
+        for c in classes { table[c.code] = (c.rgb.0, c.rgb.1, c.rgb.2, 255) }
+        return table
+    }
+
+    /// The class map's attribute table: each code's class name, its UTCI bounds in °C and its colour.
+    public static var classAttributeTable: (columns: [RasterBand.AttributeColumn], rows: [[FieldValue]]) {
+        ([.value("value"), .name("class"), .number("utci_from_c"), .number("utci_to_c"), .red, .green, .blue],
+         classes.map { c in [.integer(c.code), .string(c.name), .real(c.from), .real(c.to), .integer(Int(c.rgb.0)), .integer(Int(c.rgb.1)), .integer(Int(c.rgb.2))] })
     }
 
     /// A class's UTCI bounds in °C (the open ends: ±∞).

@@ -22,9 +22,10 @@ public enum QGISProject {
         var groups: [(String, [Layer])] = []
 
         var maps: [Layer] = []
-        for entry in [RunFolder.Entry.dayMap, .nightMap, .classes, .relativeToMedian, .delta, .hydricStress, .uncertainty] where exists(entry.fileName) {
-            guard let style = MapStyle.of(entry) else { continue }
-            maps.append(Layer(id: entry.stem, name: tr(style.title), source: "./" + entry.fileName, provider: "gdal", geometry: nil, style: style.pipe))
+        for entry in [RunFolder.Entry.dayMap, .nightMap, .classes, .relativeToMedian, .delta, .hydricStress, .uncertainty] {
+            let file = RunFolder.fileName(entry, record: record)
+            guard exists(file), let style = MapStyle.of(entry) else { continue }
+            maps.append(Layer(id: entry.stem, name: tr(style.title), source: "./" + file, provider: "gdal", geometry: nil, style: style.pipe))
         }
         groups.append((tr("Maps"), maps))
 

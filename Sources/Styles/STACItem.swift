@@ -11,6 +11,7 @@ public enum STACItem {
     static let projection = "https://stac-extensions.github.io/projection/v1.1.0/schema.json"
     static let raster = "https://stac-extensions.github.io/raster/v1.1.0/schema.json"
     static let cog = "image/tiff; application=geotiff; profile=cloud-optimized"
+    static let vrt = "application/xml"
 
     /// The Item of the run whose files are (for now) in `contents` and will be at `runPath`.
     static func item(runPath: String, contents: URL, record: RunRecord) throws -> [String: Any] {
@@ -19,8 +20,12 @@ public enum STACItem {
         let grid = record.grid
         var assets: [String: Any] = [:]
 
-        for entry in RunFolder.Entry.allCases where entry.fileName.hasSuffix(".tif") && exists(entry.fileName) {
-            let dataset = try RasterDataset.open(contents.appendingPathComponent(entry.fileName).path)
+        for entry in RunFolder.Entry.allCases where entry.isRaster {
+            let file = RunFolder.fileName(entry, record: record)
+            guard exists(file) else { continue }
+            // A patched scenario's maps are VRTs over the base run's COGs (GDAL's XML format, no registered media type).
+            let type = file.hasSuffix(".vrt") ? vrt : cog
+            let dataset = try RasterDataset.open(contents.appendingPathComponent(file).path)
             var bands: [[String: Any]] = []
             for index in 1...max(1, dataset.bandCount) {
                 let band = try dataset.band(index)
@@ -29,7 +34,7 @@ public enum STACItem {
                 if !band.unit.isEmpty { description["unit"] = band.unit }
                 bands.append(description)
             }
-            var asset: [String: Any] = ["href": "./" + entry.fileName, "type": cog, "title": MapStyle.of(entry).map { tr($0.title) } ?? entry.stem,
+            var asset: [String: Any] = ["href": "./" + file, "type": type, "title": MapStyle.of(entry).map { tr($0.title) } ?? entry.stem,
                                         "roles": ["data"], "raster:bands": bands]
             if dataset.bandCount == 1, let text = RunFolder.bandDescriptions(entry).first { asset["description"] = text }
             assets[entry.stem] = asset

@@ -167,6 +167,7 @@ public enum FrenchText {
         "very strong heat stress or worse at {} h (study area): {} % → {} %": "très fort stress thermique ou pire à {} h (zone d'étude) : {} % → {} %",
         "shaded sidewalk at {} h: {} m → {} m": "trottoir ombragé à {} h : {} m → {} m",
         "wrote {}/ ({}, {}, and the after maps: `ictu serve --run {}` shows them)": "écrit {}/ ({}, {} et les cartes après : `ictu serve --run {}` les affiche)",
+        "its maps are drawn over those of {}: keep the two folders together, or simulate with --standalone": "ses cartes sont dessinées sur celles de {} : gardez les deux dossiers ensemble, ou simulez avec --standalone",
         // The server's answers the viewer shows (in the viewer's language: its Accept-Language).
         "no scenario \"{}\": it was removed, or the server restarted since; post it again": "pas de scénario « {} » : il a été retiré, ou le serveur a redémarré depuis ; envoyez-le à nouveau",
         "{} variants are held ({}): remove one before running another (× beside it in the viewer, or DELETE /api/scenario/ID)": "{} variantes sont gardées ({}) : retirez-en une avant d'en lancer une autre (× à côté d'elle dans la visionneuse, ou DELETE /api/scenario/ID)",

@@ -14,7 +14,9 @@ struct SimulateCommand: ParsableCommand {
         (README, "Scenarios"). Later features override earlier ones where they overlap. Only the window the edits reach \
         is recomputed (their cells and the reach of the neighbourhoods and shadows); beyond it, where a park's cooling \
         moves by more than --park-tolerance, the ICTU is shifted by that change (first order); the rest is the run's. OUT becomes a run folder (tiles, serve and explain work on \
-        it) with \(RunFolder.Entry.delta.fileName) (after − before, day and night), \(RunFolder.Entry.summary.fileName) and \(RunFolder.Entry.summaryPage.fileName).
+        it) with \(RunFolder.Entry.delta.patchedFileName) (after − before, day and night), \(RunFolder.Entry.summary.fileName) and \(RunFolder.Entry.summaryPage.fileName). \
+        Its rasters are VRTs that draw the changed window (COGs in \(RunFolder.patchFolder)/) over the run's: OUT needs the run where it was, and \
+        says so if it moved or was computed again. --standalone writes whole COGs instead, a folder that stands alone.
         """)
 
     @Argument(help: "The scenario file (GeoJSON).") var scenario: String
@@ -25,6 +27,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "CRS of the scenario's coordinates, overriding what the file says (default: the file's, else EPSG:4326 as RFC 7946 has it).") var crs: String?
     @Option(help: "Years after planting for every park and tree planting (overrides the file's years_after_planting): 0, 10, 30…") var years: Double?
     @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
+    @Flag(help: "Write whole COGs (a folder that needs nothing else) instead of the changed window drawn over the run's rasters.") var standalone = false
     @OptionGroup var replace: ForceOption
     @OptionGroup var output: OutputOptions
 
@@ -43,7 +46,7 @@ struct SimulateCommand: ParsableCommand {
         let name = URL(fileURLWithPath: scenario).lastPathComponent
         let result = try Simulation.compute(parsed, name: name, base: base, options: options) { progress.report($0, $1) }
         let writing = Date()
-        try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: replace.force) { progress.report($0, $1) }
+        try ScenarioOutput.write(result, base: base, scenarioFile: scenario, out: out, overwrite: replace.force, standalone: standalone) { progress.report($0, $1) }
         let stages = base.stageSeconds.merging(result.summary.stageSeconds) { a, _ in a }.merging(["write outputs": (Date().timeIntervalSince(writing) * 100).rounded() / 100]) { a, _ in a }
         let s = result.summary
         if output.json { try printJSON(s); return }
@@ -61,6 +64,8 @@ struct SimulateCommand: ParsableCommand {
             print("  " + tr("very strong heat stress or worse at {} h (study area): {} % → {} %", s.hour, shown(100 * strong.before, 1), shown(100 * strong.after, 1)))
         }
         if let shaded = s.shadedSidewalkMetres { print("  " + tr("shaded sidewalk at {} h: {} m → {} m", s.hour, shown(shaded.before, 0), shown(shaded.after, 0))) }
-        print(tr("wrote {}/ ({}, {}, and the after maps: `ictu serve --run {}` shows them)", out, RunFolder.Entry.delta.fileName, RunFolder.Entry.summaryPage.fileName, out))
+        let written = try RunFolder(out)
+        print(tr("wrote {}/ ({}, {}, and the after maps: `ictu serve --run {}` shows them)", out, written.fileName(.delta), RunFolder.Entry.summaryPage.fileName, out))
+        if !standalone { print("  " + tr("its maps are drawn over those of {}: keep the two folders together, or simulate with --standalone", runFolder)) }
     }
 }

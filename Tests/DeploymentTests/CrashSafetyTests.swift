@@ -36,8 +36,14 @@ import Testing
         for name in present {
             let path = folder + "/" + name, truth = reference + "/" + name
             #expect(allowed.contains(name), "\(context): unexpected \(name)")
-            if name.hasSuffix(".tif") {
+            if name.hasSuffix(".tif") || name.hasSuffix(".vrt") {
                 #expect(try checksums(path) == checksums(truth), "\(context): \(name) differs from a complete run's")
+            } else if name == RunFolder.patchFolder {
+                let files = try fm.contentsOfDirectory(atPath: truth)
+                #expect(Set(try fm.contentsOfDirectory(atPath: path)) == Set(files), "\(context): \(name)/ lacks files")
+                for file in files where file.hasSuffix(".tif") {
+                    #expect(try checksums(path + "/" + file) == checksums(truth + "/" + file), "\(context): \(name)/\(file) differs from a complete run's")
+                }
             } else if name.hasSuffix(".json") || name.hasSuffix(".geojson") {
                 #expect((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))) != nil, "\(context): \(name) does not parse")
             } else if name.hasSuffix(".html") {
@@ -137,7 +143,7 @@ import Testing
         try #require(simulate.status == 0, "\(simulate.errors)")
         let simulated = TestFiles.root + "crash-simulated-\(UUID().uuidString)"
         let simulateKills = try Self.killRepeatedly(["simulate", scenario, "--crs", "EPSG:2154", "--run", reference, "--out", simulated], out: simulated,
-                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + RunFolder.descriptionFiles), seconds: simulate.seconds) {
+                                                    reference: simulatedReference, entries: Set(RunFolder.scenarioFiles(patched: true).write + RunFolder.sidecars(RunFolder.scenarioEntries).filter { !$0.hasSuffix(".aux.xml") } + RunFolder.descriptionFiles), seconds: simulate.seconds) {
             _ = try? RunFolder($0).record
         }
         #expect(simulateKills == 5, "five kills landed while simulate ran (\(simulateKills))")

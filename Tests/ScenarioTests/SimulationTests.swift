@@ -57,12 +57,12 @@ import Testing
     }
 
     /// Writes the result's run folder into a new temporary folder (the caller removes it).
-    static func writeFolder(_ result: SimulationResult) throws -> String {
+    static func writeFolder(_ result: SimulationResult, base: SimulationBase? = nil, standalone: Bool = false) throws -> String {
         let out = TestFiles.root + "ictu-scenario-\(UUID().uuidString)"
         let file = TestFiles.root + "scenario-\(UUID().uuidString).geojson"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "{\"type\":\"FeatureCollection\",\"features\":[]}".write(toFile: file, atomically: true, encoding: .utf8)
-        try ScenarioOutput.write(result, base: base!, scenarioFile: file, out: out, overwrite: false)
+        try ScenarioOutput.write(result, base: base ?? Self.base!, scenarioFile: file, out: out, overwrite: false, standalone: standalone)
         return out
     }
 
@@ -130,13 +130,13 @@ import Testing
         #expect(result.region == nil)
         let out = try Self.writeFolder(result)
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let delta = try RasterDataset.open(out + "/delta.tif")
+        let folder = try RunFolder(out), delta = try folder.open(.delta)
         for b in 1...2 {
             let values = try delta.band(b).read(x: 0, y: 0, width: delta.width, height: delta.height)
             let before = b == 1 ? Self.base!.day : Self.base!.night
             #expect(values.indices.allSatisfy { values[$0] == 0 || (values[$0].isNaN && before.values[$0].isNaN) }, "band \(b): exactly 0 wherever there is a value")
         }
-        let day = try RasterDataset.open(out + "/ictu_day.tif").band(1).read(x: 0, y: 0, width: delta.width, height: delta.height)
+        let day = try folder.open(.dayMap).band(1).read(x: 0, y: 0, width: delta.width, height: delta.height)
         #expect(zip(day, Self.base!.day.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
 
@@ -187,15 +187,18 @@ extension SimulationTests {
         let out = try Self.writeFolder(result)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let file = out + "/scenario.geojson"
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.scenarioEntries.map(\.fileName) + RunFolder.sidecars(RunFolder.scenarioEntries) + RunFolder.descriptionFiles), "every output, no staging left")
+        let styles = RunFolder.sidecars(RunFolder.scenarioEntries).filter { !$0.hasSuffix(".aux.xml") }
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == Set(RunFolder.scenarioFiles(patched: true).write + styles + RunFolder.descriptionFiles), "every output, no staging left")
         // Nothing a user had is overwritten silently.
         #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: out, overwrite: false) }
         #expect(throws: OutputError.self) { try ScenarioOutput.write(result, base: Self.base!, scenarioFile: file, out: Self.base!.folder.path, overwrite: true) }
         // The folder is a run: its map and its delta layers are offered as tiles.
         let map = try TileCatalogue(try RunFolder(out))
         #expect(map.record.scenario != nil && map.layer("delta") != nil && map.layer("delta-night") != nil && map.layer("day") != nil)
-        let info = try Process.output("/usr/bin/gdalinfo", ["-json", out + "/delta.tif"])
-        #expect(info.contains("day ICTU after − before") && info.contains("COG"))
+        let info = try Process.output("/usr/bin/gdalinfo", ["-json", out + "/delta.vrt"])
+        #expect(info.contains("day ICTU after − before") && info.contains("\"VRT\""))
+        let patch = try Process.output("/usr/bin/gdalinfo", ["-json", out + "/patch/delta.tif"])
+        #expect(patch.contains("\"LAYOUT\":\"COG\""), "the changed window is a COG")
         // summary.html in Debian's headless Chromium: before, after and delta maps decode, no console message.
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Browser/open_page.py").path
         let page = try Browser.open("file://" + out + "/summary.html", script: script, count: ["svg.map", "table tr"])
@@ -204,5 +207,65 @@ extension SimulationTests {
         #expect(page.console.isEmpty, "\(page.console)")
         #expect(page.images.count == 3 && page.images.allSatisfy(\.ok), "\(page.images)")
         #expect(page.counts["svg.map"] == 3 && (page.counts["table tr"] ?? 0) >= 15)
+    }
+}
+
+/// A scenario's folder written as patches over the run: what every reader sees is the whole folder's.
+extension SimulationTests {
+    /// The patched folder's rasters, read through their VRTs, equal the standalone folder's COGs to the bit, band by
+    /// band, at full resolution and at every overview (the window is widened to whole cells of the coarsest, so its
+    /// overviews average what the whole map's do); and it writes a fraction of the bytes.
+    @Test func aPatchedScenarioReadsAsTheStandaloneOneToTheBit() throws {
+        let result = try Self.simulate(try Self.scenario([("\"kind\":\"park\",\"years_after_planting\":10", 418_300, 6_419_300, 418_450, 6_419_420)]))
+        let patched = try Self.writeFolder(result), standalone = try Self.writeFolder(result, standalone: true)
+        defer { for folder in [patched, standalone] { try? FileManager.default.removeItem(atPath: folder) } }
+        let a = try RunFolder(patched), b = try RunFolder(standalone)
+        var compared = 0, overviews = 0
+        for entry in RunFolder.scenarioEntries where entry.isRaster {
+            let x = try a.open(entry), y = try b.open(entry)
+            #expect(a.path(entry).hasSuffix(".vrt") && b.path(entry).hasSuffix(".tif"))
+            #expect(x.bandCount == y.bandCount, "\(entry.stem): \(x.bandCount) bands, \(y.bandCount) standalone")
+            for k in 1...min(x.bandCount, y.bandCount) {
+                let p = try x.band(k), q = try y.band(k)
+                #expect(p.overviewCount == q.overviewCount, "\(entry.stem) band \(k): overviews \(p.overviewCount) vs \(q.overviewCount)")
+                for level in -1..<min(p.overviewCount, q.overviewCount) {
+                    let u = level < 0 ? p : try p.overview(level), v = level < 0 ? q : try q.overview(level)
+                    let (w, h) = v.size
+                    #expect(u.size == v.size)
+                    let left = try u.read(x: 0, y: 0, width: w, height: h), right = try v.read(x: 0, y: 0, width: w, height: h)
+                    let differing = zip(left, right).filter { $0 != $1 && !($0.isNaN && $1.isNaN) }.count
+                    #expect(differing == 0, "\(entry.stem) band \(k) level \(level + 1): \(differing) cells differ")
+                    compared += 1; if level >= 0 { overviews += 1 }
+                }
+            }
+        }
+        #expect(compared - overviews == 44 && overviews >= 8, "every band (44) and the 8 map bands' overviews compared: \(compared), \(overviews) of them overviews")
+        let delta = try a.read(RunFolder.delta(.day))
+        #expect(delta.values.contains { $0 < -0.5 }, "the park cools its cells: the comparison is not of two unchanged runs")
+        func bytes(_ folder: String) -> Int {
+            let files = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []
+            return files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: folder + "/" + $1)[.size] as? Int) ?? 0) }
+        }
+        #expect(bytes(patched) * 2 < bytes(standalone), "the patches are a part of the city: \(bytes(patched)) bytes, standalone \(bytes(standalone))")
+    }
+
+    /// A patched scenario needs its run where it was, unchanged: moved away or computed again, every command says so
+    /// and what to do, rather than drawing the window over other maps.
+    @Test func aPatchedScenarioRefusesAMissingOrRecomputedRun() throws {
+        let copy = TestFiles.root + "ictu-base-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: SampleRun.folder + "/run", toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let base = try SimulationBase(run: copy)
+        let scenario = try Self.scenario([("\"kind\":\"building\",\"height_m\":40", 418_480, 6_420_380, 418_510, 6_420_400)])
+        let out = try Self.writeFolder(try Simulation.compute(scenario, name: "test", base: base, options: SimulationOptions()), base: base)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try RunFolder(out)
+        try FileManager.default.moveItem(atPath: copy, toPath: copy + "-moved")
+        #expect { _ = try RunFolder(out) } throws: { "\($0)".contains("not there") && "\($0)".contains("--standalone") }
+        try FileManager.default.moveItem(atPath: copy + "-moved", toPath: copy)
+        _ = try RunFolder(out)
+        let record = copy + "/" + RunFolder.Entry.record.fileName
+        try (String(contentsOfFile: record, encoding: .utf8) + "\n").write(toFile: record, atomically: true, encoding: .utf8)
+        #expect { _ = try RunFolder(out) } throws: { "\($0)".contains("computed again") }
     }
 }
