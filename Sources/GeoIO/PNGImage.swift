@@ -12,38 +12,46 @@ public enum PNGImage {
     /// RGBA with Paeth-filtered rows. Measured on tiles of the 2 m metropolis in `Benchmarks/RESULTS.md`.
     public static func encode(rgba: [UInt8], width: Int, height: Int, compression: Int = 4) throws -> Data {
         precondition(rgba.count == width * height * 4)
-        if let (colours, indices) = palette(of: rgba) {
+        let found = rgba.withUnsafeBytes { raw in raw.withMemoryRebound(to: UInt32.self) { palette(of: $0) } }
+        if let (colours, indices) = found {
             return try indexed(colours: colours, indices: indices, width: width, height: height, compression: compression)
         }
         return try trueColour(rgba: rgba, width: width, height: height, compression: compression)
     }
 
+    /// The same, from pixels packed R, G, B, A in memory order.
+    public static func encode(pixels: [UInt32], width: Int, height: Int, compression: Int = 4) throws -> Data {
+        precondition(pixels.count == width * height)
+        if let (colours, indices) = pixels.withUnsafeBufferPointer({ palette(of: $0) }) {
+            return try indexed(colours: colours, indices: indices, width: width, height: height, compression: compression)
+        }
+        return try trueColour(rgba: pixels.withUnsafeBytes { Array($0) }, width: width, height: height, compression: compression)
+    }
+
     /// The image's colours (RGBA packed in memory order) and each pixel's index among them, or nil when the image has
     /// more than 256 colours. Colours are looked up in a small open-addressing table; runs of one colour skip it.
-    static func palette(of rgba: [UInt8]) -> (colours: [UInt32], indices: [UInt8])? {
-        let pixels = rgba.count / 4, slotCount = 1024 // ≤ 256 colours: the table stays at most a quarter full
+    static func palette(of pixels: UnsafeBufferPointer<UInt32>) -> (colours: [UInt32], indices: [UInt8])? {
+        let slotCount = 1024 // ≤ 256 colours: the table stays at most a quarter full
         var slots = [Int16](repeating: -1, count: slotCount), keys = [UInt32](repeating: 0, count: slotCount)
         var colours = [UInt32]()
         colours.reserveCapacity(256)
-        var indices = [UInt8](repeating: 0, count: pixels)
-        let complete = rgba.withUnsafeBytes { raw in
-            indices.withUnsafeMutableBufferPointer { out in
-                var last = UInt32(0), lastIndex: UInt8 = 0, haveLast = false
-                for i in 0..<pixels {
-                    let colour = raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
-                    if haveLast && colour == last { out[i] = lastIndex; continue }
-                    var slot = Int((colour &* 2_654_435_761) >> 22) // Fibonacci hashing: the top 10 bits
-                    while slots[slot] >= 0 && keys[slot] != colour { slot = (slot + 1) & (slotCount - 1) }
-                    if slots[slot] < 0 {
-                        guard colours.count < 256 else { return false }
-                        slots[slot] = Int16(colours.count); keys[slot] = colour
-                        colours.append(colour)
-                    }
-                    lastIndex = UInt8(slots[slot]); last = colour; haveLast = true
-                    out[i] = lastIndex
+        var indices = [UInt8](repeating: 0, count: pixels.count)
+        let complete = indices.withUnsafeMutableBufferPointer { out in
+            var last = UInt32(0), lastIndex: UInt8 = 0, haveLast = false
+            for i in 0..<pixels.count {
+                let colour = pixels[i]
+                if haveLast && colour == last { out[i] = lastIndex; continue }
+                var slot = Int((colour &* 2_654_435_761) >> 22) // Fibonacci hashing: the top 10 bits
+                while slots[slot] >= 0 && keys[slot] != colour { slot = (slot + 1) & (slotCount - 1) }
+                if slots[slot] < 0 {
+                    guard colours.count < 256 else { return false }
+                    slots[slot] = Int16(colours.count); keys[slot] = colour
+                    colours.append(colour)
                 }
-                return true
+                lastIndex = UInt8(slots[slot]); last = colour; haveLast = true
+                out[i] = lastIndex
             }
+            return true
         }
         return complete ? (colours, indices) : nil
     }

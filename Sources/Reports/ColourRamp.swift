@@ -50,20 +50,25 @@ public struct ColourRamp: Sendable {
     /// RGBA of `value` (linear between stops, clamped at the ends); transparent for NaN (no data).
     @inline(__always)
     public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {
-        guard !value.isNaN else { return (0, 0, 0, 0) }
+        let c = packed(value)
+        return (UInt8(truncatingIfNeeded: c), UInt8(truncatingIfNeeded: c >> 8), UInt8(truncatingIfNeeded: c >> 16), UInt8(truncatingIfNeeded: c >> 24))
+    }
+
+    /// The same colour packed R, G, B, A in memory order (0, transparent, for NaN).
+    @inline(__always)
+    public func packed(_ value: Float) -> UInt32 {
+        guard !value.isNaN else { return 0 }
         let v = Double(value)
-        if v <= stops[0].value { let c = stops[0].rgb; return (c.0, c.1, c.2, 255) }
-        guard v <= stops[stops.count - 1].value else { let c = stops[stops.count - 1].rgb; return (c.0, c.1, c.2, 255) }
+        if v <= stops[0].value { let c = stops[0].rgb; return UInt32(c.0) | UInt32(c.1) << 8 | UInt32(c.2) << 16 | 255 << 24 }
+        guard v <= stops[stops.count - 1].value else { let c = stops[stops.count - 1].rgb; return UInt32(c.0) | UInt32(c.1) << 8 | UInt32(c.2) << 16 | 255 << 24 }
         let b = min(Self.bins - 1, Int((v - stops[0].value) * binsPerUnit))
-        var c = binColour[b]
-        if c == 0 {
-            // The segment is the first stop k with v <= stops[k]: from the bin's guess, step either way.
-            var k = Int(binStop[b])
-            while v > stops[k].value { k += 1 }
-            while k > 1 && v <= stops[k - 1].value { k -= 1 }
-            c = Self.mixed(stops[k - 1], stops[k], v)
-        }
-        return (UInt8(truncatingIfNeeded: c), UInt8(truncatingIfNeeded: c >> 8), UInt8(truncatingIfNeeded: c >> 16), 255)
+        let c = binColour[b]
+        guard c == 0 else { return c }
+        // The segment is the first stop k with v <= stops[k]: from the bin's guess, step either way.
+        var k = Int(binStop[b])
+        while v > stops[k].value { k += 1 }
+        while k > 1 && v <= stops[k - 1].value { k -= 1 }
+        return Self.mixed(stops[k - 1], stops[k], v)
     }
 
     public func hex(_ value: Double) -> String {

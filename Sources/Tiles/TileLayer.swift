@@ -52,11 +52,18 @@ public struct TileLayer: Sendable {
 
     /// Colour of a value: the ramp's, or for classes the colour of the class's middle (one flat colour per class).
     public func rgba(_ value: Float) -> (UInt8, UInt8, UInt8, UInt8) {
+        let c = packed(value)
+        return (UInt8(truncatingIfNeeded: c), UInt8(truncatingIfNeeded: c >> 8), UInt8(truncatingIfNeeded: c >> 16), UInt8(truncatingIfNeeded: c >> 24))
+    }
+
+    /// The same colour packed R, G, B, A in memory order (0, transparent, for no data).
+    @inline(__always)
+    public func packed(_ value: Float) -> UInt32 {
         switch kind {
-        case .continuous: return ramp.rgba(value)
+        case .continuous: return ramp.packed(value)
         case .utciClasses:
-            guard !value.isNaN else { return (0, 0, 0, 0) }
-            return ramp.rgba(Float(MapStyle.classMiddle(UTCI.StressClass(utci: Double(value)))))
+            guard !value.isNaN else { return 0 }
+            return ramp.packed(Float(MapStyle.classMiddle(UTCI.StressClass(utci: Double(value)))))
         }
     }
 

@@ -34,14 +34,17 @@ public final class TileRenderer: @unchecked Sendable {
             cols.withUnsafeMutableBufferPointer { c in rows.withUnsafeMutableBufferPointer { r in
                 for py in 0..<n {
                     let j = min(py / step, lattice - 2), fy = Double(py - j * step) / Double(step)
-                    for px in 0..<n {
-                        let i = min(px / step, lattice - 2), fx = Double(px - i * step) / Double(step)
+                    for i in 0..<(lattice - 1) {
+                        // Along a row, within one lattice cell, the position is linear in x: its two ends, then steps.
                         let k = j * lattice + i
-                        @inline(__always) func mix(_ a: UnsafeBufferPointer<Double>) -> Double {
-                            (1 - fy) * ((1 - fx) * a[k] + fx * a[k + 1]) + fy * ((1 - fx) * a[k + lattice] + fx * a[k + lattice + 1])
+                        let x0 = (1 - fy) * lx[k] + fy * lx[k + lattice], x1 = (1 - fy) * lx[k + 1] + fy * lx[k + lattice + 1]
+                        let y0 = (1 - fy) * ly[k] + fy * ly[k + lattice], y1 = (1 - fy) * ly[k + 1] + fy * ly[k + lattice + 1]
+                        let dx = (x1 - x0) / Double(step), dy = (y1 - y0) / Double(step)
+                        let first = py * n + i * step
+                        for s in 0..<step {
+                            c[first + s] = (x0 + Double(s) * dx - originX) / cell
+                            r[first + s] = (originY - (y0 + Double(s) * dy)) / cell
                         }
-                        c[py * n + px] = (mix(lx) - originX) / cell
-                        r[py * n + px] = (originY - mix(ly)) / cell
                     }
                 }
             } }
@@ -73,16 +76,17 @@ public final class TileRenderer: @unchecked Sendable {
     /// A tile's values (256 × 256, row-major, NaN for no data) coloured with the layer's ramp as PNG, or nil when
     /// every value is no data.
     public func png(values v: [Float], layer: TileLayer, compression: Int = 4) throws -> Data? {
-        var rgba = [UInt8](repeating: 0, count: v.count * 4)
+        var pixels = [UInt32](repeating: 0, count: v.count)
         var any = false
-        rgba.withUnsafeMutableBufferPointer { out in
-            for (i, value) in v.enumerated() where !value.isNaN {
-                let (r, g, b, a) = layer.rgba(value)
-                out[4 * i] = r; out[4 * i + 1] = g; out[4 * i + 2] = b; out[4 * i + 3] = a
-                any = true
+        v.withUnsafeBufferPointer { values in
+            pixels.withUnsafeMutableBufferPointer { out in
+                for i in 0..<values.count where !values[i].isNaN {
+                    out[i] = layer.packed(values[i])
+                    any = true
+                }
             }
         }
         guard any else { return nil }
-        return try PNGImage.encode(rgba: rgba, width: WebMercator.tileSize, height: WebMercator.tileSize, compression: compression)
+        return try PNGImage.encode(pixels: pixels, width: WebMercator.tileSize, height: WebMercator.tileSize, compression: compression)
     }
 }

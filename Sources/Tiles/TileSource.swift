@@ -38,7 +38,7 @@ struct LevelWindow {
     /// (buildings keep their holes). One pass over raw buffers: a tile samples 65 536 positions.
     func sample(cols: [Double], rows: [Double], gridWidth: Int, gridHeight: Int) -> [Float] {
         var out = [Float](repeating: .nan, count: cols.count)
-        let pw = levelWidth, ph = levelHeight, wx0 = x0, wy0 = y0, stride = width, sx = scaleX, sy = scaleY
+        let pw = levelWidth, ph = levelHeight, wx0 = x0, wy0 = y0, stride = width, windowHeight = height, sx = scaleX, sy = scaleY
         let gw = Double(gridWidth), gh = Double(gridHeight)
         values.withUnsafeBufferPointer { v in
             cols.withUnsafeBufferPointer { cs in
@@ -47,13 +47,21 @@ struct LevelWindow {
                         for i in 0..<cs.count {
                             let col = cs[i], row = rs[i]
                             guard col >= 0, row >= 0, col < gw, row < gh else { continue }
-                            // Level coordinates: cell centres at integers.
+                            // Level coordinates: cell centres at integers. x, y ≥ −0.5, so truncating x + 1 floors it.
                             let x = col * sx - 0.5, y = row * sy - 0.5
+                            let cx = Int(x + 1) - 1, cy = Int(y + 1) - 1
+                            let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
+                            // Inside the window with its four cells: plain bilinear; a NaN among them makes it NaN,
+                            // and the careful path below decides.
+                            if cx >= wx0, cy >= wy0, cx + 1 < wx0 + stride, cy + 1 - wy0 < windowHeight {
+                                let k = (cy - wy0) * stride + cx - wx0
+                                let top = v[k] + fx * (v[k + 1] - v[k]), bottom = v[k + stride] + fx * (v[k + stride + 1] - v[k + stride])
+                                let value = top + fy * (bottom - top)
+                                if !value.isNaN { o[i] = value; continue }
+                            }
                             let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
                             let nearest = v[(ny - wy0) * stride + nx - wx0]
                             guard !nearest.isNaN else { continue }
-                            let cx = Int(x.rounded(.down)), cy = Int(y.rounded(.down))
-                            let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
                             var sum: Float = 0, weight: Float = 0
                             @inline(__always) func add(_ ax: Int, _ ay: Int, _ w: Float) {
                                 guard w > 0, ax >= 0, ay >= 0, ax < pw, ay < ph else { return }
