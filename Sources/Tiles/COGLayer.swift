@@ -66,28 +66,27 @@ public final class COGLayer: TileSource, @unchecked Sendable {
         return values.map { $0 == noData ? .nan : $0 }
     }
 
-    public func values(cols: [Double], rows: [Double], footprint: Double) throws -> [Float] {
-        let k = pyramidLevel(footprint: footprint, levels: fileLevels.count + memoryLevels.count)
+    public func values(_ pixels: TilePixels) throws -> [Float] {
+        let k = pyramidLevel(footprint: pixels.footprint, levels: fileLevels.count + memoryLevels.count)
         let window: LevelWindow
         if k >= fileLevels.count {
             window = memoryLevels[k - fileLevels.count]
         } else {
-            guard let read = try read(level: k, cols: cols, rows: rows) else { return [Float](repeating: .nan, count: cols.count) }
+            guard let read = try read(level: k, pixels: pixels) else { return [Float](repeating: .nan, count: pixels.size * pixels.size) }
             window = read
         }
-        return window.sample(cols: cols, rows: rows, gridWidth: grid.width, gridHeight: grid.height)
+        return window.sample(pixels, gridWidth: grid.width, gridHeight: grid.height)
     }
 
-    /// The window of file level `k` that sampling the positions inside the grid needs; nil when none is inside.
-    private func read(level k: Int, cols: [Double], rows: [Double]) throws -> LevelWindow? {
+    /// The window of file level `k` that sampling the pixels needs (their box, cut to the grid); nil when it misses the grid.
+    private func read(level k: Int, pixels: TilePixels) throws -> LevelWindow? {
         let level = fileLevels[k]
         let scaleX = Double(level.width) / Double(grid.width), scaleY = Double(level.height) / Double(grid.height)
-        var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
-        for i in cols.indices where inside(col: cols[i], row: rows[i]) {
-            let x = cols[i] * scaleX - 0.5, y = rows[i] * scaleY - 0.5
-            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-        }
-        guard minX.isFinite else { return nil }
+        let box = pixels.bounds
+        guard box.maxCol >= 0, box.maxRow >= 0, box.minCol < Double(grid.width), box.minRow < Double(grid.height) else { return nil }
+        let clamp = { (v: Double, size: Int) in min(max(v, 0), Double(size).nextDown) }
+        let minX = clamp(box.minCol, grid.width) * scaleX - 0.5, maxX = clamp(box.maxCol, grid.width) * scaleX - 0.5
+        let minY = clamp(box.minRow, grid.height) * scaleY - 0.5, maxY = clamp(box.maxRow, grid.height) * scaleY - 0.5
         let xs = LevelWindow.span(minX, size: level.width).lowerBound...LevelWindow.span(maxX, size: level.width).upperBound
         let ys = LevelWindow.span(minY, size: level.height).lowerBound...LevelWindow.span(maxY, size: level.height).upperBound
         let dataset = try lock.withLock { idle.popLast() } ?? RasterDataset.open(path)

@@ -19,7 +19,7 @@ public final class LayerPyramid: TileSource, @unchecked Sendable {
         }
     }
 
-    public func values(cols: [Double], rows: [Double], footprint: Double) throws -> [Float] {
-        levels[pyramidLevel(footprint: footprint, levels: levels.count)].sample(cols: cols, rows: rows, gridWidth: grid.width, gridHeight: grid.height)
+    public func values(_ pixels: TilePixels) throws -> [Float] {
+        levels[pyramidLevel(footprint: pixels.footprint, levels: levels.count)].sample(pixels, gridWidth: grid.width, gridHeight: grid.height)
     }
 }

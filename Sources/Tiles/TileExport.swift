@@ -143,9 +143,9 @@ public enum TileExport {
                 guard !failure.hasError else { return }
                 let tile = batch[batch.startIndex + i].tile
                 do {
-                    let (cols, rows, footprint) = try renderer.gridCoordinates(tile)
+                    let pixels = try renderer.gridCoordinates(tile)
                     for (l, layer) in layers.enumerated() {
-                        let values = try sources[l].values(cols: cols, rows: rows, footprint: footprint)
+                        let values = try sources[l].values(pixels)
                         guard let png = try renderer.png(values: values, layer: layer) else { continue }
                         if xyz { try png.write(to: URL(fileURLWithPath: try staged.path("\(layer.name)/\(tile.z)/\(tile.x)/\(tile.y).png"))) }
                         if let database = databases[l] { try locks[l].withLock { try database.insert(tile, png: png) } }

@@ -15,8 +15,8 @@ public final class TileRenderer: @unchecked Sendable {
         toGrid = try CoordinateTransform(from: "EPSG:3857", to: grid.crs)
     }
 
-    /// Grid coordinates (fractional col, row) of the tile's pixel centres, row-major 256 × 256, and each pixel's footprint in cells.
-    func gridCoordinates(_ tile: WebMercator.Tile) throws -> (cols: [Double], rows: [Double], footprint: Double) {
+    /// The grid positions of the tile's pixel centres (its lattice every 16 pixels) and a pixel's footprint in cells.
+    func gridCoordinates(_ tile: WebMercator.Tile) throws -> TilePixels {
         let n = WebMercator.tileSize, step = 16, lattice = n / step + 1
         let b = tile.bounds
         let pixel = (b.maxX - b.minX) / Double(n)
@@ -27,32 +27,11 @@ public final class TileRenderer: @unchecked Sendable {
         } }
         // PROJ objects are not thread-safe: one transform at a time.
         try lock.withLock { try toGrid.transform(xs: &xs, ys: &ys) }
-        var cols = [Double](repeating: 0, count: n * n), rows = cols
-        let originX = grid.originX, originY = grid.originY, cell = grid.cellSize
-        // Raw buffers: 65 536 pixels a tile.
-        xs.withUnsafeBufferPointer { lx in ys.withUnsafeBufferPointer { ly in
-            cols.withUnsafeMutableBufferPointer { c in rows.withUnsafeMutableBufferPointer { r in
-                for py in 0..<n {
-                    let j = min(py / step, lattice - 2), fy = Double(py - j * step) / Double(step)
-                    for i in 0..<(lattice - 1) {
-                        // Along a row, within one lattice cell, the position is linear in x: its two ends, then steps.
-                        let k = j * lattice + i
-                        let x0 = (1 - fy) * lx[k] + fy * lx[k + lattice], x1 = (1 - fy) * lx[k + 1] + fy * lx[k + lattice + 1]
-                        let y0 = (1 - fy) * ly[k] + fy * ly[k + lattice], y1 = (1 - fy) * ly[k + 1] + fy * ly[k + lattice + 1]
-                        let dx = (x1 - x0) / Double(step), dy = (y1 - y0) / Double(step)
-                        let first = py * n + i * step
-                        for s in 0..<step {
-                            c[first + s] = (x0 + Double(s) * dx - originX) / cell
-                            r[first + s] = (originY - (y0 + Double(s) * dy)) / cell
-                        }
-                    }
-                }
-            } }
-        } }
         // Pixel footprint in cells, from the lattice's spacing at the tile's centre.
         let c = (lattice / 2) * lattice + lattice / 2
         let footprint = hypot(xs[c + 1] - xs[c], ys[c + 1] - ys[c]) / Double(step) / grid.cellSize
-        return (cols, rows, footprint)
+        let originX = grid.originX, originY = grid.originY, cell = grid.cellSize
+        return TilePixels(size: n, step: step, cols: xs.map { ($0 - originX) / cell }, rows: ys.map { (originY - $0) / cell }, footprint: footprint)
     }
 
     /// Whether the tile touches the grid at all (cheap test on its lattice corners and the grid's box).
@@ -64,8 +43,7 @@ public final class TileRenderer: @unchecked Sendable {
 
     /// The tile's values (NaN outside the grid and on no data), 256 × 256, row-major from the north-west.
     public func values(_ tile: WebMercator.Tile, layer source: any TileSource) throws -> [Float] {
-        let (cols, rows, footprint) = try gridCoordinates(tile)
-        return try source.values(cols: cols, rows: rows, footprint: footprint)
+        try source.values(gridCoordinates(tile))
     }
 
     /// The tile as PNG (transparent where there is no data), or nil when it holds no data at all.

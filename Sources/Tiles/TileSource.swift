@@ -6,9 +6,42 @@ import Grid
 /// what a pixel covers instead of aliasing the fine grid.
 public protocol TileSource: Sendable {
     var grid: GridSpec { get }
-    /// Values at grid coordinates (fractional col, row of the grid's cells), NaN outside the grid and on no data;
-    /// `footprint` is a pixel's size in cells.
-    func values(cols: [Double], rows: [Double], footprint: Double) throws -> [Float]
+    /// Values at the pixels' grid positions, row-major, NaN outside the grid and on no data.
+    func values(_ pixels: TilePixels) throws -> [Float]
+}
+
+/// The grid positions (fractional col, row of the grid's cells) of a square tile's pixel centres: a lattice of
+/// positions every `step` pixels, between which positions are bilinear — so along a row, within one lattice cell,
+/// they step linearly — and a pixel's footprint in cells.
+public struct TilePixels: Sendable {
+    /// Pixels across the tile, and between lattice points.
+    public let size: Int, step: Int
+    /// The lattice's positions, row-major, (size / step + 1)² of them.
+    let cols: [Double], rows: [Double]
+    public let footprint: Double
+
+    var lattice: Int { size / step + 1 }
+
+    /// The box holding every pixel's position (the lattice's own: each position is a convex combination of its points).
+    var bounds: (minCol: Double, maxCol: Double, minRow: Double, maxRow: Double) {
+        (cols.min() ?? .nan, cols.max() ?? .nan, rows.min() ?? .nan, rows.max() ?? .nan)
+    }
+
+    /// Calls `run(first, col, row, dCol, dRow)` for each run of `step` pixels along a row, from pixel `first`
+    /// (row-major) at (col, row), each next one (dCol, dRow) further.
+    @inline(__always)
+    func forEachRun(_ run: (Int, Double, Double, Double, Double) -> Void) {
+        let n = size, lattice = lattice
+        for py in 0..<n {
+            let j = min(py / step, lattice - 2), fy = Double(py - j * step) / Double(step)
+            for i in 0..<(lattice - 1) {
+                let k = j * lattice + i
+                let c0 = (1 - fy) * cols[k] + fy * cols[k + lattice], c1 = (1 - fy) * cols[k + 1] + fy * cols[k + lattice + 1]
+                let r0 = (1 - fy) * rows[k] + fy * rows[k + lattice], r1 = (1 - fy) * rows[k + 1] + fy * rows[k + lattice + 1]
+                run(py * n + i * step, c0, r0, (c1 - c0) / Double(step), (r1 - r0) / Double(step))
+            }
+        }
+    }
 }
 
 /// The pyramid level for a pixel footprint in grid cells: level k has cells about 2^k times the grid's.
@@ -33,45 +66,43 @@ struct LevelWindow {
         return lower...upper
     }
 
-    /// The values at grid positions (cols[i], rows[i]) inside the grid (`gridWidth` × `gridHeight` cells), NaN
-    /// elsewhere: bilinear over the valid cells among the four around each, NaN where the nearest cell is no data
-    /// (buildings keep their holes). One pass over raw buffers: a tile samples 65 536 positions.
-    func sample(cols: [Double], rows: [Double], gridWidth: Int, gridHeight: Int) -> [Float] {
-        var out = [Float](repeating: .nan, count: cols.count)
+    /// The values at the pixels' positions inside the grid (`gridWidth` × `gridHeight` cells), NaN elsewhere:
+    /// bilinear over the valid cells among the four around each, NaN where the nearest cell is no data (buildings
+    /// keep their holes). One pass over raw buffers, positions stepped along each run: a tile samples 65 536.
+    func sample(_ pixels: TilePixels, gridWidth: Int, gridHeight: Int) -> [Float] {
+        var out = [Float](repeating: .nan, count: pixels.size * pixels.size)
         let pw = levelWidth, ph = levelHeight, wx0 = x0, wy0 = y0, stride = width, windowHeight = height, sx = scaleX, sy = scaleY
-        let gw = Double(gridWidth), gh = Double(gridHeight)
+        let gw = Double(gridWidth), gh = Double(gridHeight), step = pixels.step
         values.withUnsafeBufferPointer { v in
-            cols.withUnsafeBufferPointer { cs in
-                rows.withUnsafeBufferPointer { rs in
-                    out.withUnsafeMutableBufferPointer { o in
-                        for i in 0..<cs.count {
-                            let col = cs[i], row = rs[i]
-                            guard col >= 0, row >= 0, col < gw, row < gh else { continue }
-                            // Level coordinates: cell centres at integers. x, y ≥ −0.5, so truncating x + 1 floors it.
-                            let x = col * sx - 0.5, y = row * sy - 0.5
-                            let cx = Int(x + 1) - 1, cy = Int(y + 1) - 1
-                            let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
-                            // Inside the window with its four cells: plain bilinear; a NaN among them makes it NaN,
-                            // and the careful path below decides.
-                            if cx >= wx0, cy >= wy0, cx + 1 < wx0 + stride, cy + 1 - wy0 < windowHeight {
-                                let k = (cy - wy0) * stride + cx - wx0
-                                let top = v[k] + fx * (v[k + 1] - v[k]), bottom = v[k + stride] + fx * (v[k + stride + 1] - v[k + stride])
-                                let value = top + fy * (bottom - top)
-                                if !value.isNaN { o[i] = value; continue }
-                            }
-                            let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
-                            let nearest = v[(ny - wy0) * stride + nx - wx0]
-                            guard !nearest.isNaN else { continue }
-                            var sum: Float = 0, weight: Float = 0
-                            @inline(__always) func add(_ ax: Int, _ ay: Int, _ w: Float) {
-                                guard w > 0, ax >= 0, ay >= 0, ax < pw, ay < ph else { return }
-                                let value = v[(ay - wy0) * stride + ax - wx0]
-                                if !value.isNaN { sum += w * value; weight += w }
-                            }
-                            add(cx, cy, (1 - fx) * (1 - fy)); add(cx + 1, cy, fx * (1 - fy))
-                            add(cx, cy + 1, (1 - fx) * fy); add(cx + 1, cy + 1, fx * fy)
-                            o[i] = weight > 0 ? sum / weight : nearest
+            out.withUnsafeMutableBufferPointer { o in
+                pixels.forEachRun { first, col0, row0, dCol, dRow in
+                    for s in 0..<step {
+                        let col = col0 + Double(s) * dCol, row = row0 + Double(s) * dRow
+                        guard col >= 0, row >= 0, col < gw, row < gh else { continue }
+                        // Level coordinates: cell centres at integers. x, y ≥ −0.5, so truncating x + 1 floors it.
+                        let x = col * sx - 0.5, y = row * sy - 0.5
+                        let cx = Int(x + 1) - 1, cy = Int(y + 1) - 1
+                        let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
+                        // Inside the window with its four cells: plain bilinear; a NaN among them makes it NaN, and
+                        // the careful path below decides.
+                        if cx >= wx0, cy >= wy0, cx + 1 < wx0 + stride, cy + 1 - wy0 < windowHeight {
+                            let k = (cy - wy0) * stride + cx - wx0
+                            let top = v[k] + fx * (v[k + 1] - v[k]), bottom = v[k + stride] + fx * (v[k + stride + 1] - v[k + stride])
+                            let value = top + fy * (bottom - top)
+                            if !value.isNaN { o[first + s] = value; continue }
                         }
+                        let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
+                        let nearest = v[(ny - wy0) * stride + nx - wx0]
+                        guard !nearest.isNaN else { continue }
+                        var sum: Float = 0, weight: Float = 0
+                        @inline(__always) func add(_ ax: Int, _ ay: Int, _ w: Float) {
+                            guard w > 0, ax >= 0, ay >= 0, ax < pw, ay < ph else { return }
+                            let value = v[(ay - wy0) * stride + ax - wx0]
+                            if !value.isNaN { sum += w * value; weight += w }
+                        }
+                        add(cx, cy, (1 - fx) * (1 - fy)); add(cx + 1, cy, fx * (1 - fy))
+                        add(cx, cy + 1, (1 - fx) * fy); add(cx + 1, cy + 1, fx * fy)
+                        o[first + s] = weight > 0 ? sum / weight : nearest
                     }
                 }
             }
@@ -93,10 +124,4 @@ struct LevelWindow {
             return n > 0 ? sum / n : .nan
         }
     }
-}
-
-extension TileSource {
-    /// Whether grid position (col, row) is inside the grid.
-    @inline(__always)
-    func inside(col: Double, row: Double) -> Bool { col >= 0 && row >= 0 && col < Double(grid.width) && row < Double(grid.height) }
 }
