@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: peak memory (and wall time) of every command that reads a run, on a big one — the aim is 2 GiB each on
 # the 25 km metropolis. Each command runs under /usr/bin/time -v with a time limit (LIMIT seconds, default 900):
-# explain (a point), tiles (day, z12–16), diagnose, watering, simulate (a 10 ha park in the middle), and serve
+# explain (a point), tiles (day, z12–16), diagnose, watering, simulate (a 10 ha park in the middle; patched, then
+# --standalone), and serve
 # (started, one scenario posted, 50 tiles asked, stopped).
 # Usage: bash Benchmarks/memory.sh RUN   (a full run: simulate and diagnose need its analysis stacks). Run by hand.
 source "$(dirname "$0")/prepare.sh"
@@ -41,6 +42,10 @@ measure tiles "$ictu" tiles --run "$copy" --layer day --zoom 12-16 --format pmti
 measure diagnose "$ictu" diagnose --run "$copy" --quiet
 measure watering "$ictu" watering --run "$copy" --budget 50000 --quiet
 measure simulate "$ictu" simulate "$work/park.geojson" --run "$run" --out "$work/park" --quiet
+echo "  simulate wrote $(du -sm "$work/park" | cut -f1) MB (patched: the changed window only)"
+measure simulate-standalone "$ictu" simulate "$work/park.geojson" --run "$run" --out "$work/park-standalone" --standalone --quiet
+echo "  simulate --standalone wrote $(du -sm "$work/park-standalone" | cut -f1) MB"
+rm -rf "$work/park-standalone"
 # serve: started under time, one scenario and 50 tiles, then stopped (SIGTERM ends it cleanly).
 /usr/bin/time -v "$ictu" serve --run "$run" --port 0 > "$work/serve.log" 2> "$work/serve.txt" &
 timer=$!
