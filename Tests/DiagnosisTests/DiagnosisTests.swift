@@ -195,3 +195,48 @@ import Testing
         #expect { try SurveyFile.read(path: path) } throws: { "\($0)".contains("line 3") && "\($0)".contains("boiling") }
     }
 }
+
+/// Cool-island access in strips (StripedAccess) against the whole grid in memory (IslandAnalysis), on the sample
+/// run's day map: the same median, the same islands cell for cell, the same share within 300 m and the same cells
+/// reached in a window — the strips (256 rows, four over the 800 rows of the 5 m sample) see what the whole grid does.
+@Suite(.tags(.endToEnd)) struct StripedAccessTests {
+    @Test func stripsGiveTheWholeGridsIslandsAndAccess() throws {
+        let folder = try RunFolder(SampleRun.folder + "/run")
+        let grid = folder.record.grid
+        let day = try folder.read(RunFolder.map(.day))
+        let rows: StripedAccess.Rows = { y, h in Array(day.values[(y * grid.width)..<((y + h) * grid.width)]) }
+        let options = DiagnosisOptions()
+        let median = IslandAnalysis.quantile(day.values, 0.5)
+        #expect(try StripedAccess.quantile(width: grid.width, height: grid.height, rows: rows, q: 0.5) == median)
+        for q in [0.0, 0.1, 0.9, 1.0] {
+            #expect(try StripedAccess.quantile(width: grid.width, height: grid.height, rows: rows, q: q) == IslandAnalysis.quantile(day.values, q), "quantile \(q)")
+        }
+        let limit = max(options.coolMaxICTU, median - options.coolBelowMedian)
+        let minCells = max(1, Int((options.minIslandSquareMetres / grid.cellArea).rounded(.up)))
+        let whole = IslandAnalysis.regions(values: day, minCells: minCells) { !day.values[$0].isNaN && Double(day.values[$0]) < limit }
+        let striped = try StripedAccess.regions(width: grid.width, height: grid.height, rows: rows, minCells: minCells) { !$0.isNaN && Double($0) < limit }
+        let differing = (0..<grid.cellCount).filter { (whole.labels[$0] > 0) != striped[$0 % grid.width, $0 / grid.width] }.count
+        #expect(differing == 0, "\(differing) cells differ")
+        #expect(whole.regions.count > 3 && striped.count > 1000, "islands to compare: \(whole.regions.count), \(striped.count) cells")
+        // Regions spanning strips: a region whose rows cross a strip's edge (every 256 rows) is one region in both.
+        var firstRow: [Int32: Int] = [:], lastRow: [Int32: Int] = [:]
+        for i in 0..<grid.cellCount where whole.labels[i] > 0 {
+            firstRow[whole.labels[i]] = min(firstRow[whole.labels[i]] ?? .max, i / grid.width); lastRow[whole.labels[i]] = i / grid.width
+        }
+        #expect(firstRow.contains { $0.value < 256 && lastRow[$0.key]! >= 256 }, "an island crosses a strip's edge")
+
+        let access = IslandAnalysis.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: options.accessMetres,
+                                           isSource: { whole.labels[$0] > 0 }, counts: { !day.values[$0].isNaN })
+        let window = Window(x: 100, y: 200, width: 300, height: 200) // across the edge between the first two strips
+        let stripedAccess = try StripedAccess.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: options.accessMetres,
+                                                     sources: striped, rows: rows, counts: { !$0.isNaN }, window: window)
+        #expect(stripedAccess.share == access.share, "share within 300 m: \(stripedAccess.share) in strips, \(access.share) whole")
+        #expect(access.share > 0.05 && access.share < 0.95, "the share is neither empty nor full: \(access.share)")
+        var reachedDiffer = 0
+        for r in 0..<window.height { for c in 0..<window.width {
+            let within = Double(access.distance[(window.y + r) * grid.width + window.x + c]) <= options.accessMetres
+            if within != stripedAccess.reached![c, r] { reachedDiffer += 1 }
+        } }
+        #expect(reachedDiffer == 0)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Grid
+
+/// Cool-island access over a city whose maps are read in strips of rows, never whole: what `IslandAnalysis` gives
+/// with the whole grid in memory (its quantile, its 4-connected regions of at least `minCells`, the share of counted
+/// cells within `radius` of one), to the same cells. Memory is a strip and its halo, one bit a cell for the islands,
+/// and the labels' union–find — a 25 km city at 1 m is 78 MB of bits where its map is 2.5 GB of floats.
+public enum StripedAccess {
+    /// Reads `height` rows of a map from row `y`, the whole width, row-major; NaN for no data.
+    public typealias Rows = (_ y: Int, _ height: Int) throws -> [Float]
+
+    static let stripRows = 256
+
+    /// The value at quantile q of the finite values, as `IslandAnalysis.quantile` picks it (the sorted values' element
+    /// round(q·(n − 1))), in two passes: a histogram of the values' top 16 bits (in an order-keeping key), then the
+    /// values of the one bin holding that rank, sorted.
+    public static func quantile(width: Int, height: Int, rows: Rows, q: Double) throws -> Double {
+        var bins = [Int](repeating: 0, count: 1 << 16)
+        var n = 0
+        try forEachStrip(height: height, rows: rows) { _, values in
+            for v in values where v.isFinite { bins[Int(key(v) >> 16)] += 1; n += 1 }
+        }
+        guard n > 0 else { return .nan }
+        let rank = min(n - 1, Int((q * Double(n - 1)).rounded()))
+        var below = 0, bin = 0
+        while below + bins[bin] <= rank { below += bins[bin]; bin += 1 }
+        var inBin: [Float] = []
+        inBin.reserveCapacity(bins[bin])
+        try forEachStrip(height: height, rows: rows) { _, values in
+            for v in values where v.isFinite && Int(key(v) >> 16) == bin { inBin.append(v) }
+        }
+        inBin.sort()
+        return Double(inBin[rank - below])
+    }
+
+    /// A float's bits as an unsigned key in the floats' order (negative values flipped whole, positive ones' sign set).
+    @inline(__always)
+    static func key(_ v: Float) -> UInt32 { v.sign == .minus ? ~v.bitPattern : v.bitPattern | 0x8000_0000 }
+
+    /// The cells of 4-connected regions of members (`isMember(value)`) of at least `minCells` cells, one bit a cell.
+    /// Two passes over the rows: the first labels each run of members by the first run it touches in the row above
+    /// (or a new label), records the other runs it touches as unions and sums the runs' lengths; the second replays
+    /// the same labels and keeps the runs whose region is large enough.
+    public static func regions(width: Int, height: Int, rows: Rows, minCells: Int, isMember: (Float) -> Bool) throws -> BitGrid {
+        var parent: [Int32] = [], size: [Int] = []
+        func find(_ a: Int32) -> Int32 {
+            var a = a
+            while parent[Int(a)] != a { parent[Int(a)] = parent[Int(parent[Int(a)])]; a = parent[Int(a)] }
+            return a
+        }
+        var labelling = RunLabelling()
+        try forEachStrip(height: height, rows: rows) { y0, values in
+            for r in 0..<(values.count / width) {
+                labelling.next(row: values[(r * width)..<((r + 1) * width)], isMember: isMember) { run in
+                    if run.label == Int32(parent.count) { parent.append(run.label); size.append(0) }
+                    size[Int(run.label)] += run.end - run.start
+                    for other in run.touches {
+                        let a = find(run.label), b = find(other)
+                        if a != b { parent[Int(max(a, b))] = min(a, b) }
+                    }
+                }
+            }
+        }
+        var total = [Int](repeating: 0, count: parent.count)
+        for l in parent.indices { total[Int(find(Int32(l)))] += size[l] }
+        var bits = BitGrid(width: width, height: height)
+        labelling = RunLabelling()
+        var y = 0
+        try forEachStrip(height: height, rows: rows) { y0, values in
+            for r in 0..<(values.count / width) {
+                labelling.next(row: values[(r * width)..<((r + 1) * width)], isMember: isMember) { run in
+                    guard total[Int(find(run.label))] >= minCells else { return }
+                    for c in run.start..<run.end { bits[c, y] = true }
+                }
+                y += 1
+            }
+        }
+        return bits
+    }
+
+    /// Within `radius` (metres) of a source cell, counted where `counts(value)` holds on the map `rows` reads: the
+    /// share of counted cells, and which cells of `window` (when given) are within reach. Each strip's distances are
+    /// found over the strip and `radius` of rows above and below: a source within reach of a strip's cell is there,
+    /// so the strip's answers are the whole grid's.
+    public static func access(width: Int, height: Int, cellSize: Double, radius: Double, sources: BitGrid, rows: Rows, counts: (Float) -> Bool,
+                              window: Window? = nil) throws -> (share: Double, covered: Int, total: Int, reached: BitGrid?) {
+        let halo = Int((radius / cellSize).rounded(.up)) + 1
+        var covered = 0, total = 0
+        var reached = window.map { BitGrid(width: $0.width, height: $0.height) }
+        try forEachStrip(height: height, rows: rows) { y0, values in
+            let strip = values.count / width
+            let top = max(0, y0 - halo), bottom = min(height, y0 + strip + halo)
+            let (d, _) = DistanceTransform.nearest(width: width, height: bottom - top) { i in sources[i % width, top + i / width] }
+            for r in 0..<strip {
+                let offset = (y0 + r - top) * width
+                for c in 0..<width {
+                    let within = d[offset + c].isFinite && Double(d[offset + c] * Float(cellSize)) <= radius
+                    if counts(values[r * width + c]) { total += 1; if within { covered += 1 } }
+                    if let w = window, within, w.contains(col: c, row: y0 + r) { reached![c - w.x, y0 + r - w.y] = true }
+                }
+            }
+        }
+        return (total > 0 ? Double(covered) / Double(total) : 0, covered, total, reached)
+    }
+
+    static func forEachStrip(height: Int, rows: Rows, _ body: (Int, [Float]) throws -> Void) throws {
+        for y in stride(from: 0, to: height, by: stripRows) { try body(y, try rows(y, min(stripRows, height - y))) }
+    }
+}
+
+/// Runs of members along one row after another, each labelled by the first run it touches in the row above (4-
+/// connected: their columns overlap), else by a new label; the other runs above it touches are reported with it.
+struct RunLabelling {
+    struct Run { var start: Int, end: Int, label: Int32, touches: [Int32] }
+    private var above: [Run] = []
+    private var next: Int32 = 0
+
+    mutating func next(row: ArraySlice<Float>, isMember: (Float) -> Bool, _ report: (Run) -> Void) {
+        var runs: [Run] = []
+        let base = row.startIndex
+        var c = 0, k = 0
+        let width = row.count
+        while c < width {
+            guard isMember(row[base + c]) else { c += 1; continue }
+            let start = c
+            while c < width && isMember(row[base + c]) { c += 1 }
+            // Runs above overlapping [start, c): they are sorted, so walk from the first that may.
+            while k < above.count && above[k].end <= start { k += 1 }
+            var j = k, touching: [Int32] = []
+            while j < above.count && above[j].start < c { touching.append(above[j].label); j += 1 }
+            var run = Run(start: start, end: c, label: 0, touches: [])
+            if let first = touching.first { run.label = first; run.touches = Array(touching.dropFirst()) } else { run.label = next; next += 1 }
+            report(run)
+            runs.append(run)
+        }
+        above = runs
+    }
+}
+
+/// One bit per cell of a grid.
+public struct BitGrid: Sendable {
+    public let width: Int, height: Int
+    var words: [UInt64]
+    public init(width: Int, height: Int) {
+        self.width = width; self.height = height
+        words = [UInt64](repeating: 0, count: (width * height + 63) / 64)
+    }
+    public subscript(col: Int, row: Int) -> Bool {
+        get { let i = row * width + col; return words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+        set { let i = row * width + col; if newValue { words[i >> 6] |= 1 << UInt64(i & 63) } else { words[i >> 6] &= ~(1 << UInt64(i & 63)) } }
+    }
+    public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+}
