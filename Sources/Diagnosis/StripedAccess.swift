@@ -82,25 +82,44 @@ public enum StripedAccess {
     /// share of counted cells, and which cells of `window` (when given) are within reach. Each strip's distances are
     /// found over the strip and `radius` of rows above and below: a source within reach of a strip's cell is there,
     /// so the strip's answers are the whole grid's.
+    /// `weights` (e.g. people per cell, read like the map) gives the share of their sum within reach too.
     public static func access(width: Int, height: Int, cellSize: Double, radius: Double, sources: BitGrid, rows: Rows, counts: (Float) -> Bool,
-                              window: Window? = nil) throws -> (share: Double, covered: Int, total: Int, reached: BitGrid?) {
+                              window: Window? = nil, weights: Rows? = nil) throws -> (share: Double, reached: BitGrid?, weightedShare: Double?) {
         let halo = Int((radius / cellSize).rounded(.up)) + 1
-        var covered = 0, total = 0
+        var covered = 0, total = 0, weightCovered = 0.0, weightTotal = 0.0
         var reached = window.map { BitGrid(width: $0.width, height: $0.height) }
         try forEachStrip(height: height, rows: rows) { y0, values in
             let strip = values.count / width
             let top = max(0, y0 - halo), bottom = min(height, y0 + strip + halo)
             let (d, _) = DistanceTransform.nearest(width: width, height: bottom - top) { i in sources[i % width, top + i / width] }
+            let weight = try weights?(y0, strip)
             for r in 0..<strip {
                 let offset = (y0 + r - top) * width
                 for c in 0..<width {
                     let within = d[offset + c].isFinite && Double(d[offset + c] * Float(cellSize)) <= radius
                     if counts(values[r * width + c]) { total += 1; if within { covered += 1 } }
+                    if let weight { weightTotal += Double(weight[r * width + c]); if within { weightCovered += Double(weight[r * width + c]) } }
                     if let w = window, within, w.contains(col: c, row: y0 + r) { reached![c - w.x, y0 + r - w.y] = true }
                 }
             }
         }
-        return (total > 0 ? Double(covered) / Double(total) : 0, covered, total, reached)
+        return (total > 0 ? Double(covered) / Double(total) : 0, reached, weights == nil ? nil : weightTotal > 0 ? weightCovered / weightTotal : 0)
+    }
+
+    /// Which cells of `window` are within `radius` of a source: distances over the window and `radius` around it
+    /// (cut to the grid), where every source within reach of the window's cells lies.
+    public static func reached(_ window: Window, sources: BitGrid, cellSize: Double, radius: Double) -> BitGrid {
+        let halo = Int((radius / cellSize).rounded(.up)) + 1
+        let around = window.expanded(by: halo, within: sources.width, sources.height)
+        let (d, _) = DistanceTransform.nearest(width: around.width, height: around.height) { i in sources[around.x + i % around.width, around.y + i / around.width] }
+        var reached = BitGrid(width: window.width, height: window.height)
+        for r in 0..<window.height {
+            for c in 0..<window.width {
+                let v = d[(window.y - around.y + r) * around.width + window.x - around.x + c]
+                if v.isFinite && Double(v * Float(cellSize)) <= radius { reached[c, r] = true }
+            }
+        }
+        return reached
     }
 
     static func forEachStrip(height: Int, rows: Rows, _ body: (Int, [Float]) throws -> Void) throws {

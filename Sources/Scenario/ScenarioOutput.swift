@@ -35,7 +35,7 @@ public enum ScenarioOutput {
         try record.write(to: try staged.path(RunFolder.Entry.record.fileName))
         try JSONCoding.write(result.summary, to: try staged.path(RunFolder.Entry.summary.fileName))
         progress("summary page", 0)
-        let page = try ScenarioReport.html(result: result, base: base, afterDay: result.afterDay(base))
+        let page = try ScenarioReport.html(result: result, base: base)
         try Data(page.utf8).write(to: URL(fileURLWithPath: try staged.path(RunFolder.Entry.summaryPage.fileName)))
         // Each map's QGIS and OGC styles beside it, and the QGIS project of the scenario's run.
         try MapStyle.write(for: RunFolder.scenarioEntries, into: staged.path)
@@ -63,10 +63,13 @@ public enum ScenarioOutput {
         progress("derived maps", 0)
         try deriveMaps(writers, median: base.record.medianDayICTU)
         try writers.create(.delta, bands: 2)
-        for (regime, before, after) in [(Regime.day, base.day, result.afterDay(base)), (.night, base.night, result.afterNight(base))] {
-            // Zero outside the recomputed window by construction; no data where either map has none (a building before or after).
-            let delta = after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b }
-            try writers.write(.delta, [delta], band: RunFolder.delta(regime).number - 1, at: Window(x: 0, y: 0, width: grid.width, height: grid.height))
+        for regime in Regime.allCases {
+            for strip in Window(x: 0, y: 0, width: grid.width, height: grid.height).strips(rows: 256) {
+                // Zero outside the changed region by construction; no data where either map has none (a building before or after).
+                let before = try base.map(regime, window: strip), after = try result.after(regime, window: strip, base: base)
+                let delta = after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b }
+                try writers.write(.delta, [delta], band: RunFolder.delta(regime).number - 1, at: strip)
+            }
         }
         try writers.describe(.delta, RunFolder.bandDescriptions(.delta))
         progress("writing COGs", 0)

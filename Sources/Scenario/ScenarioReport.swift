@@ -10,7 +10,7 @@ import Support
 public enum ScenarioReport {
     static let mapPixels = 640
 
-    public static func html(result: SimulationResult, base: SimulationBase, afterDay: Plane) throws -> String {
+    public static func html(result: SimulationResult, base: SimulationBase) throws -> String {
         let s = result.summary
         let grid = base.record.grid
         var page = HTMLPage(title: tr("Scenario {}", s.scenario))
@@ -24,8 +24,9 @@ public enum ScenarioReport {
             let factor = max(1, Int((Double(max(view.width, view.height)) / Double(mapPixels)).rounded(.up)))
             let w = max(1, view.width / factor), h = max(1, view.height / factor)
             let perimeter = result.surface.perimeter
+            // The maps over the view only, sampled every `factor` cells.
             func sample(_ plane: Plane) -> [Float] {
-                (0..<(w * h)).map { k in plane.values[(view.y + (k / w) * factor + factor / 2) * grid.width + view.x + (k % w) * factor + factor / 2] }
+                (0..<(w * h)).map { k in plane.values[((k / w) * factor + factor / 2) * view.width + (k % w) * factor + factor / 2] }
             }
             // Outline: sampled cells inside the perimeter with a sampled neighbour outside.
             func isEdge(_ k: Int) -> Bool {
@@ -45,7 +46,7 @@ public enum ScenarioReport {
                     v == -999 ? (20, 20, 20, 255) : v == -998 ? (190, 190, 190, 255) : v == -997 ? (90, 90, 90, 255) : v.isNaN ? (255, 255, 255, 0) : ramp.rgba(v)
                 }, width: w, height: h)
             }
-            let before = sample(base.day), after = sample(afterDay)
+            let before = sample(try base.map(.day, window: view)), after = sample(try result.after(.day, window: view, base: base))
             let delta = zip(after, before).map { a, b in a.isNaN || b.isNaN ? Float.nan : a - b }
             // Cells that change between building and open ground have a felt temperature on one side only: shown in grey.
             let becameOpen = zip(after, before).map { a, b in b.isNaN && !a.isNaN }, becameBuilding = zip(after, before).map { a, b in !b.isNaN && a.isNaN }

@@ -74,25 +74,12 @@ public struct ScenarioSummary: Codable, Sendable {
 
     static let ringMetres = (inner: 100.0, outer: 300.0)
 
-    /// Distance to the nearest cool island (as `ictu diagnose` finds them) from every cell, and the share of the open ground within 300 m.
-    static func coolIslandAccess(_ day: Plane, grid: GridSpec) -> (distance: [Float], share: Double) {
-        let d = DiagnosisOptions()
-        let median = IslandAnalysis.quantile(day.values, 0.5)
-        let limit = max(d.coolMaxICTU, median - d.coolBelowMedian)
-        let minCells = max(1, Int((d.minIslandSquareMetres / grid.cellArea).rounded(.up)))
-        let cool = IslandAnalysis.regions(values: day, minCells: minCells) { !day.values[$0].isNaN && Double(day.values[$0]) < limit }
-        return IslandAnalysis.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: d.accessMetres,
-                                     isSource: { cool.labels[$0] > 0 }, counts: { !day.values[$0].isNaN })
-    }
-
     /// The summary; with `firstFiguresOnly`, without what needs the whole city or an hour's maps (`pending` says so).
     static func compute(name: String, scenario: Scenario, result: SimulationResult, base: SimulationBase, settings: MapSettings, parksAfter: ParkField,
                         edited: (Window) throws -> SurfaceLayers, blockSize: Int, seconds: Double, firstFiguresOnly: Bool = false) throws -> ScenarioSummary {
         let grid = base.record.grid
         let cellArea = grid.cellArea
         let surface = result.surface
-        let beforeDay = base.day, afterDay = result.afterDay(base)
-        let beforeNight = base.night, afterNight = result.afterNight(base)
         var summary = ScenarioSummary.empty
         summary.scenario = name
         summary.definitions = definitionsText
@@ -103,23 +90,25 @@ public struct ScenarioSummary: Codable, Sendable {
         summary.recomputedCells = result.recomputed?.cellCount ?? 0
         summary.changedWindow = result.region
 
-        // Cool islands over the whole city, before (the run's, kept by the base) and after.
-        let accessBefore = base.coolIslandAccess
-        let accessAfter = firstFiguresOnly ? nil : result.region == nil ? accessBefore : coolIslandAccess(afterDay, grid: grid)
+        // Cool islands over the whole city, before (the run's, kept by the base) and after; the maps read in strips.
+        let accessBefore = firstFiguresOnly ? nil : try base.coolIslandAccess
+        let accessAfter = firstFiguresOnly ? nil : result.region == nil ? accessBefore : try CoolIslandAccess(grid: grid, population: base.population) { y, h in
+            try result.after(.day, window: Window(x: 0, y: y, width: grid.width, height: h), base: base).values
+        }
         if firstFiguresOnly { summary.pending = true }
-        if let accessAfter { summary.coolIslandAccessShareCity = BeforeAfter(before: accessBefore.share, after: accessAfter.share) }
-        if let population = base.population, let accessAfter {
-            func share(_ d: [Float]) -> Double {
-                var total = 0.0, covered = 0.0
-                for i in population.values.indices { total += Double(population.values[i]); if Double(d[i]) <= DiagnosisOptions().accessMetres { covered += Double(population.values[i]) } }
-                return total > 0 ? covered / total : 0
+        if let accessBefore, let accessAfter {
+            summary.coolIslandAccessShareCity = BeforeAfter(before: accessBefore.share, after: accessAfter.share)
+            if let before = accessBefore.populationShare, let after = accessAfter.populationShare {
+                summary.populationCoolIslandAccessShare = BeforeAfter(before: before, after: after)
             }
-            summary.populationCoolIslandAccessShare = BeforeAfter(before: share(accessBefore.distance), after: share(accessAfter.distance))
         }
         guard let editedWindow = surface.editedWindow else { summary.seconds = seconds; return summary }
 
         // The study area: the perimeter and its rings, in a window around the edits.
         let study = editedWindow.expanded(by: Int((ringMetres.outer / grid.cellSize).rounded(.up)) + 1, within: grid.width, grid.height)
+        let beforeDay = try base.map(.day, window: study), afterDay = try result.after(.day, window: study, base: base)
+        let beforeNight = try base.map(.night, window: study), afterNight = try result.after(.night, window: study, base: base)
+        let reachedBefore = accessBefore?.reached(study, grid: grid), reachedAfter = accessAfter?.reached(study, grid: grid)
         let perimeter = surface.perimeter
         let (distanceCells, _) = DistanceTransform.nearest(width: study.width, height: study.height) { o in
             perimeter[(study.y + o / study.width) * grid.width + study.x + o % study.width]
@@ -139,18 +128,17 @@ public struct ScenarioSummary: Codable, Sendable {
         var accessStudy = (before: 0, after: 0, openBefore: 0, openAfter: 0)
         for o in 0..<study.cellCount {
             guard let z = zone(o) else { continue }
-            let i = gridIndex(o)
             studyCells += 1
-            let b = beforeDay.values[i], a = afterDay.values[i]
+            let b = beforeDay.values[o], a = afterDay.values[o]
             if !b.isNaN, let k = classIndex(b) { classBefore[k] += 1 }
             if !a.isNaN, let k = classIndex(a) { classAfter[k] += 1 }
-            if !b.isNaN { accessStudy.openBefore += 1; if Double(accessBefore.distance[i]) <= DiagnosisOptions().accessMetres { accessStudy.before += 1 } }
-            if !a.isNaN, let accessAfter { accessStudy.openAfter += 1; if Double(accessAfter.distance[i]) <= DiagnosisOptions().accessMetres { accessStudy.after += 1 } }
+            if !b.isNaN, let reachedBefore { accessStudy.openBefore += 1; if reachedBefore[o % study.width, o / study.width] { accessStudy.before += 1 } }
+            if !a.isNaN, let reachedAfter { accessStudy.openAfter += 1; if reachedAfter[o % study.width, o / study.width] { accessStudy.after += 1 } }
             if !b.isNaN, !a.isNaN {
                 let d = Double(a - b)
                 n[z] += 1; sumDay[z] += d; lo[z] = min(lo[z], d); hi[z] = max(hi[z], d)
             }
-            let bn = beforeNight.values[i], an = afterNight.values[i]
+            let bn = beforeNight.values[o], an = afterNight.values[o]
             if !bn.isNaN, !an.isNaN { nNight[z] += 1; sumNight[z] += Double(an - bn) }
         }
         summary.studyAreaSquareMetres = Double(studyCells) * cellArea
@@ -164,7 +152,7 @@ public struct ScenarioSummary: Codable, Sendable {
         summary.classAreasDay = classes.indices.map { k in
             ClassArea(utciClass: classes[k].label, range: ranges[k], beforeSquareMetres: Double(classBefore[k]) * cellArea, afterSquareMetres: Double(classAfter[k]) * cellArea)
         }
-        if accessAfter != nil {
+        if reachedAfter != nil {
             summary.coolIslandAccessShare = BeforeAfter(before: Double(accessStudy.before) / Double(max(1, accessStudy.openBefore)),
                                                         after: Double(accessStudy.after) / Double(max(1, accessStudy.openAfter)))
         }

@@ -35,8 +35,7 @@ public final class SimulationBase: @unchecked Sendable {
     public let settings: MapSettings
     public let city: City
     public let parks: ParkField
-    /// The run's day and night ICTU over the whole grid.
-    public let day: Plane, night: Plane
+    /// The run's population layer (people per cell), when the city has one.
     public let population: Plane?
     /// Seconds per loading stage (input check, city, parks, maps).
     public private(set) var stageSeconds: [String: Double] = [:]
@@ -54,23 +53,51 @@ public final class SimulationBase: @unchecked Sendable {
         progress("parks", 0)
         parks = try ParkField(city: city)
         clock.lap("parks")
-        day = try folder.read(RunFolder.map(.day))
-        night = try folder.read(RunFolder.map(.night))
         population = try PopulationLayer.read(manifest: path, grid: folder.record.grid)
-        clock.lap("read maps")
+        clock.lap("read population")
         stageSeconds = clock.stages
     }
 
-    /// Access to cool islands on the run's day map: the same for every scenario, found once.
-    var coolIslandAccess: (distance: [Float], share: Double) {
-        lock.withLock {
-            if let cached = accessCache { return cached }
-            let found = ScenarioSummary.coolIslandAccess(day, grid: record.grid)
-            accessCache = found
+    /// The run's day and night ICTU over the whole grid, read when first asked for (the server's pyramids, tests):
+    /// `ictu simulate` reads windows and strips only, so a metropolis is never held whole.
+    public var day: Plane { get throws { try wholeMap(.day) } }
+    public var night: Plane { get throws { try wholeMap(.night) } }
+    private func wholeMap(_ regime: Regime) throws -> Plane {
+        try mapsLock.withLock {
+            if let cached = wholeMaps[regime] { return cached }
+            let read = try folder.read(RunFolder.map(regime))
+            wholeMaps[regime] = read
+            return read
+        }
+    }
+    private var wholeMaps: [Regime: Plane] = [:]
+    private let mapsLock = NSLock()
+
+    /// The run's ICTU of `regime` over a window, no data as NaN. Its own opening of the map, one read at a time: the
+    /// summary's strips may be read while another scenario reads its region.
+    public func map(_ regime: Regime, window: Window) throws -> Plane {
+        try mapsLock.withLock {
+            if let whole = wholeMaps[regime] { return whole.cropped(to: window) }
+            let entry: RunFolder.Entry = regime == .day ? .dayMap : .nightMap
+            let dataset = try mapDatasets[regime] ?? folder.open(entry)
+            mapDatasets[regime] = dataset
+            return try RunFolder.read(dataset, band: 1, window: window)
+        }
+    }
+    private var mapDatasets: [Regime: RasterDataset] = [:]
+
+    /// Cool islands on the run's day map and the access to them: the same for every scenario, found once.
+    var coolIslandAccess: CoolIslandAccess {
+        get throws {
+            if let cached = lock.withLock({ accessCache }) { return cached }
+            let found = try CoolIslandAccess(grid: record.grid, population: population) { y, h in
+                try self.map(.day, window: Window(x: 0, y: y, width: self.record.grid.width, height: h)).values
+            }
+            lock.withLock { accessCache = found }
             return found
         }
     }
-    private var accessCache: (distance: [Float], share: Double)?
+    private var accessCache: CoolIslandAccess?
 
     /// The run's wide neighbourhood means, day then night (what a scenario's air is compared with): found once.
     var coarseNeighbourhoods: [CoarseNeighbourhoods] {
@@ -113,16 +140,21 @@ public struct SimulationResult: Sendable {
     /// The park field after the edits (what the summary's hour maps need).
     let parksAfter: ParkField
 
-    /// The run's raster `name` (band `band`, 0-based) with the recomputed region in place.
-    func merged(_ base: Plane, entry: RunFolder.Entry, band: Int = 0) -> Plane {
+    /// The run's raster `name` (band `band`, 0-based) with the recomputed region in place; `base` covers `window`.
+    func merged(_ base: Plane, entry: RunFolder.Entry, band: Int = 0, window: Window? = nil) -> Plane {
         guard let region, let planes = after[entry] else { return base }
         var out = base
-        out.paste(planes[band], x: region.x, y: region.y)
+        out.paste(planes[band], x: region.x - (window?.x ?? 0), y: region.y - (window?.y ?? 0))
         return out
     }
 
-    public func afterDay(_ base: SimulationBase) -> Plane { merged(base.day, entry: .dayMap) }
-    public func afterNight(_ base: SimulationBase) -> Plane { merged(base.night, entry: .nightMap) }
+    public func afterDay(_ base: SimulationBase) throws -> Plane { merged(try base.day, entry: .dayMap) }
+    public func afterNight(_ base: SimulationBase) throws -> Plane { merged(try base.night, entry: .nightMap) }
+
+    /// The ICTU of `regime` after the edits over a window.
+    public func after(_ regime: Regime, window: Window, base: SimulationBase) throws -> Plane {
+        merged(try base.map(regime, window: window), entry: regime == .day ? .dayMap : .nightMap, window: window)
+    }
 }
 
 public enum Simulation {

@@ -73,10 +73,10 @@ public final class ScenarioService: Sendable {
         options.firstFiguresOnly = true
         do { result = try Simulation.compute(scenario, name: "scenario", base: base, options: options) }
         catch let e as OutputError { throw Failure.badScenario(e.description) }
-        let afterDay = result.afterDay(base), afterNight = result.afterNight(base)
+        let afterDay = try result.afterDay(base), afterNight = try result.afterNight(base)
         func delta(_ after: Plane, _ before: Plane) -> Plane { after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
         // Keyed by the names of TileLayer.scenarioLayers.
-        let dayChange = delta(afterDay, base.day), nightChange = delta(afterNight, base.night)
+        let dayChange = delta(afterDay, try base.day), nightChange = delta(afterNight, try base.night)
         let pyramids = ["after": LayerPyramid(plane: afterDay, grid: grid), "after-night": LayerPyramid(plane: afterNight, grid: grid),
                         "delta": LayerPyramid(plane: dayChange, grid: grid), "delta-night": LayerPyramid(plane: nightChange, grid: grid)]
         func largest(_ p: Plane) -> Double { Double(p.values.reduce(Float(0)) { $1.isNaN ? $0 : max($0, abs($1)) }) }

@@ -238,5 +238,7 @@ import Testing
             if within != stripedAccess.reached![c, r] { reachedDiffer += 1 }
         } }
         #expect(reachedDiffer == 0)
+        let alone = StripedAccess.reached(window, sources: striped, cellSize: grid.cellSize, radius: options.accessMetres)
+        #expect(alone.words == stripedAccess.reached!.words, "a window's reach alone is the strips' over it")
     }
 }
