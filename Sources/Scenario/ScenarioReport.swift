@@ -23,7 +23,7 @@ public enum ScenarioReport {
             let view = edited.expanded(by: Int((400 / grid.cellSize).rounded()), within: grid.width, grid.height)
             let factor = max(1, Int((Double(max(view.width, view.height)) / Double(mapPixels)).rounded(.up)))
             let w = max(1, view.width / factor), h = max(1, view.height / factor)
-            let perimeter = result.surface.perimeter
+            let perimeter = result.surface.perimeter(over: view)
             // The maps over the view only, sampled every `factor` cells.
             func sample(_ plane: Plane) -> [Float] {
                 (0..<(w * h)).map { k in plane.values[((k / w) * factor + factor / 2) * view.width + (k % w) * factor + factor / 2] }
@@ -32,7 +32,7 @@ public enum ScenarioReport {
             func isEdge(_ k: Int) -> Bool {
                 func inside(_ c: Int, _ r: Int) -> Bool {
                     guard c >= 0, c < w, r >= 0, r < h else { return false }
-                    return perimeter[(view.y + r * factor + factor / 2) * grid.width + view.x + c * factor + factor / 2]
+                    return perimeter[(r * factor + factor / 2) * view.width + c * factor + factor / 2]
                 }
                 let c = k % w, r = k / w
                 return inside(c, r) && !(inside(c + 1, r) && inside(c - 1, r) && inside(c, r + 1) && inside(c, r - 1))

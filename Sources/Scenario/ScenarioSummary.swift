@@ -109,14 +109,11 @@ public struct ScenarioSummary: Codable, Sendable {
         let beforeDay = try base.map(.day, window: study), afterDay = try result.after(.day, window: study, base: base)
         let beforeNight = try base.map(.night, window: study), afterNight = try result.after(.night, window: study, base: base)
         let reachedBefore = accessBefore?.reached(study, grid: grid), reachedAfter = accessAfter?.reached(study, grid: grid)
-        let perimeter = surface.perimeter
-        let (distanceCells, _) = DistanceTransform.nearest(width: study.width, height: study.height) { o in
-            perimeter[(study.y + o / study.width) * grid.width + study.x + o % study.width]
-        }
-        func gridIndex(_ o: Int) -> Int { (study.y + o / study.width) * grid.width + study.x + o % study.width }
+        let perimeter = surface.perimeter(over: study)
+        let (distanceCells, _) = DistanceTransform.nearest(width: study.width, height: study.height) { perimeter[$0] }
         func zone(_ o: Int) -> Int? { // 0 perimeter, 1 inner ring, 2 outer ring
             let d = Double(distanceCells[o]) * grid.cellSize
-            if perimeter[gridIndex(o)] { return 0 }
+            if perimeter[o] { return 0 }
             return d <= ringMetres.inner ? 1 : d <= ringMetres.outer ? 2 : nil
         }
         var n = [Int](repeating: 0, count: 3), sumDay = [Double](repeating: 0, count: 3), sumNight = [Double](repeating: 0, count: 3), nNight = [Int](repeating: 0, count: 3)

@@ -66,12 +66,13 @@ public struct ScenarioSurface: Sendable {
         }.max() ?? 0
     }
 
-    /// Every edited cell of the grid (the perimeter of the scenario) as a mask over the whole grid.
-    public var perimeter: [Bool] {
-        var out = [Bool](repeating: false, count: grid.cellCount)
+    /// The edited cells (the perimeter of the scenario) as a mask over `window`, row-major.
+    public func perimeter(over window: Window) -> [Bool] {
+        var out = [Bool](repeating: false, count: window.cellCount)
         for m in masks {
             for r in 0..<m.window.height { for c in 0..<m.window.width where m.inside[r * m.window.width + c] {
-                out[(m.window.y + r) * grid.width + m.window.x + c] = true
+                let col = m.window.x + c - window.x, row = m.window.y + r - window.y
+                if col >= 0, row >= 0, col < window.width, row < window.height { out[row * window.width + col] = true }
             } }
         }
         return out
