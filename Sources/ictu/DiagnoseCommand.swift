@@ -30,6 +30,7 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(name: .customLong("use-field"), help: "Attribute of the footprints naming each building's use (sensitive uses are flagged).") var useField = "usage"
     @Option(help: "A felt-temperature survey CSV (time,lon,lat,vote; vote cool … very_hot or 1–5) to fit against the ICTU.") var survey: String?
     @OptionGroup var replace: ForceOption
+    @OptionGroup var rasterCache: RasterCacheOption
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -38,6 +39,7 @@ struct DiagnoseCommand: ParsableCommand {
     }
 
     func run() throws {
+        rasterCache.apply(default: 256)
         var options = DiagnosisOptions()
         options.heatThreshold = threshold; options.heatPercentile = percentile / 100; options.minIslandSquareMetres = minArea
         options.minHeatIslandSquareMetres = minHeatArea; options.islandScaleMetres = islandScale

@@ -29,6 +29,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("park-tolerance"), help: "Cells whose only change is the park cooling, by less than this (°C), keep the run's value.") var parkTolerance = 0.02
     @Flag(help: "Write whole COGs (a folder that needs nothing else) instead of the changed window drawn over the run's rasters.") var standalone = false
     @OptionGroup var replace: ForceOption
+    @OptionGroup var rasterCache: RasterCacheOption
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -37,6 +38,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
+        rasterCache.apply(default: 256)
         var options = SimulationOptions()
         options.manifest = city; options.crs = crs; options.years = years; options.parkToleranceC = parkTolerance; options.overwrite = replace.force
         let progress = output.progress

@@ -21,6 +21,7 @@ struct WateringCommand: ParsableCommand {
     @Option(help: "City manifest, when it is not where the run recorded it.") var city: String?
     @Option(name: .customLong("use-field"), help: "Attribute of the building footprints naming their use.") var useField = "usage"
     @OptionGroup var replace: ForceOption
+    @OptionGroup var rasterCache: RasterCacheOption
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -28,6 +29,7 @@ struct WateringCommand: ParsableCommand {
     }
 
     func run() throws {
+        rasterCache.apply(default: 256)
         var options = WateringOptions()
         options.budgetLitres = budget; options.earlierRun = earlier; options.manifest = city; options.useField = useField; options.overwrite = replace.force
         let progress = output.progress
