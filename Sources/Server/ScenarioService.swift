@@ -8,12 +8,13 @@ import Support
 import Tiles
 
 /// Scenarios sent to the server (POST /api/scenario): simulated on the served run, kept in memory (the last few)
-/// with their after and difference maps as tile pyramids. One simulation at a time; the run's city is loaded on
+/// with their after and difference maps as the run's COGs with the changed window drawn over them. One simulation at a time; the run's city is loaded on
 /// the first scenario.
 public final class ScenarioService: Sendable {
     public static let maxBodyBytes = 1 << 20
-    /// Variants held at once: each holds its maps (four planes of the grid and their pyramids), so they are kept
-    /// until removed and a further one is refused with what to do, never dropped unsaid.
+    /// Variants held at once: each holds its changed window (four maps and their pyramids, and every band for a
+    /// click's explanation), so they are kept until removed and a further one is refused with what to do, never
+    /// dropped unsaid.
     static let maxVariants = 6
 
     struct Entry {
@@ -23,7 +24,8 @@ public final class ScenarioService: Sendable {
         /// The scenario as posted, with its name: downloaded to be loaded again or run by `ictu simulate`.
         var geojson: Data
         var summary: ScenarioSummary
-        var pyramids: [String: LayerPyramid]
+        /// Its maps as tile sources (the run's COGs with its window drawn over them), by layer name.
+        var pyramids: [String: any TileSource]
         /// Its tile layers, the differences' ramps sized to its largest changes.
         var layers: [TileLayer]
         /// The recomputed bands (maps, terms, intermediate fields) over `region`, for a click's explanation.
@@ -73,12 +75,18 @@ public final class ScenarioService: Sendable {
         options.firstFiguresOnly = true
         do { result = try Simulation.compute(scenario, name: "scenario", base: base, options: options) }
         catch let e as OutputError { throw Failure.badScenario(e.description) }
-        let afterDay = try result.afterDay(base), afterNight = try result.afterNight(base)
+        // The variant's maps: the run's COGs with the changed window drawn over them (its after values, its change).
+        let dayMap = try COGLayer(folder, band: RunFolder.map(.day)), nightMap = try COGLayer(folder, band: RunFolder.map(.night))
+        let window = PatchedLayer.window(around: result.region ?? Window(x: 0, y: 0, width: 1, height: 1), base: dayMap)
         func delta(_ after: Plane, _ before: Plane) -> Plane { after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
+        let afterDay = try result.after(.day, window: window, base: base), afterNight = try result.after(.night, window: window, base: base)
+        let dayChange = delta(afterDay, try base.map(.day, window: window)), nightChange = delta(afterNight, try base.map(.night, window: window))
         // Keyed by the names of TileLayer.scenarioLayers.
-        let dayChange = delta(afterDay, try base.day), nightChange = delta(afterNight, try base.night)
-        let pyramids = ["after": LayerPyramid(plane: afterDay, grid: grid), "after-night": LayerPyramid(plane: afterNight, grid: grid),
-                        "delta": LayerPyramid(plane: dayChange, grid: grid), "delta-night": LayerPyramid(plane: nightChange, grid: grid)]
+        let pyramids: [String: any TileSource] = [
+            "after": try PatchedLayer(base: dayMap, window: window, values: afterDay, zeroOutside: false),
+            "after-night": try PatchedLayer(base: nightMap, window: window, values: afterNight, zeroOutside: false),
+            "delta": try PatchedLayer(base: dayMap, window: window, values: dayChange, zeroOutside: true),
+            "delta-night": try PatchedLayer(base: nightMap, window: window, values: nightChange, zeroOutside: true)]
         func largest(_ p: Plane) -> Double { Double(p.values.reduce(Float(0)) { $1.isNaN ? $0 : max($0, abs($1)) }) }
         let layers = TileLayer.scenarioLayers(dayRange: ColourRamp.differenceRange(largest: largest(dayChange)),
                                               nightRange: ColourRamp.differenceRange(largest: largest(nightChange)))
@@ -147,5 +155,5 @@ public final class ScenarioService: Sendable {
 
     func summary(_ id: String) -> ScenarioSummary? { state.withLock { $0.entries.first { $0.id == id }?.summary } }
 
-    func pyramid(_ id: String, layer: String) -> LayerPyramid? { state.withLock { $0.entries.first { $0.id == id }?.pyramids[layer] } }
+    func pyramid(_ id: String, layer: String) -> (any TileSource)? { state.withLock { $0.entries.first { $0.id == id }?.pyramids[layer] } }
 }

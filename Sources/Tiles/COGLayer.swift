@@ -61,6 +61,32 @@ public final class COGLayer: TileSource, @unchecked Sendable {
         idle = [dataset]
     }
 
+    /// Its levels: the file's, then those halved in memory.
+    var levelCount: Int { fileLevels.count + memoryLevels.count }
+
+    /// Level k's size and its cells per grid cell along x and y.
+    func level(_ k: Int) -> (width: Int, height: Int, scaleX: Double, scaleY: Double) {
+        if k < fileLevels.count {
+            let l = fileLevels[k]
+            return (l.width, l.height, Double(l.width) / Double(grid.width), Double(l.height) / Double(grid.height))
+        }
+        let m = memoryLevels[k - fileLevels.count]
+        return (m.levelWidth, m.levelHeight, m.scaleX, m.scaleY)
+    }
+
+    /// The number of the file's overviews, each half the one before.
+    public var overviewLevels: Int { fileLevels.count - 1 }
+
+    /// The file's coarsest level, whole (at most about a block: the COG stops its overviews there), no data as NaN.
+    func coarsestFileLevel() throws -> Plane {
+        let last = fileLevels[fileLevels.count - 1]
+        let dataset = try lock.withLock { idle.popLast() } ?? RasterDataset.open(path)
+        defer { lock.withLock { idle.append(dataset) } }
+        let full = try dataset.band(band)
+        let source = try last.overview.map { try full.overview($0) } ?? full
+        return Plane(width: last.width, height: last.height, values: Self.masked(try source.read(x: 0, y: 0, width: last.width, height: last.height), noData))
+    }
+
     static func masked(_ values: [Float], _ noData: Float?) -> [Float] {
         guard let noData, !noData.isNaN else { return values }
         return values.map { $0 == noData ? .nan : $0 }

@@ -71,8 +71,18 @@ struct LevelWindow {
     /// keep their holes). One pass over raw buffers, positions stepped along each run: a tile samples 65 536.
     func sample(_ pixels: TilePixels, gridWidth: Int, gridHeight: Int) -> [Float] {
         var out = [Float](repeating: .nan, count: pixels.size * pixels.size)
+        sample(pixels, gridWidth: gridWidth, gridHeight: gridHeight, into: &out, insideOnly: false)
+        return out
+    }
+
+    /// The same into `out`; with `insideOnly`, only the pixels whose four cells are all in the window (or past the
+    /// level's edge where the window reaches it) are written, the others left as they are.
+    func sample(_ pixels: TilePixels, gridWidth: Int, gridHeight: Int, into out: inout [Float], insideOnly: Bool) {
         let pw = levelWidth, ph = levelHeight, wx0 = x0, wy0 = y0, stride = width, windowHeight = height, sx = scaleX, sy = scaleY
         let gw = Double(gridWidth), gh = Double(gridHeight), step = pixels.step
+        // The cells a pixel may use, when only the inside is sampled: the window, and past the level's edges it reaches.
+        let left = wx0 == 0 ? -1 : wx0, top = wy0 == 0 ? -1 : wy0
+        let right = wx0 + stride >= pw ? pw : wx0 + stride - 1, bottom = wy0 + windowHeight >= ph ? ph : wy0 + windowHeight - 1
         values.withUnsafeBufferPointer { v in
             out.withUnsafeMutableBufferPointer { o in
                 pixels.forEachRun { first, col0, row0, dCol, dRow in
@@ -82,6 +92,7 @@ struct LevelWindow {
                         // Level coordinates: cell centres at integers. x, y ≥ −0.5, so truncating x + 1 floors it.
                         let x = col * sx - 0.5, y = row * sy - 0.5
                         let cx = Int(x + 1) - 1, cy = Int(y + 1) - 1
+                        if insideOnly && (cx < left || cy < top || cx + 1 > right || cy + 1 > bottom) { continue }
                         let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
                         // Inside the window with its four cells: plain bilinear; a NaN among them makes it NaN, and
                         // the careful path below decides.
@@ -93,7 +104,7 @@ struct LevelWindow {
                         }
                         let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
                         let nearest = v[(ny - wy0) * stride + nx - wx0]
-                        guard !nearest.isNaN else { continue }
+                        guard !nearest.isNaN else { o[first + s] = .nan; continue }
                         var sum: Float = 0, weight: Float = 0
                         @inline(__always) func add(_ ax: Int, _ ay: Int, _ w: Float) {
                             guard w > 0, ax >= 0, ay >= 0, ax < pw, ay < ph else { return }
@@ -107,7 +118,6 @@ struct LevelWindow {
                 }
             }
         }
-        return out
     }
 
     /// Halved by averaging 2 × 2 cells (no data left out; a cell is NaN only when all its children are).

@@ -269,3 +269,48 @@ extension SimulationTests {
         #expect { _ = try RunFolder(out) } throws: { "\($0)".contains("computed again") }
     }
 }
+
+/// The server's variant layers: the run's COG with the changed window drawn over it.
+extension SimulationTests {
+    /// A variant's after and change layers give, at every zoom from the city to the street, the values of the
+    /// scenario's own COGs (its standalone folder, whose overviews GDAL averaged over the whole after map): the window
+    /// the server holds is all that differs from the run, at every level of the pyramid. Within 1e-4 °C: the window's
+    /// levels are averaged in memory, the COG's by GDAL (float rounding only).
+    @Test func aVariantsLayersAreTheScenariosMapsAtEveryZoom() throws {
+        let base = Self.base!
+        let result = try Self.simulate(try Self.scenario([("\"kind\":\"park\",\"years_after_planting\":10", 418_300, 6_419_300, 418_450, 6_419_420)]))
+        let standalone = try Self.writeFolder(result, standalone: true)
+        defer { try? FileManager.default.removeItem(atPath: standalone) }
+        let folder = try RunFolder(standalone)
+        let grid = base.record.grid
+        let renderer = try TileRenderer(grid: grid)
+        let toWGS = try CoordinateTransform(from: "EPSG:2154", to: "EPSG:4326")
+        let sw = try toWGS.transform(x: 418_250, y: 6_419_250), ne = try toWGS.transform(x: 418_500, y: 6_419_470)
+        for (regime, delta) in [(Regime.day, false), (.day, true), (.night, false), (.night, true)] {
+            let run = try COGLayer(base.folder, band: RunFolder.map(regime))
+            let window = PatchedLayer.window(around: try #require(result.region), base: run)
+            var values = try result.after(regime, window: window, base: base)
+            if delta { values = values.combined(with: try base.map(regime, window: window)) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
+            let layer = try PatchedLayer(base: run, window: window, values: values, zeroOutside: delta)
+            let reference = try COGLayer(folder, band: delta ? RunFolder.delta(regime) : RunFolder.map(regime))
+            var compared = 0, largest: Float = 0, nanMismatch = 0, changed = 0
+            for z in 11...17 {
+                for tile in WebMercator.tiles(z: z, west: sw.x, south: sw.y, east: ne.x, north: ne.y) {
+                    let pixels = try renderer.gridCoordinates(tile)
+                    let a = try layer.values(pixels), b = try reference.values(pixels)
+                    for i in a.indices {
+                        if a[i].isNaN != b[i].isNaN { nanMismatch += 1; continue }
+                        guard !a[i].isNaN else { continue }
+                        largest = max(largest, abs(a[i] - b[i])); compared += 1
+                        if delta && abs(b[i]) > 0.1 { changed += 1 }
+                    }
+                }
+            }
+            let name = "\(regime.rawValue)\(delta ? " change" : "")"
+            #expect(nanMismatch == 0, "\(name): \(nanMismatch) pixels with a value on one side only")
+            #expect(largest < 1e-4, "\(name): largest difference \(largest) °C over \(compared) pixels")
+            #expect(compared > 100_000, "\(name): \(compared) pixels compared")
+            if delta && regime == .day { #expect(changed > 10_000, "the park's change is in the tiles compared: \(changed) pixels") }
+        }
+    }
+}

@@ -1,15 +1,16 @@
 import Foundation
 import Grid
+@testable import Tiles
 
-/// A layer held in memory with its averaged levels (2×, 4×, … coarser): a scenario's maps, which exist only in
-/// the server's memory. A run's layers on disk are read by windows instead (`COGLayer`).
-public final class LayerPyramid: TileSource, @unchecked Sendable {
-    public let grid: GridSpec
+/// A layer held whole in memory with its averaged levels (2×, 4×, … coarser): the reference the tests hold the
+/// COG reader (`COGLayer`, which reads windows) to.
+final class LayerPyramid: TileSource, @unchecked Sendable {
+    let grid: GridSpec
     /// levels[0] is the grid itself; levels[k] has cells 2^k times larger.
     let levels: [LevelWindow]
 
     /// From a plane on the grid; NaN is no data.
-    public init(plane: Plane, grid: GridSpec) {
+    init(plane: Plane, grid: GridSpec) {
         var planes = [plane]
         while let last = planes.last, last.width > 1 || last.height > 1, planes.count < 16 { planes.append(LevelWindow.halved(last)) }
         self.grid = grid
@@ -19,7 +20,7 @@ public final class LayerPyramid: TileSource, @unchecked Sendable {
         }
     }
 
-    public func values(_ pixels: TilePixels) throws -> [Float] {
+    func values(_ pixels: TilePixels) throws -> [Float] {
         levels[pyramidLevel(footprint: pixels.footprint, levels: levels.count)].sample(pixels, gridWidth: grid.width, gridHeight: grid.height)
     }
 }
