@@ -304,6 +304,18 @@ public struct RasterBand {
     /// Width and height in pixels (an overview's are smaller than its dataset's).
     public var size: (width: Int, height: Int) { (Int(GDALGetRasterBandXSize(handle)), Int(GDALGetRasterBandYSize(handle))) }
 
+    /// The overviews that halve the band level after level (a COG's: each about half the one before; a file may hold
+    /// others, which are skipped), finest first: their index among the band's overviews and their size.
+    public func halvingOverviews() throws -> [(index: Int, width: Int, height: Int)] {
+        var levels: [(index: Int, width: Int, height: Int)] = []
+        var width = size.width
+        for k in 0..<overviewCount {
+            let s = try overview(k).size
+            if s.width == width / 2 || s.width == (width + 1) / 2 { levels.append((k, s.width, s.height)); width = s.width }
+        }
+        return levels
+    }
+
     /// The band's palette: entry i colours value i (a GeoTIFF keeps it in the file, and its COG copy too).
     public func setColourTable(_ entries: [(UInt8, UInt8, UInt8, UInt8)]) throws {
         guard let table = GDALCreateColorTable(GPI_RGB) else { throw GeoError.gdal("create a colour table") }

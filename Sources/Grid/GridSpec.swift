@@ -79,6 +79,13 @@ public struct Window: Equatable, Hashable, Sendable, Codable {
         return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 
+    /// The window widened to multiples of `step` cells, clipped to a `width × height` grid.
+    public func aligned(to step: Int, within gridWidth: Int, _ gridHeight: Int) -> Window {
+        let x0 = x / step * step, y0 = y / step * step
+        let x1 = min(gridWidth, (x + width + step - 1) / step * step), y1 = min(gridHeight, (y + height + step - 1) / step * step)
+        return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
     /// The smallest window holding both.
     public func union(_ other: Window) -> Window {
         let x0 = min(x, other.x), y0 = min(y, other.y)

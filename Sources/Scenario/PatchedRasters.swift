@@ -21,14 +21,15 @@ enum PatchedRasters {
         let grid = base.record.grid
         let baseFolder = URL(fileURLWithPath: base.folder.path).standardizedFileURL
         let toBase = FilePaths.relative(from: out, to: baseFolder)
-        let levels = try overviewLevels(base.folder.open(.dayMap).band(1), grid: grid)
-        let window = result.region.map { aligned($0, step: 1 << levels, grid: grid) }
+        let dayMap = try base.folder.open(.dayMap)
+        let levels = try dayMap.band(1).halvingOverviews().count
+        let window = result.region.map { $0.aligned(to: 1 << levels, within: grid.width, grid.height) }
         let folder = RunFolder.patchFolder + "/"
 
         if let window { try writePatches(result, base: base, window: window, levels: levels, staged: staged, folder: folder, progress: progress) }
 
         progress("virtual rasters", 0)
-        let crs = try base.folder.open(.dayMap).spatialReference?.wkt ?? grid.crs
+        let crs = dayMap.spatialReference?.wkt ?? grid.crs
         for entry in RunFolder.scenarioEntries where entry.isRaster {
             let patchPath = try staged.path(folder + entry.fileName)
             let patch = FileManager.default.fileExists(atPath: patchPath) ? try RasterDataset.open(patchPath) : nil
@@ -71,7 +72,7 @@ enum PatchedRasters {
                 try writers.write(entry, planes, at: strip)
                 if entry == .dayMap || entry == .nightMap {
                     // No data where either map has none (a building before or after).
-                    let change = planes[0].combined(with: before[0]) { a, b in a.isNaN || b.isNaN ? .nan : a - b }
+                    let change = planes[0].change(since: before[0])
                     try writers.write(.delta, [change], band: entry == .dayMap ? 0 : 1, at: strip)
                 }
             }
@@ -120,23 +121,5 @@ enum PatchedRasters {
         return VirtualRaster(width: size.width, height: size.height,
                              geoTransform: GeoTransform(originX: grid.originX, cellWidth: cell, originY: grid.originY, cellHeight: -cellY),
                              crs: crs, bands: bands)
-    }
-
-    /// The number of overviews of the run's maps, each half the one before (a COG's, down to one block).
-    static func overviewLevels(_ band: RasterBand, grid: GridSpec) throws -> Int {
-        var width = grid.width, levels = 0
-        for k in 0..<band.overviewCount {
-            let w = try band.overview(k).size.width
-            guard w == width / 2 || w == (width + 1) / 2 else { break }
-            width = w; levels = k + 1
-        }
-        return levels
-    }
-
-    /// `window` widened to multiples of `step` cells (cut at the grid's edge).
-    static func aligned(_ window: Window, step: Int, grid: GridSpec) -> Window {
-        let x0 = window.x / step * step, y0 = window.y / step * step
-        let x1 = min(grid.width, (window.x + window.width + step - 1) / step * step), y1 = min(grid.height, (window.y + window.height + step - 1) / step * step)
-        return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 }

@@ -65,10 +65,9 @@ public enum ScenarioOutput {
         try writers.create(.delta, bands: 2)
         for regime in Regime.allCases {
             for strip in Window(x: 0, y: 0, width: grid.width, height: grid.height).strips(rows: 256) {
-                // Zero outside the changed region by construction; no data where either map has none (a building before or after).
-                let before = try base.map(regime, window: strip), after = try result.after(regime, window: strip, base: base)
-                let delta = after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b }
-                try writers.write(.delta, [delta], band: RunFolder.delta(regime).number - 1, at: strip)
+                // Zero outside the changed region by construction.
+                let change = try result.after(regime, window: strip, base: base).change(since: base.map(regime, window: strip))
+                try writers.write(.delta, [change], band: RunFolder.delta(regime).number - 1, at: strip)
             }
         }
         try writers.describe(.delta, RunFolder.bandDescriptions(.delta))

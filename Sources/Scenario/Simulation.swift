@@ -58,8 +58,8 @@ public final class SimulationBase: @unchecked Sendable {
         stageSeconds = clock.stages
     }
 
-    /// The run's day and night ICTU over the whole grid, read when first asked for (the server's pyramids, tests):
-    /// `ictu simulate` reads windows and strips only, so a metropolis is never held whole.
+    /// The run's day and night ICTU over the whole grid, read when first asked for (the tests compare whole maps):
+    /// `ictu simulate` and the server read windows and strips only, so a metropolis is never held whole.
     public var day: Plane { get throws { try wholeMap(.day) } }
     public var night: Plane { get throws { try wholeMap(.night) } }
     private func wholeMap(_ regime: Regime) throws -> Plane {
@@ -78,7 +78,7 @@ public final class SimulationBase: @unchecked Sendable {
     public func map(_ regime: Regime, window: Window) throws -> Plane {
         try mapsLock.withLock {
             if let whole = wholeMaps[regime] { return whole.cropped(to: window) }
-            let entry: RunFolder.Entry = regime == .day ? .dayMap : .nightMap
+            let entry = RunFolder.map(regime).entry
             let dataset = try mapDatasets[regime] ?? folder.open(entry)
             mapDatasets[regime] = dataset
             return try RunFolder.read(dataset, band: 1, window: window)
@@ -153,8 +153,13 @@ public struct SimulationResult: Sendable {
 
     /// The ICTU of `regime` after the edits over a window.
     public func after(_ regime: Regime, window: Window, base: SimulationBase) throws -> Plane {
-        merged(try base.map(regime, window: window), entry: regime == .day ? .dayMap : .nightMap, window: window)
+        merged(try base.map(regime, window: window), entry: RunFolder.map(regime).entry, window: window)
     }
+}
+
+extension Plane {
+    /// After − before, cell by cell (self is after); no data where either has none (a building before or after).
+    public func change(since before: Plane) -> Plane { combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
 }
 
 public enum Simulation {

@@ -78,9 +78,8 @@ public final class ScenarioService: Sendable {
         // The variant's maps: the run's COGs with the changed window drawn over them (its after values, its change).
         let dayMap = try COGLayer(folder, band: RunFolder.map(.day)), nightMap = try COGLayer(folder, band: RunFolder.map(.night))
         let window = PatchedLayer.window(around: result.region ?? Window(x: 0, y: 0, width: 1, height: 1), base: dayMap)
-        func delta(_ after: Plane, _ before: Plane) -> Plane { after.combined(with: before) { a, b in a.isNaN || b.isNaN ? .nan : a - b } }
         let afterDay = try result.after(.day, window: window, base: base), afterNight = try result.after(.night, window: window, base: base)
-        let dayChange = delta(afterDay, try base.map(.day, window: window)), nightChange = delta(afterNight, try base.map(.night, window: window))
+        let dayChange = afterDay.change(since: try base.map(.day, window: window)), nightChange = afterNight.change(since: try base.map(.night, window: window))
         // Keyed by the names of TileLayer.scenarioLayers.
         let pyramids: [String: any TileSource] = [
             "after": try PatchedLayer(base: dayMap, window: window, values: afterDay, zeroOutside: false),

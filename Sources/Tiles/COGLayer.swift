@@ -36,20 +36,13 @@ public final class COGLayer: TileSource, @unchecked Sendable {
         self.path = path
         self.band = band
         noData = b.noData.map(Float.init)
-        // Overviews in the pyramid's order: each about half the one before (a file may hold others; they are skipped).
-        var levels: [(overview: Int?, width: Int, height: Int)] = [(nil, grid.width, grid.height)]
-        for k in 0..<b.overviewCount {
-            let size = try b.overview(k).size
-            let previous = levels[levels.count - 1]
-            if size.width == previous.width / 2 || size.width == (previous.width + 1) / 2 { levels.append((k, size.width, size.height)) }
-        }
+        let levels: [(overview: Int?, width: Int, height: Int)] = [(nil, grid.width, grid.height)] + (try b.halvingOverviews()).map { ($0.index, $0.width, $0.height) }
         fileLevels = levels
         // The coarsest file level is small (the COG stops its overviews at a block): read it whole and halve on.
         let last = levels[levels.count - 1]
         var memory: [LevelWindow] = []
         if levels.count < 16, last.width > 1 || last.height > 1 {
-            let top = try last.overview.map { try b.overview($0) } ?? b
-            var plane = Plane(width: last.width, height: last.height, values: try Self.masked(top.read(x: 0, y: 0, width: last.width, height: last.height), noData))
+            var plane = try Self.whole(b, level: last, noData: noData)
             while plane.width > 1 || plane.height > 1, levels.count + memory.count < 16 {
                 plane = LevelWindow.halved(plane)
                 memory.append(LevelWindow(values: plane.values, x0: 0, y0: 0, width: plane.width, height: plane.height,
@@ -79,12 +72,15 @@ public final class COGLayer: TileSource, @unchecked Sendable {
 
     /// The file's coarsest level, whole (at most about a block: the COG stops its overviews there), no data as NaN.
     func coarsestFileLevel() throws -> Plane {
-        let last = fileLevels[fileLevels.count - 1]
         let dataset = try lock.withLock { idle.popLast() } ?? RasterDataset.open(path)
         defer { lock.withLock { idle.append(dataset) } }
-        let full = try dataset.band(band)
-        let source = try last.overview.map { try full.overview($0) } ?? full
-        return Plane(width: last.width, height: last.height, values: Self.masked(try source.read(x: 0, y: 0, width: last.width, height: last.height), noData))
+        return try Self.whole(try dataset.band(band), level: fileLevels[fileLevels.count - 1], noData: noData)
+    }
+
+    /// A file level of `band`, whole, no data as NaN.
+    private static func whole(_ band: RasterBand, level: (overview: Int?, width: Int, height: Int), noData: Float?) throws -> Plane {
+        let source = try level.overview.map { try band.overview($0) } ?? band
+        return Plane(width: level.width, height: level.height, values: masked(try source.read(x: 0, y: 0, width: level.width, height: level.height), noData))
     }
 
     static func masked(_ values: [Float], _ noData: Float?) -> [Float] {

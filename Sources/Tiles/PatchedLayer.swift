@@ -49,11 +49,8 @@ public final class PatchedLayer: TileSource, @unchecked Sendable {
 
     /// The window a change over `changed` needs against `base`: widened to multiples of 2^L cells, 2^L cells of margin.
     public static func window(around changed: Window, base: COGLayer) -> Window {
-        let step = 1 << base.overviewLevels
-        let grown = changed.expanded(by: step, within: base.grid.width, base.grid.height)
-        let x0 = grown.x / step * step, y0 = grown.y / step * step
-        let x1 = min(base.grid.width, (grown.x + grown.width + step - 1) / step * step), y1 = min(base.grid.height, (grown.y + grown.height + step - 1) / step * step)
-        return Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let step = 1 << base.overviewLevels, grid = base.grid
+        return changed.expanded(by: step, within: grid.width, grid.height).aligned(to: step, within: grid.width, grid.height)
     }
 
     public func values(_ pixels: TilePixels) throws -> [Float] {
