@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SampleTests", dependencies: ["City", "TestFixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["GeoIO", "Grid", "Model", "City", "Support", "Run", "Reports", "Styles", "Engine", "Tiles", "Diagnosis", "Scenario", "Watering", "TestFixtures"]),
         .testTarget(name: "TilesTests", dependencies: ["GeoIO", "Grid", "Run", "Reports", "Tiles", "TestFixtures"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["GeoIO", "Grid", "City", "Run", "Tiles", "Diagnosis", "TestFixtures"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["GeoIO", "Grid", "Model", "City", "Run", "Tiles", "Diagnosis", "TestFixtures"]),
         .testTarget(name: "ScenarioTests", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Sample", "Tiles", "Scenario", "TestFixtures"]),
         .testTarget(name: "WateringTests", dependencies: ["GeoIO", "Grid", "Model", "Run", "Engine", "Watering", "TestFixtures"]),
         .testTarget(name: "ServerTests", dependencies: ["GeoIO", "City", "Run", "Engine", "Tiles", "Diagnosis", "Watering", "Server", "TestFixtures"]),

@@ -29,7 +29,7 @@ public struct BuildingExposure: Codable, Sendable {
 
     /// Reads the footprints (any OGR source and CRS), and returns one record per building that has open ground
     /// around it, ranked: sensitive uses first, then by day mean.
-    public static func compute(path: String, layer layerName: String?, useField: String?, grid: GridSpec, day: Plane, night: Plane,
+    public static func compute(path: String, layer layerName: String?, useField: String?, grid: GridSpec, day: StripedAccess.Rows, night: StripedAccess.Rows,
                                ringMetres: Double = 6) throws -> (records: [BuildingExposure], geometries: [Int: [UInt8]]) {
         let source = try VectorDataset.open(path)
         var layer = try source.layer(0)
@@ -49,23 +49,41 @@ public struct BuildingExposure: Codable, Sendable {
             geometries.append(wkb); ids.append(f.id)
             uses.append(useField.flatMap { f.fields[$0] ?? nil }?.stringValue ?? "")
         }
-        let raster = try RasterDataset.create(on: grid, profile: .memory)
-        // Every cell a footprint touches (small buildings keep a cell), labelled by feature order + 1.
-        try raster.rasterize(geometries: geometries, values: geometries.indices.map { Double($0 + 1) }, allTouched: true)
-        let label = try raster.band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)
-        let (distance, nearest) = DistanceTransform.nearest(width: grid.width, height: grid.height) { label[$0] > 0 }
-        let ring = Float(ringMetres / grid.cellSize)
+        // A strip at a time with a halo of the ring: every footprint cell within the ring of a strip's cell is there.
+        // Each strip burns the footprints its rows (and halo) cross: every cell a footprint touches (small buildings
+        // keep a cell), labelled by feature order + 1.
+        let ring = Float(ringMetres / grid.cellSize), halo = Int(ring.rounded(.up)) + 1
+        let rowsOf = geometries.map { wkb -> Range<Int> in
+            let ys = (WKB.shape(wkb)?.polygons ?? []).flatMap { $0.flatMap { $0.map(\.y) } }
+            guard let low = ys.min(), let high = ys.max() else { return 0..<0 }
+            return (Int(((grid.originY - high) / grid.cellSize).rounded(.down)) - 1)..<(Int(((grid.originY - low) / grid.cellSize).rounded(.down)) + 2)
+        }
         let n = geometries.count
         var cells = [Int](repeating: 0, count: n), daySum = [Double](repeating: 0, count: n), nightSum = daySum
         var dayMax = [Double](repeating: -.infinity, count: n), strong = cells, veryStrong = cells
-        for i in 0..<label.count where label[i] == 0 && !day.values[i].isNaN && distance[i] <= ring && nearest[i] >= 0 {
-            let b = Int(label[Int(nearest[i])]) - 1
-            guard b >= 0 else { continue }
-            let d = Double(day.values[i])
-            cells[b] += 1; daySum[b] += d; dayMax[b] = max(dayMax[b], d)
-            if !night.values[i].isNaN { nightSum[b] += Double(night.values[i]) }
-            if d >= 32 { strong[b] += 1 }
-            if d >= 38 { veryStrong[b] += 1 }
+        try StripedAccess.forEachStrip(height: grid.height, rows: day) { y, dayRows in
+            let rows = dayRows.count / grid.width
+            let around = Window(x: 0, y: y, width: grid.width, height: rows).expanded(by: halo, within: grid.width, grid.height)
+            let crossing = geometries.indices.filter { rowsOf[$0].overlaps(around.y..<(around.y + around.height)) }
+            guard !crossing.isEmpty else { return }
+            let raster = try RasterDataset.create(on: grid, window: around, profile: .memory)
+            try raster.rasterize(geometries: crossing.map { geometries[$0] }, values: crossing.map { Double($0 + 1) }, allTouched: true)
+            let label = try raster.band(1).read(x: 0, y: 0, width: around.width, height: around.height)
+            let (distance, nearest) = DistanceTransform.nearest(width: around.width, height: around.height) { label[$0] > 0 }
+            let nightRows = try night(y, rows)
+            for r in 0..<rows {
+                for c in 0..<grid.width {
+                    let i = (y + r - around.y) * around.width + c, j = r * grid.width + c
+                    guard label[i] == 0, !dayRows[j].isNaN, distance[i] <= ring, nearest[i] >= 0 else { continue }
+                    let b = Int(label[Int(nearest[i])]) - 1
+                    guard b >= 0 else { continue }
+                    let d = Double(dayRows[j])
+                    cells[b] += 1; daySum[b] += d; dayMax[b] = max(dayMax[b], d)
+                    if !nightRows[j].isNaN { nightSum[b] += Double(nightRows[j]) }
+                    if d >= 32 { strong[b] += 1 }
+                    if d >= 38 { veryStrong[b] += 1 }
+                }
+            }
         }
         var records: [BuildingExposure] = []
         for b in 0..<n where cells[b] > 0 {

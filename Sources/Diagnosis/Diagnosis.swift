@@ -34,7 +34,7 @@ public struct DiagnosisOptions: Sendable {
     public var useField: String? = "usage"
     /// People per cell of the run's grid (e.g. from the manifest's population raster): people exposed per island,
     /// and the share of the population within the access distance of a cool island.
-    public var population: Plane? = nil
+    public var population: PopulationRows? = nil
     /// A felt-temperature survey CSV (time,lon,lat,vote) to fit against the ICTU.
     public var survey: String? = nil
     /// The city's street names (manifest role `streets`): each heat island is named after the street or square
@@ -91,53 +91,82 @@ public struct DiagnosisSummary: Codable, Sendable {
     public var outputs: [String]
 }
 
+/// The diagnosis reads the run's maps in strips of rows and holds a bit a cell for the cool islands, their distances
+/// a strip at a time, and the islands' sums: a metropolis's map is never in memory (StripedAccess).
 public enum Diagnosis {
     public static func run(run: String, options: DiagnosisOptions = DiagnosisOptions(), progress: ProgressHandler = { _, _ in }) throws -> DiagnosisSummary {
         let folder = try RunFolder(run)
         try folder.requireAnalysisStacks(for: "`ictu diagnose`")
         let grid = folder.record.grid
         let w = grid.width, h = grid.height
-        if let p = options.population, p.width != w || p.height != h {
-            throw OutputError("the population layer is \(p.width) × \(p.height) cells; the run's grid is \(w) × \(h)")
+        if let p = options.population, p.width != w {
+            throw OutputError("the population layer is \(p.width) cells wide; the run's grid is \(w) × \(h)")
         }
         let staged = try StagedOutput(destination: run, entries: [RunFolder.Entry.diagnosis.fileName], overwrite: options.overwrite)
         let minCells = max(1, Int((options.minIslandSquareMetres / (grid.cellSize * grid.cellSize)).rounded(.up)))
+        let day = try BandRows(folder, RunFolder.map(.day)), night = try BandRows(folder, RunFolder.map(.night))
+        var picture = DiagnosisReport.Picture(grid: grid)
 
-        // Cool islands (day) and the distance to them.
+        // The day map's median, its open ground, and how much of it is in strong heat stress or worse.
         progress("cool islands", 0)
-        let day = try folder.read(RunFolder.map(.day)), night = try folder.read(RunFolder.map(.night))
-        let open = day.values.map { !$0.isNaN }
-        let median = IslandAnalysis.quantile(day.values, 0.5)
-        // Either criterion makes a cool cell: below the class boundary, or far enough below the median.
-        let coolLimit = max(options.coolMaxICTU, median - options.coolBelowMedian)
-        let cool = IslandAnalysis.regions(values: day, minCells: minCells) { open[$0] && Double(day.values[$0]) < coolLimit }
-        let access = IslandAnalysis.access(width: w, height: h, cellSize: grid.cellSize, radius: options.accessMetres,
-                                           isSource: { cool.labels[$0] > 0 }, counts: { open[$0] })
-        // People within reach of a cool island.
-        let populationShare: Double? = options.population.map { p in
-            var total = 0.0, covered = 0.0
-            for i in p.values.indices { total += Double(p.values[i]); if Double(access.distance[i]) <= options.accessMetres { covered += Double(p.values[i]) } }
-            return total > 0 ? covered / total : 0
+        let median = try StripedAccess.quantile(width: w, height: h, rows: day.rows, q: 0.5)
+        var openCells = 0, strongCells = 0
+        try StripedAccess.forEachStrip(height: h, rows: day.rows) { y0, values in
+            for v in values where !v.isNaN { openCells += 1; if v >= 32 { strongCells += 1 } }
+            picture.take(values, from: y0) { $0.day[$1] = $2 }
         }
-        let strongShare = Double(day.values.filter { !$0.isNaN && $0 >= 32 }.count) / Double(max(1, open.filter { $0 }.count))
+        let strongShare = Double(strongCells) / Double(max(1, openCells))
+
+        // Cool islands: either criterion makes a cool cell, below the class boundary or far enough below the median.
+        let coolLimit = max(options.coolMaxICTU, median - options.coolBelowMedian)
+        var coolBits = BitGrid(width: w, height: h)
+        var cool: [IslandSums] = []
+        var dayStrip: [Float] = [], stripTop = 0
+        let coolLabels = try LabelStrips(path: try staged.path(".cool-labels.tif"), grid: grid)
+        try StripedAccess.regions(width: w, height: h, rows: day.rows, minCells: minCells, isMember: { !$0.isNaN && Double($0) < coolLimit },
+                                  strip: { y0, rows in dayStrip = try day.rows(y0, rows); stripTop = y0; try coolLabels.begin(y0, rows) }) { y, columns, k, cells in
+            if k == cool.count { cool.append(IslandSums(cells: cells, extras: 0)) }
+            coolLabels.set(row: y, columns: columns, label: k + 1)
+            for c in columns {
+                coolBits[c, y] = true
+                cool[k].add(dayStrip[(y - stripTop) * w + c], col: c, row: y)
+                picture.mark(col: c, row: y) { $0.cool[$1] = true }
+            }
+        }
+        let coolRanking = IslandSums.ranked(cool)
+
+        // The distance to them, exact over the whole grid a strip at a time, written as the distance map.
+        let distance = StripedDistance(features: coolBits, stripRows: StripedAccess.stripRows)
+        let distanceMap = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), on: grid, profile: .product)
+        let distanceBand = try distanceMap.band(1)
+        try distanceBand.setNoData(-1)
+        distanceBand.setDescription("distance to the nearest cool island, m (open ground; -1 on buildings); > \(Int(options.accessMetres)) m is a gap in the network")
+        let access = try StripedAccess.access(cellSize: grid.cellSize, radius: options.accessMetres, distance: distance, rows: day.rows,
+                                              counts: { !$0.isNaN }, weights: options.population?.rows) { y0, values, metres in
+            try distanceBand.write(zip(values, metres).map { v, d in v.isNaN ? -1 : (d.isFinite ? d : 1e9) }, x: 0, y: y0, width: w, height: values.count / w)
+            picture.take(metres, from: y0) { $0.distance[$1] = $2 }
+        }
+        try distanceMap.flush()
 
         // Heat islands, day and night, with their causes against the city's open ground.
-        let heat = try heatIslands(folder: folder, day: day, night: night, nearestCool: access.distance, minCells: minCells, options: options, progress: progress)
+        let heat = try heatIslands(folder: folder, maps: [.day: day, .night: night], distance: distance, minCells: minCells, options: options,
+                                   staged: staged, picture: &picture, progress: progress)
 
         // Districts.
         var districts: [DistrictStatistics] = []
         if let zones = options.zones {
             progress("districts", 0)
-            districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day, night: night,
-                                                       stress: folder.contains(.hydricStress) ? try folder.read(RunFolder.Band(.hydricStress)) : nil,
-                                                       canopy: try folder.read(RunFolder.components(.day, .treeCanopy)),
-                                                       sealed: try folder.read(RunFolder.components(.day, .sealedGround)))
+            let components = try folder.open(.components)
+            func rows(_ band: RunFolder.Band) -> StripedAccess.Rows { { y, n in try RunFolder.read(components, band: band.number, window: Window(x: 0, y: y, width: w, height: n)).values } }
+            let stress = folder.contains(.hydricStress) ? try BandRows(folder, RunFolder.Band(.hydricStress)) : nil
+            districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day.rows, night: night.rows, stress: stress?.rows,
+                                                       canopy: rows(RunFolder.components(.day, .treeCanopy)), sealed: rows(RunFolder.components(.day, .sealedGround)))
         }
 
         var survey: SurveyAnalysis? = nil
         if let path = options.survey {
             progress("survey", 0)
-            survey = try SurveyAnalysis.run(path: path, record: folder.record, day: day, night: night)
+            survey = try SurveyAnalysis.run(path: path, record: folder.record) { regime, col, row in try (regime == .day ? day : night).value(col: col, row: row) }
         }
 
         var exposure: [BuildingExposure]? = nil
@@ -145,7 +174,7 @@ public enum Diagnosis {
         if let path = options.buildings {
             progress("buildings", 0)
             (exposure, footprints) = try BuildingExposure.compute(path: path, layer: options.buildingsLayer, useField: options.useField, grid: grid,
-                                                                  day: day, night: night)
+                                                                  day: day.rows, night: night.rows)
             if let streets = options.streets, var list = exposure {
                 for k in list.indices {
                     guard let wkb = footprints[list[k].feature], let ring = WKB.shape(wkb)?.polygons.first?.first, !ring.isEmpty else { continue }
@@ -157,20 +186,21 @@ public enum Diagnosis {
         }
 
         progress("writing", 0)
-        let outputs = try writeOutputs(heat: heat, cool: cool, access: access.distance, open: open, exposure: exposure, footprints: footprints,
-                                       districts: districts, grid: grid, options: options, staged: staged)
-        let summary = DiagnosisSummary(heatThresholds: heat.thresholds, heatIslands: heat.records, coolIslands: cool.regions.count,
-                                       coolIslandAreaSquareMetres: Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
+        let coolPolygons = try coolLabels.polygons(relabel: coolRanking.labels)
+        let coolRegions = coolRanking.order.map { (label: coolRanking.labels[$0], island: cool[$0]) }
+        let outputs = try writeOutputs(heat: heat, cool: coolRegions, coolPolygons: coolPolygons, exposure: exposure, footprints: footprints,
+                                       districts: districts, grid: grid, staged: staged)
+        let summary = DiagnosisSummary(heatThresholds: heat.thresholds, heatIslands: heat.records, coolIslands: coolRegions.count,
+                                       coolIslandAreaSquareMetres: Double(coolRegions.map(\.island.cells).reduce(0, +)) * grid.cellSize * grid.cellSize,
                                        coolCriterion: tr("open ground with day ICTU below {} °C (below {} °C, or {} °C under the median {} °C), at least {} m²",
                                                                  shown(coolLimit, 1), shown(options.coolMaxICTU, 0), shown(options.coolBelowMedian, 0), shown(median, 1), shown(options.minIslandSquareMetres, 0)),
-                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: populationShare, shareOpenGroundStrongOrWorseDay: strongShare,
+                                       accessMetres: options.accessMetres, shareWithinAccess: access.share, populationShareWithinAccess: access.weightedShare, shareOpenGroundStrongOrWorseDay: strongShare,
                                        districts: districts, survey: survey, buildings: exposure?.count, sensitiveBuildings: exposure?.filter(\.sensitive).count,
                                        mostExposedBuildings: exposure.map { Array($0.prefix(20)) }, outputs: outputs + ["diagnosis.json"])
         try JSONCoding.write(summary, to: try staged.path("diagnosis/diagnosis.json"))
         try staged.commit()
         // report.html gains (or renews) its diagnosis section.
-        let section = try DiagnosisReport.section(summary: summary, grid: grid, day: day, heatLabels: heat.labels["day"]!, coolLabels: cool.labels, distance: access.distance)
-        try DiagnosisReport.insert(section, intoReportAt: folder.path(.report))
+        try DiagnosisReport.insert(try DiagnosisReport.section(summary: summary, picture: picture), intoReportAt: folder.path(.report))
         progress("done", 1)
         return summary
     }
@@ -183,54 +213,86 @@ public enum Diagnosis {
     }
 
     /// Heat islands of each window: 4-connected areas of open ground at or above the threshold, with their causes
-    /// (each term's excess over the city's open ground), their nearest cool island and the people living in them.
+    /// (each term's excess over the city's open ground), their nearest cool island, the people living in them, and
+    /// their polygons.
     struct HeatIslands {
         var records: [IslandRecord] = []
         var thresholds: [String: Double] = [:]
-        var labels: [String: [Int32]] = [:]
+        var polygons: [String: [Int: [UInt8]]] = [:]
     }
 
-    static func heatIslands(folder: RunFolder, day: Plane, night: Plane, nearestCool distance: [Float], minCells: Int, options: DiagnosisOptions,
-                            progress: ProgressHandler) throws -> HeatIslands {
+    static func heatIslands(folder: RunFolder, maps: [Regime: BandRows], distance: StripedDistance, minCells: Int, options: DiagnosisOptions,
+                            staged: StagedOutput, picture: inout DiagnosisReport.Picture, progress: ProgressHandler) throws -> HeatIslands {
         let grid = folder.record.grid
+        let w = grid.width, h = grid.height
         let terms = ComfortTerm.allCases
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+        let components = try folder.open(.components)
         var result = HeatIslands()
         for (k, regime) in Regime.allCases.enumerated() {
             let window = regime.rawValue
             progress("heat islands (\(window))", Double(k) / 2)
-            let values = regime == .day ? day : night
-            let parts = try terms.map { try folder.read(RunFolder.components(regime, $0)) }
-            let threshold = options.heatThreshold ?? IslandAnalysis.quantile(values.values, options.heatPercentile)
+            let map = maps[regime]!
+            let threshold = try options.heatThreshold ?? StripedAccess.quantile(width: w, height: h, rows: map.rows, q: options.heatPercentile)
             result.thresholds[window] = threshold
-            let cityMeans = parts.map { p -> Double in
-                var s = 0.0, n = 0
-                for i in p.values.indices where !p.values[i].isNaN { s += Double(p.values[i]); n += 1 }
-                return n > 0 ? s / Double(n) : 0
-            }
-            let zone = options.islandScaleMetres > 0 ? FocalMean.gaussian(values, radiusCells: options.islandScaleMetres / grid.cellSize) : values
+            // The island scale: each strip's focal mean from the strip and the kernel's reach around it.
+            let radius = options.islandScaleMetres / grid.cellSize, reach = FocalMean.reach(radiusCells: radius)
+            let zone: StripedAccess.Rows = options.islandScaleMetres > 0 ? { y, rows in
+                let top = max(0, y - reach), bottom = min(h, y + rows + reach)
+                let around = FocalMean.gaussian(Plane(width: w, height: bottom - top, values: try map.rows(top, bottom - top)), radiusCells: radius)
+                return Array(around.values[((y - top) * w)..<((y - top + rows) * w)])
+            } : map.rows
             let heatMinCells = max(minCells, Int((options.minHeatIslandSquareMetres / grid.cellArea).rounded(.up)))
-            let found = IslandAnalysis.regions(values: values, extra: parts, minCells: heatMinCells) { !zone.values[$0].isNaN && Double(zone.values[$0]) >= threshold }
-            result.labels[window] = found.labels
+            let bands = terms.map { RunFolder.components(regime, $0).number }
+            var values: [Float] = [], parts: [[Float]] = [], metres: [Float] = [], people: [Float]? = nil, top = 0
+            var termSums = [Double](repeating: 0, count: terms.count), termCounts = [Int](repeating: 0, count: terms.count)
+            var islands: [IslandSums] = []
             // Nearest cool island: the median distance over the island's cells (where a person in it stands; its
             // nearest edge would say 0 m for an island that merely touches a cool one).
-            var distances = [[Float]](repeating: [], count: found.regions.count + 1)
-            var people = [Double](repeating: 0, count: found.regions.count + 1)
+            var distances: [[Float]] = [], peopleIn: [Double] = []
             // Up to ~300 cells of each island, evenly taken, to name it after the street most of them are on.
-            var seen = [Int](repeating: 0, count: found.regions.count + 1), stride = [Int](repeating: 1, count: found.regions.count + 1)
-            for region in found.regions { stride[Int(region.label)] = max(1, region.cells / 300) }
-            var samples = [[(x: Double, y: Double)]](repeating: [], count: found.regions.count + 1)
-            for i in found.labels.indices where found.labels[i] > 0 {
-                let l = Int(found.labels[i])
-                if distance[i].isFinite { distances[l].append(distance[i]) }
-                if let population = options.population { people[l] += Double(population.values[i]) }
-                if options.streets != nil, seen[l] % stride[l] == 0 { samples[l].append(grid.centre(col: i % grid.width, row: i / grid.width)) }
-                seen[l] += 1
+            var seen: [Int] = [], samples: [[(x: Double, y: Double)]] = []
+            let labels = try LabelStrips(path: try staged.path(".heat-\(window)-labels.tif"), grid: grid)
+            try StripedAccess.regions(width: w, height: h, rows: zone, minCells: heatMinCells, isMember: { !$0.isNaN && Double($0) >= threshold },
+                                      strip: { y0, rows in
+                top = y0
+                values = try map.rows(y0, rows)
+                let window = Window(x: 0, y: y0, width: w, height: rows)
+                parts = try bands.map { try RunFolder.read(components, band: $0, window: window).values }
+                for (t, part) in parts.enumerated() { for v in part where !v.isNaN { termSums[t] += Double(v); termCounts[t] += 1 } }
+                metres = distance.distances(strip: y0 / StripedAccess.stripRows).map { $0 * Float(grid.cellSize) }
+                people = try options.population?.rows(y0, rows)
+                try labels.begin(y0, rows)
+            }) { y, columns, k, cells in
+                if k == islands.count {
+                    islands.append(IslandSums(cells: cells, extras: terms.count))
+                    distances.append([]); peopleIn.append(0); seen.append(0); samples.append([])
+                }
+                labels.set(row: y, columns: columns, label: k + 1)
+                let stride = max(1, cells / 300)
+                for c in columns {
+                    let i = (y - top) * w + c
+                    if metres[i].isFinite { distances[k].append(metres[i]) }
+                    if let people { peopleIn[k] += Double(people[i]) }
+                    if options.streets != nil, seen[k] % stride == 0 { samples[k].append(grid.centre(col: c, row: y)) }
+                    seen[k] += 1
+                    guard !values[i].isNaN else { continue }
+                    islands[k].add(values[i], col: c, row: y)
+                    for t in parts.indices { islands[k].extras[t] += Double(parts[t][i]) }
+                }
             }
-            for region in found.regions {
+            let cityMeans = terms.indices.map { termCounts[$0] > 0 ? termSums[$0] / Double(termCounts[$0]) : 0 }
+            let ranking = IslandSums.ranked(islands)
+            result.polygons[window] = try labels.polygons(relabel: ranking.labels)
+            if regime == .day {
+                // The report's map marks the day's islands: a second look at the label file, at the picture's rows only.
+                try picture.takeRows { row in try labels.dataset.band(1).read(x: 0, y: row, width: w, height: 1) } mark: { $0.heat[$1] = $2 > 0 && ranking.labels[Int($2) - 1] > 0 }
+            }
+            for k in ranking.order {
+                let island = islands[k], label = Int(ranking.labels[k])
                 var excess: [(ComfortTerm, Double)] = []
                 for (t, term) in terms.enumerated() where term != .reference {
-                    let e = region.means[t] - cityMeans[t]
+                    let e = island.extras[t] / Double(island.valid) - cityMeans[t]
                     if e > 0 { excess.append((term, e)) }
                 }
                 let total = excess.map(\.1).reduce(0, +)
@@ -239,26 +301,24 @@ public enum Diagnosis {
                 let text = excess.sorted { $0.1 > $1.1 }.prefix(3).map { term, e in
                     "\(Self.causeLabel(term)) \(Int((100 * e / max(total, 1e-9)).rounded())) %"
                 }.joined(separator: ", ")
-                let x = grid.originX + region.centroid.col * grid.cellSize, y = grid.originY - region.centroid.row * grid.cellSize
+                let centroid = island.centroid
+                let x = grid.originX + centroid.col * grid.cellSize, y = grid.originY - centroid.row * grid.cellSize
                 let ll = try toWGS.transform(x: x, y: y)
-                let ds = distances[Int(region.label)].sorted()
+                let ds = distances[k].sorted()
                 let d: Float = ds.isEmpty ? .infinity : ds[ds.count / 2]
-                result.records.append(IslandRecord(id: Int(region.label), window: window, areaSquareMetres: Double(region.cells) * grid.cellSize * grid.cellSize,
-                                            meanICTU: region.mean, maxICTU: region.max, causes: causes, causeText: text.isEmpty ? "—" : text,
-                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : people[Int(region.label)],
-                                            longitude: ll.x, latitude: ll.y, place: options.streets?.name(mostOf: samples[Int(region.label)]),
+                result.records.append(IslandRecord(id: label, window: window, areaSquareMetres: Double(island.cells) * grid.cellSize * grid.cellSize,
+                                            meanICTU: island.mean, maxICTU: island.maximum, causes: causes, causeText: text.isEmpty ? "—" : text,
+                                            nearestCoolIslandMetres: d.isFinite ? Double(d) : nil, people: options.population == nil ? nil : peopleIn[k],
+                                            longitude: ll.x, latitude: ll.y, place: options.streets?.name(mostOf: samples[k]),
                                             district: options.districtNames.flatMap { d in d.containing(x: x, y: y).map { d.places[$0].name } }))
             }
         }
-
         return result
     }
 
-    /// The diagnosis's files, staged: islands (GeoPackage and GeoJSON), buildings' exposure, the distance map, districts.
-    static func writeOutputs(heat: HeatIslands, cool: (labels: [Int32], regions: [IslandAnalysis.Region]), access distance: [Float], open: [Bool], exposure: [BuildingExposure]?,
-                             footprints: [Int: [UInt8]], districts: [DistrictStatistics], grid: GridSpec, options: DiagnosisOptions,
-                             staged: StagedOutput) throws -> [String] {
-        let w = grid.width, h = grid.height
+    /// The diagnosis's vector files, staged: islands (GeoPackage and GeoJSON), buildings' exposure, districts.
+    static func writeOutputs(heat: HeatIslands, cool: [(label: Int32, island: IslandSums)], coolPolygons: [Int: [UInt8]], exposure: [BuildingExposure]?,
+                             footprints: [Int: [UInt8]], districts: [DistrictStatistics], grid: GridSpec, staged: StagedOutput) throws -> [String] {
         var outputs: [String] = []
         let crs = try SpatialReference(definition: grid.crs)
         let islandsGPKG = try VectorDataset.create(try staged.path("diagnosis/heat_islands.gpkg"), driver: "GPKG")
@@ -266,7 +326,7 @@ public enum Diagnosis {
                                              ("max_ictu", .real), ("causes", .string), ("nearest_cool_island_m", .real), ("people", .real), ("place", .string), ("district", .string)]
         for regime in Regime.allCases {
             let window = regime.rawValue
-            let polygons = try polygonsOf(labels: heat.labels[window]!, grid: grid)
+            let polygons = heat.polygons[window]!
             let rows: [([UInt8], [String: FieldValue])] = heat.records.filter { $0.window == window }.compactMap { r in
                 polygons[r.id].map { ($0, ["id": .integer(r.id), "window": .string(window), "rank": .integer(r.id), "area_m2": .real(r.areaSquareMetres),
                                            "mean_ictu": .real(r.meanICTU), "max_ictu": .real(r.maxICTU), "causes": .string(r.causeText),
@@ -279,9 +339,8 @@ public enum Diagnosis {
                       into: try VectorDataset.create(try staged.path((regime == .day ? RunFolder.VectorLayer.heatIslandsDay : .heatIslandsNight).file), driver: "GeoJSON"), options: ["RFC7946=YES"])
         }
         outputs += ["heat_islands.gpkg (layers day, night)", "heat_islands_day.geojson", "heat_islands_night.geojson"]
-        let coolPolygons = try polygonsOf(labels: cool.labels, grid: grid)
-        let coolRows: [([UInt8], [String: FieldValue])] = cool.regions.compactMap { r in
-            coolPolygons[Int(r.label)].map { ($0, ["id": .integer(Int(r.label)), "area_m2": .real(Double(r.cells) * grid.cellSize * grid.cellSize), "mean_ictu": .real(r.mean)]) }
+        let coolRows: [([UInt8], [String: FieldValue])] = cool.compactMap { r in
+            coolPolygons[Int(r.label)].map { ($0, ["id": .integer(Int(r.label)), "area_m2": .real(Double(r.island.cells) * grid.cellSize * grid.cellSize), "mean_ictu": .real(r.island.mean)]) }
         }
         let coolFields: [(String, FieldType)] = [("id", .integer), ("area_m2", .real), ("mean_ictu", .real)]
         try write(coolRows, layer: "cool_islands", fields: coolFields, crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/cool_islands.gpkg"), driver: "GPKG"))
@@ -300,12 +359,6 @@ public enum Diagnosis {
                       crs: crs, into: try VectorDataset.create(try staged.path("diagnosis/buildings_exposure.gpkg"), driver: "GPKG"))
             outputs += ["buildings_exposure.csv", "buildings_exposure.gpkg"]
         }
-        let distanceMap = try RasterDataset.create(try staged.path("diagnosis/cool_island_distance.tif"), on: grid, profile: .product)
-        let band = try distanceMap.band(1)
-        try band.setNoData(-1)
-        band.setDescription("distance to the nearest cool island, m (open ground; -1 on buildings); > \(Int(options.accessMetres)) m is a gap in the network")
-        try band.write(distance.enumerated().map { open[$0.offset] ? ($0.element.isFinite ? $0.element : 1e9) : -1 }, x: 0, y: 0, width: w, height: h)
-        try distanceMap.flush()
         outputs.append("cool_island_distance.tif")
         if !districts.isEmpty {
             try DistrictStatistics.csv(districts).write(to: URL(fileURLWithPath: try staged.path("diagnosis/districts.csv")), atomically: false, encoding: .utf8)
@@ -327,18 +380,5 @@ public enum Diagnosis {
         case .hydricStress: tr("stressed vegetation")
         default: tr(term.label)
         }
-    }
-
-    /// Polygons of each non-zero label, as WKB in the grid's CRS.
-    static func polygonsOf(labels: [Int32], grid: GridSpec) throws -> [Int: [UInt8]] {
-        let raster = try RasterDataset.create(on: grid, profile: .memory)
-        try raster.band(1).write(labels.map(Float.init), x: 0, y: 0, width: grid.width, height: grid.height)
-        var out: [Int: [UInt8]] = [:]
-        let context = GeometryContext()
-        // A 4-connected region is one polygon (holes included): GDAL's polygonize is 4-connected too; union just in case.
-        for (value, wkb) in try raster.polygons() {
-            out[value] = try out[value].map { try Geometry(wkb: $0, context: context).union(Geometry(wkb: wkb, context: context)).wkb } ?? wkb
-        }
-        return out
     }
 }

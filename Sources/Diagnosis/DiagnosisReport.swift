@@ -9,25 +9,65 @@ import Support
 enum DiagnosisReport {
     static let begin = "<!-- ictu diagnosis -->", end = "<!-- /ictu diagnosis -->"
 
-    static func section(summary: DiagnosisSummary, grid: GridSpec, day: Plane, heatLabels: [Int32], coolLabels: [Int32], distance: [Float]) throws -> String {
-        let factor = max(1, Int((Double(max(grid.width, grid.height)) / Double(MapFigure.mapPixels)).rounded(.up)))
-        let w = max(1, grid.width / factor), h = max(1, grid.height / factor)
-        // Nearest-cell decimation: a map of categories (no averaging across them).
-        func sample(_ c: Int, _ r: Int) -> Int { min(grid.height - 1, r * factor + factor / 2) * grid.width + min(grid.width - 1, c * factor + factor / 2) }
+    /// The section's maps, a grid cell every `factor` (nearest-cell decimation: a map of categories, no averaging
+    /// across them), filled while the diagnosis reads its strips: the day ICTU, the islands and the distances there.
+    struct Picture {
+        let factor: Int, width: Int, height: Int
+        /// The grid's width, which a strip spans, and its cell size.
+        let gridWidth: Int, cellSize: Double
+        var day: [Float], heat: [Bool], cool: [Bool], distance: [Float]
+
+        init(grid: GridSpec) {
+            factor = max(1, Int((Double(max(grid.width, grid.height)) / Double(MapFigure.mapPixels)).rounded(.up)))
+            width = max(1, grid.width / factor); height = max(1, grid.height / factor)
+            gridWidth = grid.width; cellSize = grid.cellSize
+            day = [Float](repeating: .nan, count: width * height)
+            heat = [Bool](repeating: false, count: width * height); cool = heat
+            distance = [Float](repeating: .infinity, count: width * height)
+        }
+
+        /// The pixel showing the grid's cell (col, row), if one does.
+        func pixel(col: Int, row: Int) -> Int? {
+            let c = col - factor / 2, r = row - factor / 2
+            guard c >= 0, r >= 0, c % factor == 0, r % factor == 0, c / factor < width, r / factor < height else { return nil }
+            return (r / factor) * width + c / factor
+        }
+
+        /// Sets each shown pixel of a strip of whole rows of the grid starting at row `y`.
+        mutating func take(_ strip: [Float], from y: Int, _ set: (inout Picture, Int, Float) -> Void) {
+            for r in 0..<(strip.count / gridWidth) {
+                for p in 0..<width {
+                    let col = p * factor + factor / 2
+                    if let i = pixel(col: col, row: y + r) { set(&self, i, strip[r * gridWidth + col]) }
+                }
+            }
+        }
+
+        mutating func mark(col: Int, row: Int, _ set: (inout Picture, Int) -> Void) {
+            if let i = pixel(col: col, row: row) { set(&self, i) }
+        }
+
+        /// Reads each shown row of the grid (`read(row)`, the whole width) and sets its shown pixels.
+        mutating func takeRows(_ read: (Int) throws -> [Float], mark: (inout Picture, Int, Float) -> Void) throws {
+            for r in 0..<height { try take(read(r * factor + factor / 2), from: r * factor + factor / 2, mark) }
+        }
+    }
+
+    static func section(summary: DiagnosisSummary, picture: Picture) throws -> String {
+        let w = picture.width, h = picture.height, factor = picture.factor
         var islands = [UInt8](repeating: 0, count: w * h * 4), gaps = islands
-        for r in 0..<h { for c in 0..<w {
-            let i = sample(c, r), o = 4 * (r * w + c)
-            let v = day.values[i]
+        for i in 0..<(w * h) {
+            let v = picture.day[i], o = 4 * i
             guard !v.isNaN else { continue }
             let g = MapFigure.backgroundGrey(v)
             var px: (UInt8, UInt8, UInt8) = (g, g, g)
-            if heatLabels[i] > 0 { px = (215, 48, 39) } else if coolLabels[i] > 0 { px = (33, 102, 172) }
+            if picture.heat[i] { px = (215, 48, 39) } else if picture.cool[i] { px = (33, 102, 172) }
             islands[o] = px.0; islands[o + 1] = px.1; islands[o + 2] = px.2; islands[o + 3] = 255
-            let gap = Double(distance[i]) > summary.accessMetres
-            let q: (UInt8, UInt8, UInt8) = coolLabels[i] > 0 ? (33, 102, 172) : gap ? (253, 174, 97) : (199, 233, 192)
+            let gap = Double(picture.distance[i]) > summary.accessMetres
+            let q: (UInt8, UInt8, UInt8) = picture.cool[i] ? (33, 102, 172) : gap ? (253, 174, 97) : (199, 233, 192)
             gaps[o] = q.0; gaps[o + 1] = q.1; gaps[o + 2] = q.2; gaps[o + 3] = 255
-        } }
-        let metresPerPixel = grid.cellSize * Double(factor)
+        }
+        let metresPerPixel = picture.cellSize * Double(factor)
         var html = "\(begin)<section id=diagnosis><h2>\(escape(tr("Diagnosis")))</h2>"
         html += "<p>\(escape(tr("A heat island is open ground (streets, squares, yards) hotter than nine-tenths of the city's by day or by night, over at least half a hectare; a cool island is open ground in at most strong heat stress by day, where people can find relief.")))</p>"
         html += "<h3>\(escape(tr("Heat and cool islands (day)")))</h3><figure>"

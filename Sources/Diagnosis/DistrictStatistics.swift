@@ -6,7 +6,7 @@ import Support
 
 /// Zonal statistics per district (any polygon layer): ICTU mean and percentiles, area per UTCI class, shares of
 /// cells where trees cool / sealed ground warms, mean canopy hydric stress. Zones are rasterised onto the run's
-/// grid (a cell belongs to the zone holding its centre).
+/// grid (a cell belongs to the zone holding its centre), a strip of rows at a time, like the maps are read.
 public struct DistrictStatistics: Codable, Sendable {
     public var name: String
     public var openAreaSquareMetres: Double
@@ -18,7 +18,8 @@ public struct DistrictStatistics: Codable, Sendable {
     public var canopyShare: Double, sealedShare: Double
     public var meanHydricStress: Double?
 
-    public static func compute(zones path: String, field: String?, grid: GridSpec, day: Plane, night: Plane, stress: Plane?, canopy: Plane, sealed: Plane) throws -> [DistrictStatistics] {
+    public static func compute(zones path: String, field: String?, grid: GridSpec, day: StripedAccess.Rows, night: StripedAccess.Rows,
+                               stress: StripedAccess.Rows?, canopy: StripedAccess.Rows, sealed: StripedAccess.Rows) throws -> [DistrictStatistics] {
         let source = try VectorDataset.open(path)
         let layer = try source.layer(0)
         // Names by feature order; zone k burnt with value k + 1, after reprojection to the grid's CRS.
@@ -35,27 +36,53 @@ public struct DistrictStatistics: Codable, Sendable {
         }
         guard !names.isEmpty else { throw OutputError("\(path): no polygon to use as a district") }
         if let field, !layer.fieldNames.contains(field) { throw OutputError("\(path): no attribute \"\(field)\" (it has \(layer.fieldNames.joined(separator: ", ")))") }
-        let raster = try RasterDataset.create(on: grid, profile: .memory)
-        try raster.rasterize(geometries: geometries, values: names.indices.map { Double($0 + 1) })
-        let zone = try raster.band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)
-        let cellArea = grid.cellSize * grid.cellSize
-        // The open cells of each zone, in one pass over the grid.
-        var membersOf = [[Int]](repeating: [], count: names.count)
-        for i in zone.indices where zone[i] >= 1 && !day.values[i].isNaN { membersOf[Int(zone[i]) - 1].append(i) }
+        let values = names.indices.map { Double($0 + 1) }
+        // Each strip's zone of every cell (0: none).
+        func zonesOf(_ y: Int, _ rows: Int) throws -> [Float] {
+            let window = Window(x: 0, y: y, width: grid.width, height: rows)
+            let raster = try RasterDataset.create(on: grid, window: window, profile: .memory)
+            try raster.rasterize(geometries: geometries, values: values)
+            return try raster.band(1).read(x: 0, y: 0, width: window.width, height: rows)
+        }
+        let n = names.count, cellArea = grid.cellSize * grid.cellSize
+        var cells = [Int](repeating: 0, count: n), daySum = [Double](repeating: 0, count: n), nightSum = daySum, nightCells = cells
+        var canopyCells = cells, sealedCells = cells, stressSum = daySum, stressCells = cells
+        var classCells = [[String: Int]](repeating: [:], count: n)
+        var dayQuantiles = ZonalQuantiles(zones: n), nightQuantiles = ZonalQuantiles(zones: n)
+        try StripedAccess.forEachStrip(height: grid.height, rows: day) { y, d in
+            let rows = d.count / grid.width
+            let zone = try zonesOf(y, rows), nv = try night(y, rows), cv = try canopy(y, rows), sv = try sealed(y, rows), st = try stress?(y, rows)
+            for i in zone.indices where zone[i] >= 1 && !d[i].isNaN {
+                let k = Int(zone[i]) - 1
+                cells[k] += 1; daySum[k] += Double(d[i])
+                dayQuantiles.count(d[i], zone: k)
+                classCells[k][UTCI.StressClass(utci: Double(d[i])).label, default: 0] += 1
+                if !nv[i].isNaN { nightSum[k] += Double(nv[i]); nightCells[k] += 1; nightQuantiles.count(nv[i], zone: k) }
+                if cv[i] < -0.5 { canopyCells[k] += 1 }
+                if sv[i] > 0.5 { sealedCells[k] += 1 }
+                if let st, !st[i].isNaN { stressSum[k] += Double(st[i]); stressCells[k] += 1 }
+            }
+        }
+        let dayRanks = dayQuantiles.target([0.1, 0.5, 0.9]), nightRanks = nightQuantiles.target([0.9])
+        try StripedAccess.forEachStrip(height: grid.height, rows: day) { y, d in
+            let rows = d.count / grid.width
+            let zone = try zonesOf(y, rows), nv = try night(y, rows)
+            for i in zone.indices where zone[i] >= 1 && !d[i].isNaN {
+                let k = Int(zone[i]) - 1
+                dayQuantiles.collect(d[i], zone: k)
+                if !nv[i].isNaN { nightQuantiles.collect(nv[i], zone: k) }
+            }
+        }
+        let dayP = dayQuantiles.values(dayRanks), nightP = nightQuantiles.values(nightRanks)
         return names.enumerated().map { k, name in
-            let members = membersOf[k]
-            let d = members.map { day.values[$0] }, n = members.map { night.values[$0] }.filter { !$0.isNaN }
-            func mean(_ v: [Float]) -> Double { v.isEmpty ? .nan : v.reduce(0.0) { $0 + Double($1) } / Double(v.count) }
-            var byClass: [String: Double] = [:]
-            for v in d { byClass[UTCI.StressClass(utci: Double(v)).label, default: 0] += cellArea }
-            let s = stress.map { p in members.map { p.values[$0] }.filter { !$0.isNaN } }
-            let c = max(1, members.count)
-            return DistrictStatistics(name: name, openAreaSquareMetres: Double(members.count) * cellArea,
-                                      dayMean: mean(d), dayP10: IslandAnalysis.quantile(d, 0.1), dayP50: IslandAnalysis.quantile(d, 0.5), dayP90: IslandAnalysis.quantile(d, 0.9),
-                                      nightMean: mean(n), nightP90: IslandAnalysis.quantile(n, 0.9), areaByDayClass: byClass,
-                                      canopyShare: Double(members.filter { canopy.values[$0] < -0.5 }.count) / Double(c),
-                                      sealedShare: Double(members.filter { sealed.values[$0] > 0.5 }.count) / Double(c),
-                                      meanHydricStress: s.flatMap { $0.isEmpty ? nil : mean($0) })
+            let c = Double(max(1, cells[k]))
+            return DistrictStatistics(name: name, openAreaSquareMetres: Double(cells[k]) * cellArea,
+                                      dayMean: cells[k] > 0 ? daySum[k] / Double(cells[k]) : .nan,
+                                      dayP10: dayP[k][0], dayP50: dayP[k][1], dayP90: dayP[k][2],
+                                      nightMean: nightCells[k] > 0 ? nightSum[k] / Double(nightCells[k]) : .nan, nightP90: nightP[k][0],
+                                      areaByDayClass: classCells[k].mapValues { Double($0) * cellArea },
+                                      canopyShare: Double(canopyCells[k]) / c, sealedShare: Double(sealedCells[k]) / c,
+                                      meanHydricStress: stressCells[k] > 0 ? stressSum[k] / Double(stressCells[k]) : nil)
         }
     }
 
@@ -71,5 +98,56 @@ public struct DistrictStatistics: Codable, Sendable {
             out += classes.map { String(format: "%.0f", r.areaByDayClass[$0] ?? 0) }.joined(separator: ",") + "\n"
         }
         return out
+    }
+}
+
+/// Exact quantiles of each zone's values, in two passes and without holding them (as `StripedAccess.quantile`): a
+/// histogram of the values' top 16 bits per zone, then the values of the bins holding the wanted ranks, sorted.
+/// Each quantile q is the sorted values' element round(q·(n − 1)).
+struct ZonalQuantiles {
+    private let zones: Int
+    private var bins: [Int], counts: [Int]
+    /// Per zone, the wanted ranks' bins and the values met in them.
+    private var collected: [[UInt32: [Float]]]
+
+    init(zones: Int) {
+        self.zones = zones
+        bins = [Int](repeating: 0, count: zones << 16); counts = [Int](repeating: 0, count: zones)
+        collected = [[UInt32: [Float]]](repeating: [:], count: zones)
+    }
+
+    mutating func count(_ v: Float, zone: Int) {
+        guard v.isFinite else { return }
+        bins[zone << 16 + Int(StripedAccess.key(v) >> 16)] += 1; counts[zone] += 1
+    }
+
+    /// For each zone and q: the rank wanted, its bin and how many values lie in bins below; and sets the bins to collect.
+    mutating func target(_ qs: [Double]) -> [[(rank: Int, bin: UInt32, below: Int)?]] {
+        (0..<zones).map { z in
+            qs.map { q -> (rank: Int, bin: UInt32, below: Int)? in
+                guard counts[z] > 0 else { return nil }
+                let rank = min(counts[z] - 1, Int((q * Double(counts[z] - 1)).rounded()))
+                var below = 0, bin = 0
+                while below + bins[z << 16 + bin] <= rank { below += bins[z << 16 + bin]; bin += 1 }
+                collected[z][UInt32(bin)] = []
+                return (rank, UInt32(bin), below)
+            }
+        }
+    }
+
+    mutating func collect(_ v: Float, zone: Int) {
+        guard v.isFinite else { return }
+        let bin = StripedAccess.key(v) >> 16
+        if collected[zone][bin] != nil { collected[zone][bin]!.append(v) }
+    }
+
+    /// The quantiles of the targets, per zone (NaN for a zone without values).
+    func values(_ targets: [[(rank: Int, bin: UInt32, below: Int)?]]) -> [[Double]] {
+        targets.enumerated().map { z, wanted in
+            wanted.map { t in
+                guard let t else { return .nan }
+                return Double(collected[z][t.bin]!.sorted()[t.rank - t.below])
+            }
+        }
     }
 }

@@ -1,17 +1,17 @@
 import Foundation
 import Grid
 
-/// Cool-island access over a city whose maps are read in strips of rows, never whole: what `IslandAnalysis` gives
-/// with the whole grid in memory (its quantile, its 4-connected regions of at least `minCells`, the share of counted
-/// cells within `radius` of one), to the same cells. Memory is a strip and its halo, one bit a cell for the islands,
-/// and the labels' union–find — a 25 km city at 1 m is 78 MB of bits where its map is 2.5 GB of floats.
+/// Islands and the access to them over a city whose maps are read in strips of rows, never whole: what the whole
+/// grid in memory gives (its quantiles, its 4-connected regions of at least `minCells`, the share of counted cells
+/// within `radius` of one), to the same cells. Memory is a strip, one bit a cell for the islands, and the labels'
+/// union–find — a 25 km city at 1 m is 78 MB of bits where its map is 2.5 GB of floats.
 public enum StripedAccess {
     /// Reads `height` rows of a map from row `y`, the whole width, row-major; NaN for no data.
     public typealias Rows = (_ y: Int, _ height: Int) throws -> [Float]
 
-    static let stripRows = 256
+    public static let stripRows = 256
 
-    /// The value at quantile q of the finite values, as `IslandAnalysis.quantile` picks it (the sorted values' element
+    /// The value at quantile q of the finite values, as a sort of them all would (the sorted values' element
     /// round(q·(n − 1))), in two passes: a histogram of the values' top 16 bits (in an order-keeping key), then the
     /// values of the one bin holding that rank, sorted.
     public static func quantile(width: Int, height: Int, rows: Rows, q: Double) throws -> Double {
@@ -35,13 +35,27 @@ public enum StripedAccess {
 
     /// A float's bits as an unsigned key in the floats' order (negative values flipped whole, positive ones' sign set).
     @inline(__always)
-    static func key(_ v: Float) -> UInt32 { v.sign == .minus ? ~v.bitPattern : v.bitPattern | 0x8000_0000 }
+    public static func key(_ v: Float) -> UInt32 { v.sign == .minus ? ~v.bitPattern : v.bitPattern | 0x8000_0000 }
 
     /// The cells of 4-connected regions of members (`isMember(value)`) of at least `minCells` cells, one bit a cell.
-    /// Two passes over the rows: the first labels each run of members by the first run it touches in the row above
-    /// (or a new label), records the other runs it touches as unions and sums the runs' lengths; the second replays
-    /// the same labels and keeps the runs whose region is large enough.
     public static func regions(width: Int, height: Int, rows: Rows, minCells: Int, isMember: (Float) -> Bool) throws -> BitGrid {
+        var bits = BitGrid(width: width, height: height)
+        _ = try regions(width: width, height: height, rows: rows, minCells: minCells, isMember: isMember) { y, columns, _, _ in
+            for c in columns { bits[c, y] = true }
+        }
+        return bits
+    }
+
+    /// The 4-connected regions of members (`isMember(value)`) of at least `minCells` cells, in two passes over the
+    /// rows: the first labels each run of members by the first run it touches in the row above (or a new label),
+    /// records the other runs it touches as unions and sums the runs' lengths; the second replays the same labels
+    /// and gives each run of a large enough region to `visit(row, columns, region, cells)`, regions numbered from 0 in
+    /// the order of their first cell (row-major), with their cell counts, after `strip(y, height)` for its strip.
+    /// Returns each region's cell count. Memory: the labels' union–find, never a plane.
+    @discardableResult
+    public static func regions(width: Int, height: Int, rows: Rows, minCells: Int, isMember: (Float) -> Bool,
+                               strip: (_ y: Int, _ height: Int) throws -> Void = { _, _ in },
+                               visit: (_ row: Int, _ columns: Range<Int>, _ region: Int, _ cells: Int) throws -> Void) throws -> [Int] {
         var parent: [Int32] = [], size: [Int] = []
         func find(_ a: Int32) -> Int32 {
             var a = a
@@ -49,7 +63,7 @@ public enum StripedAccess {
             return a
         }
         var labelling = RunLabelling()
-        try forEachStrip(height: height, rows: rows) { y0, values in
+        try forEachStrip(height: height, rows: rows) { _, values in
             for r in 0..<(values.count / width) {
                 labelling.next(row: values[(r * width)..<((r + 1) * width)], isMember: isMember) { run in
                     if run.label == Int32(parent.count) { parent.append(run.label); size.append(0) }
@@ -63,45 +77,58 @@ public enum StripedAccess {
         }
         var total = [Int](repeating: 0, count: parent.count)
         for l in parent.indices { total[Int(find(Int32(l)))] += size[l] }
-        var bits = BitGrid(width: width, height: height)
+        var region = [Int32](repeating: -1, count: parent.count)
+        var cells: [Int] = []
         labelling = RunLabelling()
         var y = 0
         try forEachStrip(height: height, rows: rows) { y0, values in
+            try strip(y0, values.count / width)
             for r in 0..<(values.count / width) {
+                var runs: [(Range<Int>, Int)] = []
                 labelling.next(row: values[(r * width)..<((r + 1) * width)], isMember: isMember) { run in
-                    guard total[Int(find(run.label))] >= minCells else { return }
-                    for c in run.start..<run.end { bits[c, y] = true }
+                    let root = Int(find(run.label))
+                    guard total[root] >= minCells else { return }
+                    if region[root] < 0 { region[root] = Int32(cells.count); cells.append(total[root]) }
+                    runs.append((run.start..<run.end, Int(region[root])))
                 }
+                for (columns, k) in runs { try visit(y, columns, k, cells[k]) }
                 y += 1
             }
         }
-        return bits
+        return cells
     }
 
     /// Within `radius` (metres) of a source cell, counted where `counts(value)` holds on the map `rows` reads: the
-    /// share of counted cells, and which cells of `window` (when given) are within reach. Each strip's distances are
-    /// found over the strip and `radius` of rows above and below: a source within reach of a strip's cell is there,
-    /// so the strip's answers are the whole grid's.
+    /// share of counted cells, and which cells of `window` (when given) are within reach.
     /// `weights` (e.g. people per cell, read like the map) gives the share of their sum within reach too.
     public static func access(width: Int, height: Int, cellSize: Double, radius: Double, sources: BitGrid, rows: Rows, counts: (Float) -> Bool,
                               window: Window? = nil, weights: Rows? = nil) throws -> (share: Double, reached: BitGrid?, weightedShare: Double?) {
-        let halo = Int((radius / cellSize).rounded(.up)) + 1
+        try access(cellSize: cellSize, radius: radius, distance: StripedDistance(features: sources, stripRows: stripRows), rows: rows,
+                   counts: counts, window: window, weights: weights)
+    }
+
+    /// The same from the sources' distance transform, exact over the whole grid, strip by strip; `each(y, values, metres)`
+    /// receives every strip's map values and distances in metres (∞ with no source at all), e.g. to write them.
+    public static func access(cellSize: Double, radius: Double, distance: StripedDistance, rows: Rows, counts: (Float) -> Bool,
+                              window: Window? = nil, weights: Rows? = nil,
+                              each: (_ y: Int, _ values: [Float], _ metres: [Float]) throws -> Void = { _, _, _ in }) throws -> (share: Double, reached: BitGrid?, weightedShare: Double?) {
+        precondition(distance.stripRows == stripRows)
+        let width = distance.features.width
         var covered = 0, total = 0, weightCovered = 0.0, weightTotal = 0.0
         var reached = window.map { BitGrid(width: $0.width, height: $0.height) }
-        try forEachStrip(height: height, rows: rows) { y0, values in
+        try forEachStrip(height: distance.features.height, rows: rows) { y0, values in
             let strip = values.count / width
-            let top = max(0, y0 - halo), bottom = min(height, y0 + strip + halo)
-            let (d, _) = DistanceTransform.nearest(width: width, height: bottom - top) { i in sources[i % width, top + i / width] }
+            let metres = distance.distances(strip: y0 / stripRows).map { $0 * Float(cellSize) }
             let weight = try weights?(y0, strip)
             for r in 0..<strip {
-                let offset = (y0 + r - top) * width
                 for c in 0..<width {
-                    let within = d[offset + c].isFinite && Double(d[offset + c] * Float(cellSize)) <= radius
+                    let within = Double(metres[r * width + c]) <= radius
                     if counts(values[r * width + c]) { total += 1; if within { covered += 1 } }
                     if let weight { weightTotal += Double(weight[r * width + c]); if within { weightCovered += Double(weight[r * width + c]) } }
                     if let w = window, within, w.contains(col: c, row: y0 + r) { reached![c - w.x, y0 + r - w.y] = true }
                 }
             }
+            try each(y0, values, metres)
         }
         return (total > 0 ? Double(covered) / Double(total) : 0, reached, weights == nil ? nil : weightTotal > 0 ? weightCovered / weightTotal : 0)
     }
@@ -122,7 +149,10 @@ public enum StripedAccess {
         return reached
     }
 
-    static func forEachStrip(height: Int, rows: Rows, _ body: (Int, [Float]) throws -> Void) throws {
+    /// The rows of a plane held in memory (a small grid, a test).
+    public static func rows(_ plane: Plane) -> Rows { { y, height in Array(plane.values[(y * plane.width)..<((y + height) * plane.width)]) } }
+
+    public static func forEachStrip(height: Int, rows: Rows, _ body: (Int, [Float]) throws -> Void) throws {
         for y in stride(from: 0, to: height, by: stripRows) { try body(y, try rows(y, min(stripRows, height - y))) }
     }
 }
@@ -154,19 +184,4 @@ struct RunLabelling {
         }
         above = runs
     }
-}
-
-/// One bit per cell of a grid.
-public struct BitGrid: Sendable {
-    public let width: Int, height: Int
-    var words: [UInt64]
-    public init(width: Int, height: Int) {
-        self.width = width; self.height = height
-        words = [UInt64](repeating: 0, count: (width * height + 63) / 64)
-    }
-    public subscript(col: Int, row: Int) -> Bool {
-        get { let i = row * width + col; return words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
-        set { let i = row * width + col; if newValue { words[i >> 6] |= 1 << UInt64(i & 63) } else { words[i >> 6] &= ~(1 << UInt64(i & 63)) } }
-    }
-    public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 }

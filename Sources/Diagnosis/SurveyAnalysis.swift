@@ -24,12 +24,17 @@ public struct SurveyAnalysis: Codable, Sendable {
     /// The fitted legend: a label per ICTU interval.
     public var legend: [String]
 
-    static func run(path: String, record: RunRecord, day: Plane, night: Plane) throws -> SurveyAnalysis {
-        try analyse(try SurveyFile.read(path: path), grid: record.grid, timezone: record.timezone ?? "UTC", day: day, night: night, source: path)
+    /// The analysis of a survey file against a run, whose maps `value(regime, col, row)` reads at the answers' cells.
+    static func run(path: String, record: RunRecord, value: (Regime, Int, Int) throws -> Float) throws -> SurveyAnalysis {
+        try analyse(try SurveyFile.read(path: path), grid: record.grid, timezone: record.timezone ?? "UTC", value: value, source: path)
     }
 
     /// The analysis against any day and night maps on `grid` (the run's, or a known truth).
     public static func analyse(_ answers: [SurveyAnswer], grid: GridSpec, timezone: String, day: Plane, night: Plane, source: String) throws -> SurveyAnalysis {
+        try analyse(answers, grid: grid, timezone: timezone, value: { regime, col, row in regime == .day ? day[col, row] : night[col, row] }, source: source)
+    }
+
+    static func analyse(_ answers: [SurveyAnswer], grid: GridSpec, timezone: String, value mapValue: (Regime, Int, Int) throws -> Float, source: String) throws -> SurveyAnalysis {
         let clock = try LocalClock(identifier: timezone)
         let toGrid = try CoordinateTransform(from: "EPSG:4326", to: grid.crs)
         var scores: [Double] = [], votes: [Int] = []
@@ -37,7 +42,7 @@ public struct SurveyAnalysis: Codable, Sendable {
             let p = try toGrid.transform(x: a.longitude, y: a.latitude)
             guard let cell = grid.cell(x: p.x, y: p.y) else { continue }
             let hour = clock.localDayAndHour(a.utcSeconds).hour
-            let value = (10..<20).contains(hour) ? day[cell.col, cell.row] : night[cell.col, cell.row]
+            let value = try mapValue((10..<20).contains(hour) ? .day : .night, cell.col, cell.row)
             guard !value.isNaN else { continue }
             scores.append(Double(value)); votes.append(a.vote)
         }

@@ -51,7 +51,7 @@ struct DiagnoseCommand: ParsableCommand {
         do {
             let manifestPath = try folder.manifestPath(given: city)
             let manifest = try Manifest.load(manifestPath)
-            options.population = try PopulationLayer.read(manifest: manifestPath, grid: folder.record.grid)
+            options.population = try PopulationLayer.rows(manifest: manifestPath, grid: folder.record.grid)
             let manifestFolder = URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
             if let buildings = manifest.vectors?["buildings"] {
                 options.buildings = Manifest.resolve(buildings.path, relativeTo: manifestFolder)

@@ -1,5 +1,6 @@
 import Foundation
 import GeoIO
+import Model
 import Grid
 import TestFixtures
 import Testing
@@ -54,7 +55,8 @@ import Testing
             try layer.addFeature(wkb: WKB.rectangle(minX: 400_040, minY: 6_400_000, maxX: 400_100, maxY: 6_400_080), values: ["name": .string("East")])
         }
         try writeZones()
-        let stats = try DistrictStatistics.compute(zones: path, field: "name", grid: grid, day: day, night: night, stress: nil, canopy: zero, sealed: zero)
+        let stats = try DistrictStatistics.compute(zones: path, field: "name", grid: grid, day: StripedAccess.rows(day), night: StripedAccess.rows(night), stress: nil,
+                                                   canopy: StripedAccess.rows(zero), sealed: StripedAccess.rows(zero))
         let west = try #require(stats.first { $0.name == "West" }), east = try #require(stats.first { $0.name == "East" })
         // Direct: West holds columns 0–19 (centres < 40 m), one cell is no data; East columns 20–49.
         var sum = 0.0, n = 0
@@ -85,7 +87,7 @@ import Testing
             }
         }
         try writeBuildings()
-        let (records, _) = try BuildingExposure.compute(path: path, layer: nil, useField: "usage", grid: grid, day: day, night: night)
+        let (records, _) = try BuildingExposure.compute(path: path, layer: nil, useField: "usage", grid: grid, day: StripedAccess.rows(day), night: StripedAccess.rows(night))
         #expect(records.count == 3)
         #expect(records[0].use == "school" && records[0].sensitive && abs(records[0].dayMean - 30) < 1e-9, "sensitive first")
         #expect(records[1].use == "residential" && abs(records[1].dayMean - 40) < 1e-9 && abs(records[1].nightMean - 24) < 1e-9 && records[1].veryStrongShare == 1,
@@ -100,7 +102,7 @@ import Testing
         var options = DiagnosisOptions()
         options.buildings = SampleRun.folder + "/Rasters/buildings.gpkg"
         // One resident per cell: people exposed = the island's cells, population share = the cells' share.
-        options.population = Plane(width: 800, height: 800, value: 1)
+        options.population = PopulationRows(plane: Plane(width: 800, height: 800, value: 1))
         // The sample's own names: its streets name the islands and buildings, its districts make the table.
         let manifest = SampleRun.folder + "/city.yaml"
         options.streets = try PlaceIndex.read(manifest: manifest, role: "streets", gridCRS: "EPSG:2154")
@@ -240,5 +242,48 @@ import Testing
         #expect(reachedDiffer == 0)
         let alone = StripedAccess.reached(window, sources: striped, cellSize: grid.cellSize, radius: options.accessMetres)
         #expect(alone.words == stripedAccess.reached!.words, "a window's reach alone is the strips' over it")
+    }
+
+    /// `ictu diagnose` reads the maps in strips (four of 256 rows on the 5 m sample): its islands, shares and
+    /// distances are the whole grid's, found here in memory — the cool islands and the share within 300 m, the
+    /// distance map to the bit (exact everywhere, also beyond 300 m where a halo would not reach), and each heat
+    /// island by day and night (area, mean, maximum, centroid, nearest cool island).
+    @Test func theDiagnosisInStripsIsTheWholeGridsOne() throws {
+        let run = try SampleRun.copyOfRun()
+        let summary = try Diagnosis.run(run: run)
+        let folder = try RunFolder(run)
+        let grid = folder.record.grid
+        let options = DiagnosisOptions()
+        let day = try folder.read(RunFolder.map(.day)), night = try folder.read(RunFolder.map(.night))
+        let minCells = max(1, Int((options.minIslandSquareMetres / grid.cellArea).rounded(.up)))
+        let limit = max(options.coolMaxICTU, IslandAnalysis.quantile(day.values, 0.5) - options.coolBelowMedian)
+        let cool = IslandAnalysis.regions(values: day, minCells: minCells) { !day.values[$0].isNaN && Double(day.values[$0]) < limit }
+        #expect(summary.coolIslands == cool.regions.count && cool.regions.count > 3)
+        #expect(summary.coolIslandAreaSquareMetres == Double(cool.regions.map(\.cells).reduce(0, +)) * grid.cellArea)
+        let access = IslandAnalysis.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: options.accessMetres,
+                                           isSource: { cool.labels[$0] > 0 }, counts: { !day.values[$0].isNaN })
+        #expect(summary.shareWithinAccess == access.share)
+        let written = try RasterDataset.open(run + "/diagnosis/cool_island_distance.tif").band(1).read(x: 0, y: 0, width: grid.width, height: grid.height)
+        let expected = access.distance.indices.map { day.values[$0].isNaN ? -1 : (access.distance[$0].isFinite ? access.distance[$0] : 1e9) }
+        #expect(written == expected, "\(zip(written, expected).filter { $0 != $1 }.count) cells of the distance map differ")
+        #expect(expected.contains { $0 > 600 }, "distances beyond two radii are in the map: \(expected.max() ?? 0) m")
+        for (regime, values) in [(Regime.day, day), (.night, night)] {
+            let threshold = IslandAnalysis.quantile(values.values, options.heatPercentile)
+            let zone = FocalMean.gaussian(values, radiusCells: options.islandScaleMetres / grid.cellSize)
+            let heatMinCells = max(minCells, Int((options.minHeatIslandSquareMetres / grid.cellArea).rounded(.up)))
+            let found = IslandAnalysis.regions(values: values, minCells: heatMinCells) { !zone.values[$0].isNaN && Double(zone.values[$0]) >= threshold }
+            let records = summary.heatIslands.filter { $0.window == regime.rawValue }
+            #expect(summary.heatThresholds[regime.rawValue] == threshold)
+            #expect(records.count == found.regions.count && records.count > 3, "\(regime): \(records.count) islands in strips, \(found.regions.count) whole")
+            let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
+            for (record, region) in zip(records, found.regions) {
+                #expect(record.id == Int(region.label) && record.areaSquareMetres == Double(region.cells) * grid.cellArea)
+                #expect(abs(record.meanICTU - region.mean) < 1e-9 && record.maxICTU == region.max)
+                let centre = try toWGS.transform(x: grid.originX + region.centroid.col * grid.cellSize, y: grid.originY - region.centroid.row * grid.cellSize)
+                #expect(abs(record.longitude - centre.x) < 1e-9 && abs(record.latitude - centre.y) < 1e-9)
+                let inside = found.labels.indices.filter { found.labels[$0] == region.label }.map { access.distance[$0] }.filter(\.isFinite).sorted()
+                #expect(record.nearestCoolIslandMetres == (inside.isEmpty ? nil : Double(inside[inside.count / 2])))
+            }
+        }
     }
 }

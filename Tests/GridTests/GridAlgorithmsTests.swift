@@ -20,6 +20,26 @@ import Testing
     }
 }
 
+@Suite struct StripedDistanceTests {
+    /// Strips of 8 rows over a 61 × 50 grid whose few features lie far from most strips (a cell's nearest feature is
+    /// up to 40 rows away, five strips): each strip's distances equal the whole grid's transform, to the bit; and a
+    /// grid without features is infinite everywhere.
+    @Test func stripsGiveTheWholeGridsDistances() {
+        let w = 61, h = 50
+        let features: Set<Int> = [2 * w + 7, 3 * w + 50, 45 * w + 30, 46 * w + 31]
+        var bits = BitGrid(width: w, height: h)
+        for f in features { bits[f % w, f / w] = true }
+        let whole = DistanceTransform.nearest(width: w, height: h) { features.contains($0) }.distance
+        let striped = StripedDistance(features: bits, stripRows: 8)
+        var joined: [Float] = []
+        for s in 0..<((h + 7) / 8) { joined += striped.distances(strip: s) }
+        #expect(joined == whole)
+        #expect(joined[24 * w] > 20, "a cell in the middle strip is far from every feature: \(joined[24 * w])")
+        let none = StripedDistance(features: BitGrid(width: w, height: h), stripRows: 8).distances(strip: 3)
+        #expect(none.count == 8 * w && none.allSatisfy { $0 == .infinity })
+    }
+}
+
 @Suite struct ConnectedComponentsTests {
     @Test func diagonalNeighboursJoinOnlyWithEightConnectivity() {
         // Two 2×2 squares touching at one corner.

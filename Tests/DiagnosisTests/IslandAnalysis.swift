@@ -1,22 +1,23 @@
 import Foundation
 import Grid
 
-/// Heat and cool islands as objects on a grid: 4-connected regions (cells sharing an edge; two regions touching
-/// only at a corner stay two islands — a corner is not a place one walks through), small specks dropped.
-public enum IslandAnalysis {
-    public struct Region: Sendable {
-        public var label: Int32
-        public var cells: Int
-        public var mean: Double, max: Double
+/// The diagnosis's islands and access with the whole grid in memory: the reference the striped diagnosis
+/// (StripedAccess, StripedDistance) is tested against. 4-connected regions (cells sharing an edge; two regions
+/// touching only at a corner stay two islands — a corner is not a place one walks through), small specks dropped.
+enum IslandAnalysis {
+    struct Region: Sendable {
+        var label: Int32
+        var cells: Int
+        var mean: Double, max: Double
         /// Mean of each extra plane (e.g. each explanation term) over the region.
-        public var means: [Double]
-        public var centroid: (col: Double, row: Double)
+        var means: [Double]
+        var centroid: (col: Double, row: Double)
     }
 
     /// Regions of cells where `isMember` holds, with at least `minCells` cells, relabelled 1…n by decreasing mean of `values`.
     /// Returns the label plane (0 elsewhere) and the regions. Member cells without a value (NaN: buildings inside a
     /// zone) count in the region's cells but not in its means, maximum or centroid.
-    public static func regions(values: Plane, extra: [Plane] = [], minCells: Int, isMember: (Int) -> Bool) -> (labels: [Int32], regions: [Region]) {
+    static func regions(values: Plane, extra: [Plane] = [], minCells: Int, isMember: (Int) -> Bool) -> (labels: [Int32], regions: [Region]) {
         let w = values.width, h = values.height
         let (raw, sizes) = ConnectedComponents.label(width: w, height: h, connectivity: .four, isMember: isMember)
         let n = sizes.count
@@ -54,7 +55,7 @@ public enum IslandAnalysis {
 
     /// Distance (m) from every cell to the nearest source cell (exact Euclidean), and the share of the cells
     /// where `counts` holds that lie within `radius` metres of one.
-    public static func access(width: Int, height: Int, cellSize: Double, radius: Double, isSource: (Int) -> Bool, counts: (Int) -> Bool) -> (distance: [Float], share: Double) {
+    static func access(width: Int, height: Int, cellSize: Double, radius: Double, isSource: (Int) -> Bool, counts: (Int) -> Bool) -> (distance: [Float], share: Double) {
         let (d, _) = DistanceTransform.nearest(width: width, height: height, isFeature: isSource)
         var total = 0, covered = 0
         var metres = [Float](repeating: 0, count: d.count)
@@ -66,7 +67,7 @@ public enum IslandAnalysis {
     }
 
     /// The value at quantile q (0–1) of the finite values where `include` holds.
-    public static func quantile(_ values: [Float], _ q: Double, include: (Int) -> Bool = { _ in true }) -> Double {
+    static func quantile(_ values: [Float], _ q: Double, include: (Int) -> Bool = { _ in true }) -> Double {
         var v: [Float] = []
         for i in values.indices where include(i) && values[i].isFinite { v.append(values[i]) }
         guard !v.isEmpty else { return .nan }
