@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "TilesTests", dependencies: ["GeoIO", "Grid", "Run", "Reports", "Tiles", "TestFixtures"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["GeoIO", "Grid", "Model", "City", "Run", "Tiles", "Diagnosis", "TestFixtures"]),
         .testTarget(name: "ScenarioTests", dependencies: ["GeoIO", "Grid", "Model", "Support", "Run", "Sample", "Tiles", "Scenario", "TestFixtures"]),
-        .testTarget(name: "WateringTests", dependencies: ["GeoIO", "Grid", "Model", "Run", "Engine", "Watering", "TestFixtures"]),
+        .testTarget(name: "WateringTests", dependencies: ["GeoIO", "Grid", "Model", "Run", "Engine", "Diagnosis", "Watering", "TestFixtures"]),
         .testTarget(name: "ServerTests", dependencies: ["GeoIO", "City", "Run", "Engine", "Tiles", "Diagnosis", "Watering", "Server", "TestFixtures"]),
         .testTarget(name: "DeploymentTests", dependencies: ["GeoIO", "Support", "Run", "TestFixtures", .product(name: "Yams", package: "Yams")]),
     ]

@@ -157,10 +157,16 @@ public enum Diagnosis {
         if let zones = options.zones {
             progress("districts", 0)
             let components = try folder.open(.components)
-            func rows(_ band: RunFolder.Band) -> StripedAccess.Rows { { y, n in try RunFolder.read(components, band: band.number, window: Window(x: 0, y: y, width: w, height: n)).values } }
+            // The tree-canopy and sealed-ground terms, read together (the stack interleaves its bands by pixel).
+            let bands = [RunFolder.components(.day, .treeCanopy).number, RunFolder.components(.day, .sealedGround).number]
+            var read: (y: Int, planes: [[Float]])? = nil
+            func rows(_ k: Int) -> StripedAccess.Rows { { y, n in
+                if read?.y != y { read = (y, try RunFolder.readBands(components, window: Window(x: 0, y: y, width: w, height: n), bands: bands).map(\.values)) }
+                return read!.planes[k]
+            } }
             let stress = folder.contains(.hydricStress) ? try BandRows(folder, RunFolder.Band(.hydricStress)) : nil
             districts = try DistrictStatistics.compute(zones: zones, field: options.zoneField, grid: grid, day: day.rows, night: night.rows, stress: stress?.rows,
-                                                       canopy: rows(RunFolder.components(.day, .treeCanopy)), sealed: rows(RunFolder.components(.day, .sealedGround)))
+                                                       canopy: rows(0), sealed: rows(1))
         }
 
         var survey: SurveyAnalysis? = nil
@@ -258,7 +264,7 @@ public enum Diagnosis {
                 top = y0
                 values = try map.rows(y0, rows)
                 let window = Window(x: 0, y: y0, width: w, height: rows)
-                parts = try bands.map { try RunFolder.read(components, band: $0, window: window).values }
+                parts = try RunFolder.readBands(components, window: window, bands: bands).map(\.values)
                 for (t, part) in parts.enumerated() { for v in part where !v.isNaN { termSums[t] += Double(v); termCounts[t] += 1 } }
                 metres = distance.distances(strip: y0 / StripedAccess.stripRows).map { $0 * Float(grid.cellSize) }
                 people = try options.population?.rows(y0, rows)

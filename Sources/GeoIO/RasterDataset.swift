@@ -129,11 +129,12 @@ public final class RasterDataset {
         return values
     }
 
-    /// Every band over a window (each band `width × height` Float32 values, row-major), read a strip of
-    /// `stripRows` rows at a time for all the bands at once: a pixel-interleaved file decodes each block once for all
-    /// its bands, and the strip's buffer is reused.
-    public func readBands(x: Int, y: Int, width: Int, height: Int, stripRows: Int = 128) throws -> [[Float]] {
-        let bands = bandCount, strip = min(stripRows, height)
+    /// Every band (or the `bands` numbered from 1) over a window (each band `width × height` Float32 values,
+    /// row-major), read a strip of `stripRows` rows at a time for all the bands at once: a pixel-interleaved file
+    /// decodes each block once for all its bands, and the strip's buffer is reused.
+    public func readBands(x: Int, y: Int, width: Int, height: Int, bands numbers: [Int]? = nil, stripRows: Int = 128) throws -> [[Float]] {
+        var map = (numbers ?? Array(1...max(1, bandCount))).map(Int32.init)
+        let bands = map.count, strip = min(stripRows, height)
         var out = (0..<bands).map { _ in [Float](unsafeUninitializedCapacity: width * height) { _, count in count = width * height } }
         var buffer = [Float](repeating: 0, count: width * strip * bands)
         for top in stride(from: 0, to: height, by: strip) {
@@ -141,7 +142,7 @@ public final class RasterDataset {
             let status = buffer.withUnsafeMutableBufferPointer { b in
                 gdalCall {
                     GDALDatasetRasterIO(handle, GF_Read, Int32(x), Int32(y + top), Int32(width), Int32(rows), b.baseAddress, Int32(width), Int32(rows),
-                                        GDT_Float32, Int32(bands), nil, 4, Int32(width * 4), Int32(count * 4))
+                                        GDT_Float32, Int32(bands), &map, 4, Int32(width * 4), Int32(count * 4))
                 }
             }
             guard status == CE_None else { throw GeoError.gdal("read the \(bands) bands of a \(width)×\(rows) window at (\(x), \(y + top)) of \(path)") }

@@ -250,10 +250,12 @@ public struct RunFolder: Sendable {
         return plane
     }
 
-    /// Every band of an open raster over a window, in one read, no data as NaN.
-    public static func readBands(_ dataset: RasterDataset, window: Window) throws -> [Plane] {
-        let bands = try dataset.readBands(x: window.x, y: window.y, width: window.width, height: window.height)
-        return try bands.enumerated().map { b, values in noDataAsNaN(Plane(width: window.width, height: window.height, values: values), try dataset.band(b + 1)) }
+    /// Every band of an open raster (or the `bands` numbered from 1) over a window, in one read, no data as NaN.
+    public static func readBands(_ dataset: RasterDataset, window: Window, bands numbers: [Int]? = nil) throws -> [Plane] {
+        let bands = try dataset.readBands(x: window.x, y: window.y, width: window.width, height: window.height, bands: numbers)
+        return try bands.enumerated().map { b, values in
+            noDataAsNaN(Plane(width: window.width, height: window.height, values: values), try dataset.band(numbers?[b] ?? b + 1))
+        }
     }
 
     /// Whether the run has its analysis stacks (`compute` without `--maps-only`).

@@ -1,7 +1,9 @@
 import Engine
 import Foundation
+import GeoIO
 import Grid
 import Model
+import Run
 
 /// A tree's cooling service: what the day ICTU of the public space would gain without it, summed over that space
 /// (°C·m²) — the engine's own counterfactual, made local so that every tree of a city can be scored.
@@ -23,44 +25,75 @@ import Model
 struct CoolingService {
     let grid: GridSpec
     let settings: MapSettings
-    /// ∂UTCI/∂(Tmrt − Ta) at each cell's mean day conditions, its change per kelvin (the shade a crown gives is
-    /// tens of kelvin of Tmrt, over which UTCI bends), and the public-space mask.
-    let radiantPartial: Plane
-    let radiantCurvature: Plane
-    let isPublic: [Bool]
-    /// K∗w: the air response, °C·m² of public space per unit of unstressed crown cover at a cell.
-    let airResponse: Plane
+    /// Open ground connected to the street network, one bit a cell.
+    let isPublic: BitGrid
+    let table: UTCITable
+    /// The run's mean day air temperature (°C), vapour pressure (hPa) and mean radiant temperature (°C) per cell.
+    let dayConditions: RasterDataset
+    let conditionBands: [Int]
+    /// How far the air kernel reaches, in cells.
+    let kernelReach: Int
 
-    /// `dayAir`, `dayVapour`, `dayRadiant`: the run's mean day air temperature (°C), vapour pressure (hPa) and
-    /// mean radiant temperature (°C) per cell.
-    init(settings: MapSettings, dayAir: Plane, dayVapour: Plane, dayRadiant: Plane, isPublic: [Bool]) {
+    /// The fields the service reads over a band of rows of the grid (the whole width): ∂UTCI/∂(Tmrt − Ta) at each
+    /// cell's mean day conditions, its change per kelvin (the shade a crown gives is tens of kelvin of Tmrt, over
+    /// which UTCI bends), and K∗w, the air response, °C·m² of public space per unit of unstressed crown cover.
+    struct Fields {
+        let rows: Range<Int>
+        let width: Int
+        let radiantPartial: [Float], radiantCurvature: [Float], airResponse: [Float]
+
+        @inline(__always) func index(col: Int, row: Int) -> Int { (row - rows.lowerBound) * width + col }
+    }
+
+    /// `folder`: the run, whose intermediate stack holds the mean day conditions; the UTCI table spans their range
+    /// over the whole grid (read in strips).
+    init(settings: MapSettings, folder: RunFolder, isPublic: BitGrid) throws {
         grid = settings.grid
         self.settings = settings
         self.isPublic = isPublic
+        dayConditions = try folder.open(.intermediate)
+        conditionBands = [RunFolder.Quantity.airTemperature, .vapourPressure, .meanRadiantTemperature].map { RunFolder.intermediate(.day, $0).number }
         let k = settings.coefficients.day, r = settings.coefficients.radiative
+        kernelReach = FocalMean.reach(radiusCells: k.vegetationRadiusMetres / settings.grid.cellSize)
         let hours = settings.dayHours
         let wind = hours.map { min(max($0.wind * r.windReduction, UTCI.windRange.lowerBound), UTCI.windRange.upperBound) }.reduce(0, +) / Double(max(1, hours.count))
-        let temperatures = dayAir.values.filter { $0.isFinite }, vapours = dayVapour.values.filter { $0.isFinite }
-        let ta = Double(temperatures.min() ?? 20)...Double(max(temperatures.max() ?? 40, (temperatures.min() ?? 20) + 1))
-        let pa = Double(vapours.min() ?? 10) / 10...Double(max(vapours.max() ?? 20, (vapours.min() ?? 10) + 1)) / 10
-        let table = UTCITable(wind: wind, airTemperature: (ta.lowerBound - 1)...(ta.upperBound + 1), vapourPressureKPa: max(0, pa.lowerBound - 0.1)...(pa.upperBound + 0.1))
-        var weight = Plane(width: grid.width, height: grid.height), radiant = Plane(width: grid.width, height: grid.height)
-        var curvature = Plane(width: grid.width, height: grid.height)
+        var tMin = Float.infinity, tMax = -Float.infinity, eMin = Float.infinity, eMax = -Float.infinity
+        for strip in Window(x: 0, y: 0, width: grid.width, height: grid.height).strips(rows: 256) {
+            let planes = try RunFolder.readBands(dayConditions, window: strip, bands: Array(conditionBands.prefix(2)))
+            for v in planes[0].values where v.isFinite { tMin = min(tMin, v); tMax = max(tMax, v) }
+            for v in planes[1].values where v.isFinite { eMin = min(eMin, v); eMax = max(eMax, v) }
+        }
+        let t0 = Double(tMin.isFinite ? tMin : 20), e0 = Double(eMin.isFinite ? eMin : 10)
+        let ta = t0...Double(max(tMax.isFinite ? tMax : 40, Float(t0) + 1))
+        let pa = e0 / 10...Double(max(eMax.isFinite ? eMax : 20, Float(e0) + 1)) / 10
+        table = UTCITable(wind: wind, airTemperature: (ta.lowerBound - 1)...(ta.upperBound + 1), vapourPressureKPa: max(0, pa.lowerBound - 0.1)...(pa.upperBound + 0.1))
+    }
+
+    /// The fields over `rows`: the conditions are read over them and the air kernel's reach around, where every
+    /// cell their air response weighs lies.
+    func fields(rows: Range<Int>) throws -> Fields {
+        let k = settings.coefficients.day
+        let top = max(0, rows.lowerBound - kernelReach), bottom = min(grid.height, rows.upperBound + kernelReach)
+        let read = Window(x: 0, y: top, width: grid.width, height: bottom - top)
+        let planes = try RunFolder.readBands(dayConditions, window: read, bands: conditionBands)
+        let air = planes[0].values, vapour = planes[1].values, radiantTemperature = planes[2].values
+        var weight = Plane(width: read.width, height: read.height), radiant = [Float](repeating: 0, count: read.cellCount), curvature = radiant
         let cellArea = Float(grid.cellArea)
-        for i in 0..<grid.cellCount where isPublic[i] && dayAir.values[i].isFinite && dayVapour.values[i].isFinite && dayRadiant.values[i].isFinite {
-            let t = Double(dayAir.values[i])
-            let p = table.partials(ta: t, radiantDifference: Double(dayRadiant.values[i]) - t, vapourPressureKPa: Double(dayVapour.values[i]) / 10)
+        for o in 0..<read.cellCount where isPublic[o % read.width, top + o / read.width] && air[o].isFinite && vapour[o].isFinite && radiantTemperature[o].isFinite {
+            let t = Double(air[o])
+            let p = table.partials(ta: t, radiantDifference: Double(radiantTemperature[o]) - t, vapourPressureKPa: Double(vapour[o]) / 10)
             guard p.ta.isFinite, p.vapour.isFinite, p.radiant.isFinite else { continue }
             // Without the crown: air warmer by k_canopy·K∗Δ, vapour lower by γ·K∗Δ (p.vapour is per kPa).
-            weight.values[i] = Float(p.ta * k.canopy - p.vapour / 10 * k.vapourGain) * cellArea
-            radiant.values[i] = Float(p.radiant)
-            let d = Double(dayRadiant.values[i]) - t, e = Double(dayVapour.values[i]) / 10
+            weight.values[o] = Float(p.ta * k.canopy - p.vapour / 10 * k.vapourGain) * cellArea
+            radiant[o] = Float(p.radiant)
+            let d = Double(radiantTemperature[o]) - t, e = Double(vapour[o]) / 10
             let above = table.partials(ta: t, radiantDifference: d + 2, vapourPressureKPa: e).radiant, below = table.partials(ta: t, radiantDifference: d - 2, vapourPressureKPa: e).radiant
-            curvature.values[i] = above.isFinite && below.isFinite ? Float((above - below) / 4) : 0
+            curvature[o] = above.isFinite && below.isFinite ? Float((above - below) / 4) : 0
         }
-        radiantPartial = radiant
-        radiantCurvature = curvature
-        airResponse = FocalMean.gaussian(weight, radiusCells: k.vegetationRadiusMetres / grid.cellSize)
+        let response = FocalMean.gaussian(weight, radiusCells: k.vegetationRadiusMetres / grid.cellSize)
+        let kept = ((rows.lowerBound - top) * read.width)..<((rows.upperBound - top) * read.width)
+        return Fields(rows: rows, width: grid.width, radiantPartial: Array(radiant[kept]), radiantCurvature: Array(curvature[kept]),
+                      airResponse: Array(response.values[kept]))
     }
 
     /// Cells (col, row) of a crown: centres within its radius, or the cell holding the trunk for a crown smaller than a cell.
@@ -86,13 +119,13 @@ struct CoolingService {
     struct Result { var air: Double, shade: Double; var total: Double { air + shade } }
 
     /// The service of the crown on `cells`, with the layers of `window` (grid cells) around it, which must hold the
-    /// crown and its longest shadow on every side.
-    func service(crown cells: [(col: Int, row: Int)], layers: SurfaceLayers, window: Window, treeHeight: Double) -> Result {
+    /// crown and its longest shadow on every side, and the fields over the window's rows.
+    func service(crown cells: [(col: Int, row: Int)], layers: SurfaceLayers, window: Window, fields: Fields, treeHeight: Double) -> Result {
         var air = 0.0
         for (c, r) in cells {
             let i = (r - window.y) * window.width + c - window.x
             let f = Double(layers.treeCanopy.values[i]), s = Double(layers.canopyStress.values[i])
-            if layers.buildingFraction.values[i] < 0.5 { air += f * (1 - s) * Double(airResponse[c, r]) }
+            if layers.buildingFraction.values[i] < 0.5 { air += f * (1 - s) * Double(fields.airResponse[fields.index(col: c, row: r)]) }
         }
         // Shade: the sunlit fraction with and without the crown on a window of the crown and its shadow.
         let reach = Int((shadowReach(height: max(treeHeight, 3)) / grid.cellSize).rounded(.up)) + 1
@@ -122,9 +155,7 @@ struct CoolingService {
             let sunlitWith = sunlit(with, building: building, hour: hour, origin: anchor)
             let sunlitWithout = sunlit(without, building: building, hour: hour, origin: anchor)
             for o in 0..<local.cellCount {
-                let c = local.x + o % local.width, r = local.y + o / local.width
-                let g = r * grid.width + c
-                guard isPublic[g] else { continue }
+                guard isPublic[local.x + o % local.width, local.y + o / local.width] else { continue }
                 gain[o] += sky.sunGain(albedo: Double(albedo[o]), heating: heating[o]) * perFlux * Double(sunlitWithout[o] - sunlitWith[o]) * hourShare
             }
         }
@@ -146,16 +177,15 @@ struct CoolingService {
         for (hour, sky) in zip(settings.dayHours, radiation) {
             let perFlux = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature).perFlux
             for o in 0..<local.cellCount where !openWith[o].isNaN && !openWithout[o].isNaN {
-                let g = (local.y + o / local.width) * grid.width + local.x + o % local.width
-                guard isPublic[g] else { continue }
+                guard isPublic[local.x + o % local.width, local.y + o / local.width] else { continue }
                 gain[o] += sky.sky * perFlux * (openWithout[o] - openWith[o]) * hourShare
             }
         }
         // UTCI's change: the partial at the mean of the two states (with the crown, and without) times the gain.
         var shade = 0.0
         for o in 0..<local.cellCount where gain[o] != 0 {
-            let g = (local.y + o / local.width) * grid.width + local.x + o % local.width
-            shade += (Double(radiantPartial.values[g]) + Double(radiantCurvature.values[g]) * gain[o] / 2) * gain[o] * grid.cellArea
+            let g = fields.index(col: local.x + o % local.width, row: local.y + o / local.width)
+            shade += (Double(fields.radiantPartial[g]) + Double(fields.radiantCurvature[g]) * gain[o] / 2) * gain[o] * grid.cellArea
         }
         return Result(air: air, shade: shade)
     }

@@ -82,19 +82,17 @@ public enum Watering {
         // The inventory's trees, or without one the canopy patches of the canopy layer.
         let trees = try city.trees?.trees(grid: grid) ?? canopyPatches(city: city, grid: grid)
 
-        // The run's maps: open ground, the mean day conditions (for the engine's partials).
-        let day = try folder.read(RunFolder.map(.day))
-        let isPublic = publicSpace(open: day.values.map { !$0.isNaN }, grid: grid)
+        // The public space (from the day map's open ground) and the engine's response, read in strips: no plane of
+        // the city is held, each band of blocks reads its fields.
+        let isPublic = try publicSpace(rows: BandRows(folder, RunFolder.map(.day)).rows, grid: grid)
         progress("the engine's response", 0)
-        let service = CoolingService(settings: settings, dayAir: try folder.read(RunFolder.intermediate(.day, .airTemperature)),
-                                     dayVapour: try folder.read(RunFolder.intermediate(.day, .vapourPressure)),
-                                     dayRadiant: try folder.read(RunFolder.intermediate(.day, .meanRadiantTemperature)), isPublic: isPublic)
-        let earlier = try options.earlierRun.map { path -> Plane in
+        let service = try CoolingService(settings: settings, folder: folder, isPublic: isPublic)
+        let earlier = try options.earlierRun.map { path -> BandRows in
             let earlier = try RunFolder(path)
             guard earlier.record.grid == grid else { throw OutputError("--earlier \(path): its grid differs from the run's") }
-            return try earlier.read(RunFolder.Band(.hydricStress))
+            return try BandRows(earlier, RunFolder.Band(.hydricStress))
         }
-        let population = try PopulationLayer.read(manifest: city.manifestPath, grid: grid)
+        let population = try PopulationLayer.rows(manifest: city.manifestPath, grid: grid)
         let sensitive = try sensitiveSites(city: city, grid: grid, useField: options.useField)
         let year = record.hotDays.last.flatMap { Int($0.prefix(4)) } ?? 2025
 
@@ -108,17 +106,25 @@ public enum Watering {
         }
         let tallest = trees.map(\.heightMetres).max() ?? 10, widest = trees.map(\.crownDiameterMetres).max() ?? 10
         let margin = Int(((service.shadowReach(height: max(tallest, 3)) + widest) / grid.cellSize).rounded(.up)) + 2
-        let context = TreeContext(grid: grid, service: service, earlier: earlier, population: population, sensitive: sensitive, year: year,
+        let exposureReach = Int((options.exposureMetres / grid.cellSize).rounded(.up))
+        let context = TreeContext(grid: grid, service: service, sensitive: sensitive, year: year,
                                   options: options, toWGS: try CoordinateTransform(from: grid.crs, to: "EPSG:4326"))
         var results: [TreePriority] = []
         var done = 0
+        var fields: CoolingService.Fields? = nil
         for (block, members) in byBlock.sorted(by: { $0.key < $1.key }) {
             let core = Window(x: (block % blocksAcross) * blockCells, y: (block / blocksAcross) * blockCells, width: blockCells, height: blockCells)
-            let window = Window(x: core.x, y: core.y, width: min(blockCells, grid.width - core.x), height: min(blockCells, grid.height - core.y))
-                .expanded(by: margin, within: grid.width, grid.height)
+            let inside = Window(x: core.x, y: core.y, width: min(blockCells, grid.width - core.x), height: min(blockCells, grid.height - core.y))
+            let window = inside.expanded(by: margin, within: grid.width, grid.height)
+            // The fields of the band of blocks (and its margin), read once for the band.
+            let rows = window.y..<(window.y + window.height)
+            if fields?.rows != rows { fields = nil; fields = try service.fields(rows: rows) }
             let layers = try city.layers(window)
+            let around = inside.expanded(by: exposureReach, within: grid.width, grid.height)
+            let surroundings = TreeContext.Surroundings(window: window, earlier: try earlier.map { try RunFolder.read($0.dataset, band: $0.number, window: window) },
+                                                        peopleWindow: around, people: try population?.read(around))
             for k in members {
-                results.append(try context.evaluate(trees[k], layers: layers, window: window))
+                results.append(try context.evaluate(trees[k], layers: layers, window: window, fields: fields!, surroundings: surroundings))
                 done += 1
             }
             progress("trees", Double(done) / Double(max(1, trees.count)))
@@ -184,11 +190,16 @@ public enum Watering {
         return ageFactor * (1 - 0.3 * pow(s / dyingStress, 2))
     }
 
-    /// Open ground connected to the street network (the largest 4-connected open area): enclosed yards are private.
-    static func publicSpace(open: [Bool], grid: GridSpec) -> [Bool] {
-        let (labels, sizes) = ConnectedComponents.label(width: grid.width, height: grid.height, connectivity: .four) { open[$0] }
-        guard sizes.count > 1, let largest = sizes.indices.dropFirst().max(by: { sizes[$0] < sizes[$1] }) else { return open }
-        return labels.map { Int($0) == largest }
+    /// Open ground connected to the street network (the largest 4-connected open area of the day map, read in
+    /// strips: `rows`): enclosed yards are private. One bit a cell.
+    static func publicSpace(rows: StripedAccess.Rows, grid: GridSpec) throws -> BitGrid {
+        var bits = BitGrid(width: grid.width, height: grid.height)
+        let sizes = try StripedAccess.regions(width: grid.width, height: grid.height, rows: rows, minCells: 1, isMember: { !$0.isNaN }) { _, _, _, _ in }
+        guard let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return bits }
+        try StripedAccess.regions(width: grid.width, height: grid.height, rows: rows, minCells: 1, isMember: { !$0.isNaN }) { y, columns, k, _ in
+            if k == largest { for c in columns { bits[c, y] = true } }
+        }
+        return bits
     }
 
     /// Centres of the footprints whose use is sensitive (schools, nurseries, care homes, hospitals).
@@ -233,28 +244,36 @@ public enum Watering {
 struct TreeContext {
     let grid: GridSpec
     let service: CoolingService
-    let earlier: Plane?
-    let population: Plane?
     let sensitive: [(x: Double, y: Double)]
     /// The year of the run's hot days (ages are counted to it, so a rerun gives the same list).
     let year: Int
     let options: WateringOptions
     let toWGS: CoordinateTransform
 
+    /// What a block of trees reads around it: an earlier run's stress over the block's window, and the people over
+    /// the block and the exposure radius around it.
+    struct Surroundings {
+        let window: Window
+        let earlier: Plane?
+        let peopleWindow: Window
+        let people: Plane?
+    }
+
     /// One tree, with the layers of `window` (which holds its crown and its longest shadow).
-    func evaluate(_ t: TreeInventory.Tree, layers: SurfaceLayers, window: Window) throws -> TreePriority {
+    func evaluate(_ t: TreeInventory.Tree, layers: SurfaceLayers, window: Window, fields: CoolingService.Fields, surroundings: Surroundings) throws -> TreePriority {
         let cells = service.crown(x: t.x, y: t.y, diameter: t.crownDiameterMetres)
         var stressSum = 0.0, earlierSum = 0.0, seen = 0
+        let earlier = surroundings.earlier
         for (c, r) in cells {
             let i = (r - window.y) * window.width + c - window.x
             guard layers.treeCanopy.values[i] > 0 else { continue }
             stressSum += Double(layers.canopyStress.values[i]); seen += 1
-            if let earlier { earlierSum += Double(earlier[c, r].isNaN ? 0 : earlier[c, r]) }
+            if let earlier { let v = earlier.values[i]; earlierSum += Double(v.isNaN ? 0 : v) }
         }
         let stress: Double? = seen > 0 ? stressSum / Double(seen) : nil
         let trend: Double? = earlier != nil && seen > 0 ? (stressSum - earlierSum) / Double(seen) : nil
-        let cooling = seen > 0 ? service.service(crown: cells, layers: layers, window: window, treeHeight: t.heightMetres) : CoolingService.Result(air: 0, shade: 0)
-        let people = population.map { peopleNear(t, $0) }
+        let cooling = seen > 0 ? service.service(crown: cells, layers: layers, window: window, fields: fields, treeHeight: t.heightMetres) : CoolingService.Result(air: 0, shade: 0)
+        let people = surroundings.people.map { peopleNear(t, $0, window: surroundings.peopleWindow) }
         let nearSensitive = sensitive.contains { hypot($0.x - t.x, $0.y - t.y) <= options.exposureMetres }
         let exposure = (1 + (people ?? 0) / 100) * (nearSensitive ? 1.5 : 1)
         let age = t.planted.map { max(0, year - $0) }
@@ -273,14 +292,14 @@ struct TreeContext {
         return p
     }
 
-    /// People living within the exposure radius of the tree.
-    func peopleNear(_ t: TreeInventory.Tree, _ population: Plane) -> Double {
+    /// People living within the exposure radius of the tree, from the people over `window` (which holds that radius).
+    func peopleNear(_ t: TreeInventory.Tree, _ population: Plane, window: Window) -> Double {
         guard let (tc, tr) = grid.cell(x: t.x, y: t.y) else { return 0 }
         let reach = Int((options.exposureMetres / grid.cellSize).rounded(.up))
         var sum = 0.0
         for r in max(0, tr - reach)...min(grid.height - 1, tr + reach) { for c in max(0, tc - reach)...min(grid.width - 1, tc + reach) {
             let (cx, cy) = grid.centre(col: c, row: r)
-            if hypot(cx - t.x, cy - t.y) <= options.exposureMetres { sum += Double(population[c, r]) }
+            if hypot(cx - t.x, cy - t.y) <= options.exposureMetres { sum += Double(population[c - window.x, r - window.y]) }
         } }
         return sum
     }

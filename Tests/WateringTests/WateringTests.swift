@@ -1,3 +1,4 @@
+import Diagnosis
 import Foundation
 import GeoIO
 import Grid
@@ -173,9 +174,9 @@ import Testing
                                 coefficients: settings.coefficients).ictu
         }
         let a = day(with), b = day(without)
-        let isPublic = Watering.publicSpace(open: a.values.map { !$0.isNaN }, grid: grid)
+        let isPublic = try Watering.publicSpace(rows: StripedAccess.rows(a), grid: grid)
         var exact = 0.0
-        for i in a.values.indices where isPublic[i] && !a.values[i].isNaN && !b.values[i].isNaN { exact += Double(b.values[i] - a.values[i]) * grid.cellArea }
+        for i in a.values.indices where isPublic[i % grid.width, i / grid.width] && !a.values[i].isNaN && !b.values[i].isNaN { exact += Double(b.values[i] - a.values[i]) * grid.cellArea }
         let square = try #require(try Self.ranked()["square"])
         #expect(exact > 0 && abs(square.coolingService - exact) / exact < 0.1, "local \(square.coolingService) vs full recompute \(exact) °C·m²")
     }

@@ -1,0 +1,27 @@
+import GeoIO
+
+/// Rows of one band of a run's raster, a strip at a time, no data as NaN.
+public struct BandRows {
+    public let dataset: RasterDataset
+    public let number: Int
+    let noData: Float?
+
+    public init(_ folder: RunFolder, _ band: RunFolder.Band) throws {
+        dataset = try folder.open(band.entry)
+        number = band.number
+        noData = try dataset.band(band.number).noData.map(Float.init)
+    }
+
+    /// Rows y ..< y + height, the whole width, row-major.
+    public func rows(_ y: Int, _ height: Int) throws -> [Float] {
+        var values = try dataset.band(number).read(x: 0, y: y, width: dataset.width, height: height)
+        if let noData, !noData.isNaN { for i in values.indices where values[i] == noData { values[i] = .nan } }
+        return values
+    }
+
+    /// One cell's value (NaN for no data).
+    public func value(col: Int, row: Int) throws -> Float {
+        let v = try dataset.band(number).read(x: col, y: row, width: 1, height: 1)[0]
+        return v == noData ? .nan : v
+    }
+}
