@@ -11,14 +11,21 @@ public struct CoarseNeighbourhoods: Sendable {
     /// Narrower neighbourhoods are filtered per block, on the fine cells.
     static let minimumRadiusMetres = 100.0
 
-    /// Per input (NeighbourhoodMeans order): its coarse mean, nil when left to the blocks.
+    /// Per input (NeighbourhoodMeans order): its coarse mean over `extent`, nil when left to the blocks.
     let planes: [Plane?]
     let factor: Int
     let surroundings: Surroundings
+    /// The coarse cells the planes hold (the whole park grid, or the part around a scenario's edits), and the park
+    /// grid's size.
+    let extent: Window
+    let size: (width: Int, height: Int)
 
     init(parks: ParkField, coefficients k: AirTemperatureCoefficients, cellSize: Double) {
         factor = parks.factor
         surroundings = parks.surroundings
+        let first = parks.inputs[0]
+        size = (first.width, first.height)
+        extent = Window(x: 0, y: 0, width: first.width, height: first.height)
         let coarseMetres = cellSize * Double(parks.factor)
         var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
         for (radius, inputs) in Self.coarseInputsByRadius(k) {
@@ -27,28 +34,36 @@ public struct CoarseNeighbourhoods: Sendable {
         self.planes = planes
     }
 
-    private init(planes: [Plane?], factor: Int, surroundings: Surroundings) { self.planes = planes; self.factor = factor; self.surroundings = surroundings }
-
-    /// These means (computed from `parks` before its update) with the update filtered in: `parks` differs from the
-    /// field they came from only in the coarse cells under `edited` (a window of the analysis grid), so each mean
-    /// is filtered again only within its reach of them, from a window holding that reach once more (what the whole
-    /// grid's filter reads there), and kept elsewhere. The window, not the city, sets the cost.
-    public func updated(parks: ParkField, edited: Window, pass: BlockEngine.Pass, settings: MapSettings) -> CoarseNeighbourhoods {
-        let k = pass.regime == .day ? settings.coefficients.day : settings.coefficients.night
-        let coarseMetres = settings.grid.cellSize * Double(factor)
-        let e = surroundings.window(edited)
-        let x0 = e.x / factor, y0 = e.y / factor, x1 = (e.x + e.width + factor - 1) / factor, y1 = (e.y + e.height + factor - 1) / factor
-        var updated = planes
+    /// The means over `extent` only: each filtered from a window holding the filter's reach around the extent (what
+    /// the whole grid's filter reads there).
+    init(parks: ParkField, coefficients k: AirTemperatureCoefficients, cellSize: Double, extent: Window) {
+        factor = parks.factor
+        surroundings = parks.surroundings
+        let first = parks.inputs[0]
+        size = (first.width, first.height)
+        self.extent = extent
+        let coarseMetres = cellSize * Double(parks.factor)
+        var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
         for (radius, inputs) in Self.coarseInputsByRadius(k) {
-            let first = planes[inputs[0]]!
-            let reach = FocalMean.reach(radiusCells: radius / coarseMetres)
-            let core = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0).expanded(by: reach, within: first.width, first.height)
-            let read = core.expanded(by: reach, within: first.width, first.height)
+            let read = extent.expanded(by: FocalMean.reach(radiusCells: radius / coarseMetres), within: first.width, first.height)
+            let inner = Window(x: extent.x - read.x, y: extent.y - read.y, width: extent.width, height: extent.height)
             let filtered = FocalMean.gaussian(inputs.map { parks.inputs[$0].cropped(to: read) }, radiusCells: radius / coarseMetres)
-            let inner = Window(x: core.x - read.x, y: core.y - read.y, width: core.width, height: core.height)
-            for (input, plane) in zip(inputs, filtered) { updated[input]!.paste(plane.cropped(to: inner), x: core.x, y: core.y) }
+            for (input, plane) in zip(inputs, filtered) { planes[input] = plane.cropped(to: inner) }
         }
-        return CoarseNeighbourhoods(planes: updated, factor: factor, surroundings: surroundings)
+        self.planes = planes
+    }
+
+    /// The wide means before and after a scenario's edits, over the coarse cells that sampling the fine cells of
+    /// `window` reads (a scenario's recomputed blocks with their halos, and the reach of its air): both filtered the
+    /// same way from the same windows, so they differ only where the edits reach. The window, not the city, sets
+    /// the cost and the memory.
+    public static func around(_ window: Window, before: ParkField, after: ParkField, pass: BlockEngine.Pass,
+                              settings: MapSettings) -> (before: CoarseNeighbourhoods, after: CoarseNeighbourhoods) {
+        let k = pass.regime == .day ? settings.coefficients.day : settings.coefficients.night
+        let first = before.inputs[0]
+        let extent = Plane.coarseCells(before.surroundings.window(window), factor: before.factor, of: (first.width, first.height))
+        return (CoarseNeighbourhoods(parks: before, coefficients: k, cellSize: settings.grid.cellSize, extent: extent),
+                CoarseNeighbourhoods(parks: after, coefficients: k, cellSize: settings.grid.cellSize, extent: extent))
     }
 
     /// The wide neighbourhoods of one pass of the engine.
@@ -68,12 +83,13 @@ public struct CoarseNeighbourhoods: Sendable {
         (0..<NeighbourhoodMeans.inputCount).map { NeighbourhoodMeans.radiusMetres($0, k) }.filter { !isCoarse($0) }.map { 2 * $0 }.max() ?? 0
     }
 
-    /// How much each mean moved since `before` (computed on the same park grid), on the cells of `window` (fine
-    /// grid): the differences taken on the coarse cells, then sampled (nil: an input left to the blocks).
+    /// How much each mean moved since `before` (computed on the same park grid and extent), on the cells of
+    /// `window` (fine grid): the differences taken on the coarse cells, then sampled (nil: an input left to the blocks).
     public func changes(since before: CoarseNeighbourhoods, over window: Window) -> [Plane?] {
-        zip(planes, before.planes).map { now, was in
+        precondition(before.extent == extent)
+        return zip(planes, before.planes).map { now, was in
             guard let now, let was else { return nil }
-            return now.combined(with: was, -).sampledAtFineCells(surroundings.window(window), factor: factor)
+            return now.combined(with: was, -).sampledAtFineCells(surroundings.window(window), factor: factor, of: size, at: (extent.x, extent.y))
         }
     }
 
@@ -82,7 +98,7 @@ public struct CoarseNeighbourhoods: Sendable {
         var means = NeighbourhoodMeans()
         for (input, plane) in planes.enumerated() {
             guard let plane else { continue }
-            means[input] = plane.sampledAtFineCells(surroundings.window(window), factor: factor)
+            means[input] = plane.sampledAtFineCells(surroundings.window(window), factor: factor, of: size, at: (extent.x, extent.y))
         }
         return means
     }

@@ -91,14 +91,15 @@ public struct Plane: Sendable, Equatable {
     /// centres of the fine cells of `window`: the same values, with each column's and row's weights computed once
     /// instead of per cell.
     public func sampledAtFineCells(_ window: Window, factor: Int) -> Plane {
-        func axis(_ start: Int, _ count: Int, _ size: Int) -> [(Int, Int, Float)] {
-            (0..<count).map { k in
-                let f = min(max((Double(start + k) + 0.5) / Double(factor) - 0.5, 0), Double(size - 1))
-                let i0 = Int(f)
-                return (i0, min(i0 + 1, size - 1), Float(f - Double(i0)))
-            }
-        }
-        let xs = axis(window.x, window.width, width), ys = axis(window.y, window.height, height)
+        sampledAtFineCells(window, factor: factor, of: (width, height), at: (0, 0))
+    }
+
+    /// The same when this plane is the part of a larger coarse grid (`whole` cells) from coarse cell `origin`: the
+    /// edges clamp as the whole grid's do. The plane must hold every coarse cell `window` reads (`coarseCells`).
+    public func sampledAtFineCells(_ window: Window, factor: Int, of whole: (width: Int, height: Int), at origin: (x: Int, y: Int)) -> Plane {
+        let xs = Self.fineAxis(window.x, window.width, factor: factor, size: whole.width).map { ($0.0 - origin.x, $0.1 - origin.x, $0.2) }
+        let ys = Self.fineAxis(window.y, window.height, factor: factor, size: whole.height).map { ($0.0 - origin.y, $0.1 - origin.y, $0.2) }
+        precondition(xs.allSatisfy { $0.0 >= 0 && $0.1 < width } && ys.allSatisfy { $0.0 >= 0 && $0.1 < height }, "the coarse part holds the cells sampled")
         var out = [Float](repeating: 0, count: window.width * window.height)
         values.withUnsafeBufferPointer { v in
             out.withUnsafeMutableBufferPointer { o in
@@ -113,5 +114,22 @@ public struct Plane: Sendable, Equatable {
             }
         }
         return Plane(width: window.width, height: window.height, values: out)
+    }
+
+    /// The coarse cells (of a coarse grid of `whole` cells, `factor` fine cells a side) that sampling the fine
+    /// cells of `window` reads.
+    public static func coarseCells(_ window: Window, factor: Int, of whole: (width: Int, height: Int)) -> Window {
+        let xs = fineAxis(window.x, window.width, factor: factor, size: whole.width), ys = fineAxis(window.y, window.height, factor: factor, size: whole.height)
+        let x0 = xs.map(\.0).min() ?? 0, x1 = xs.map(\.1).max() ?? 0, y0 = ys.map(\.0).min() ?? 0, y1 = ys.map(\.1).max() ?? 0
+        return Window(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+    }
+
+    /// Along one axis, for each fine cell from `start`: the two coarse cells it lies between and its weight on the second.
+    static func fineAxis(_ start: Int, _ count: Int, factor: Int, size: Int) -> [(Int, Int, Float)] {
+        (0..<count).map { k in
+            let f = min(max((Double(start + k) + 0.5) / Double(factor) - 0.5, 0), Double(size - 1))
+            let i0 = Int(f)
+            return (i0, min(i0 + 1, size - 1), Float(f - Double(i0)))
+        }
     }
 }

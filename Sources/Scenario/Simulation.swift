@@ -99,17 +99,6 @@ public final class SimulationBase: @unchecked Sendable {
     }
     private var accessCache: CoolIslandAccess?
 
-    /// The run's wide neighbourhood means, day then night (what a scenario's air is compared with): found once.
-    var coarseNeighbourhoods: [CoarseNeighbourhoods] {
-        lock.withLock {
-            if let cached = coarseCache { return cached }
-            let found = settings.passes.map { CoarseNeighbourhoods(parks: parks, pass: $0, settings: settings) }
-            coarseCache = found
-            return found
-        }
-    }
-    private var coarseCache: [CoarseNeighbourhoods]?
-
     /// The run's raster `entry`, opened once: GDAL's cache keeps its decoded blocks from one scenario to the next
     /// (a park moved by a few metres reads what the last one read). One caller at a time, as for the layers.
     func dataset(_ entry: RunFolder.Entry) throws -> RasterDataset {
@@ -205,8 +194,10 @@ public enum Simulation {
             }
             clock.lap("read the run over the region")
             let passes = settings.passes
-            let coarseAfter = options.recomputeEverything ? passes.map { CoarseNeighbourhoods(parks: parksAfter, pass: $0, settings: settings) }
-                : zip(base.coarseNeighbourhoods, passes).map { $0.updated(parks: parksAfter, edited: surface.editedWindow!, pass: $1, settings: settings) }
+            // The wide means before and after, over what the blocks (with their halos) and the air's shift sample.
+            let sampled = region.union(recomputed.expanded(by: settings.halo, within: grid.width, grid.height))
+            let coarse = passes.map { CoarseNeighbourhoods.around(sampled, before: base.parks, after: parksAfter, pass: $0, settings: settings) }
+            let coarseAfter = options.recomputeEverything ? passes.map { CoarseNeighbourhoods(parks: parksAfter, pass: $0, settings: settings) } : coarse.map(\.after)
             try BlockEngine.compute(region: recomputed, blockSize: options.blockSize, settings: settings, passes: passes, park: parksAfter, coarse: coarseAfter,
                                     layers: edited,
                                     deliver: { block in
@@ -217,7 +208,7 @@ public enum Simulation {
                                     progress: { progress("recomputing \(recomputed.width) × \(recomputed.height) cells", $0) })
             clock.lap("recompute")
             if region != recomputed {
-                shiftAir(&after, region: region, recomputed: recomputed, meansReach: meansReach!, before: (base.parks, base.coarseNeighbourhoods), after: (parksAfter, coarseAfter), settings: settings)
+                shiftAir(&after, region: region, recomputed: recomputed, meansReach: meansReach!, before: (base.parks, coarse.map(\.before)), after: (parksAfter, coarse.map(\.after)), settings: settings)
             }
         }
         if region != recomputed { clock.lap("air shifted") }

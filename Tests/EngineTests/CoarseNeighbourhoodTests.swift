@@ -48,30 +48,40 @@ struct CoarseNeighbourhoodTests {
         #expect(rmse < 0.01, "RMSE \(rmse) °C")
     }
 
-    /// A scenario refilters the wide means only within their reach of its edits: the same means as refiltering the
-    /// whole park grid, to float rounding (the running sums start elsewhere), and nothing moved beyond that reach.
-    @Test func meansUpdatedAroundAnEditEqualThoseOfTheWholeGrid() throws {
+    /// A scenario filters the wide means only over the part of the park grid its cells sample, before and after its
+    /// edits: the same means as filtering the whole park grid, to float rounding (the running sums start elsewhere),
+    /// and the same change.
+    @Test func meansAroundAnEditEqualThoseOfTheWholeGrid() throws {
         let (settings, city, parks) = try Self.sample()
         let grid = settings.grid
-        // A 300 m square turned into a wood.
+        // A 300 m square turned into a wood, and what a scenario samples around it (here 400 m more on each side).
         let edited = Window(x: grid.width / 3, y: grid.height / 3, width: Int(300 / grid.cellSize), height: Int(300 / grid.cellSize))
         let wood = try parks.updated(region: edited, grid: grid) { w in
             var layers = try city.layers(w)
             for i in 0..<layers.treeCanopy.count { layers.treeCanopy.values[i] = 1; layers.canopyStress.values[i] = 0 }
             return layers
         }
+        let sampled = edited.expanded(by: Int(400 / grid.cellSize), within: grid.width, grid.height)
+        func largest(_ a: NeighbourhoodMeans, _ b: NeighbourhoodMeans) -> Float {
+            (0..<NeighbourhoodMeans.inputCount).map { k in
+                guard let x = a[k], let y = b[k] else { return 0 }
+                return zip(x.values, y.values).map { abs($0 - $1) }.max() ?? 0
+            }.max() ?? 0
+        }
         for pass in [BlockEngine.Pass(.day, settings.dayHours), .init(.night, settings.nightHours)] {
-            let before = CoarseNeighbourhoods(parks: parks, pass: pass, settings: settings)
-            let whole = CoarseNeighbourhoods(parks: wood, pass: pass, settings: settings)
-            let updated = before.updated(parks: wood, edited: edited, pass: pass, settings: settings)
+            let wholeBefore = CoarseNeighbourhoods(parks: parks, pass: pass, settings: settings)
+            let wholeAfter = CoarseNeighbourhoods(parks: wood, pass: pass, settings: settings)
+            let around = CoarseNeighbourhoods.around(sampled, before: parks, after: wood, pass: pass, settings: settings)
+            #expect(around.after.extent.width < wholeAfter.extent.width / 2, "\(pass.regime): a part of the park grid, \(around.after.extent)")
+            #expect(largest(around.before.sample(sampled), wholeBefore.sample(sampled)) < 1e-5)
+            #expect(largest(around.after.sample(sampled), wholeAfter.sample(sampled)) < 1e-5)
             var worst: Float = 0, moved: Float = 0
-            for (a, b) in zip(whole.planes, updated.planes) {
+            for (a, b) in zip(around.after.changes(since: around.before, over: sampled), wholeAfter.changes(since: wholeBefore, over: sampled)) {
                 guard let a, let b else { #expect(a == nil && b == nil); continue }
-                for i in a.values.indices { worst = max(worst, abs(a.values[i] - b.values[i])) }
+                for i in a.values.indices { worst = max(worst, abs(a.values[i] - b.values[i])); moved = max(moved, abs(b.values[i])) }
             }
-            for (a, b) in zip(whole.planes, before.planes) { if let a, let b { for i in a.values.indices { moved = max(moved, abs(a.values[i] - b.values[i])) } } }
             #expect(moved > 0.1, "\(pass.regime): the wood moves the canopy mean by up to \(moved)")
-            #expect(worst < 1e-5, "\(pass.regime): largest difference to the whole grid's filter \(worst)")
+            #expect(worst < 1e-5, "\(pass.regime): largest difference of the change to the whole grid's \(worst)")
         }
     }
 }
