@@ -6,7 +6,8 @@
 # placements the benchmark waits for the summary, as a designer looks at the result; each variant is then removed.
 # Each placement is then moved 20 m east and measured again (what re-use gives when a designer nudges a polygon).
 # Usage: bash Benchmarks/design.sh [RUN]   (default: the 4 km sample at 2 m, generated and computed first in a
-# temporary folder, not timed). Run by hand, not by CI.
+# temporary folder, not timed). PLACEMENTS=N takes the first N placements (default 10); MOVED=no skips the moves
+# (a metropolis's summary reads its whole day map in strips: tens of seconds a placement). Run by hand, not by CI.
 source "$(dirname "$0")/prepare.sh"
 run=${1:-}
 if [ -z "$run" ]; then
@@ -21,16 +22,16 @@ server=$!
 trap 'kill $server; rm -f "$log"' EXIT
 for _ in $(seq 300); do grep -q "http://127.0.0.1:" "$log" && break; sleep 0.1; done
 port=$(grep -o "127.0.0.1:[0-9]*" "$log" | head -1 | cut -d: -f2)
-python3 - "$port" "$run" <<'PY'
+python3 - "$port" "$run" "${PLACEMENTS:-10}" "${MOVED:-yes}" <<'PY'
 import json, math, statistics, sys, time, urllib.request
-port, run = sys.argv[1], sys.argv[2]
+port, run, count, moves = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] != "no"
 base = f"http://127.0.0.1:{port}"
 record = json.load(open(f"{run}/calibration.json"))
 grid = record["grid"]
 # The grid's middle half, Lambert-93 (the record's CRS): placements on a 4 × 3 lattice there, the first 10.
 x0 = grid["originX"] + grid["width"] * grid["cellSize"] * 0.25; y1 = grid["originY"] - grid["height"] * grid["cellSize"] * 0.25
 span_x = grid["width"] * grid["cellSize"] * 0.5; span_y = grid["height"] * grid["cellSize"] * 0.5
-places = [(x0 + span_x * (i + 0.5) / 4, y1 - span_y * (j + 0.5) / 3) for j in range(3) for i in range(4)][:10]
+places = [(x0 + span_x * (i + 0.5) / 4, y1 - span_y * (j + 0.5) / 3) for j in range(3) for i in range(4)][:count]
 kinds = {"1 ha park": (100, {"kind": "park", "years_after_planting": 30}),
          "10 ha park": (316, {"kind": "park", "years_after_planting": 30}),
          "60 m tower": (30, {"kind": "building", "height_m": 60})}
@@ -62,7 +63,7 @@ for name, (side, properties) in kinds.items():
     totals, posts, cells, summaries, moved = [], [], [], [], []
     for x, y in places:
         # Placed, then moved 20 m east as a designer nudges it (the run's blocks the last one read are in GDAL's cache).
-        for dx in (0, 20):
+        for dx in ((0, 20) if moves else (0,)):
             started = time.perf_counter()
             answer, seconds = post(scenario(x + dx, y, side, properties))
             z, tx, ty = tile_of(x + dx + side / 2, y + side / 2)
@@ -76,5 +77,6 @@ for name, (side, properties) in kinds.items():
             remove(answer)
     print(f"{name}: POST → first difference tile median {statistics.median(totals):.2f} s, slowest {max(totals):.2f} s "
           f"(POST alone median {statistics.median(posts):.2f} s; whole summary {statistics.median(summaries):.2f} s; "
-          f"{int(statistics.median(cells))} cells recomputed, median); moved 20 m: median {statistics.median(moved):.2f} s, slowest {max(moved):.2f} s")
+          f"{int(statistics.median(cells))} cells recomputed, median)"
+          + (f"; moved 20 m: median {statistics.median(moved):.2f} s, slowest {max(moved):.2f} s" if moved else ""))
 PY

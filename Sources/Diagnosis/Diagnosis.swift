@@ -156,7 +156,7 @@ public enum Diagnosis {
         var districts: [DistrictStatistics] = []
         if let zones = options.zones {
             progress("districts", 0)
-            let components = try folder.open(.components)
+            let components = try folder.open(.components, options: ["NUM_THREADS=ALL_CPUS"])
             // The tree-canopy and sealed-ground terms, read together (the stack interleaves its bands by pixel).
             let bands = [RunFolder.components(.day, .treeCanopy).number, RunFolder.components(.day, .sealedGround).number]
             var read: (y: Int, planes: [[Float]])? = nil
@@ -233,7 +233,7 @@ public enum Diagnosis {
         let w = grid.width, h = grid.height
         let terms = ComfortTerm.allCases
         let toWGS = try CoordinateTransform(from: grid.crs, to: "EPSG:4326")
-        let components = try folder.open(.components)
+        let components = try folder.open(.components, options: ["NUM_THREADS=ALL_CPUS"])
         var result = HeatIslands()
         for (k, regime) in Regime.allCases.enumerated() {
             let window = regime.rawValue

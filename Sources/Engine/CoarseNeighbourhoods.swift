@@ -23,13 +23,13 @@ public struct CoarseNeighbourhoods: Sendable {
     init(parks: ParkField, coefficients k: AirTemperatureCoefficients, cellSize: Double) {
         factor = parks.factor
         surroundings = parks.surroundings
-        let first = parks.inputs[0]
-        size = (first.width, first.height)
-        extent = Window(x: 0, y: 0, width: first.width, height: first.height)
+        size = parks.coarseSize
+        extent = Window(x: 0, y: 0, width: size.width, height: size.height)
         let coarseMetres = cellSize * Double(parks.factor)
+        let all = parks.inputs(over: extent)
         var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
         for (radius, inputs) in Self.coarseInputsByRadius(k) {
-            for (input, plane) in zip(inputs, FocalMean.gaussian(inputs.map { parks.inputs[$0] }, radiusCells: radius / coarseMetres)) { planes[input] = plane }
+            for (input, plane) in zip(inputs, FocalMean.gaussian(inputs.map { all[$0] }, radiusCells: radius / coarseMetres)) { planes[input] = plane }
         }
         self.planes = planes
     }
@@ -39,15 +39,15 @@ public struct CoarseNeighbourhoods: Sendable {
     init(parks: ParkField, coefficients k: AirTemperatureCoefficients, cellSize: Double, extent: Window) {
         factor = parks.factor
         surroundings = parks.surroundings
-        let first = parks.inputs[0]
-        size = (first.width, first.height)
+        size = parks.coarseSize
         self.extent = extent
         let coarseMetres = cellSize * Double(parks.factor)
         var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
         for (radius, inputs) in Self.coarseInputsByRadius(k) {
-            let read = extent.expanded(by: FocalMean.reach(radiusCells: radius / coarseMetres), within: first.width, first.height)
+            let read = extent.expanded(by: FocalMean.reach(radiusCells: radius / coarseMetres), within: size.width, size.height)
             let inner = Window(x: extent.x - read.x, y: extent.y - read.y, width: extent.width, height: extent.height)
-            let filtered = FocalMean.gaussian(inputs.map { parks.inputs[$0].cropped(to: read) }, radiusCells: radius / coarseMetres)
+            let around = parks.inputs(over: read)
+            let filtered = FocalMean.gaussian(inputs.map { around[$0] }, radiusCells: radius / coarseMetres)
             for (input, plane) in zip(inputs, filtered) { planes[input] = plane.cropped(to: inner) }
         }
         self.planes = planes
@@ -60,8 +60,7 @@ public struct CoarseNeighbourhoods: Sendable {
     public static func around(_ window: Window, before: ParkField, after: ParkField, pass: BlockEngine.Pass,
                               settings: MapSettings) -> (before: CoarseNeighbourhoods, after: CoarseNeighbourhoods) {
         let k = pass.regime == .day ? settings.coefficients.day : settings.coefficients.night
-        let first = before.inputs[0]
-        let extent = Plane.coarseCells(before.surroundings.window(window), factor: before.factor, of: (first.width, first.height))
+        let extent = Plane.coarseCells(before.surroundings.window(window), factor: before.factor, of: before.coarseSize)
         return (CoarseNeighbourhoods(parks: before, coefficients: k, cellSize: settings.grid.cellSize, extent: extent),
                 CoarseNeighbourhoods(parks: after, coefficients: k, cellSize: settings.grid.cellSize, extent: extent))
     }

@@ -16,8 +16,11 @@ public struct ParkField: Sendable {
     /// Mean vegetation (tree + shrub + grass, capped at 1) and building fraction of each coarse cell.
     public let vegetation: Plane
     public let building: Plane
-    /// Coarse means of the neighbourhood inputs (NeighbourhoodMeans order).
-    public let inputs: [Plane]
+    /// Coarse means of the neighbourhood inputs (NeighbourhoodMeans order) over `inputsWindow`: the whole park grid,
+    /// or, in a field `updated` for a scenario, the coarse cells its edits touched, drawn over `baseInputs`.
+    let inputs: [Plane]
+    let inputsWindow: Window
+    let baseInputs: [Plane]
     let settings: ParkCooling
     let cellSize: Double
     /// The grid the coarse cells cover: the run's grid and its surroundings (City.surroundings).
@@ -47,15 +50,20 @@ public struct ParkField: Sendable {
         var vegetation = Plane(width: cw, height: ch), building = Plane(width: cw, height: ch)
         var inputs = [Plane](repeating: Plane(width: cw, height: ch), count: NeighbourhoodMeans.inputCount)
         let whole = Window(x: 0, y: 0, width: grid.width, height: grid.height)
-        try Self.aggregate(region: whole, grid: grid, factor: factor, into: &vegetation, &building, &inputs, readers: readers)
-        self.init(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: grid.cellSize, settings: settings, surroundings: surroundings)
+        try Self.aggregate(region: whole, grid: grid, factor: factor, into: &vegetation, &building, &inputs, inputsWindow: Window(x: 0, y: 0, width: cw, height: ch),
+                           readers: readers)
+        self.init(vegetation: vegetation, building: building, inputs: inputs, inputsWindow: Window(x: 0, y: 0, width: cw, height: ch), baseInputs: [],
+                  factor: factor, cellSize: grid.cellSize, settings: settings, surroundings: surroundings)
     }
 
-    init(vegetation: Plane, building: Plane, inputs: [Plane], factor: Int, cellSize: Double, settings: ParkCooling, surroundings: Surroundings) {
+    init(vegetation: Plane, building: Plane, inputs: [Plane], inputsWindow: Window, baseInputs: [Plane], factor: Int, cellSize: Double,
+         settings: ParkCooling, surroundings: Surroundings) {
         self.surroundings = surroundings
         self.vegetation = vegetation
         self.building = building
         self.inputs = inputs
+        self.inputsWindow = inputsWindow
+        self.baseInputs = baseInputs
         self.factor = factor
         self.settings = settings
         self.cellSize = cellSize
@@ -74,26 +82,49 @@ public struct ParkField: Sendable {
     private init(influence: Plane, factor: Int, parks: Int, settings: ParkCooling, cellSize: Double, surroundings: Surroundings) {
         self.surroundings = surroundings
         self.influence = influence; self.factor = factor; self.parks = parks; self.settings = settings; self.cellSize = cellSize
-        vegetation = Plane(width: 0, height: 0); building = Plane(width: 0, height: 0); inputs = []
+        vegetation = Plane(width: 0, height: 0); building = Plane(width: 0, height: 0); inputs = []; baseInputs = []
+        inputsWindow = Window(x: 0, y: 0, width: 0, height: 0)
     }
+
+    /// The coarse means of the neighbourhood inputs over `window` (coarse cells of the park grid).
+    public func inputs(over window: Window) -> [Plane] {
+        guard !baseInputs.isEmpty else { return inputs.map { $0.cropped(to: Window(x: window.x - inputsWindow.x, y: window.y - inputsWindow.y, width: window.width, height: window.height)) } }
+        return zip(baseInputs, inputs).map { base, edited in
+            var plane = base.cropped(to: window)
+            guard let overlap = window.intersection(inputsWindow) else { return plane }
+            plane.paste(edited.cropped(to: Window(x: overlap.x - inputsWindow.x, y: overlap.y - inputsWindow.y, width: overlap.width, height: overlap.height)),
+                        x: overlap.x - window.x, y: overlap.y - window.y)
+            return plane
+        }
+    }
+
+    /// The park grid's size, coarse cells.
+    public var coarseSize: (width: Int, height: Int) { (vegetation.width, vegetation.height) }
 
     /// The field after the layers changed inside `region` (fine cells of the run's grid; `layers` reads that grid):
     /// the coarse cells it touches are aggregated again from `layers`, then the parks are found again over the whole
     /// coarse grid. The surroundings' margins are whole coarse cells, so those cells lie inside the run's grid.
+    /// The new field holds its own inputs over the coarse cells touched only (and the base's), not a copy of the city's.
     public func updated(region: Window, grid: GridSpec, layers: @escaping (Window) throws -> SurfaceLayers) throws -> ParkField {
         precondition(!inputs.isEmpty, "a field reduced to its influence cannot be updated")
-        var vegetation = self.vegetation, building = self.building, inputs = self.inputs
+        var vegetation = self.vegetation, building = self.building
         let (dx, dy) = (surroundings.offsetX, surroundings.offsetY)
         let onRunGrid: (Window) throws -> SurfaceLayers = { w in try layers(Window(x: w.x - dx, y: w.y - dy, width: w.width, height: w.height)) }
-        try Self.aggregate(region: surroundings.window(region), grid: surroundings.grid, factor: factor, into: &vegetation, &building, &inputs,
-                           readers: SurfaceReaders([onRunGrid]))
-        return ParkField(vegetation: vegetation, building: building, inputs: inputs, factor: factor, cellSize: cellSize, settings: settings, surroundings: surroundings)
+        let fine = surroundings.window(region), g = surroundings.grid
+        let x0 = fine.x / factor, y0 = fine.y / factor
+        let x1 = (min(g.width, fine.x + fine.width) + factor - 1) / factor, y1 = (min(g.height, fine.y + fine.height) + factor - 1) / factor
+        let touched = Window(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let window = baseInputs.isEmpty ? touched : touched.union(inputsWindow)
+        var inputs = self.inputs(over: window)
+        try Self.aggregate(region: fine, grid: g, factor: factor, into: &vegetation, &building, &inputs, inputsWindow: window, readers: SurfaceReaders([onRunGrid]))
+        return ParkField(vegetation: vegetation, building: building, inputs: inputs, inputsWindow: window, baseInputs: baseInputs.isEmpty ? self.inputs : baseInputs,
+                         factor: factor, cellSize: cellSize, settings: settings, surroundings: surroundings)
     }
 
     /// Means over whole coarse cells of the fine cells in the coarse cells `region` touches. Tiles of whole coarse
     /// cells are read and summed on every core (as many at once as there are readers), then added in.
     static func aggregate(region: Window, grid: GridSpec, factor: Int, into vegetation: inout Plane, _ building: inout Plane, _ inputs: inout [Plane],
-                          readers: SurfaceReaders) throws {
+                          inputsWindow: Window, readers: SurfaceReaders) throws {
         let x0 = region.x / factor * factor, y0 = region.y / factor * factor
         let x1 = min(grid.width, (region.x + region.width + factor - 1) / factor * factor)
         let y1 = min(grid.height, (region.y + region.height + factor - 1) / factor * factor)
@@ -104,7 +135,7 @@ public struct ParkField: Sendable {
         let tiles = stride(from: y0, to: y1, by: tileRows).flatMap { y in
             stride(from: x0, to: x1, by: tileColumns).map { x in Window(x: x, y: y, width: min(tileColumns, x1 - x), height: min(tileRows, y1 - y)) }
         }
-        let sums = CoarseSums(vegetation: vegetation, building: building, inputs: inputs)
+        let sums = CoarseSums(vegetation: vegetation, building: building, inputs: inputs, inputsWindow: inputsWindow)
         let failure = ErrorBox()
         DispatchQueue.concurrentPerform(iterations: tiles.count) { t in
             guard !failure.hasError else { return }
@@ -168,7 +199,11 @@ public struct ParkField: Sendable {
 private final class CoarseSums: @unchecked Sendable {
     private let lock = NSLock()
     var vegetation: Plane, building: Plane, inputs: [Plane]
-    init(vegetation: Plane, building: Plane, inputs: [Plane]) { self.vegetation = vegetation; self.building = building; self.inputs = inputs }
+    /// The coarse cells the inputs' planes cover.
+    let inputsWindow: Window
+    init(vegetation: Plane, building: Plane, inputs: [Plane], inputsWindow: Window) {
+        self.vegetation = vegetation; self.building = building; self.inputs = inputs; self.inputsWindow = inputsWindow
+    }
 
     /// `part`: planes of `rows` × `columns` coarse cells from (`firstColumn`, `firstRow`): vegetation, building, the
     /// inputs, then the counts.
@@ -178,10 +213,12 @@ private final class CoarseSums: @unchecked Sendable {
             for j in 0..<stride {
                 let count = part[counts + j]
                 guard count > 0 else { continue }
-                let target = (firstRow + j / columns) * cw + firstColumn + j % columns
+                let row = firstRow + j / columns, column = firstColumn + j % columns
+                let target = row * cw + column
                 vegetation.values[target] = part[j] / count
                 building.values[target] = part[stride + j] / count
-                for k in inputs.indices { inputs[k].values[target] = part[(2 + k) * stride + j] / count }
+                let inner = (row - inputsWindow.y) * inputsWindow.width + column - inputsWindow.x
+                for k in inputs.indices { inputs[k].values[inner] = part[(2 + k) * stride + j] / count }
             }
         }
     }

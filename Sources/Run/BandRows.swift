@@ -6,8 +6,9 @@ public struct BandRows {
     public let number: Int
     let noData: Float?
 
+    /// The raster opened to decode its blocks on every core: a strip spans many of them.
     public init(_ folder: RunFolder, _ band: RunFolder.Band) throws {
-        dataset = try folder.open(band.entry)
+        dataset = try folder.open(band.entry, options: ["NUM_THREADS=ALL_CPUS"])
         number = band.number
         noData = try dataset.band(band.number).noData.map(Float.init)
     }

@@ -158,10 +158,14 @@ public struct ScenarioSummary: Codable, Sendable {
         // At 15 h (the nearest hour the reference gives): strong stress or worse, and shaded sidewalks.
         guard let hour = settings.dayHours.min(by: { abs($0.localHour - 15) < abs($1.localHour - 15) }) else { summary.seconds = seconds; return summary }
         summary.hour = hour.localHour
-        func atHour(park: ParkField, layers: (Window) throws -> SurfaceLayers) throws -> (ictu: Plane, sunlit: Plane, building: Plane, sealed: Plane) {
+        // The wide means before and after over what the study area's blocks sample, not the city's.
+        let pass = BlockEngine.Pass(.day, [hour])
+        let means = CoarseNeighbourhoods.around(study.expanded(by: settings.halo, within: grid.width, grid.height), before: base.parks, after: parksAfter,
+                                                pass: pass, settings: settings)
+        func atHour(park: ParkField, coarse: CoarseNeighbourhoods, layers: (Window) throws -> SurfaceLayers) throws -> (ictu: Plane, sunlit: Plane, building: Plane, sealed: Plane) {
             var out = (ictu: Plane(width: study.width, height: study.height), sunlit: Plane(width: study.width, height: study.height),
                        building: Plane(width: study.width, height: study.height), sealed: Plane(width: study.width, height: study.height))
-            try BlockEngine.compute(region: study, blockSize: blockSize, settings: settings, passes: [.init(.day, [hour])], park: park, layers: layers, deliver: { block in
+            try BlockEngine.compute(region: study, blockSize: blockSize, settings: settings, passes: [pass], park: park, coarse: [coarse], layers: layers, deliver: { block in
                 let x = block.core.x - study.x, y = block.core.y - study.y
                 out.ictu.paste(block.fields[0].ictu, x: x, y: y)
                 out.sunlit.paste(block.fields[0].sunlitFraction, x: x, y: y)
@@ -170,8 +174,8 @@ public struct ScenarioSummary: Codable, Sendable {
             })
             return out
         }
-        let before = try atHour(park: base.parks, layers: base.layers)
-        let after = try atHour(park: parksAfter, layers: edited)
+        let before = try atHour(park: base.parks, coarse: means.before, layers: base.layers)
+        let after = try atHour(park: parksAfter, coarse: means.after, layers: edited)
         func share(_ m: Plane, atLeast limit: Float) -> Double {
             var strong = 0, open = 0
             for o in 0..<study.cellCount where zone(o) != nil && !m.values[o].isNaN { open += 1; if m.values[o] >= limit { strong += 1 } }

@@ -79,7 +79,7 @@ public final class SimulationBase: @unchecked Sendable {
         try mapsLock.withLock {
             if let whole = wholeMaps[regime] { return whole.cropped(to: window) }
             let entry = RunFolder.map(regime).entry
-            let dataset = try mapDatasets[regime] ?? folder.open(entry)
+            let dataset = try mapDatasets[regime] ?? folder.open(entry, options: ["NUM_THREADS=ALL_CPUS"])
             mapDatasets[regime] = dataset
             return try RunFolder.read(dataset, band: 1, window: window)
         }

@@ -51,7 +51,7 @@ struct CoolingService {
         grid = settings.grid
         self.settings = settings
         self.isPublic = isPublic
-        dayConditions = try folder.open(.intermediate)
+        dayConditions = try folder.open(.intermediate, options: ["NUM_THREADS=ALL_CPUS"])
         conditionBands = [RunFolder.Quantity.airTemperature, .vapourPressure, .meanRadiantTemperature].map { RunFolder.intermediate(.day, $0).number }
         let k = settings.coefficients.day, r = settings.coefficients.radiative
         kernelReach = FocalMean.reach(radiusCells: k.vegetationRadiusMetres / settings.grid.cellSize)
