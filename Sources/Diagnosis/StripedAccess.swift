@@ -12,30 +12,14 @@ public enum StripedAccess {
     public static let stripRows = 256
 
     /// The value at quantile q of the finite values, as a sort of them all would (the sorted values' element
-    /// round(q·(n − 1))), in two passes: a histogram of the values' top 16 bits (in an order-keeping key), then the
-    /// values of the one bin holding that rank, sorted.
+    /// round(q·(n − 1))), in two passes (`ZonalQuantiles`, one zone).
     public static func quantile(width: Int, height: Int, rows: Rows, q: Double) throws -> Double {
-        var bins = [Int](repeating: 0, count: 1 << 16)
-        var n = 0
-        try forEachStrip(height: height, rows: rows) { _, values in
-            for v in values where v.isFinite { bins[Int(key(v) >> 16)] += 1; n += 1 }
-        }
-        guard n > 0 else { return .nan }
-        let rank = min(n - 1, Int((q * Double(n - 1)).rounded()))
-        var below = 0, bin = 0
-        while below + bins[bin] <= rank { below += bins[bin]; bin += 1 }
-        var inBin: [Float] = []
-        inBin.reserveCapacity(bins[bin])
-        try forEachStrip(height: height, rows: rows) { _, values in
-            for v in values where v.isFinite && Int(key(v) >> 16) == bin { inBin.append(v) }
-        }
-        inBin.sort()
-        return Double(inBin[rank - below])
+        var quantiles = ZonalQuantiles(zones: 1)
+        try forEachStrip(height: height, rows: rows) { _, values in for v in values { quantiles.count(v, zone: 0) } }
+        let target = quantiles.target([q])
+        try forEachStrip(height: height, rows: rows) { _, values in for v in values { quantiles.collect(v, zone: 0) } }
+        return quantiles.values(target)[0][0]
     }
-
-    /// A float's bits as an unsigned key in the floats' order (negative values flipped whole, positive ones' sign set).
-    @inline(__always)
-    public static func key(_ v: Float) -> UInt32 { v.sign == .minus ? ~v.bitPattern : v.bitPattern | 0x8000_0000 }
 
     /// The cells of 4-connected regions of members (`isMember(value)`) of at least `minCells` cells, one bit a cell.
     public static func regions(width: Int, height: Int, rows: Rows, minCells: Int, isMember: (Float) -> Bool) throws -> BitGrid {

@@ -21,17 +21,8 @@ public struct CoarseNeighbourhoods: Sendable {
     let size: (width: Int, height: Int)
 
     init(parks: ParkField, coefficients k: AirTemperatureCoefficients, cellSize: Double) {
-        factor = parks.factor
-        surroundings = parks.surroundings
-        size = parks.coarseSize
-        extent = Window(x: 0, y: 0, width: size.width, height: size.height)
-        let coarseMetres = cellSize * Double(parks.factor)
-        let all = parks.inputs(over: extent)
-        var planes = [Plane?](repeating: nil, count: NeighbourhoodMeans.inputCount)
-        for (radius, inputs) in Self.coarseInputsByRadius(k) {
-            for (input, plane) in zip(inputs, FocalMean.gaussian(inputs.map { all[$0] }, radiusCells: radius / coarseMetres)) { planes[input] = plane }
-        }
-        self.planes = planes
+        let size = parks.coarseSize
+        self.init(parks: parks, coefficients: k, cellSize: cellSize, extent: Window(x: 0, y: 0, width: size.width, height: size.height))
     }
 
     /// The means over `extent` only: each filtered from a window holding the filter's reach around the extent (what
@@ -48,7 +39,7 @@ public struct CoarseNeighbourhoods: Sendable {
             let inner = Window(x: extent.x - read.x, y: extent.y - read.y, width: extent.width, height: extent.height)
             let around = parks.inputs(over: read)
             let filtered = FocalMean.gaussian(inputs.map { around[$0] }, radiusCells: radius / coarseMetres)
-            for (input, plane) in zip(inputs, filtered) { planes[input] = plane.cropped(to: inner) }
+            for (input, plane) in zip(inputs, filtered) { planes[input] = read == extent ? plane : plane.cropped(to: inner) }
         }
         self.planes = planes
     }

@@ -88,7 +88,10 @@ public struct ParkField: Sendable {
 
     /// The coarse means of the neighbourhood inputs over `window` (coarse cells of the park grid).
     public func inputs(over window: Window) -> [Plane] {
-        guard !baseInputs.isEmpty else { return inputs.map { $0.cropped(to: Window(x: window.x - inputsWindow.x, y: window.y - inputsWindow.y, width: window.width, height: window.height)) } }
+        guard !baseInputs.isEmpty else {
+            guard window != inputsWindow else { return inputs } // the whole grid: the planes themselves, not copies
+            return inputs.map { $0.cropped(to: Window(x: window.x - inputsWindow.x, y: window.y - inputsWindow.y, width: window.width, height: window.height)) }
+        }
         return zip(baseInputs, inputs).map { base, edited in
             var plane = base.cropped(to: window)
             guard let overlap = window.intersection(inputsWindow) else { return plane }

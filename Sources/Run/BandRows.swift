@@ -1,28 +1,24 @@
 import GeoIO
+import Grid
 
 /// Rows of one band of a run's raster, a strip at a time, no data as NaN.
 public struct BandRows {
     public let dataset: RasterDataset
     public let number: Int
-    let noData: Float?
 
     /// The raster opened to decode its blocks on every core: a strip spans many of them.
     public init(_ folder: RunFolder, _ band: RunFolder.Band) throws {
         dataset = try folder.open(band.entry, options: ["NUM_THREADS=ALL_CPUS"])
         number = band.number
-        noData = try dataset.band(band.number).noData.map(Float.init)
     }
 
     /// Rows y ..< y + height, the whole width, row-major.
     public func rows(_ y: Int, _ height: Int) throws -> [Float] {
-        var values = try dataset.band(number).read(x: 0, y: y, width: dataset.width, height: height)
-        if let noData, !noData.isNaN { for i in values.indices where values[i] == noData { values[i] = .nan } }
-        return values
+        try RunFolder.read(dataset, band: number, window: Window(x: 0, y: y, width: dataset.width, height: height)).values
     }
 
     /// One cell's value (NaN for no data).
     public func value(col: Int, row: Int) throws -> Float {
-        let v = try dataset.band(number).read(x: col, y: row, width: 1, height: 1)[0]
-        return v == noData ? .nan : v
+        try RunFolder.read(dataset, band: number, window: Window(x: col, y: row, width: 1, height: 1)).values[0]
     }
 }

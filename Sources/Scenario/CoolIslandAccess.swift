@@ -17,7 +17,7 @@ struct CoolIslandAccess: Sendable {
         let limit = max(d.coolMaxICTU, median - d.coolBelowMedian)
         let minCells = max(1, Int((d.minIslandSquareMetres / grid.cellArea).rounded(.up)))
         sources = try StripedAccess.regions(width: grid.width, height: grid.height, rows: rows, minCells: minCells) { !$0.isNaN && Double($0) < limit }
-        let weights: StripedAccess.Rows? = population.map { p in { y, h in Array(p.values[(y * grid.width)..<((y + h) * grid.width)]) } }
+        let weights = population.map(StripedAccess.rows)
         let access = try StripedAccess.access(width: grid.width, height: grid.height, cellSize: grid.cellSize, radius: d.accessMetres,
                                               sources: sources, rows: rows, counts: { !$0.isNaN }, weights: weights)
         share = access.share
