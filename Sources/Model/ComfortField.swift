@@ -133,6 +133,7 @@ public enum ComfortField {
         var invalidCellHours = 0
         let tau = r.canopyTransmissivity, kSh = r.stressShadeLoss
         let residual = airResidual?.values
+        let bodyView = BodySkyView(radiative: r)
         for row in 0..<ch {
             for col in 0..<cw {
                 let o = row * cw + col, i = (core.y + row) * w + core.x + col // o in the core, i in the layers
@@ -146,15 +147,18 @@ public enum ComfortField {
                 let anomaly = air.temperature + taResidual, vapourAnomaly = air.vapour
                 // The cell's view (eq. 5): the sky its buildings leave (SVF), less what the crowns around hide (through
                 // their transmissivity) and its own crown (Ψ); the walls fill the rest of the upper hemisphere, the leaves
-                // (at the air's temperature) the crowns' part.
-                let svf = Double(openByBuildings[o]), crownHides = fc * (1 - tau)
+                // (at the air's temperature) the crowns' part. The body's view weighs the horizon as its sides see it
+                // (`bodySkyView`); the ground's, as a horizontal surface does.
+                let svf = Double(openByBuildings[o]), svfAll = Double(openByAll[o]), crownHides = fc * (1 - tau)
                 let crownHidesSky = crownHides * ownCrownSky(canopyHeight: Double(L.canopyHeight.values[i]), cellSize: cellSize, radiative: r)
                 // The crowns around hide the sky through their transmissivity, less where stress thins them (their
                 // stress: the neighbourhood's share of stressed canopy).
-                let neighbourLeaves = (svf - Double(openByAll[o])) * (1 - tau)
                 let aroundStress = canopy[i] > 0 ? Double(canopyStressed[i] / canopy[i]) : 0
-                let svfLeaves = svf - neighbourLeaves * (1 - kSh * aroundStress)
-                let open = svfLeaves * (1 - crownHidesSky * (1 - kSh * sc))
+                let ownThinned = 1 - crownHidesSky * (1 - kSh * sc)
+                let bodySky = bodyView.sky(svf)
+                let neighbourLeaves = (bodySky - bodyView.sky(svfAll)) * (1 - tau)
+                let svfLeaves = bodySky - neighbourLeaves * (1 - kSh * aroundStress)
+                let groundOpen = (svf - (svf - svfAll) * (1 - tau) * (1 - kSh * aroundStress)) * ownThinned
                 let crownBase = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.shadowHeightMetres)
                 let albedo = Double(L.albedo.values[i])
                 let sealedShare = Double(L.impervious.values[i]), waterShare = Double(L.water.values[i])
@@ -184,9 +188,9 @@ public enum ComfortField {
                     let fCanopy = -(sky.bodyBeam * underOwn * own + groundLoss * ownShare) - sky.sky * (neighbourLeaves + svfLeaves * crownHidesSky)
                     let fStress = (sky.bodyBeam * underOwn * own + groundLoss * ownShare + sky.sky * svfLeaves * crownHidesSky) * kSh * sc
                         + sky.sky * neighbourLeaves * kSh * aroundStress
-                    let fWalls = (1 - svf) * (sky.walls - sky.sky)
+                    let fWalls = (1 - bodySky) * (sky.walls - sky.sky)
                     // The ground: it reflects the light that reaches it, and only its sunlit part warms.
-                    let reflected = sky.groundBeam * groundSun + sky.diffuse * open, warming = sky.sunOnGround * groundSun
+                    let reflected = sky.groundBeam * groundSun + sky.diffuse * groundOpen, warming = sky.sunOnGround * groundSun
                     let fAlbedo = (albedo - r.referenceAlbedo) * (sky.shortwaveHemisphere * reflected - sky.groundLongwavePerKelvin * heating * warming)
                     let coverGain = sky.groundLongwavePerKelvin * (1 - r.referenceAlbedo) * warming
                     let fSealed = coverGain * sealedHeating, fWater = coverGain * waterHeating
