@@ -93,7 +93,30 @@ public enum ShadowCaster {
                        observerMetres: observerMetres, only: only, skipping: skip).buildings
     }
 
-    /// The sky view factor left by `buildings`, and the one left by buildings and `crowns` together, in one sweep.
+    /// The cells of a `width` × `height` plane whose sky view cannot change with `cells` (an obstacle's cells): not
+    /// among them, and no ray of `skyViewFactors` with these `directions` and `reachMetres` visits one of them. True
+    /// where unaffected.
+    public static func cellsNotSeeing(_ cells: [(col: Int, row: Int)], width: Int, height: Int, cellSize: Double, directions: Int,
+                                      reachMetres: Double) -> [Bool] {
+        var unaffected = [Bool](repeating: true, count: width * height)
+        let steps = max(1, Int(reachMetres / cellSize))
+        let offsets = [(dc: 0, dr: 0)] + (0..<directions).flatMap { k -> [(dc: Int, dr: Int)] in
+            let a = 2 * Double.pi * Double(k) / Double(directions)
+            let (dx, dy) = (sin(a), -cos(a))
+            return (1...steps).map { t in (Int((dx * Double(t)).rounded()), Int((dy * Double(t)).rounded())) }
+        }
+        for cell in cells {
+            for o in offsets {
+                let c = cell.col - o.dc, r = cell.row - o.dr
+                if c >= 0, c < width, r >= 0, r < height { unaffected[r * width + c] = false }
+            }
+        }
+        return unaffected
+    }
+
+    /// The sky view factor left by `buildings`, and the one left by buildings and `crowns` together, in one sweep; and
+    /// the same two for a standing body's sides (the share of a vertical surface's view of the upper half-space that
+    /// is sky, by direction: obstacles low on the horizon count more for them than for the ground).
     /// Buildings hide the sky below their horizon. Crowns stand on trunks (`crowns.bases`): one hides, in its
     /// direction, the elevations between its base and its top as seen from the cell, so the sky under a crown's edge
     /// stays in view. The crowns' part is kept per elevation band (`crownBands` equal bands from the horizon to the
@@ -101,12 +124,15 @@ public enum ShadowCaster {
     /// canopy; the buildings' horizon is exact. Without crowns the second view equals the first.
     public static func skyViewFactors(buildings heights: Plane, crowns: (tops: Plane, bases: Plane)?, cellSize: Double, directions: Int = 8,
                                       reachMetres: Double = 60, observerMetres: Double = 1.1, crownBands: Int = 8,
-                                      only: Window? = nil, skipping skip: [Bool]? = nil) -> (buildings: Plane, withCrowns: Plane) {
+                                      only: Window? = nil, skipping skip: [Bool]? = nil)
+        -> (buildings: Plane, withCrowns: Plane, sidesBuildings: Plane, sidesWithCrowns: Plane) {
         precondition(crownBands >= 1 && crownBands <= 32, "the bands hidden are kept as bits of a UInt32")
         let w = heights.width, h = heights.height
         let area = only ?? Window(x: 0, y: 0, width: w, height: h)
         var out = Plane(width: area.width, height: area.height)
         var outCrowns = Plane(width: area.width, height: area.height)
+        var outSides = Plane(width: area.width, height: area.height)
+        var outSidesCrowns = Plane(width: area.width, height: area.height)
         let steps = max(1, Int(reachMetres / cellSize))
         // The cells each direction's ray visits, as offsets (and 1 / distance), computed once: the sweep itself is
         // then integer indexing, without bounds checks for cells whose whole reach is inside the plane.
@@ -128,6 +154,8 @@ public enum ShadowCaster {
         let middleTangents = (0..<crownBands).map { tan((Double($0) + 0.5) * bandWidth) }
         let edgeSines = (0...crownBands).map { k in pow(sin(Double(k) * bandWidth), 2) }
         let upperTangents = (0..<crownBands).map { k in k == crownBands - 1 ? Double.infinity : tan(Double(k + 1) * bandWidth) }
+        let edgeSides = (0...crownBands).map { k in sidesBelow(elevation: Double(k) * bandWidth) }
+        let sidesTable = Self.sidesTable
         let crownTops = crowns?.tops.values ?? [Float](repeating: 0, count: w * h)
         let crownBases = crowns?.bases.values ?? [Float](repeating: 0, count: w * h)
         // Early exit, exact: past a sample, no obstacle can rise above the highest rise near the cell (`bound`)
@@ -161,14 +189,16 @@ public enum ShadowCaster {
         upperTangents.withUnsafeBufferPointer { U in
             out.values.withUnsafeMutableBufferPointer { S in
             outCrowns.values.withUnsafeMutableBufferPointer { SC in
+            outSides.values.withUnsafeMutableBufferPointer { V in
+            outSidesCrowns.values.withUnsafeMutableBufferPointer { VC in
                 for row in area.y..<(area.y + area.height) {
                     for col in area.x..<(area.x + area.width) {
                         let here = row * w + col, o = (row - area.y) * area.width + col - area.x
-                        if let skip, skip[here] { S[o] = .nan; SC[o] = .nan; continue }
+                        if let skip, skip[here] { S[o] = .nan; SC[o] = .nan; V[o] = .nan; VC[o] = .nan; continue }
                         let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let bound = Double(nearMax[row / tile * tilesX + col / tile]) - observerMetres
                         let boundCrown = Double(nearMaxCrown[row / tile * tilesX + col / tile]) - observerMetres
-                        var sum = 0.0, sumCrowns = 0.0
+                        var sum = 0.0, sumCrowns = 0.0, sides = 0.0, sidesCrowns = 0.0
                         if bound > 0 || boundCrown > 0 {
                             for d in 0..<directions {
                                 var maxTangent = 0.0
@@ -210,14 +240,28 @@ public enum ShadowCaster {
                                     }
                                 }
                                 sumCrowns += hiddenAll
+                                // The same for a standing body's sides, which weigh an elevation e by cos² e.
+                                let sideBelow = Self.sidesBelow(sineSquared: below, table: sidesTable)
+                                sides += sideBelow
+                                var sideHiddenAll = sideBelow
+                                if hidden != 0 {
+                                    for k in 0..<crownBands where hidden & (1 << UInt32(k)) != 0 {
+                                        sideHiddenAll += max(0, edgeSides[k + 1] - max(edgeSides[k], sideBelow))
+                                    }
+                                }
+                                sidesCrowns += sideHiddenAll
                             }
                         }
                         S[o] = Float(1 - sum / Double(directions))
                         SC[o] = Float(1 - sumCrowns / Double(directions))
+                        V[o] = Float(1 - sides / Double(directions))
+                        VC[o] = Float(1 - sidesCrowns / Double(directions))
                     }
                 }
             }
             }
+            }
+            }
         }
         }
         }
@@ -225,7 +269,23 @@ public enum ShadowCaster {
         }
         }
         }
-        return (out, outCrowns)
+        return (out, outCrowns, outSides, outSidesCrowns)
+    }
+
+    /// The share of a vertical surface's view of the upper half-space, in one direction, below elevation `elevation`
+    /// (radians): it weighs an elevation e by cos² e (a horizontal surface, by sin e·cos e), so (2e + sin 2e)/π.
+    static func sidesBelow(elevation e: Double) -> Double { (2 * e + sin(2 * e)) / .pi }
+
+    /// `sidesBelow` against s = sin e in 512 equal steps: smooth in s (its slope is 4·cos e/π), so linear
+    /// interpolation is exact to 1e-5.
+    static let sidesTable: [Double] = (0...512).map { k in sidesBelow(elevation: asin(Double(k) / 512)) }
+
+    /// `sidesBelow` of the elevation whose sin² is `sineSquared`.
+    @inline(__always)
+    static func sidesBelow(sineSquared: Double, table: [Double]) -> Double {
+        let x = min(1, max(0, sineSquared)).squareRoot() * 512
+        let k = min(Int(x), 511), f = x - Double(k)
+        return table[k] + (table[k + 1] - table[k]) * f
     }
 
     /// Each cell's Chebyshev distance to the nearest cell where `isObstacle` holds (0 on it), at most 255; cells off

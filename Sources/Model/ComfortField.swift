@@ -58,6 +58,7 @@ public enum ComfortField {
         let unmapped = L.buildingFraction.values.map { $0 >= 0.5 }
         let skyView = skyView ?? Self.skyView(layers: L, cellSize: cellSize, core: core, coefficients: r)
         let openByBuildings = skyView.buildings.values, openByAll = skyView.withCrowns.values
+        let sidesByBuildings = skyView.sidesBuildings.values, sidesByAll = skyView.sidesWithCrowns.values
 
         // Each hour's setting: its radiation, its UTCI table and the shadows over the whole window. The per-cell
         // loop reads them for every cell and hour, so they hold no references: the settings are plain values, the
@@ -133,7 +134,6 @@ public enum ComfortField {
         var invalidCellHours = 0
         let tau = r.canopyTransmissivity, kSh = r.stressShadeLoss
         let residual = airResidual?.values
-        let bodyView = BodySkyView(radiative: r)
         for row in 0..<ch {
             for col in 0..<cw {
                 let o = row * cw + col, i = (core.y + row) * w + core.x + col // o in the core, i in the layers
@@ -148,15 +148,15 @@ public enum ComfortField {
                 // The cell's view (eq. 5): the sky its buildings leave (SVF), less what the crowns around hide (through
                 // their transmissivity) and its own crown (Ψ); the walls fill the rest of the upper hemisphere, the leaves
                 // (at the air's temperature) the crowns' part. The body's view weighs the horizon as its sides see it
-                // (`bodySkyView`); the ground's, as a horizontal surface does.
+                // (`bodySky`); the ground's, as a horizontal surface does.
                 let svf = Double(openByBuildings[o]), svfAll = Double(openByAll[o]), crownHides = fc * (1 - tau)
                 let crownHidesSky = crownHides * ownCrownSky(canopyHeight: Double(L.canopyHeight.values[i]), cellSize: cellSize, radiative: r)
                 // The crowns around hide the sky through their transmissivity, less where stress thins them (their
                 // stress: the neighbourhood's share of stressed canopy).
                 let aroundStress = canopy[i] > 0 ? Double(canopyStressed[i] / canopy[i]) : 0
                 let ownThinned = 1 - crownHidesSky * (1 - kSh * sc)
-                let bodySky = bodyView.sky(svf)
-                let neighbourLeaves = (bodySky - bodyView.sky(svfAll)) * (1 - tau)
+                let bodySky = Self.bodySky(svf: svf, sides: Double(sidesByBuildings[o]), radiative: r)
+                let neighbourLeaves = (bodySky - Self.bodySky(svf: svfAll, sides: Double(sidesByAll[o]), radiative: r)) * (1 - tau)
                 let svfLeaves = bodySky - neighbourLeaves * (1 - kSh * aroundStress)
                 let groundOpen = (svf - (svf - svfAll) * (1 - tau) * (1 - kSh * aroundStress)) * ownThinned
                 let crownBase = max(0, r.trunkRatio * Double(L.canopyHeight.values[i]) - r.shadowHeightMetres)
@@ -243,15 +243,28 @@ public enum ComfortField {
     public struct SkyView: Sendable {
         public var buildings: Plane
         public var withCrowns: Plane
+        /// The same for a standing body's sides, which see the obstacles low on the horizon as a larger share.
+        public var sidesBuildings: Plane
+        public var sidesWithCrowns: Plane
     }
 
-    /// The sky view factors of the core's cells (NaN under buildings).
-    public static func skyView(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients) -> SkyView {
+    /// The share of a standing body's view of the upper half-space that is sky: its top's (the sky view factor) and
+    /// its sides' (each direction weighed by cos² of the elevation), by their view factors (docs/model.md eq. 5).
+    @inline(__always)
+    public static func bodySky(svf: Double, sides: Double, radiative r: RadiativeCoefficients) -> Double {
+        (r.topViewFactor * svf + 2 * r.sideViewFactor * sides) / (r.topViewFactor + 2 * r.sideViewFactor)
+    }
+
+    /// The sky view factors of the core's cells (NaN under buildings, and where `alsoSkipping`, on the cells of `L`, is true).
+    public static func skyView(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients,
+                               alsoSkipping: [Bool]? = nil) -> SkyView {
         let crowns = crownObstacles(L, radiative: r)
+        var skipping = L.buildingFraction.values.map { $0 >= 0.5 }
+        if let also = alsoSkipping { for i in skipping.indices where also[i] { skipping[i] = true } }
         let views = ShadowCaster.skyViewFactors(buildings: L.buildingHeight, crowns: (crowns.heights, crowns.bases), cellSize: cellSize,
                                                 directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres,
-                                                only: core, skipping: L.buildingFraction.values.map { $0 >= 0.5 })
-        return SkyView(buildings: views.buildings, withCrowns: views.withCrowns)
+                                                only: core, skipping: skipping)
+        return SkyView(buildings: views.buildings, withCrowns: views.withCrowns, sidesBuildings: views.sidesBuildings, sidesWithCrowns: views.sidesWithCrowns)
     }
 
     /// Crowns as obstacles for the shadow caster: their height (at least 3 m; none over buildings), the base of the

@@ -110,16 +110,19 @@ struct CoolingService {
         return cells
     }
 
-    /// Longest shadow of an obstacle `height` m tall over the day hours, m.
+    /// Longest shadow of an obstacle `height` m tall (at least 3 m, as crowns are) over the day hours, m.
     func shadowReach(height: Double) -> Double {
         let lowest = settings.dayHours.map(\.sunElevationDegrees).filter { $0 > 0 }.min() ?? 30
-        return height / tan(max(lowest, 10) * .pi / 180)
+        return max(height, 3) / tan(max(lowest, 10) * .pi / 180)
     }
+
+    /// How far a crown `height` m tall changes the cells around it, m: its longest shadow, and the sky view's scan.
+    func reach(height: Double) -> Double { max(shadowReach(height: height), settings.coefficients.radiative.skyViewReachMetres) }
 
     struct Result { var air: Double, shade: Double; var total: Double { air + shade } }
 
     /// The service of the crown on `cells`, with the layers of `window` (grid cells) around it, which must hold the
-    /// crown and its longest shadow on every side, and the fields over the window's rows.
+    /// crown and its reach on every side, and the fields over the window's rows.
     func service(crown cells: [(col: Int, row: Int)], layers: SurfaceLayers, window: Window, fields: Fields, treeHeight: Double) -> Result {
         var air = 0.0
         for (c, r) in cells {
@@ -127,47 +130,60 @@ struct CoolingService {
             let f = Double(layers.treeCanopy.values[i]), s = Double(layers.canopyStress.values[i])
             if layers.buildingFraction.values[i] < 0.5 { air += f * (1 - s) * Double(fields.airResponse[fields.index(col: c, row: r)]) }
         }
-        // Shade: the sunlit fraction with and without the crown on a window of the crown and its shadow.
-        let reach = Int((shadowReach(height: max(treeHeight, 3)) / grid.cellSize).rounded(.up)) + 1
-        let cols = cells.map(\.col), rows = cells.map(\.row)
-        let local = Window(x: cols.min()!, y: rows.min()!, width: cols.max()! - cols.min()! + 1, height: rows.max()! - rows.min()! + 1)
-            .expanded(by: reach, within: grid.width, grid.height)
-        let crop = Window(x: local.x - window.x, y: local.y - window.y, width: local.width, height: local.height)
-        let with = layers.cropped(to: crop)
-        var without = with
-        for (c, r) in cells { let i = (r - local.y) * local.width + c - local.x; without.treeCanopy.values[i] = 0; without.canopyHeight.values[i] = 0 }
         let rc = settings.coefficients.radiative
-        // Tmrt − Ta the cell gains without the crown, K (mean over the day's hours), from its shade and its sky.
-        var gain = [Double](repeating: 0, count: local.cellCount)
+        let cols = cells.map(\.col), rows = cells.map(\.row)
+        let bounds = Window(x: cols.min()!, y: rows.min()!, width: cols.max()! - cols.min()! + 1, height: rows.max()! - rows.min()! + 1)
+        // The crown's reach: the sky view's scan (a body's sides see a crown low on the horizon from far, and those
+        // far cells add up), which holds its longest shadow. Its layers, with and without the crown.
+        let area = bounds.expanded(by: Int((reach(height: treeHeight) / grid.cellSize).rounded(.up)) + 1, within: grid.width, grid.height)
+        let with = layers.cropped(to: Window(x: area.x - window.x, y: area.y - window.y, width: area.width, height: area.height))
+        var without = with
+        for (c, r) in cells { let i = (r - area.y) * area.width + c - area.x; without.treeCanopy.values[i] = 0; without.canopyHeight.values[i] = 0 }
+        // Tmrt − Ta each cell of the reach gains without the crown, K (mean over the day's hours), from its shade and its sky.
+        var gain = [Double](repeating: 0, count: area.cellCount)
         let hourShare = 1 / Double(max(1, settings.dayHours.count))
         let radiation = HourRadiation.hours(settings.dayHours, coefficients: rc)
         let day = zip(settings.dayHours, radiation).filter { $0.0.sunElevationDegrees > 0 }
+
+        // Shade: the sunlit fraction with and without the crown, on the crown and its longest shadow.
+        let shadowCells = Int((shadowReach(height: treeHeight) / grid.cellSize).rounded(.up)) + 1
+        let local = bounds.expanded(by: shadowCells, within: grid.width, grid.height)
+        let inSky = Window(x: local.x - area.x, y: local.y - area.y, width: local.width, height: local.height)
+        let withLocal = with.cropped(to: inSky), withoutLocal = without.cropped(to: inSky)
         let anchor = grid.latticeIndex(col: local.x, row: local.y)
         // What a shadow takes at each cell of the window: the beam on the body, its ground's reflection and warming.
-        let albedo = with.albedo.values, heating = (0..<local.cellCount).map {
-            ComfortField.groundHeating(sealed: Double(with.impervious.values[$0]), water: Double(with.water.values[$0]), radiative: rc)
+        let albedo = withLocal.albedo.values, heating = (0..<local.cellCount).map {
+            ComfortField.groundHeating(sealed: Double(withLocal.impervious.values[$0]), water: Double(withLocal.water.values[$0]), radiative: rc)
         }
         for (hour, sky) in day {
             // A flux's share of Tmrt − Ta (the secant of eq. 5 on open ground), K per W/m².
             let perFlux = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature).perFlux
-            let building = ShadowCaster.shadow(heights: with.buildingHeight, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
+            let building = ShadowCaster.shadow(heights: withLocal.buildingHeight, cellSize: grid.cellSize, sunAzimuthDegrees: hour.sunAzimuthDegrees,
                                                sunElevationDegrees: hour.sunElevationDegrees, observerMetres: rc.shadowHeightMetres, origin: anchor)
-            let sunlitWith = sunlit(with, building: building, hour: hour, origin: anchor)
-            let sunlitWithout = sunlit(without, building: building, hour: hour, origin: anchor)
+            let sunlitWith = sunlit(withLocal, building: building, hour: hour, origin: anchor)
+            let sunlitWithout = sunlit(withoutLocal, building: building, hour: hour, origin: anchor)
             for o in 0..<local.cellCount {
-                guard isPublic[local.x + o % local.width, local.y + o / local.width] else { continue }
-                gain[o] += sky.sunGain(albedo: Double(albedo[o]), heating: heating[o]) * perFlux * Double(sunlitWithout[o] - sunlitWith[o]) * hourShare
+                let col = local.x + o % local.width, row = local.y + o / local.width
+                guard isPublic[col, row] else { continue }
+                gain[(row - area.y) * area.width + col - area.x] += sky.sunGain(albedo: Double(albedo[o]), heating: heating[o]) * perFlux
+                    * Double(sunlitWithout[o] - sunlitWith[o]) * hourShare
             }
         }
         // Sky: the crown hides part of the sky from the cells under and around it (its leaves at the air's
-        // temperature in place of the sky's light and cold), with and without it on the same window.
+        // temperature in place of the sky's light and cold), with and without it. Only the cells under the crown and
+        // those whose scan meets it change: the others are skipped.
         // The crowns around are thinned by their stress (the engine: the neighbourhood's); here, this crown's.
-        let whole = Window(x: 0, y: 0, width: local.width, height: local.height)
-        let treeStress = cells.map { Double(with.canopyStress.values[($0.row - local.y) * local.width + $0.col - local.x]) }.reduce(0, +) / Double(cells.count)
+        let whole = Window(x: 0, y: 0, width: area.width, height: area.height)
+        let treeStress = cells.map { Double(with.canopyStress.values[($0.row - area.y) * area.width + $0.col - area.x]) }.reduce(0, +) / Double(cells.count)
+        let unaffected = ShadowCaster.cellsNotSeeing(cells.map { (col: $0.col - area.x, row: $0.row - area.y) }, width: area.width, height: area.height,
+                                                     cellSize: grid.cellSize, directions: rc.skyViewDirections, reachMetres: rc.skyViewReachMetres)
         func open(_ L: SurfaceLayers) -> [Double] {
-            let view = ComfortField.skyView(layers: L, cellSize: grid.cellSize, core: whole, coefficients: rc)
-            return (0..<local.cellCount).map { i in
-                let svf = Double(view.buildings.values[i]), leaves = (svf - Double(view.withCrowns.values[i])) * (1 - rc.canopyTransmissivity)
+            let view = ComfortField.skyView(layers: L, cellSize: grid.cellSize, core: whole, coefficients: rc, alsoSkipping: unaffected)
+            return (0..<area.cellCount).map { i in
+                // The body's view of the sky, as the engine weighs it.
+                let svf = ComfortField.bodySky(svf: Double(view.buildings.values[i]), sides: Double(view.sidesBuildings.values[i]), radiative: rc)
+                let leaves = (svf - ComfortField.bodySky(svf: Double(view.withCrowns.values[i]), sides: Double(view.sidesWithCrowns.values[i]), radiative: rc))
+                    * (1 - rc.canopyTransmissivity)
                 let stress = Double(L.canopyStress.values[i]), hides = Double(L.treeCanopy.values[i]) * (1 - rc.canopyTransmissivity)
                     * ComfortField.ownCrownSky(canopyHeight: Double(L.canopyHeight.values[i]), cellSize: grid.cellSize, radiative: rc)
                 return (svf - leaves * (1 - rc.stressShadeLoss * treeStress)) * (1 - hides * (1 - rc.stressShadeLoss * stress))
@@ -176,15 +192,15 @@ struct CoolingService {
         let openWith = open(with), openWithout = open(without)
         for (hour, sky) in zip(settings.dayHours, radiation) {
             let perFlux = sky.radiantDifference(flux: sky.referenceFlux, airTemperature: hour.airTemperature).perFlux
-            for o in 0..<local.cellCount where !openWith[o].isNaN && !openWithout[o].isNaN {
-                guard isPublic[local.x + o % local.width, local.y + o / local.width] else { continue }
+            for o in 0..<gain.count where !openWith[o].isNaN && !openWithout[o].isNaN {
+                guard isPublic[area.x + o % area.width, area.y + o / area.width] else { continue }
                 gain[o] += sky.sky * perFlux * (openWithout[o] - openWith[o]) * hourShare
             }
         }
         // UTCI's change: the partial at the mean of the two states (with the crown, and without) times the gain.
         var shade = 0.0
-        for o in 0..<local.cellCount where gain[o] != 0 {
-            let g = fields.index(col: local.x + o % local.width, row: local.y + o / local.width)
+        for o in 0..<gain.count where gain[o] != 0 {
+            let g = fields.index(col: area.x + o % area.width, row: area.y + o / area.width)
             shade += (Double(fields.radiantPartial[g]) + Double(fields.radiantCurvature[g]) * gain[o] / 2) * gain[o] * grid.cellArea
         }
         return Result(air: air, shade: shade)

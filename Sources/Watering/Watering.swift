@@ -96,7 +96,7 @@ public enum Watering {
         let sensitive = try sensitiveSites(city: city, grid: grid, useField: options.useField)
         let year = record.hotDays.last.flatMap { Int($0.prefix(4)) } ?? 2025
 
-        // Trees by blocks of 256 cells: one read of the layers per block, with a margin for crowns and shadows.
+        // Trees by blocks of 256 cells: one read of the layers per block, with a margin for crowns and their reach.
         var byBlock: [Int: [Int]] = [:]
         let blockCells = 256
         let blocksAcross = (grid.width + blockCells - 1) / blockCells
@@ -105,7 +105,7 @@ public enum Watering {
             byBlock[(cell.row / blockCells) * blocksAcross + cell.col / blockCells, default: []].append(k)
         }
         let tallest = trees.map(\.heightMetres).max() ?? 10, widest = trees.map(\.crownDiameterMetres).max() ?? 10
-        let margin = Int(((service.shadowReach(height: max(tallest, 3)) + widest) / grid.cellSize).rounded(.up)) + 2
+        let margin = Int(((service.reach(height: tallest) + widest) / grid.cellSize).rounded(.up)) + 2
         let exposureReach = Int((options.exposureMetres / grid.cellSize).rounded(.up))
         let context = TreeContext(grid: grid, service: service, sensitive: sensitive, year: year,
                                   options: options, toWGS: try CoordinateTransform(from: grid.crs, to: "EPSG:4326"))

@@ -237,4 +237,24 @@ import Testing
             #expect(differing == 0, "sun \(azimuth)°/\(elevation)°: \(differing) cells differ")
         }
     }
+
+    /// A standing body's sides see a horizon's obstacles as a vertical surface does (each elevation e weighed by cos² e,
+    /// so 1 − (2θ + sin 2θ)/π of their view is sky under a horizon at θ all around), the ground as a horizontal one
+    /// (cos² θ): a round courtyard's wall, 16 m tall at 30 m, seen from 1.1 m at its centre.
+    @Test func theSidesSeeALowHorizonAsALargerShareThanTheGround() {
+        let n = 81, centre = 40, radius = 30.0, height: Float = 16
+        let wall = Plane(width: n, height: n) { c, r in
+            let d = hypot(Double(c - centre), Double(r - centre))
+            return d >= radius && d < radius + 2 ? height : 0
+        }
+        let views = ShadowCaster.skyViewFactors(buildings: wall, crowns: nil, cellSize: 1, directions: 8, reachMetres: 40, observerMetres: 1.1)
+        let theta = atan((Double(height) - 1.1) / radius)
+        let ground = Double(views.buildings[centre, centre]), sides = Double(views.sidesBuildings[centre, centre])
+        #expect(abs(ground - cos(theta) * cos(theta)) < 0.02, "ground \(ground) against \(cos(theta) * cos(theta))")
+        #expect(abs(sides - (1 - (2 * theta + sin(2 * theta)) / .pi)) < 0.02, "sides \(sides) against \(1 - (2 * theta + sin(2 * theta)) / .pi)")
+        #expect(sides < ground - 0.2, "the sides see the wall as a larger share than the ground: \(sides) against \(ground)")
+        // An open field: all sky, for both.
+        let open = ShadowCaster.skyViewFactors(buildings: Plane(width: n, height: n), crowns: nil, cellSize: 1)
+        #expect(open.sidesBuildings[centre, centre] == 1 && open.sidesWithCrowns[centre, centre] == 1)
+    }
 }

@@ -178,7 +178,11 @@ import Testing
         var exact = 0.0
         for i in a.values.indices where isPublic[i % grid.width, i / grid.width] && !a.values[i].isNaN && !b.values[i].isNaN { exact += Double(b.values[i] - a.values[i]) * grid.cellArea }
         let square = try #require(try Self.ranked()["square"])
-        #expect(exact > 0 && abs(square.coolingService - exact) / exact < 0.1, "local \(square.coolingService) vs full recompute \(exact) °C·m²")
+        // Within 20 %: the local service takes each cell's shade and sky change through the reference site's secant
+        // and the run's UTCI partials, thins the leaves by this tree's stress (the engine: the neighbourhood's), and
+        // does not follow the ground's reflected diffuse light. Measured: +15 % since the body's sides see the crown
+        // from as far as the sky view's scan (the sky's part is then as large as the shade's); within 10 % before.
+        #expect(exact > 0 && abs(square.coolingService - exact) / exact < 0.2, "local \(square.coolingService) vs full recompute \(exact) °C·m²")
     }
 }
 
