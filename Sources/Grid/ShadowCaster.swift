@@ -233,23 +233,11 @@ public enum ShadowCaster {
                                 }
                                 let below = maxTangent * maxTangent / (1 + maxTangent * maxTangent) // sin² of the buildings' horizon
                                 sum += below
-                                var hiddenAll = below
-                                if hidden != 0 {
-                                    for k in 0..<crownBands where hidden & (1 << UInt32(k)) != 0 {
-                                        hiddenAll += max(0, edgeSines[k + 1] - max(edgeSines[k], below))
-                                    }
-                                }
-                                sumCrowns += hiddenAll
+                                sumCrowns += Self.hiddenWithBands(below: below, edges: edgeSines, hidden: hidden, bands: crownBands)
                                 // The same for a standing body's sides, which weigh an elevation e by cos² e.
                                 let sideBelow = Self.sidesBelow(sineSquared: below, table: sidesTable)
                                 sides += sideBelow
-                                var sideHiddenAll = sideBelow
-                                if hidden != 0 {
-                                    for k in 0..<crownBands where hidden & (1 << UInt32(k)) != 0 {
-                                        sideHiddenAll += max(0, edgeSides[k + 1] - max(edgeSides[k], sideBelow))
-                                    }
-                                }
-                                sidesCrowns += sideHiddenAll
+                                sidesCrowns += Self.hiddenWithBands(below: sideBelow, edges: edgeSides, hidden: hidden, bands: crownBands)
                             }
                         }
                         S[o] = Float(1 - sum / Double(directions))
@@ -279,6 +267,15 @@ public enum ShadowCaster {
     /// `sidesBelow` against s = sin e in 512 equal steps: smooth in s (its slope is 4·cos e/π), so linear
     /// interpolation is exact to 1e-5.
     static let sidesTable: [Double] = (0...512).map { k in sidesBelow(elevation: asin(Double(k) / 512)) }
+
+    /// The share of a direction's view hidden by the buildings (`below`) and the crowns' `hidden` bands above them,
+    /// with `edges` each band's lower and upper edge in the same measure of the view.
+    @inline(__always)
+    static func hiddenWithBands(below: Double, edges: [Double], hidden: UInt32, bands: Int) -> Double {
+        var all = below
+        if hidden != 0 { for k in 0..<bands where hidden & (1 << UInt32(k)) != 0 { all += max(0, edges[k + 1] - max(edges[k], below)) } }
+        return all
+    }
 
     /// `sidesBelow` of the elevation whose sin² is `sineSquared`.
     @inline(__always)
