@@ -1,5 +1,6 @@
 import Foundation
 import Grid
+import Run
 import Support
 
 /// What a run will take, estimated from its grid before any work: cells, disk, memory and time on this machine.
@@ -12,14 +13,18 @@ public struct RunEstimate: Sendable {
     public var seconds: Double
 
     /// Bytes per cell of a run folder, measured on the 5 m sample (640 000 cells: 50 MB with the analysis stacks,
-    /// 9 MB of maps only), doubled for the work files the COGs are copied from.
+    /// 9 MB of maps only); the work files the COGs are copied from take as much again, or 4 bytes a band and a cell
+    /// when a small run stages them uncompressed (`StagedRasters.stagesUncompressed`).
     static let bytesPerCell = (full: 80.0, mapsOnly: 15.0)
     /// Cells per second on 2 cores, the slowest measured (the 2 m sample with its fixed costs: 4 M cells in 17 s).
     static let cellsPerSecond = 230_000.0
 
     public init(grid: GridSpec, mapsOnly: Bool, blockSize: Int) {
         cells = Double(grid.width) * Double(grid.height)
-        diskBytes = 2 * cells * (mapsOnly ? Self.bytesPerCell.mapsOnly : Self.bytesPerCell.full)
+        let folder = cells * (mapsOnly ? Self.bytesPerCell.mapsOnly : Self.bytesPerCell.full)
+        let bands = RunFolder.blockRasters(mapsOnly: mapsOnly).map(\.bands).reduce(2, +)
+        let staging = StagedRasters.stagesUncompressed(cells: cells, bands: bands) ? cells * Double(bands) * 4 : folder
+        diskBytes = folder + staging
         // Two blocks with their halos being computed (≈ 150 B a cell), and the run's 10 m planes (≈ 60 B a 10 m cell).
         let haloed = Double(blockSize + 2 * 256) * Double(blockSize + 2 * 256)
         memoryBytes = 2 * haloed * 150 + cells * (grid.cellSize * grid.cellSize / 100) * 60

@@ -8,15 +8,19 @@ public enum CreationProfile: Sendable {
     /// physics), band-interleaved in the COG's own blocks (128² for stacks, 512² for maps), BigTIFF when it might
     /// pass 4 GiB.
     case work
+    /// The same, uncompressed: for a small run, whose work files fit a small disk budget, compressing them and
+    /// decompressing them again for the COG copy is most of what staging costs.
+    case uncompressedWork
     /// A product's own GeoTIFF (a distance map, a sample input): DEFLATE, 256² tiles, the predictor for its type.
     case product
 
     func options(bands: Int, type: PixelType) -> (driver: String, options: [String]) {
         switch self {
         case .memory: return ("MEM", [])
-        case .work:
+        case .work, .uncompressedWork:
             let block = bands > 1 ? 128 : 512
-            return ("GTiff", ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)", "INTERLEAVE=BAND", "COMPRESS=ZSTD", "ZSTD_LEVEL=1", "BIGTIFF=IF_SAFER"])
+            let compression = self == .work ? ["COMPRESS=ZSTD", "ZSTD_LEVEL=1"] : ["COMPRESS=NONE"]
+            return ("GTiff", ["TILED=YES", "BLOCKXSIZE=\(block)", "BLOCKYSIZE=\(block)", "INTERLEAVE=BAND", "BIGTIFF=IF_SAFER"] + compression)
         case .product:
             return ("GTiff", ["COMPRESS=DEFLATE", "TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", type == .float32 ? "PREDICTOR=3" : "PREDICTOR=2"])
         }
