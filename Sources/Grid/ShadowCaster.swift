@@ -93,25 +93,29 @@ public enum ShadowCaster {
                        observerMetres: observerMetres, only: only, skipping: skip).buildings
     }
 
-    /// The cells of a `width` × `height` plane whose sky view cannot change with `cells` (an obstacle's cells): not
-    /// among them, and no ray of `skyViewFactors` with these `directions` and `reachMetres` visits one of them. True
-    /// where unaffected.
-    public static func cellsNotSeeing(_ cells: [(col: Int, row: Int)], width: Int, height: Int, cellSize: Double, directions: Int,
-                                      reachMetres: Double) -> [Bool] {
-        var unaffected = [Bool](repeating: true, count: width * height)
+    /// Per cell of a `width` × `height` plane, the directions of `skyViewFactors` (with these `directions` and
+    /// `reachMetres`) whose ray visits one of `cells` (an obstacle's cells), as bits; every direction for the cells
+    /// themselves. A cell with none cannot see its sky view change with the obstacle.
+    public static func raysMeeting(_ cells: [(col: Int, row: Int)], width: Int, height: Int, cellSize: Double, directions: Int,
+                                   reachMetres: Double) -> [UInt32] {
+        precondition(directions <= 32, "directions are kept as bits of a UInt32")
+        var rays = [UInt32](repeating: 0, count: width * height)
         let steps = max(1, Int(reachMetres / cellSize))
-        let offsets = [(dc: 0, dr: 0)] + (0..<directions).flatMap { k -> [(dc: Int, dr: Int)] in
+        let offsets = (0..<directions).map { k -> [(dc: Int, dr: Int)] in
             let a = 2 * Double.pi * Double(k) / Double(directions)
             let (dx, dy) = (sin(a), -cos(a))
             return (1...steps).map { t in (Int((dx * Double(t)).rounded()), Int((dy * Double(t)).rounded())) }
         }
         for cell in cells {
-            for o in offsets {
-                let c = cell.col - o.dc, r = cell.row - o.dr
-                if c >= 0, c < width, r >= 0, r < height { unaffected[r * width + c] = false }
+            if cell.col >= 0, cell.col < width, cell.row >= 0, cell.row < height { rays[cell.row * width + cell.col] = .max }
+            for (k, ray) in offsets.enumerated() {
+                for o in ray {
+                    let c = cell.col - o.dc, r = cell.row - o.dr
+                    if c >= 0, c < width, r >= 0, r < height { rays[r * width + c] |= 1 << UInt32(k) }
+                }
             }
         }
-        return unaffected
+        return rays
     }
 
     /// The sky view factor left by `buildings`, and the one left by buildings and `crowns` together, in one sweep; and
@@ -122,9 +126,11 @@ public enum ShadowCaster {
     /// stays in view. The crowns' part is kept per elevation band (`crownBands` equal bands from the horizon to the
     /// zenith, each hidden when its middle elevation meets a crown), as SOLWEIG tests its sky patches against its
     /// canopy; the buildings' horizon is exact. Without crowns the second view equals the first.
+    /// `rays` (per cell of `heights`, as bits): only those directions are scanned, the others count as open sky, and a
+    /// cell with none is NaN — for the difference two obstacle sets make (`raysMeeting`), exact at a fraction of the cost.
     public static func skyViewFactors(buildings heights: Plane, crowns: (tops: Plane, bases: Plane)?, cellSize: Double, directions: Int = 8,
                                       reachMetres: Double = 60, observerMetres: Double = 1.1, crownBands: Int = 8,
-                                      only: Window? = nil, skipping skip: [Bool]? = nil)
+                                      only: Window? = nil, skipping skip: [Bool]? = nil, rays scannedRays: [UInt32]? = nil)
         -> (buildings: Plane, withCrowns: Plane, sidesBuildings: Plane, sidesWithCrowns: Plane) {
         precondition(crownBands >= 1 && crownBands <= 32, "the bands hidden are kept as bits of a UInt32")
         let w = heights.width, h = heights.height
@@ -194,13 +200,14 @@ public enum ShadowCaster {
                 for row in area.y..<(area.y + area.height) {
                     for col in area.x..<(area.x + area.width) {
                         let here = row * w + col, o = (row - area.y) * area.width + col - area.x
-                        if let skip, skip[here] { S[o] = .nan; SC[o] = .nan; V[o] = .nan; VC[o] = .nan; continue }
+                        let scanned = scannedRays?[here] ?? .max
+                        if scanned == 0 || skip?[here] == true { S[o] = .nan; SC[o] = .nan; V[o] = .nan; VC[o] = .nan; continue }
                         let inside = col >= reach && col < w - reach && row >= reach && row < h - reach
                         let bound = Double(nearMax[row / tile * tilesX + col / tile]) - observerMetres
                         let boundCrown = Double(nearMaxCrown[row / tile * tilesX + col / tile]) - observerMetres
                         var sum = 0.0, sumCrowns = 0.0, sides = 0.0, sidesCrowns = 0.0
                         if bound > 0 || boundCrown > 0 {
-                            for d in 0..<directions {
+                            for d in 0..<directions where scanned & (1 << UInt32(d)) != 0 {
                                 var maxTangent = 0.0
                                 // Crown bands hidden, and the lowest band that can still be: neither hidden nor wholly below
                                 // the buildings' horizon (which only rises along the ray).

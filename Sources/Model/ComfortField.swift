@@ -255,15 +255,14 @@ public enum ComfortField {
         (r.topViewFactor * svf + 2 * r.sideViewFactor * sides) / (r.topViewFactor + 2 * r.sideViewFactor)
     }
 
-    /// The sky view factors of the core's cells (NaN under buildings, and where `alsoSkipping`, on the cells of `L`, is true).
+    /// The sky view factors of the core's cells (NaN under buildings). With `rays` (per cell of `L`), only those
+    /// directions are scanned (`ShadowCaster.skyViewFactors`).
     public static func skyView(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients,
-                               alsoSkipping: [Bool]? = nil) -> SkyView {
+                               rays: [UInt32]? = nil) -> SkyView {
         let crowns = crownObstacles(L, radiative: r)
-        var skipping = L.buildingFraction.values.map { $0 >= 0.5 }
-        if let also = alsoSkipping { for i in skipping.indices where also[i] { skipping[i] = true } }
         let views = ShadowCaster.skyViewFactors(buildings: L.buildingHeight, crowns: (crowns.heights, crowns.bases), cellSize: cellSize,
                                                 directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres,
-                                                only: core, skipping: skipping)
+                                                only: core, skipping: L.buildingFraction.values.map { $0 >= 0.5 }, rays: rays)
         return SkyView(buildings: views.buildings, withCrowns: views.withCrowns, sidesBuildings: views.sidesBuildings, sidesWithCrowns: views.sidesWithCrowns)
     }
 

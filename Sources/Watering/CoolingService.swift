@@ -171,14 +171,15 @@ struct CoolingService {
         }
         // Sky: the crown hides part of the sky from the cells under and around it (its leaves at the air's
         // temperature in place of the sky's light and cold), with and without it. Only the cells under the crown and
-        // those whose scan meets it change: the others are skipped.
+        // those whose scan meets it change, and only in the directions that meet it: just those are scanned (the
+        // others count as open sky in both, so the differences are exact; the crown's own cells are scanned whole).
         // The crowns around are thinned by their stress (the engine: the neighbourhood's); here, this crown's.
         let whole = Window(x: 0, y: 0, width: area.width, height: area.height)
         let treeStress = cells.map { Double(with.canopyStress.values[($0.row - area.y) * area.width + $0.col - area.x]) }.reduce(0, +) / Double(cells.count)
-        let unaffected = ShadowCaster.cellsNotSeeing(cells.map { (col: $0.col - area.x, row: $0.row - area.y) }, width: area.width, height: area.height,
-                                                     cellSize: grid.cellSize, directions: rc.skyViewDirections, reachMetres: rc.skyViewReachMetres)
+        let meeting = ShadowCaster.raysMeeting(cells.map { (col: $0.col - area.x, row: $0.row - area.y) }, width: area.width, height: area.height,
+                                               cellSize: grid.cellSize, directions: rc.skyViewDirections, reachMetres: rc.skyViewReachMetres)
         func open(_ L: SurfaceLayers) -> [Double] {
-            let view = ComfortField.skyView(layers: L, cellSize: grid.cellSize, core: whole, coefficients: rc, alsoSkipping: unaffected)
+            let view = ComfortField.skyView(layers: L, cellSize: grid.cellSize, core: whole, coefficients: rc, rays: meeting)
             return (0..<area.cellCount).map { i in
                 // The body's view of the sky, as the engine weighs it.
                 let svf = ComfortField.bodySky(svf: Double(view.buildings.values[i]), sides: Double(view.sidesBuildings.values[i]), radiative: rc)
