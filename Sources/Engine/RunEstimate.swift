@@ -22,7 +22,7 @@ public struct RunEstimate: Sendable {
     public init(grid: GridSpec, mapsOnly: Bool, blockSize: Int) {
         cells = Double(grid.width) * Double(grid.height)
         let folder = cells * (mapsOnly ? Self.bytesPerCell.mapsOnly : Self.bytesPerCell.full)
-        let bands = RunFolder.blockRasters(mapsOnly: mapsOnly).map(\.bands).reduce(2, +)
+        let bands = StagedRasters.stagedBands(RunFolder.blockRasters(mapsOnly: mapsOnly))
         let staging = StagedRasters.stagesUncompressed(cells: cells, bands: bands) ? cells * Double(bands) * 4 : folder
         diskBytes = folder + staging
         // Two blocks with their halos being computed (≈ 150 B a cell), and the run's 10 m planes (≈ 60 B a 10 m cell).

@@ -23,6 +23,9 @@ public final class StagedRasters: @unchecked Sendable {
     /// ZSTD, which makes its work files 2–3 times smaller.
     public static let uncompressedBudgetBytes = 1.0 * 1024 * 1024 * 1024
 
+    /// The bands a run with `layout` stages in all: the layout's and the two derived maps.
+    static func stagedBands(_ layout: [(entry: RunFolder.Entry, bands: Int)]) -> Int { layout.map(\.bands).reduce(2, +) }
+
     /// Whether a region of `cells` cells with `bands` staged bands in all is staged uncompressed.
     public static func stagesUncompressed(cells: Double, bands: Int) -> Bool {
         cells * Double(bands) * 4 <= uncompressedBudgetBytes
@@ -33,9 +36,8 @@ public final class StagedRasters: @unchecked Sendable {
         self.folder = folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/"
         self.grid = grid
         self.region = region ?? Window(x: 0, y: 0, width: grid.width, height: grid.height)
-        // The layout's bands and the two derived maps.
         let cells = Double(self.region.width) * Double(self.region.height)
-        profile = Self.stagesUncompressed(cells: cells, bands: layout.map(\.bands).reduce(2, +)) ? .uncompressedWork : .work
+        profile = Self.stagesUncompressed(cells: cells, bands: Self.stagedBands(layout)) ? .uncompressedWork : .work
         for (entry, bands) in layout { datasets[entry] = try create(entry, bands: bands, type: .float32, noData: nil) }
     }
 
