@@ -8,7 +8,7 @@ import Support
 /// their influence exp(−d/L) computed there once, then sampled bilinearly by every block. The same pass keeps
 /// the coarse means of the air-temperature model's neighbourhood inputs, from which `CoarseNeighbourhoods` computes
 /// the wide neighbourhood means once per run.
-/// A scenario updates the coarse cells under its edits only and finds the parks again (cheap at 10 m).
+/// A scenario updates the coarse cells under its edits only and finds the parks again around them (`updated`).
 public struct ParkField: Sendable {
     public let influence: Plane
     public let factor: Int
@@ -23,6 +23,8 @@ public struct ParkField: Sendable {
     let baseInputs: [Plane]
     let settings: ParkCooling
     let cellSize: Double
+    /// The green areas the parks were found from (nil in a field reduced to its influence).
+    let areas: GreenAreas?
     /// The grid the coarse cells cover: the run's grid and its surroundings (City.surroundings).
     public let surroundings: Surroundings
 
@@ -56,8 +58,9 @@ public struct ParkField: Sendable {
                   factor: factor, cellSize: grid.cellSize, settings: settings, surroundings: surroundings)
     }
 
+    /// A field whose parks are found over the whole coarse grid (`found` nil), or were found by an update.
     init(vegetation: Plane, building: Plane, inputs: [Plane], inputsWindow: Window, baseInputs: [Plane], factor: Int, cellSize: Double,
-         settings: ParkCooling, surroundings: Surroundings) {
+         settings: ParkCooling, surroundings: Surroundings, found: (influence: Plane, parks: Int, areas: GreenAreas)? = nil) {
         self.surroundings = surroundings
         self.vegetation = vegetation
         self.building = building
@@ -67,9 +70,10 @@ public struct ParkField: Sendable {
         self.factor = factor
         self.settings = settings
         self.cellSize = cellSize
-        let (plane, n) = settings.influence(vegetation: vegetation, building: building, cellMetres: cellSize * Double(factor))
-        influence = plane
-        parks = n
+        let found = found ?? settings.parks(vegetation: vegetation, building: building, cellMetres: cellSize * Double(factor))
+        influence = found.influence
+        parks = found.parks
+        areas = found.areas
     }
 
     /// The influence alone, which is all the blocks sample: the coarse layers it was found from are let go, so a
@@ -82,7 +86,7 @@ public struct ParkField: Sendable {
     private init(influence: Plane, factor: Int, parks: Int, settings: ParkCooling, cellSize: Double, surroundings: Surroundings) {
         self.surroundings = surroundings
         self.influence = influence; self.factor = factor; self.parks = parks; self.settings = settings; self.cellSize = cellSize
-        vegetation = Plane(width: 0, height: 0); building = Plane(width: 0, height: 0); inputs = []; baseInputs = []
+        vegetation = Plane(width: 0, height: 0); building = Plane(width: 0, height: 0); inputs = []; baseInputs = []; areas = nil
         inputsWindow = Window(x: 0, y: 0, width: 0, height: 0)
     }
 
@@ -105,11 +109,12 @@ public struct ParkField: Sendable {
     public var coarseSize: (width: Int, height: Int) { (vegetation.width, vegetation.height) }
 
     /// The field after the layers changed inside `region` (fine cells of the run's grid; `layers` reads that grid):
-    /// the coarse cells it touches are aggregated again from `layers`, then the parks are found again over the whole
-    /// coarse grid. The surroundings' margins are whole coarse cells, so those cells lie inside the run's grid.
+    /// the coarse cells it touches are aggregated again from `layers`, then the parks are found again around them
+    /// (`ParkCooling.influence(updating:…)`: the same as over the whole coarse grid, to a negligible influence).
+    /// The surroundings' margins are whole coarse cells, so those cells lie inside the run's grid.
     /// The new field holds its own inputs over the coarse cells touched only (and the base's), not a copy of the city's.
     public func updated(region: Window, grid: GridSpec, layers: @escaping (Window) throws -> SurfaceLayers) throws -> ParkField {
-        precondition(!inputs.isEmpty, "a field reduced to its influence cannot be updated")
+        precondition(areas != nil, "a field reduced to its influence cannot be updated")
         var vegetation = self.vegetation, building = self.building
         let (dx, dy) = (surroundings.offsetX, surroundings.offsetY)
         let onRunGrid: (Window) throws -> SurfaceLayers = { w in try layers(Window(x: w.x - dx, y: w.y - dy, width: w.width, height: w.height)) }
@@ -120,8 +125,10 @@ public struct ParkField: Sendable {
         let window = baseInputs.isEmpty ? touched : touched.union(inputsWindow)
         var inputs = self.inputs(over: window)
         try Self.aggregate(region: fine, grid: g, factor: factor, into: &vegetation, &building, &inputs, inputsWindow: window, readers: SurfaceReaders([onRunGrid]))
+        let found = settings.influence(updating: influence, parks: parks, areas: areas!, vegetation: vegetation, building: building, touched: touched,
+                                       cellMetres: cellSize * Double(factor))
         return ParkField(vegetation: vegetation, building: building, inputs: inputs, inputsWindow: window, baseInputs: baseInputs.isEmpty ? self.inputs : baseInputs,
-                         factor: factor, cellSize: cellSize, settings: settings, surroundings: surroundings)
+                         factor: factor, cellSize: cellSize, settings: settings, surroundings: surroundings, found: (found.influence, found.parks, found.areas))
     }
 
     /// Means over whole coarse cells of the fine cells in the coarse cells `region` touches. Tiles of whole coarse
@@ -171,7 +178,9 @@ public struct ParkField: Sendable {
 
     /// How much the influence moved since `before` (same park grid), on a window of the analysis grid.
     public func change(since before: ParkField, over window: Window) -> Plane {
-        influence.combined(with: before.influence, -).sampledAtFineCells(surroundings.window(window), factor: factor)
+        let fine = surroundings.window(window), whole = (width: influence.width, height: influence.height)
+        let read = Plane.coarseCells(fine, factor: factor, of: whole)
+        return influence.cropped(to: read).combined(with: before.influence.cropped(to: read), -).sampledAtFineCells(fine, factor: factor, of: whole, at: (read.x, read.y))
     }
 
     /// The influence on a window of the surroundings' grid.

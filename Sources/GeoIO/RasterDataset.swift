@@ -228,6 +228,12 @@ public final class RasterDataset {
         _ = try copy(to: path, driver: "COG", options: options)
     }
 
+    /// Lets go of this dataset's decoded blocks in GDAL's cache (a read-only dataset: nothing is written). A pass over
+    /// a whole map read this way leaves in the cache what other datasets' readers put there.
+    public func releaseCachedBlocks() {
+        GDALFlushCache(handle)
+    }
+
     /// Flushes pending writes to disk; GDAL reports write failures (disk full) here.
     public func flush() throws {
         GDALFlushCache(handle)

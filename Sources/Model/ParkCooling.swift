@@ -31,21 +31,7 @@ public struct ParkCooling: Sendable {
     /// The unit park influence exp(−d/L) (multiply by PCI) on a coarse grid, from coarse vegetation and building fractions.
     /// Returns the plane and the number of parks found.
     public func influence(vegetation: Plane, building: Plane, cellMetres: Double) -> (influence: Plane, parks: Int) {
-        let width = vegetation.width, height = vegetation.height
-        let (labels, sizes) = ConnectedComponents.label(width: width, height: height, connectivity: .eight) { i in
-            Double(vegetation.values[i]) >= minimumVegetation && Double(building.values[i]) < maximumBuilding
-        }
-        let cellArea = cellMetres * cellMetres
-        let keep = sizes.map { Double($0) * cellArea >= minimumAreaSquareMetres }
-        let decayCells = sizes.map { decayMetres(area: Double($0) * cellArea) / cellMetres }
-        let (distance, nearest) = DistanceTransform.nearest(width: width, height: height) { i in
-            labels[i] != 0 && keep[Int(labels[i])]
-        }
-        var out = Plane(width: width, height: height)
-        for i in 0..<out.count where nearest[i] >= 0 {
-            let park = Int(labels[Int(nearest[i])])
-            out.values[i] = Float(exp(-Double(distance[i]) / decayCells[park]))
-        }
-        return (out, keep.dropFirst().filter { $0 }.count)
+        let found = parks(vegetation: vegetation, building: building, cellMetres: cellMetres)
+        return (found.influence, found.parks)
     }
 }

@@ -74,14 +74,18 @@ public final class SimulationBase: @unchecked Sendable {
     private let mapsLock = NSLock()
 
     /// The run's ICTU of `regime` over a window, no data as NaN. Its own opening of the map, one read at a time: the
-    /// summary's strips may be read while another scenario reads its region.
-    public func map(_ regime: Regime, window: Window) throws -> Plane {
+    /// summary's strips may be read while another scenario reads its region. A `passing` read (the strips of a pass
+    /// over the whole map) lets its blocks go from GDAL's cache at once: on a large city the pass would otherwise push
+    /// out the run's blocks the next scenario reads (a polygon moved by a few metres reads what the last one read).
+    public func map(_ regime: Regime, window: Window, passing: Bool = false) throws -> Plane {
         try mapsLock.withLock {
             if let whole = wholeMaps[regime] { return whole.cropped(to: window) }
             let entry = RunFolder.map(regime).entry
             let dataset = try mapDatasets[regime] ?? folder.open(entry, options: ["NUM_THREADS=ALL_CPUS"])
             mapDatasets[regime] = dataset
-            return try RunFolder.read(dataset, band: 1, window: window)
+            let read = try RunFolder.read(dataset, band: 1, window: window)
+            if passing { dataset.releaseCachedBlocks() }
+            return read
         }
     }
     private var mapDatasets: [Regime: RasterDataset] = [:]
@@ -91,7 +95,7 @@ public final class SimulationBase: @unchecked Sendable {
         get throws {
             if let cached = lock.withLock({ accessCache }) { return cached }
             let found = try CoolIslandAccess(grid: record.grid, population: population) { y, h in
-                try self.map(.day, window: Window(x: 0, y: y, width: self.record.grid.width, height: h)).values
+                try self.map(.day, window: Window(x: 0, y: y, width: self.record.grid.width, height: h), passing: true).values
             }
             lock.withLock { accessCache = found }
             return found
@@ -140,9 +144,9 @@ public struct SimulationResult: Sendable {
     public func afterDay(_ base: SimulationBase) throws -> Plane { merged(try base.day, entry: .dayMap) }
     public func afterNight(_ base: SimulationBase) throws -> Plane { merged(try base.night, entry: .nightMap) }
 
-    /// The ICTU of `regime` after the edits over a window.
-    public func after(_ regime: Regime, window: Window, base: SimulationBase) throws -> Plane {
-        merged(try base.map(regime, window: window), entry: RunFolder.map(regime).entry, window: window)
+    /// The ICTU of `regime` after the edits over a window (`passing`: as `SimulationBase.map`).
+    public func after(_ regime: Regime, window: Window, base: SimulationBase, passing: Bool = false) throws -> Plane {
+        merged(try base.map(regime, window: window, passing: passing), entry: RunFolder.map(regime).entry, window: window)
     }
 }
 
