@@ -28,7 +28,7 @@ public struct GreenAreas: Sendable {
 
 extension ParkCooling {
     /// Influence below which a park's cooling counts as nothing when a field is updated locally: 1e-4 of the park
-    /// cool-island intensity (a few °C) is well under the 0.001 °C the engine's results are compared at.
+    /// cool-island intensity (about 1 °C) is well under the 0.001 °C the engine's results are compared at.
     public static let negligibleInfluence = 1e-4
 
     /// The parks found on a coarse grid from its vegetation and building fractions: the unit influence exp(−d/L),
