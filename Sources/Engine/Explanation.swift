@@ -63,12 +63,12 @@ public final class PointReader: @unchecked Sendable {
     /// `overriding`: a band's value at the cell when another source holds it (a scenario's recomputed planes), nil
     /// for the run's own.
     public func explain(longitude: Double, latitude: Double,
-                        overriding: ((RunFolder.Band, (col: Int, row: Int)) -> Double?)? = nil) throws -> Explanation {
+                        overriding: ((RunFolder.Band, (col: Int, row: Int)) throws -> Double?)? = nil) throws -> Explanation {
         let (x, y, cell) = try locate(longitude: longitude, latitude: latitude)
         // Each raster's bands at the cell, read once.
         var pixels: [RunFolder.Entry: [Float]] = [:]
         return try Explanation(longitude: longitude, latitude: latitude, x: x, y: y, cell: cell, windows: folder.record.windows) { band in
-            if let value = overriding?(band, cell) { return value }
+            if let value = try overriding?(band, cell) { return value }
             if pixels[band.entry] == nil {
                 let dataset = try opened[band.entry] ?? folder.open(band.entry)
                 opened[band.entry] = dataset

@@ -104,7 +104,7 @@ public final class RunService: Sendable {
         guard scenarios.holds(id) else { return nil }
         let reader = try idleReaders.withLock { $0.popLast() } ?? PointReader(run: folder.path)
         defer { idleReaders.withLock { if $0.count < 2 { $0.append(reader) } } }
-        return try reader.explain(longitude: longitude, latitude: latitude) { band, cell in self.scenarios.value(id, band, at: cell) }
+        return try reader.explain(longitude: longitude, latitude: latitude) { band, cell in try self.scenarios.value(id, band, at: cell) }
     }
 
     /// The layer's COG, read by windows (opened once per layer).

@@ -12,9 +12,9 @@ import Tiles
 /// the first scenario.
 public final class ScenarioService: Sendable {
     public static let maxBodyBytes = 1 << 20
-    /// Variants held at once: each holds its changed window (four maps and their pyramids, and every band for a
-    /// click's explanation), so they are kept until removed and a further one is refused with what to do, never
-    /// dropped unsaid.
+    /// Variants held at once: each holds its changed window (four maps and their pyramids in memory, and every band
+    /// for a click's explanation in a temporary file, `VariantBands`), so they are kept until removed and a further
+    /// one is refused with what to do, never dropped unsaid.
     static let maxVariants = 6
 
     struct Entry {
@@ -28,9 +28,8 @@ public final class ScenarioService: Sendable {
         var pyramids: [String: any TileSource]
         /// Its tile layers, the differences' ramps sized to its largest changes.
         var layers: [TileLayer]
-        /// The recomputed bands (maps, terms, intermediate fields) over `region`, for a click's explanation.
-        var after: [RunFolder.Entry: [Plane]]
-        var region: Window?
+        /// The recomputed bands (maps, terms, intermediate fields) over its region, for a click's explanation.
+        var bands: VariantBands
     }
 
     private struct State {
@@ -90,6 +89,7 @@ public final class ScenarioService: Sendable {
         let layers = TileLayer.scenarioLayers(dayRange: ColourRamp.differenceRange(largest: largest(dayChange)),
                                               nightRange: ColourRamp.differenceRange(largest: largest(nightChange)))
         var document = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:]
+        let bands = VariantBands(result.after, region: result.region)
         let answer: (id: String, summary: ScenarioSummary) = state.withLock { s in
             s.counter += 1
             let id = "s\(s.counter)"
@@ -101,15 +101,17 @@ public final class ScenarioService: Sendable {
             if taken.contains(name) { name = (2...).lazy.map { "\(name) (\($0))" }.first { !taken.contains($0) }! }
             document["name"] = name
             let geojson = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? body
-            s.entries.append(Entry(id: id, name: name, geojson: geojson, summary: result.summary, pyramids: pyramids, layers: layers,
-                                   after: result.after, region: result.region))
+            s.entries.append(Entry(id: id, name: name, geojson: geojson, summary: result.summary, pyramids: pyramids, layers: layers, bands: bands))
             return (id, result.summary)
         }
         // The rest of the summary (whole-city cool islands, the 15 h maps) after the answer; a failure is said in
-        // the summary, which then stays without those figures.
+        // the summary, which then stays without those figures. Then the variant's bands go to disk.
         let language = Language.current
         completions.async {
             let summary = Result { try Language.$scoped.withValue(language) { try Simulation.completed(result, scenario: scenario, name: "scenario", base: base) } }
+            do { try bands.spill() } catch {
+                FileHandle.standardError.write(Data("ictu serve: variant \(answer.id)'s bands stay in memory, the temporary file failed: \(error)\n".utf8))
+            }
             self.state.withLock { s in
                 guard let k = s.entries.firstIndex(where: { $0.id == answer.id }) else { return }
                 switch summary {
@@ -139,13 +141,10 @@ public final class ScenarioService: Sendable {
 
     /// A held scenario's value of `band` at `cell`, nil where the scenario left the run's value (outside what the
     /// edits reach) or when it is not held.
-    func value(_ id: String, _ band: RunFolder.Band, at cell: (col: Int, row: Int)) -> Double? {
-        state.withLock { s in
-            guard let entry = s.entries.first(where: { $0.id == id }), let region = entry.region, region.contains(col: cell.col, row: cell.row),
-                  let planes = entry.after[band.entry], band.number - 1 < planes.count else { return nil }
-            let v = planes[band.number - 1].values[(cell.row - region.y) * region.width + cell.col - region.x]
-            return v.isNaN && band.entry != .dayMap && band.entry != .nightMap ? nil : Double(v)
-        }
+    func value(_ id: String, _ band: RunFolder.Band, at cell: (col: Int, row: Int)) throws -> Double? {
+        guard let bands = state.withLock({ s in s.entries.first(where: { $0.id == id })?.bands }),
+              let v = try bands.value(band.entry, band: band.number - 1, col: cell.col, row: cell.row) else { return nil }
+        return v.isNaN && band.entry != .dayMap && band.entry != .nightMap ? nil : Double(v)
     }
 
     func holds(_ id: String) -> Bool { state.withLock { s in s.entries.contains { $0.id == id } } }
