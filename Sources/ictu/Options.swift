@@ -32,7 +32,7 @@ struct ForceOption: ParsableArguments {
 /// GDAL's block cache (`--raster-cache-mb`): its default (5 % of the machine's memory) would grow with the machine,
 /// not with the work.
 struct RasterCacheOption: ParsableArguments {
-    @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of decoded raster blocks, MiB (≥ 16; default 256: tiles, simulate, diagnose, watering; serve 320, compute 128).")
+    @Option(name: .customLong("raster-cache-mb"), help: "Memory for GDAL's cache of decoded raster blocks, MiB (≥ 16; default 256: tiles, simulate, diagnose, watering; serve 512, or 320 on runs over 25 M cells; compute 128).")
     var megabytes: Int?
 
     func validate() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoIO
+import Run
 import Server
 
 struct ServeCommand: AsyncParsableCommand {
@@ -18,6 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds after which a connection that sends no complete request is closed.") var idleTimeout = 30.0
     @Option(name: .customLong("cache-mb"), help: "Memory for rendered tiles, MiB.") var cacheMB = 64
     @OptionGroup var rasterCache: RasterCacheOption
+    /// Runs above this many cells get the smaller raster cache by default (25 M: a 10 km city at 2 m).
+    static let largeCityCells = 25_000_000
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port takes 0–65535 (0: any free port), got \(port)") }
@@ -27,9 +30,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A scenario reads the run's stacks over the region its air reaches (≈ 250 MB decoded for a 10 ha park at 2 m):
-        // held in the cache, a polygon moved by a few metres reads them again from memory. 320 MiB keeps that and
-        // the server within 2 GiB on the 25 km metropolis at 2 m (1.8 GiB with a 10 ha park; 2.1 GiB at 512).
-        rasterCache.apply(default: 320)
+        // held in the cache with the tiles' blocks, a polygon moved by a few metres reads them again from memory
+        // (512 MiB). A large city's park grid and readers take more of the server's memory: there 320 MiB keeps it
+        // within 2 GiB (the 25 km metropolis at 2 m: 1.8 GiB with a 10 ha park posted; 2.1 GiB at 512).
+        let cells = (try? RunFolder(runFolder)).map { $0.record.grid.width * $0.record.grid.height } ?? 0
+        rasterCache.apply(default: cells > Self.largeCityCells ? 320 : 512)
         let service = try RunService(run: runFolder, manifest: city, basemap: basemap, cacheBytes: cacheMB << 20)
         if !ViewerServer.isLoopback(host) {
             FileHandle.standardError.write(Data("""
