@@ -309,54 +309,59 @@ public enum Simulation {
                                          vapourPressureKPa: max(0, (Double(eLow) / 10 - 0.3) * 10).rounded(.down) / 10...((Double(eHigh) / 10 + 0.3) * 10).rounded(.up) / 10)
             let termBands = [ComfortTerm.sealedGround, .buildings, .treeCanopy, .shrub, .grass, .hydricStress, .water, .park].map(band)
             let residual = band(.residual)
-            // Each cell's changes, worked out on every core (rows of cells apart), then added in: per cell the eight
-            // terms, the residual, the ICTU, the air, the radiant and the vapour (`deltaCount`), NaN where it does not move.
+            // Each cell's changes, worked out on every core (rows of cells apart), then added in, 256 rows at a time
+            // (the changes of a whole 1 m region would be 350 MB): per cell the eight terms, the residual, the ICTU,
+            // the air, the radiant and the vapour (`deltaCount`), NaN where it does not move.
             let deltaCount = 13, mapValues = map.values
-            var deltas = [Float](repeating: .nan, count: region.cellCount * deltaCount)
-            let chunks = Window.tiles(width: region.width, height: region.height, size: max(16, region.height / 8))
-            deltas.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let out = buffer.baseAddress! // each task writes its own rows of cells
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { part in
-                    let chunk = chunks[part]
-                    for row in chunk.y..<(chunk.y + chunk.height) { for col in chunk.x..<(chunk.x + chunk.width) {
-                        let o = row * region.width + col
-                        guard !recomputed.contains(col: region.x + col, row: region.y + row), !mapValues[o].isNaN else { continue }
-                        let d = airChange(o)
-                        let dTa = d.temperature, dE = d.vapour
-                        guard dTa != 0 || dE != 0 else { continue }
-                        let ta = Double(airs[o]), tmrt = Double(radiants[o]), e = Double(vapours[o])
-                        let ratio = (ta + 273.15) / (tmrt + 273.15), coupling = ratio * ratio * ratio
-                        let u = table.valueAndGradient(ta: ta, radiantDifference: tmrt - ta, vapourPressureKPa: e / 10)
-                        let moved = table.value(ta: ta + dTa, radiantDifference: tmrt + dTa * coupling - (ta + dTa), vapourPressureKPa: (e + dE) / 10)
-                        let parkBefore = -k.parkIntensity * Double(influenceBefore.values[o])
-                        let partialTa = abs(k.intercept) > 0.01 ? Double(offset[o]) / k.intercept : abs(parkBefore) > 0.01 ? Double(park[o]) / parkBefore : u.ta
-                        let partialE = u.vapour / 10
-                        let change = moved.isFinite && u.value.isFinite ? moved - u.value + (partialTa - u.ta) * dTa
-                            : partialTa * dTa + partialE * dE + u.radiant * (coupling - 1) * dTa
-                        // Each term its own change times the partials (the order of `termBands`); the residual the rest.
-                        let parts = [d.sealed * partialTa, d.buildings * partialTa, d.canopy * partialTa + d.vapourCanopy * partialE,
-                                     d.shrub * partialTa + d.vapourShrub * partialE, d.grass * partialTa + d.vapourGrass * partialE,
-                                     d.stress * partialTa + d.vapourStress * partialE, d.water * partialTa, d.park * partialTa] as InlineArray<8, Double>
-                        var explained = 0.0
-                        let cell = o * deltaCount
-                        for t in 0..<8 {
-                            out[cell + t] = Float(parts[t])
-                            explained += parts[t]
-                        }
-                        (out[cell + 8], out[cell + 9], out[cell + 10]) = (Float(change - explained), Float(change), Float(dTa))
-                        (out[cell + 11], out[cell + 12]) = (Float(dTa * coupling), Float(dE))
-                    } }
+            for y0 in stride(from: 0, to: region.height, by: 256) {
+                let rows = Window(x: 0, y: y0, width: region.width, height: min(256, region.height - y0))
+                var deltas = [Float](repeating: .nan, count: rows.cellCount * deltaCount)
+                let first = rows.y * region.width
+                let chunks = Window.tiles(width: region.width, height: rows.height, size: max(16, rows.height / 8)).map { Window(x: $0.x, y: rows.y + $0.y, width: $0.width, height: $0.height) }
+                deltas.withUnsafeMutableBufferPointer { buffer in
+                    nonisolated(unsafe) let out = buffer.baseAddress! // each task writes its own rows of cells
+                    DispatchQueue.concurrentPerform(iterations: chunks.count) { part in
+                        let chunk = chunks[part]
+                        for row in chunk.y..<(chunk.y + chunk.height) { for col in chunk.x..<(chunk.x + chunk.width) {
+                            let o = row * region.width + col
+                            guard !recomputed.contains(col: region.x + col, row: region.y + row), !mapValues[o].isNaN else { continue }
+                            let d = airChange(o)
+                            let dTa = d.temperature, dE = d.vapour
+                            guard dTa != 0 || dE != 0 else { continue }
+                            let ta = Double(airs[o]), tmrt = Double(radiants[o]), e = Double(vapours[o])
+                            let ratio = (ta + 273.15) / (tmrt + 273.15), coupling = ratio * ratio * ratio
+                            let u = table.valueAndGradient(ta: ta, radiantDifference: tmrt - ta, vapourPressureKPa: e / 10)
+                            let moved = table.value(ta: ta + dTa, radiantDifference: tmrt + dTa * coupling - (ta + dTa), vapourPressureKPa: (e + dE) / 10)
+                            let parkBefore = -k.parkIntensity * Double(influenceBefore.values[o])
+                            let partialTa = abs(k.intercept) > 0.01 ? Double(offset[o]) / k.intercept : abs(parkBefore) > 0.01 ? Double(park[o]) / parkBefore : u.ta
+                            let partialE = u.vapour / 10
+                            let change = moved.isFinite && u.value.isFinite ? moved - u.value + (partialTa - u.ta) * dTa
+                                : partialTa * dTa + partialE * dE + u.radiant * (coupling - 1) * dTa
+                            // Each term its own change times the partials (the order of `termBands`); the residual the rest.
+                            let parts = [d.sealed * partialTa, d.buildings * partialTa, d.canopy * partialTa + d.vapourCanopy * partialE,
+                                         d.shrub * partialTa + d.vapourShrub * partialE, d.grass * partialTa + d.vapourGrass * partialE,
+                                         d.stress * partialTa + d.vapourStress * partialE, d.water * partialTa, d.park * partialTa] as InlineArray<8, Double>
+                            var explained = 0.0
+                            let cell = (o - first) * deltaCount
+                            for t in 0..<8 {
+                                out[cell + t] = Float(parts[t])
+                                explained += parts[t]
+                            }
+                            (out[cell + 8], out[cell + 9], out[cell + 10]) = (Float(change - explained), Float(change), Float(dTa))
+                            (out[cell + 11], out[cell + 12]) = (Float(dTa * coupling), Float(dE))
+                        } }
+                    }
                 }
-            }
-            for o in 0..<region.cellCount where !deltas[o * deltaCount + 9].isNaN {
-                let cell = o * deltaCount
-                for t in 0..<8 where deltas[cell + t] != 0 { components[termBands[t]].values[o] += deltas[cell + t] }
-                components[residual].values[o] += deltas[cell + 8]
-                map.values[o] += deltas[cell + 9]
-                intermediate[air].values[o] += deltas[cell + 10]
-                intermediate[anomaly].values[o] += deltas[cell + 10]
-                intermediate[radiant].values[o] += deltas[cell + 11]
-                intermediate[vapour].values[o] += deltas[cell + 12]
+                for o in first..<(first + rows.cellCount) where !deltas[(o - first) * deltaCount + 9].isNaN {
+                    let cell = (o - first) * deltaCount
+                    for t in 0..<8 where deltas[cell + t] != 0 { components[termBands[t]].values[o] += deltas[cell + t] }
+                    components[residual].values[o] += deltas[cell + 8]
+                    map.values[o] += deltas[cell + 9]
+                    intermediate[air].values[o] += deltas[cell + 10]
+                    intermediate[anomaly].values[o] += deltas[cell + 10]
+                    intermediate[radiant].values[o] += deltas[cell + 11]
+                    intermediate[vapour].values[o] += deltas[cell + 12]
+                }
             }
         }
     }
