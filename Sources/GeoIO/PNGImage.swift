@@ -29,36 +29,28 @@ public enum PNGImage {
     }
 
     /// The image's colours (RGBA packed in memory order) and each pixel's index among them, or nil when the image has
-    /// more than 256 colours. Colours are looked up in a small open-addressing table; runs of one colour skip it.
+    /// more than 256 colours. Runs of one colour skip the lookup.
     static func palette(of pixels: UnsafeBufferPointer<UInt32>) -> (colours: [UInt32], indices: [UInt8])? {
-        let slotCount = 1024 // ≤ 256 colours: the table stays at most a quarter full
-        var slots = [Int16](repeating: -1, count: slotCount), keys = [UInt32](repeating: 0, count: slotCount)
-        var colours = [UInt32]()
-        colours.reserveCapacity(256)
+        var palette = PaletteIndex()
         var indices = [UInt8](repeating: 0, count: pixels.count)
         let complete = indices.withUnsafeMutableBufferPointer { out in
             var last = UInt32(0), lastIndex: UInt8 = 0, haveLast = false
             for i in 0..<pixels.count {
                 let colour = pixels[i]
                 if haveLast && colour == last { out[i] = lastIndex; continue }
-                var slot = Int((colour &* 2_654_435_761) >> 22) // Fibonacci hashing: the top 10 bits
-                while slots[slot] >= 0 && keys[slot] != colour { slot = (slot + 1) & (slotCount - 1) }
-                if slots[slot] < 0 {
-                    guard colours.count < 256 else { return false }
-                    slots[slot] = Int16(colours.count); keys[slot] = colour
-                    colours.append(colour)
-                }
-                lastIndex = UInt8(slots[slot]); last = colour; haveLast = true
+                guard let k = palette.index(of: colour) else { return false }
+                lastIndex = UInt8(k); last = colour; haveLast = true
                 out[i] = lastIndex
             }
             return true
         }
-        return complete ? (colours, indices) : nil
+        return complete ? (palette.colours, indices) : nil
     }
 
-    /// Colour type 3: PLTE with the colours, tRNS with their alphas when any is not opaque, rows unfiltered (PNG's
-    /// advice for palette images: differences of indices mean nothing).
-    static func indexed(colours: [UInt32], indices: [UInt8], width: Int, height: Int, compression: Int) throws -> Data {
+    /// Colour type 3: PLTE with the colours (at most 256, packed R, G, B, A in memory order), tRNS with their alphas
+    /// when any is not opaque, rows of one index a pixel, unfiltered (PNG's advice for palette images: differences of
+    /// indices mean nothing).
+    public static func indexed(colours: [UInt32], indices: [UInt8], width: Int, height: Int, compression: Int) throws -> Data {
         var rows = [UInt8](repeating: 0, count: (width + 1) * height)
         indices.withUnsafeBufferPointer { src in
             rows.withUnsafeMutableBufferPointer { dst in
@@ -144,5 +136,25 @@ extension Data {
         append(body)
         let crc = body.withUnsafeBytes { libdeflate_crc32(0, $0.baseAddress, $0.count) }
         appendBigEndian(UInt32(crc))
+    }
+}
+
+/// Up to 256 colours numbered in the order they are first seen, looked up in a small open-addressing table.
+public struct PaletteIndex {
+    public init() {}
+    private static let slotCount = 1024 // ≤ 256 colours: the table stays at most a quarter full
+    private var slots = [Int16](repeating: -1, count: slotCount), keys = [UInt32](repeating: 0, count: slotCount)
+    public private(set) var colours: [UInt32] = []
+
+    /// The colour's number, a new one when it is first seen; nil when it would be the 257th.
+    @inline(__always)
+    public mutating func index(of colour: UInt32) -> Int? {
+        var slot = Int((colour &* 2_654_435_761) >> 22) // Fibonacci hashing: the top 10 bits
+        while slots[slot] >= 0 && keys[slot] != colour { slot = (slot + 1) & (Self.slotCount - 1) }
+        if slots[slot] >= 0 { return Int(slots[slot]) }
+        guard colours.count < 256 else { return nil }
+        slots[slot] = Int16(colours.count); keys[slot] = colour
+        colours.append(colour)
+        return colours.count - 1
     }
 }

@@ -13,17 +13,23 @@ public struct ColourRamp: Sendable {
     /// that colour throughout — each channel is monotone in the value within a segment — and keeps it here, packed
     /// (0: compute). Tiles colour 65 536 pixels each: this lookup replaces a scan of the stops and a division for
     /// most of them, and gives exactly the colour the computation would.
-    private let binColour: [UInt32]
+    /// Two more bins follow the domain's: values at or below the first stop, and above the last (their end colours).
+    @usableFromInline let binColour: [UInt32]
     /// For each bin, the first stop at or above its lower edge: where a computed value's segment search starts.
     private let binStop: [UInt8]
-    private let binsPerUnit: Double
-    private static let bins = 16_384
+    @usableFromInline let binsPerUnit: Double
+    /// The first and last stops' values.
+    @usableFromInline let low: Double, high: Double
+    @usableFromInline static let bins = 16_384
+    /// How many bins `bin(_:)` returns: the domain's, and the two beyond its ends.
+    public static let binCount = bins + 2
 
     public init(name: String, unit: String, stops: [Stop], ticks: [(value: Double, label: String)]) {
         precondition((2...255).contains(stops.count) && zip(stops, stops.dropFirst()).allSatisfy { $0.value < $1.value }, "2–255 increasing stops")
         self.name = name; self.unit = unit; self.stops = stops; self.ticks = ticks
         let lo = stops[0].value, hi = stops[stops.count - 1].value, bins = Self.bins
         binsPerUnit = Double(bins) / (hi - lo)
+        low = lo; high = hi
         func edge(_ b: Int) -> Double { lo + Double(b) / Double(bins) * (hi - lo) }
         func segment(_ v: Double) -> Int { v <= lo ? 0 : (stops.indices.dropFirst().first { v <= stops[$0].value } ?? stops.count) }
         let margin = (hi - lo) * 1e-9
@@ -35,7 +41,8 @@ public struct ColourRamp: Sendable {
             let c0 = Self.mixed(stops[k - 1], stops[k], v0), c1 = Self.mixed(stops[k - 1], stops[k], v1)
             if c0 == c1 { colours[b] = c0 }
         }
-        binColour = colours
+        func opaque(_ c: (UInt8, UInt8, UInt8)) -> UInt32 { UInt32(c.0) | UInt32(c.1) << 8 | UInt32(c.2) << 16 | 255 << 24 }
+        binColour = colours + [opaque(stops[0].rgb), opaque(stops[stops.count - 1].rgb)]
     }
 
     /// The colour of `v` between stops a and b (a < v ≤ b), packed R, G, B, A in memory order.
@@ -58,12 +65,28 @@ public struct ColourRamp: Sendable {
     @inline(__always)
     public func packed(_ value: Float) -> UInt32 {
         guard !value.isNaN else { return 0 }
-        let v = Double(value)
-        if v <= stops[0].value { let c = stops[0].rgb; return UInt32(c.0) | UInt32(c.1) << 8 | UInt32(c.2) << 16 | 255 << 24 }
-        guard v <= stops[stops.count - 1].value else { let c = stops[stops.count - 1].rgb; return UInt32(c.0) | UInt32(c.1) << 8 | UInt32(c.2) << 16 | 255 << 24 }
-        let b = min(Self.bins - 1, Int((v - stops[0].value) * binsPerUnit))
+        let b = bin(value)
         let c = binColour[b]
-        guard c == 0 else { return c }
+        return c != 0 ? c : computed(value, bin: b)
+    }
+
+    /// The bin of a value that is not NaN, in 0..<`binCount`.
+    @inlinable
+    public func bin(_ value: Float) -> Int {
+        let v = Double(value)
+        if v <= low { return Self.bins }
+        guard v <= high else { return Self.bins + 1 }
+        return min(Self.bins - 1, Int((v - low) * binsPerUnit))
+    }
+
+    /// The colour every value of bin `b` has, or 0 when the bin straddles a change of colour (`packed` then
+    /// computes each value's).
+    @inlinable
+    public func uniformColour(bin b: Int) -> UInt32 { binColour[b] }
+
+    /// The colour of `value` in bin `b` of the domain, computed from its segment.
+    private func computed(_ value: Float, bin b: Int) -> UInt32 {
+        let v = Double(value)
         // The segment is the first stop k with v <= stops[k]: from the bin's guess, step either way.
         var k = Int(binStop[b])
         while v > stops[k].value { k += 1 }

@@ -54,6 +54,10 @@ public final class TileRenderer: @unchecked Sendable {
     /// A tile's values (256 × 256, row-major, NaN for no data) coloured with the layer's ramp as PNG, or nil when
     /// every value is no data.
     public func png(values v: [Float], layer: TileLayer, compression: Int = 4) throws -> Data? {
+        if layer.kind == .continuous, let (colours, indices) = v.withUnsafeBufferPointer({ TilePalette.indexed($0, ramp: layer.ramp) }) {
+            guard colours.contains(where: { $0 != 0 }) else { return nil }
+            return try PNGImage.indexed(colours: colours, indices: indices, width: WebMercator.tileSize, height: WebMercator.tileSize, compression: compression)
+        }
         var pixels = [UInt32](repeating: 0, count: v.count)
         var any = false
         v.withUnsafeBufferPointer { values in
