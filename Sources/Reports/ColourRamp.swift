@@ -31,7 +31,14 @@ public struct ColourRamp: Sendable {
         binsPerUnit = Double(bins) / (hi - lo)
         low = lo; high = hi
         func edge(_ b: Int) -> Double { lo + Double(b) / Double(bins) * (hi - lo) }
-        func segment(_ v: Double) -> Int { v <= lo ? 0 : (stops.indices.dropFirst().first { v <= stops[$0].value } ?? stops.count) }
+        // The first stop k ≥ 1 with v <= stops[k] (0 at or below the first, stops.count past the last), by bisection.
+        let values = stops.map(\.value)
+        func segment(_ v: Double) -> Int {
+            guard v > lo else { return 0 }
+            var (a, b) = (1, values.count)
+            while a < b { let m = (a + b) / 2; if v <= values[m] { b = m } else { a = m + 1 } }
+            return a
+        }
         let margin = (hi - lo) * 1e-9
         binStop = (0..<bins).map { UInt8(max(1, min(stops.count - 1, segment(edge($0))))) }
         var colours = [UInt32](repeating: 0, count: bins)
