@@ -188,6 +188,14 @@ public final class City {
     /// All surface layers on a window of the grid. Absent roles default to 0 (and albedo to 0.15);
     /// canopy stress comes from `hydric_stress_canopy`, else from NDMI against its baseline (docs/model.md:
     /// s = clip((NDMI_base − NDMI)/(0.175 · canopy cover of the pixel), 0, 1)), masked to canopy.
+    /// How far, in cells, a cell's layers depend on others: the canopy stress from NDMI divides by the canopy cover
+    /// over a satellite pixel's footprint (0 without NDMI). A window read with this many more cells around it holds,
+    /// inside, the values of any larger read.
+    public var layersReachCells: Int {
+        guard rasters[.hydricStressCanopy] == nil, let ndmi = rasters[.ndmi], rasters[.ndmiBaseline] != nil else { return 0 }
+        return Int((ndmi.resolution / grid.cellSize / 2).rounded(.down))
+    }
+
     public func layers(_ window: Window) throws -> SurfaceLayers {
         var out = SurfaceLayers(width: window.width, height: window.height)
         func fill(_ role: RasterRole, _ keyPath: WritableKeyPath<SurfaceLayers, Plane>, default value: Float = 0) throws {
@@ -208,8 +216,7 @@ public final class City {
             // A satellite pixel mixes crowns and ground: its NDMI drop is 0.175 × stress × the pixel's canopy cover,
             // so the drop is divided by the canopy cover over the pixel's footprint (else stress under sparse
             // crowns would be read as a fraction of itself).
-            let half = Int((ndmi.resolution / grid.cellSize / 2).rounded(.down))
-            let cover = BoxMean.mean(out.treeCanopy, halfWidthCells: half)
+            let cover = BoxMean.mean(out.treeCanopy, halfWidthCells: layersReachCells)
             let drop = base.combined(with: now) { b, t in b.isNaN || t.isNaN ? 0 : b - t }
             out.canopyStress = drop.combined(with: cover) { d, f in f > 0.02 ? min(1, max(0, d / (0.175 * f))) : 0 }
         }

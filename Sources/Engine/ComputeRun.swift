@@ -121,7 +121,7 @@ public enum ComputeRun {
         if options.defaultsOnly { fit.note = "--defaults was given"; return fit }
         guard city.network != nil else { fit.note = "the manifest names no sensors (`sensors:`), so there is nothing to calibrate on"; return fit }
         progress("calibrating", 0)
-        let sites = try SitePredictorBuilder.sites(city: city, parks: parks, surroundings: { try surroundings.read($0) }, hotDays: hot.days, prior: fit.coefficients)
+        let sites = try SitePredictorBuilder.sites(city: city, parks: parks, surroundings: { try surroundings.readInStrips($0) }, hotDays: hot.days, prior: fit.coefficients)
         fit.day = Calibration.fit(sites, regime: .day, prior: fit.coefficients.day)
         fit.night = Calibration.fit(sites, regime: .night, prior: fit.coefficients.night)
         var missing: [String] = []

@@ -16,15 +16,18 @@ enum SitePredictorBuilder {
         let usable = city.stations.filter { !(qc.sensors[$0.station.id]?.rejected ?? true) }
         // Every sensor rejected by QC: no site to calibrate on (the run keeps the documented defaults).
         guard !usable.isEmpty else { return [] }
-        var signatures: [Regime: [String: Signature]] = [:]
-        var byYear: [Regime: [Int: [String: Signature]]] = [:]
         let years = Set(hotDays.map { Timestamp.civil(fromDays: $0).year }).sorted()
-        for regime in [Regime.day, .night] {
-            signatures[regime] = Signatures.perSensor(network, reference: reference, clock: city.clock, hotDays: hotDays, regime: regime)
-            for year in years {
-                byYear[regime, default: [:]][year] = Signatures.perSensor(network, reference: reference, clock: city.clock, hotDays: hotDays, regime: regime, year: year)
+        let (signatures, byYear) = {
+            var signatures: [Regime: [String: Signature]] = [:]
+            var byYear: [Regime: [Int: [String: Signature]]] = [:]
+            for regime in [Regime.day, .night] {
+                signatures[regime] = Signatures.perSensor(network, reference: reference, clock: city.clock, hotDays: hotDays, regime: regime)
+                for year in years {
+                    byYear[regime, default: [:]][year] = Signatures.perSensor(network, reference: reference, clock: city.clock, hotDays: hotDays, regime: regime, year: year)
+                }
             }
-        }
+            return (signatures, byYear)
+        }()
         let maxRadius = max(vegetationRadiusCandidates.max()!, prior.day.builtRadiusMetres, prior.day.waterRadiusMetres, prior.night.waterRadiusMetres)
         let reach = Int((2 * maxRadius / city.grid.cellSize).rounded(.up))
         // Each site's predictors read the layers within `reach` of its sensors. Sites are read in clusters of nearby
@@ -45,16 +48,30 @@ enum SitePredictorBuilder {
             }
             clusters.append((siteWindows[s], [s]))
         }
-        var built: [Int: CalibrationSite] = [:]
+        // Each radius's kernel once for all sites; the sites of a cluster on every core (each its own, in any order:
+        // a site's sums run in its kernel's order whatever the thread).
+        let cell = city.grid.cellSize
+        let radii = Set(vegetationRadiusCandidates + [prior.day.vegetationRadiusMetres, prior.night.vegetationRadiusMetres, prior.day.builtRadiusMetres,
+                                                       prior.day.waterRadiusMetres])
+        let kernels = Dictionary(uniqueKeysWithValues: radii.map { ($0, FocalKernel(radiusCells: $0 / cell)) })
+        var built = [CalibrationSite?](repeating: nil, count: bySite.count)
         for cluster in clusters {
             let full = cluster.window
             let layers = try surroundings(full)
             let park = parks.sample(surroundingsWindow: full)
-            for s in cluster.sites { built[s] = site(bySite[s].key, bySite[s].value, layers: layers, park: park, full: full) }
+            var results = [CalibrationSite?](repeating: nil, count: cluster.sites.count)
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer.baseAddress! // each iteration writes its own site
+                DispatchQueue.concurrentPerform(iterations: cluster.sites.count) { k in
+                    let s = cluster.sites[k]
+                    out[k] = site(bySite[s].key, bySite[s].value, layers: layers, park: park, full: full)
+                }
+            }
+            for (k, s) in cluster.sites.enumerated() { built[s] = results[k] }
         }
-        return bySite.indices.map { built[$0]! }
+        return built.map { $0! }
 
-        func site(_ siteID: String, _ members: [PlacedStation], layers: SurfaceLayers, park: Plane, full: Window) -> CalibrationSite {
+        @Sendable func site(_ siteID: String, _ members: [PlacedStation], layers: SurfaceLayers, park: Plane, full: Window) -> CalibrationSite {
             func siteSignature(_ table: [String: Signature]?) -> Signature? {
                 let s = members.compactMap { table?[$0.station.id] }
                 guard !s.isEmpty else { return nil }
@@ -67,12 +84,12 @@ enum SitePredictorBuilder {
                 for year in years { perYear[regime, default: [:]][year] = siteSignature(byYear[regime]?[year]) }
             }
             // The built, water and park neighbourhoods do not depend on the vegetation radius: once per site.
-            let cell = city.grid.cellSize, n = Double(members.count)
+            let n = Double(members.count)
             let cells = members.map { (c: $0.col + dx - full.x, r: $0.row + dy - full.y) }
-            let built = prior.day.builtRadiusMetres / cell, wat = prior.day.waterRadiusMetres / cell
+            let built = prior.day.builtRadiusMetres, wat = prior.day.waterRadiusMetres
             let h0 = Float(prior.day.referenceHeightMetres)
-            func siteMean(_ radiusCells: Double, _ value: (SurfaceLayers, Int) -> Float) -> Double {
-                cells.map { focal(layers, $0.c, $0.r, radiusCells, value) }.reduce(0, +) / n
+            func siteMean(_ radiusMetres: Double, _ value: (SurfaceLayers, Int) -> Float) -> Double {
+                cells.map { kernels[radiusMetres]!.mean(layers, $0.c, $0.r, value) }.reduce(0, +) / n
             }
             var common = SitePredictors()
             common.sealed = siteMean(built) { min(1, $0.impervious.values[$1] + $0.buildingFraction.values[$1]) }
@@ -81,7 +98,7 @@ enum SitePredictorBuilder {
             common.park = cells.map { Double(park[$0.c, $0.r]) }.reduce(0, +) / n
             var predictors: [Double: SitePredictors] = [:]
             for radius in Set(vegetationRadiusCandidates + [prior.day.vegetationRadiusMetres, prior.night.vegetationRadiusMetres]) {
-                let veg = radius / cell
+                let veg = radius
                 var p = common
                 p.canopy = siteMean(veg) { $0.treeCanopy.values[$1] }
                 p.canopyStressed = siteMean(veg) { $0.treeCanopy.values[$1] * $0.canopyStress.values[$1] }
@@ -100,22 +117,34 @@ enum SitePredictorBuilder {
     /// Largest window read at once (≈ 4 M cells: 250 MB of layers).
     static let maxWindowCells = 4 * 1024 * 1024
 
-    /// Truncated Gaussian mean (σ = r/2, |d| ≤ 2r) at cell (c, r) of the layers, on a lattice of stride ≈ σ/25.
-    static func focal(_ layers: SurfaceLayers, _ c: Int, _ r: Int, _ radiusCells: Double, _ value: (SurfaceLayers, Int) -> Float) -> Double {
+}
+
+/// The truncated Gaussian (σ = r/2, |d| ≤ 2r) on a lattice of stride ≈ σ/25: its offsets and weights, in the order
+/// a mean adds them.
+struct FocalKernel: Sendable {
+    let offsets: [(dx: Int, dy: Int, weight: Double)]
+
+    init(radiusCells: Double) {
         let sigma = radiusCells / 2, reach = Int(2 * radiusCells)
         let stride = max(1, Int(sigma / 25))
-        var sum = 0.0, weights = 0.0
+        var offsets: [(dx: Int, dy: Int, weight: Double)] = []
         for dy in Swift.stride(from: -reach, through: reach, by: stride) {
-            let y = r + dy
-            guard y >= 0, y < layers.height else { continue }
             for dx in Swift.stride(from: -reach, through: reach, by: stride) {
-                let x = c + dx
-                guard x >= 0, x < layers.width else { continue }
                 let d2 = Double(dx * dx + dy * dy)
                 guard d2 <= 4 * radiusCells * radiusCells else { continue }
-                let w = exp(-d2 / (2 * sigma * sigma))
-                sum += w * Double(value(layers, y * layers.width + x)); weights += w
+                offsets.append((dx, dy, exp(-d2 / (2 * sigma * sigma))))
             }
+        }
+        self.offsets = offsets
+    }
+
+    /// The mean of `value` at cell (c, r) of the layers, normalised over the offsets inside them.
+    func mean(_ layers: SurfaceLayers, _ c: Int, _ r: Int, _ value: (SurfaceLayers, Int) -> Float) -> Double {
+        var sum = 0.0, weights = 0.0
+        for o in offsets {
+            let x = c + o.dx, y = r + o.dy
+            guard x >= 0, y >= 0, x < layers.width, y < layers.height else { continue }
+            sum += o.weight * Double(value(layers, y * layers.width + x)); weights += o.weight
         }
         return weights > 0 ? sum / weights : 0
     }
