@@ -98,6 +98,16 @@ public final class RasterInput {
         } else {
             aligned = nil
         }
+        // A coarser raster on the grid's CRS whose pixels are whole numbers of cells, edges on the cells' edges (a
+        // 10 or 20 m satellite product on a 2 m grid): bilinear reads are worked out here from the source's pixels,
+        // GDAL's warp being most of the cost of reading a window of the layers.
+        let ratio = abs(transform.cellWidth) / grid.cellSize
+        if aligned == nil, resampling == .bilinear, srs.isSame(as: gridSRS), transform.cellWidth > 0, abs(transform.cellHeight + transform.cellWidth) < 1e-9 * transform.cellWidth,
+           ratio.rounded() >= 2, abs(ratio - ratio.rounded()) < 1e-9, abs(col - col.rounded()) < 1e-6, abs(row - row.rounded()) < 1e-6, band.maskIsNoDataOrNone {
+            upsampled = (Int(ratio.rounded()), Int(col.rounded()), Int(row.rounded()))
+        } else {
+            upsampled = nil
+        }
         onGrid = try source.warped(onto: WarpTarget(crsDefinition: grid.crs, originX: grid.originX, originY: grid.originY, cellSize: grid.cellSize,
                                                     width: grid.width, height: grid.height),
                                    resampling: resampling, sourceNoData: settings.nodata)
@@ -126,6 +136,9 @@ public final class RasterInput {
     let noDataOverride: Double?
     /// Grid cell of the source's first pixel when the source is on the grid's cells (read without warping).
     let aligned: (col: Int, row: Int)?
+    /// Cells per source pixel, and the grid cell of the source's first pixel's corner, when bilinear reads are
+    /// worked out from the source's pixels (`readUpsampled`).
+    let upsampled: (factor: Int, col: Int, row: Int)?
 
     /// Scans the source's pixels under the grid once, in strips: value range after scaling, and the units check for
     /// fraction roles (the first pixel out of range is named, with the likely fix). What lies outside the grid is
@@ -172,7 +185,10 @@ public final class RasterInput {
 
     /// The raster's values on a window of the analysis grid (scaled; NaN where no data).
     public func read(_ window: Window) throws -> Plane {
-        var values = try aligned.map { try readAligned(window, at: $0) } ?? readWarped(window)
+        var values: [Float]
+        if let aligned { values = try readAligned(window, at: aligned) }
+        else if let upsampled { values = try readUpsampled(window, upsampled) }
+        else { values = try readWarped(window) }
         if scale != 1 || offset != 0 {
             for i in values.indices where !values[i].isNaN { values[i] = Float(Double(values[i]) * scale + offset) }
         }
@@ -182,6 +198,51 @@ public final class RasterInput {
     /// Raw values through GDAL's warped view (NaN where no data).
     func readWarped(_ window: Window) throws -> [Float] {
         try readable { try onGrid.band(1).read(x: window.x, y: window.y, width: window.width, height: window.height) }
+    }
+
+    /// Raw values of a coarser source, bilinear between the centres of its pixels (weights from each cell centre's
+    /// position among them): GDAL's warp to float rounding (it sums the four weighted pixels in another order). NaN
+    /// where a cell's centre is off the source; along its edge, the pixels it has, their weights renormalised. A cell
+    /// one of whose pixels holds no data takes GDAL's warped value (its own rules for no data), so each cell's value
+    /// is the same whatever window it is read in.
+    func readUpsampled(_ window: Window, _ source: (factor: Int, col: Int, row: Int)) throws -> [Float] {
+        let m = Double(source.factor)
+        // Cell c's centre lies at u = (c − col + ½)/m source pixels; its four pixels start at ⌊u − ½⌋.
+        func position(_ cell: Int, _ origin: Int, size: Int) -> (first: Int, weight: Double, inside: Bool) {
+            let centre = (Double(cell - origin) + 0.5) / m, u = centre - 0.5, first = Int(u.rounded(.down))
+            return (first, u - Double(first), centre >= 0 && centre < Double(size))
+        }
+        let columns = (0..<window.width).map { position(window.x + $0, source.col, size: width) }
+        let rows = (0..<window.height).map { position(window.y + $0, source.row, size: height) }
+        var values = [Float](repeating: .nan, count: window.width * window.height)
+        guard let firstColumn = columns.first, let firstRow = rows.first else { return values }
+        let x0 = max(0, firstColumn.first), x1 = min(width - 1, columns.last!.first + 1)
+        let y0 = max(0, firstRow.first), y1 = min(height - 1, rows.last!.first + 1)
+        guard x1 >= x0, y1 >= y0 else { return values }
+        let band = try self.source.band(1)
+        let noData = (noDataOverride ?? band.noData).map { Float($0) }
+        let partWidth = x1 - x0 + 1
+        let part = try readable { try band.read(x: x0, y: y0, width: partWidth, height: y1 - y0 + 1) }
+        let warped = part.contains(where: { $0.isNaN || $0 == noData }) ? try readWarped(window) : nil
+        values.withUnsafeMutableBufferPointer { out in
+            part.withUnsafeBufferPointer { p in
+                for (r, (j, fy, rowInside)) in rows.enumerated() where rowInside {
+                    for (c, (i, fx, columnInside)) in columns.enumerated() where columnInside {
+                        var sum = 0.0, weight = 0.0, valid = true
+                        for (dj, wy) in [(0, 1 - fy), (1, fy)] { for (di, wx) in [(0, 1 - fx), (1, fx)] {
+                            let pi = i + di, pj = j + dj
+                            guard pi >= 0, pj >= 0, pi < width, pj < height else { continue }
+                            let value = p[(pj - y0) * partWidth + pi - x0]
+                            if value.isNaN || value == noData { valid = false }
+                            sum += wx * wy * Double(value); weight += wx * wy
+                        } }
+                        let o = r * window.width + c
+                        if let warped, !valid { out[o] = warped[o] } else if weight > 0 { out[o] = Float(sum / weight) }
+                    }
+                }
+            }
+        }
+        return values
     }
 
     /// Raw values read straight from a source on the grid's cells: NaN outside it and where it holds its nodata value.
