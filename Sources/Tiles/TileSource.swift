@@ -79,7 +79,12 @@ struct LevelWindow {
     /// level's edge where the window reaches it) are written, the others left as they are.
     func sample(_ pixels: TilePixels, gridWidth: Int, gridHeight: Int, into out: inout [Float], insideOnly: Bool) {
         let pw = levelWidth, ph = levelHeight, wx0 = x0, wy0 = y0, stride = width, windowHeight = height, sx = scaleX, sy = scaleY
-        let gw = Double(gridWidth), gh = Double(gridHeight), step = pixels.step
+        let step = pixels.step
+        // Positions in fixed point: x + 1 in level cells (cell centres at integers; x ≥ −½ inside the grid) times
+        // 65 536, stepped along each run — within 2⁻¹² of a cell of the exact position, and the same arithmetic on
+        // every path, so a pixel has one position whatever layer or window samples it. A shift floors x + 1.
+        let unit = 65_536.0, half = 32_768, toFraction = Float(1 / unit)
+        let xLimit = Int(((Double(gridWidth) * sx + 0.5) * unit).rounded(.down)), yLimit = Int(((Double(gridHeight) * sy + 0.5) * unit).rounded(.down))
         // The cells a pixel may use, when only the inside is sampled: the window, and past the level's edges it reaches.
         let left = wx0 == 0 ? -1 : wx0, top = wy0 == 0 ? -1 : wy0
         let right = wx0 + stride >= pw ? pw : wx0 + stride - 1, bottom = wy0 + windowHeight >= ph ? ph : wy0 + windowHeight - 1
@@ -87,19 +92,16 @@ struct LevelWindow {
             out.withUnsafeMutableBufferPointer { o in
                 let cells = v.baseAddress!, pixelsOut = o.baseAddress! // the fast path's indices are inside by construction
                 pixels.forEachRun { first, col0, row0, dCol, dRow in
-                    // Most runs lie inside the grid with every pixel's four cells in the window: their positions step
-                    // in fixed point (1/65 536 of a cell; the same within 2⁻¹² of a cell), so a pixel costs integer
-                    // adds, four reads and the bilinear mix. Fixed-point positions from x + 1 ≥ 0.5, so a shift floors.
-                    let unit = 65_536.0, last = step - 1
-                    let colN = col0 + Double(last) * dCol, rowN = row0 + Double(last) * dRow
-                    if min(col0, colN) >= 0, min(row0, rowN) >= 0, max(col0, colN) < gw, max(row0, rowN) < gh, !insideOnly {
-                        let xq0 = Int((col0 * sx + 0.5) * unit), yq0 = Int((row0 * sy + 0.5) * unit)
-                        let dxq = Int((dCol * sx * unit).rounded()), dyq = Int((dRow * sy * unit).rounded())
-                        let xqN = xq0 + last * dxq, yqN = yq0 + last * dyq
+                    let xq0 = Int(((col0 * sx + 0.5) * unit).rounded(.down)), yq0 = Int(((row0 * sy + 0.5) * unit).rounded(.down))
+                    let dxq = Int((dCol * sx * unit).rounded()), dyq = Int((dRow * sy * unit).rounded())
+                    let xqN = xq0 + (step - 1) * dxq, yqN = yq0 + (step - 1) * dyq
+                    // Most runs lie inside the grid with every pixel's four cells in the window (positions are linear
+                    // along a run, so its ends bound them all): a pixel costs integer adds, four reads and the mix.
+                    if min(xq0, xqN) >= half, min(yq0, yqN) >= half, max(xq0, xqN) < xLimit, max(yq0, yqN) < yLimit {
                         let cxLow = (min(xq0, xqN) >> 16) - 1, cxHigh = (max(xq0, xqN) >> 16) - 1
                         let cyLow = (min(yq0, yqN) >> 16) - 1, cyHigh = (max(yq0, yqN) >> 16) - 1
-                        if cxLow >= wx0, cyLow >= wy0, cxHigh + 1 < wx0 + stride, cyHigh + 1 < wy0 + windowHeight {
-                            let toFraction = Float(1 / unit)
+                        if cxLow >= wx0, cyLow >= wy0, cxHigh + 1 < wx0 + stride, cyHigh + 1 < wy0 + windowHeight,
+                           !insideOnly || (cxLow >= left && cyLow >= top && cxHigh + 1 <= right && cyHigh + 1 <= bottom) {
                             for s in 0..<step {
                                 let xq = xq0 + s * dxq, yq = yq0 + s * dyq
                                 let cx = (xq >> 16) - 1, cy = (yq >> 16) - 1
@@ -120,14 +122,13 @@ struct LevelWindow {
                             return
                         }
                     }
+                    // The same, pixel by pixel, at the grid's and the window's edges.
                     for s in 0..<step {
-                        let col = col0 + Double(s) * dCol, row = row0 + Double(s) * dRow
-                        guard col >= 0, row >= 0, col < gw, row < gh else { continue }
-                        // Level coordinates: cell centres at integers. x, y ≥ −0.5, so truncating x + 1 floors it.
-                        let x = col * sx - 0.5, y = row * sy - 0.5
-                        let cx = Int(x + 1) - 1, cy = Int(y + 1) - 1
+                        let xq = xq0 + s * dxq, yq = yq0 + s * dyq
+                        guard xq >= half, yq >= half, xq < xLimit, yq < yLimit else { continue }
+                        let cx = (xq >> 16) - 1, cy = (yq >> 16) - 1
                         if insideOnly && (cx < left || cy < top || cx + 1 > right || cy + 1 > bottom) { continue }
-                        let fx = Float(x - Double(cx)), fy = Float(y - Double(cy))
+                        let fx = Float(xq & 0xFFFF) * toFraction, fy = Float(yq & 0xFFFF) * toFraction
                         // Inside the window with its four cells: plain bilinear; a NaN among them makes it NaN, and
                         // the careful path below decides.
                         if cx >= wx0, cy >= wy0, cx + 1 < wx0 + stride, cy + 1 - wy0 < windowHeight {
@@ -136,7 +137,7 @@ struct LevelWindow {
                             let value = top + fy * (bottom - top)
                             if !value.isNaN { o[first + s] = value; continue }
                         }
-                        let nx = min(pw - 1, max(0, Int(x + 0.5))), ny = min(ph - 1, max(0, Int(y + 0.5)))
+                        let nx = min(pw - 1, max(0, (xq - half) >> 16)), ny = min(ph - 1, max(0, (yq - half) >> 16))
                         let nearest = v[(ny - wy0) * stride + nx - wx0]
                         guard !nearest.isNaN else { o[first + s] = .nan; continue }
                         var sum: Float = 0, weight: Float = 0
