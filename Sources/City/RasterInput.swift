@@ -229,13 +229,13 @@ public final class RasterInput {
                 for (r, (j, fy, rowInside)) in rows.enumerated() where rowInside {
                     for (c, (i, fx, columnInside)) in columns.enumerated() where columnInside {
                         var sum = 0.0, weight = 0.0, valid = true
-                        for (dj, wy) in [(0, 1 - fy), (1, fy)] { for (di, wx) in [(0, 1 - fx), (1, fx)] {
-                            let pi = i + di, pj = j + dj
-                            guard pi >= 0, pj >= 0, pi < width, pj < height else { continue }
+                        @inline(__always) func add(_ pi: Int, _ pj: Int, _ wx: Double, _ wy: Double) {
+                            guard pi >= 0, pj >= 0, pi < width, pj < height else { return }
                             let value = p[(pj - y0) * partWidth + pi - x0]
                             if value.isNaN || value == noData { valid = false }
                             sum += wx * wy * Double(value); weight += wx * wy
-                        } }
+                        }
+                        add(i, j, 1 - fx, 1 - fy); add(i + 1, j, fx, 1 - fy); add(i, j + 1, 1 - fx, fy); add(i + 1, j + 1, fx, fy)
                         let o = r * window.width + c
                         if let warped, !valid { out[o] = warped[o] } else if weight > 0 { out[o] = Float(sum / weight) }
                     }
