@@ -2,7 +2,7 @@
 // ictu — urban thermal comfort (ICTU) engine. Linux first (Debian 12, Swift 6); the code uses Swift 6's
 // Synchronization (Mutex) and InlineArray, and GDAL, PROJ, GEOS, SQLite and libdeflate from the system.
 // Layers, lowest first; a target imports only targets listed before it (docs/architecture.md):
-//   CGDAL/CPROJ/CGEOS/CSQLite/CDeflate (system C libraries) → Support (outputs, JSON, progress, spelling)
+//   CGDAL/CPROJ/CGEOS/CSQLite/CDeflate/CZstd (system C libraries) → Support (outputs, JSON, progress, spelling)
 //   → Grid (pure Swift planes, kernels) → GeoIO (the only code touching C pointers; rasters on the grid)
 //   → Model (physics, sensors, QC) → City (manifest, loading) → Run (the run folder) → Reports (HTML pages, maps, colour ramps)
 //   → Engine (compute, explain, mosaic) → Sample, Tiles, Diagnosis, Scenario, Watering (one product each)
@@ -35,9 +35,10 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "Support", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Grid", swiftSettings: optimisedEvenInDebug),
-        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CDeflate", "Grid"], swiftSettings: optimisedEvenInDebug),
+        .target(name: "GeoIO", dependencies: ["CGDAL", "CPROJ", "CGEOS", "CSQLite", "CDeflate", "CZstd", "Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "Model", dependencies: ["Grid"], swiftSettings: optimisedEvenInDebug),
         .target(name: "City", dependencies: ["GeoIO", "Grid", "Model", "Support", .product(name: "Yams", package: "Yams")], swiftSettings: optimisedEvenInDebug),
         .target(name: "Run", dependencies: ["GeoIO", "Grid", "Model", "City", "Support"], swiftSettings: optimisedEvenInDebug),

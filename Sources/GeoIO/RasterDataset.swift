@@ -45,6 +45,9 @@ public final class RasterDataset {
         self.deletedOnClose = deletedOnClose
     }
 
+    /// Opened read-only, in a layout `DirectTileReader` decodes: read through it (worked out at the first read).
+    private lazy var directTiles: DirectTileReader? = GDALGetAccess(handle) == Int32(GA_ReadOnly.rawValue) ? DirectTileReader(self) : nil
+
     deinit {
         GDALClose(handle)
         if deletedOnClose { VSIUnlink(path) }
@@ -130,9 +133,15 @@ public final class RasterDataset {
     }
 
     /// Every band (or the `bands` numbered from 1) over a window (each band `width × height` Float32 values,
-    /// row-major), read a strip of `stripRows` rows at a time for all the bands at once: a pixel-interleaved file
-    /// decodes each block once for all its bands, and the strip's buffer is reused.
+    /// row-major). A raster laid out as ictu writes them is decoded here (`DirectTileReader`); any other is read by
+    /// GDAL a strip of `stripRows` rows at a time for all the bands at once: a pixel-interleaved file decodes each
+    /// block once for all its bands, and the strip's buffer is reused.
     public func readBands(x: Int, y: Int, width: Int, height: Int, bands numbers: [Int]? = nil, stripRows: Int = 128) throws -> [[Float]] {
+        if let direct = directTiles { return try direct.read(x: x, y: y, width: width, height: height, bands: numbers) }
+        return try readBandsThroughGDAL(x: x, y: y, width: width, height: height, bands: numbers, stripRows: stripRows)
+    }
+
+    func readBandsThroughGDAL(x: Int, y: Int, width: Int, height: Int, bands numbers: [Int]? = nil, stripRows: Int = 128) throws -> [[Float]] {
         var map = (numbers ?? Array(1...max(1, bandCount))).map(Int32.init)
         let bands = map.count, strip = min(stripRows, height)
         var out = (0..<bands).map { _ in [Float](unsafeUninitializedCapacity: width * height) { _, count in count = width * height } }

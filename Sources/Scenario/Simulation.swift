@@ -309,13 +309,15 @@ public enum Simulation {
                                          vapourPressureKPa: max(0, (Double(eLow) / 10 - 0.3) * 10).rounded(.down) / 10...((Double(eHigh) / 10 + 0.3) * 10).rounded(.up) / 10)
             let termBands = [ComfortTerm.sealedGround, .buildings, .treeCanopy, .shrub, .grass, .hydricStress, .water, .park].map(band)
             let residual = band(.residual)
-            // Each cell's changes, worked out on every core (rows of cells apart), then added in, 256 rows at a time
-            // (the changes of a whole 1 m region would be 350 MB): per cell the eight terms, the residual, the ICTU,
-            // the air, the radiant and the vapour (`deltaCount`), NaN where it does not move.
+            // Each cell's changes, worked out on every core (rows of cells apart), then added in band by band, 256 rows
+            // at a time (the changes of a whole 1 m region would be 350 MB): the eight terms, the residual, the ICTU,
+            // the air, the radiant and the vapour (`deltaCount` planes of the rows). A cell that does not move keeps
+            // −0, which leaves any value as it is when added (+0 would turn a −0 into +0).
             let deltaCount = 13, mapValues = map.values
             for y0 in stride(from: 0, to: region.height, by: 256) {
                 let rows = Window(x: 0, y: y0, width: region.width, height: min(256, region.height - y0))
-                var deltas = [Float](repeating: .nan, count: rows.cellCount * deltaCount)
+                let count = rows.cellCount
+                var deltas = [Float](repeating: -0.0, count: count * deltaCount)
                 let first = rows.y * region.width
                 let chunks = Window.tiles(width: region.width, height: rows.height, size: max(16, rows.height / 8)).map { Window(x: $0.x, y: rows.y + $0.y, width: $0.width, height: $0.height) }
                 deltas.withUnsafeMutableBufferPointer { buffer in
@@ -342,26 +344,31 @@ public enum Simulation {
                                          d.shrub * partialTa + d.vapourShrub * partialE, d.grass * partialTa + d.vapourGrass * partialE,
                                          d.stress * partialTa + d.vapourStress * partialE, d.water * partialTa, d.park * partialTa] as InlineArray<8, Double>
                             var explained = 0.0
-                            let cell = (o - first) * deltaCount
+                            let cell = o - first
                             for t in 0..<8 {
-                                out[cell + t] = Float(parts[t])
+                                if parts[t] != 0 { out[t * count + cell] = Float(parts[t]) }
                                 explained += parts[t]
                             }
-                            (out[cell + 8], out[cell + 9], out[cell + 10]) = (Float(change - explained), Float(change), Float(dTa))
-                            (out[cell + 11], out[cell + 12]) = (Float(dTa * coupling), Float(dE))
+                            let moves = [change - explained, change, dTa, dTa * coupling, dE] as InlineArray<5, Double>
+                            for t in 0..<5 { out[(8 + t) * count + cell] = Float(moves[t]) }
                         } }
                     }
                 }
-                for o in first..<(first + rows.cellCount) where !deltas[(o - first) * deltaCount + 9].isNaN {
-                    let cell = (o - first) * deltaCount
-                    for t in 0..<8 where deltas[cell + t] != 0 { components[termBands[t]].values[o] += deltas[cell + t] }
-                    components[residual].values[o] += deltas[cell + 8]
-                    map.values[o] += deltas[cell + 9]
-                    intermediate[air].values[o] += deltas[cell + 10]
-                    intermediate[anomaly].values[o] += deltas[cell + 10]
-                    intermediate[radiant].values[o] += deltas[cell + 11]
-                    intermediate[vapour].values[o] += deltas[cell + 12]
+                func add(_ t: Int, to values: inout [Float]) {
+                    deltas.withUnsafeBufferPointer { d in
+                        values.withUnsafeMutableBufferPointer { v in
+                            let change = d.baseAddress! + t * count, target = v.baseAddress! + first
+                            for j in 0..<count { target[j] += change[j] }
+                        }
+                    }
                 }
+                for t in 0..<8 { add(t, to: &components[termBands[t]].values) }
+                add(8, to: &components[residual].values)
+                add(9, to: &map.values)
+                add(10, to: &intermediate[air].values)
+                add(10, to: &intermediate[anomaly].values)
+                add(11, to: &intermediate[radiant].values)
+                add(12, to: &intermediate[vapour].values)
             }
         }
     }

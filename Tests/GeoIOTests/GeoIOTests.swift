@@ -220,3 +220,52 @@ func temporaryFolder() -> String {
         #expect(try roundTrip(rgba, width: width, height: height) == 6, "257 colours: RGBA")
     }
 }
+
+@Suite struct DirectTileReaderTests {
+    /// Values whose four bytes all vary (signs, exponents, mantissas, NaN), so a byte plane decoded wrong shows.
+    static func values(_ count: Int, band: Int) -> [Float] {
+        (0..<count).map { i in
+            let k = i &* 2_654_435_761 &+ band &* 40_503
+            if k % 97 == 0 { return .nan }
+            return Float(k % 20_011 - 10_000) * Float(pow(2.0, Double(k % 23 - 11))) / 7
+        }
+    }
+
+    /// Each layout ictu writes (many bands: 32-byte vectors; ten: 16-byte; a few and one: byte by byte), in tiles
+    /// that do not divide the raster: every window, band subset included, reads what GDAL reads, bit for bit.
+    @Test(arguments: [(26, "ZSTD", 64), (10, "ZSTD", 64), (5, "ZSTD", 32), (1, "DEFLATE", 128)])
+    func decodesWhatGDALDecodes(bands: Int, compression: String, tile: Int) throws {
+        let path = temporaryFolder() + "/stack.tif", width = 300, height = 190
+        do { // closed at the end of the block: the tiles' offsets are written then
+            let ds = try RasterDataset.create(path, width: width, height: height, bands: bands, type: .float32,
+                                              options: ["TILED=YES", "BLOCKXSIZE=\(tile)", "BLOCKYSIZE=\(tile)", "COMPRESS=\(compression)", "PREDICTOR=3",
+                                                        "INTERLEAVE=PIXEL"])
+            for b in 1...bands { try ds.band(b).write(Self.values(width * height, band: b), x: 0, y: 0, width: width, height: height) }
+        }
+        let file = try RasterDataset.open(path)
+        let reader = try #require(DirectTileReader(file), "the layout is one the reader decodes")
+        let windows = [(0, 0, width, height), (tile - 3, tile / 2 + 1, min(tile + 9, width - tile + 3), min(2 * tile + 1, height - tile / 2 - 1)),
+                       (width - 17, height - 11, 17, 11), (7, 9, 1, 1)]
+        for (x, y, w, h) in windows {
+            for subset in [nil, [bands], Array(stride(from: bands, through: 1, by: -2))] as [[Int]?] {
+                let direct = try reader.read(x: x, y: y, width: w, height: h, bands: subset)
+                let gdal = try file.readBandsThroughGDAL(x: x, y: y, width: w, height: h, bands: subset)
+                let differing = zip(direct.joined(), gdal.joined()).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(direct.map(\.count) == gdal.map(\.count) && differing == 0, "window \(x), \(y), \(w)×\(h), bands \(subset ?? [])")
+            }
+        }
+    }
+
+    @Test func otherLayoutsAreLeftToGDAL() throws {
+        let folder = temporaryFolder()
+        for (name, options) in [("lzw", ["TILED=YES", "COMPRESS=LZW", "PREDICTOR=3"]), ("no predictor", ["TILED=YES", "COMPRESS=ZSTD"]),
+                                ("strips", ["COMPRESS=ZSTD", "PREDICTOR=3"]), ("band-interleaved", ["TILED=YES", "COMPRESS=ZSTD", "PREDICTOR=3", "INTERLEAVE=BAND"])] {
+            let path = folder + "/\(name).tif"
+            do {
+                let ds = try RasterDataset.create(path, width: 40, height: 40, bands: 2, type: .float32, options: options)
+                for b in 1...2 { try ds.band(b).write(Self.values(1600, band: b), x: 0, y: 0, width: 40, height: 40) }
+            }
+            #expect(DirectTileReader(try RasterDataset.open(path)) == nil, "\(name)")
+        }
+    }
+}
