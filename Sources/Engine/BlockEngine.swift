@@ -112,13 +112,19 @@ public enum BlockEngine {
                         do { surface = concurrentReads ? try io.layers(window) : try lock.withLock { try io.layers(window) } } catch { failure.set(error); return }
                         let local = Window(x: core.x - window.x, y: core.y - window.y, width: core.width, height: core.height)
                         let influence = park.sample(window)
-                        let skyView = ComfortField.skyView(layers: surface, cellSize: grid.cellSize, core: local, coefficients: settings.coefficients.radiative)
-                        let fields = zip(passes, neighbourhoods).map { pass, coarse in
-                            ComfortField.window(layers: surface, parkInfluence: influence, cellSize: grid.cellSize, hours: pass.hours, regime: pass.regime,
-                                                coefficients: settings.coefficients, core: local, origin: grid.latticeIndex(col: window.x, row: window.y),
-                                                airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid),
-                                                neighbourhoods: coarse.sample(window), skyView: skyView)
+                        // Fewer blocks than cores (a scenario's window is often one block): its sky view in bands of rows, and
+                        // its passes, side by side.
+                        let alone = blocks.count < ProcessInfo.processInfo.activeProcessorCount
+                        let skyView = ComfortField.skyView(layers: surface, cellSize: grid.cellSize, core: local, coefficients: settings.coefficients.radiative,
+                                                           bands: alone ? ProcessInfo.processInfo.activeProcessorCount : 1)
+                        @Sendable func field(_ p: Int) -> WindowField {
+                            let pass = passes[p]
+                            return ComfortField.window(layers: surface, parkInfluence: influence, cellSize: grid.cellSize, hours: pass.hours, regime: pass.regime,
+                                                       coefficients: settings.coefficients, core: local, origin: grid.latticeIndex(col: window.x, row: window.y),
+                                                       airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid),
+                                                       neighbourhoods: neighbourhoods[p].sample(window), skyView: skyView)
                         }
+                        let fields = alone ? concurrently(passes.count, field) : passes.indices.map(field)
                         do {
                             try lock.withLock {
                                 try io.deliver(BlockResult(core: core, local: local, layers: surface, fields: fields))
@@ -130,6 +136,16 @@ public enum BlockEngine {
                 }
             }
         }
+    }
+
+    /// `body` of 0..<count, on every core, in order.
+    public static func concurrently<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer // each iteration writes its own element
+            DispatchQueue.concurrentPerform(iterations: count) { out[$0] = body($0) }
+        }
+        return results.map { $0! }
     }
 
     /// The kriged residual on the core cells only (the only ones it is read on).

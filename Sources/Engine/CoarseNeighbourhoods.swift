@@ -77,9 +77,10 @@ public struct CoarseNeighbourhoods: Sendable {
     /// `window` (fine grid): the differences taken on the coarse cells, then sampled (nil: an input left to the blocks).
     public func changes(since before: CoarseNeighbourhoods, over window: Window) -> [Plane?] {
         precondition(before.extent == extent)
-        return zip(planes, before.planes).map { now, was in
-            guard let now, let was else { return nil }
-            return now.combined(with: was, -).sampledAtFineCells(surroundings.window(window), factor: factor, of: size, at: (extent.x, extent.y))
+        let (planes, was, fine, factor, size, at) = (planes, before.planes, surroundings.window(window), factor, size, (extent.x, extent.y))
+        return BlockEngine.concurrently(planes.count) { k in // each mean on its own core
+            guard let now = planes[k], let was = was[k] else { return nil }
+            return now.combined(with: was, -).sampledAtFineCells(fine, factor: factor, of: size, at: at)
         }
     }
 

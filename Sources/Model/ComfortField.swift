@@ -256,9 +256,26 @@ public enum ComfortField {
     }
 
     /// The sky view factors of the core's cells (NaN under buildings). With `rays` (per cell of `L`), only those
-    /// directions are scanned (`ShadowCaster.skyViewFactors`).
+    /// directions are scanned (`ShadowCaster.skyViewFactors`). `bands` > 1: the core's rows in that many bands, on
+    /// every core (each cell's view is its own: the same values).
     public static func skyView(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients,
-                               rays: [UInt32]? = nil) -> SkyView {
+                               rays: [UInt32]? = nil, bands: Int = 1) -> SkyView {
+        guard bands > 1, core.height >= 2 * bands else { return skyViewInOneBand(layers: L, cellSize: cellSize, core: core, coefficients: r, rays: rays) }
+        let rows = (core.height + bands - 1) / bands
+        let parts = (0..<bands).map { Window(x: core.x, y: core.y + $0 * rows, width: core.width, height: min(rows, core.height - $0 * rows)) }
+        var views = [SkyView?](repeating: nil, count: bands)
+        views.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer // each band writes its own element
+            DispatchQueue.concurrentPerform(iterations: bands) { out[$0] = skyViewInOneBand(layers: L, cellSize: cellSize, core: parts[$0], coefficients: r, rays: rays) }
+        }
+        func stacked(_ plane: KeyPath<SkyView, Plane>) -> Plane {
+            Plane(width: core.width, height: core.height, values: views.flatMap { $0![keyPath: plane].values })
+        }
+        return SkyView(buildings: stacked(\.buildings), withCrowns: stacked(\.withCrowns), sidesBuildings: stacked(\.sidesBuildings),
+                       sidesWithCrowns: stacked(\.sidesWithCrowns))
+    }
+
+    static func skyViewInOneBand(layers L: SurfaceLayers, cellSize: Double, core: Window, coefficients r: RadiativeCoefficients, rays: [UInt32]?) -> SkyView {
         let crowns = crownObstacles(L, radiative: r)
         let views = ShadowCaster.skyViewFactors(buildings: L.buildingHeight, crowns: (crowns.heights, crowns.bases), cellSize: cellSize,
                                                 directions: r.skyViewDirections, reachMetres: r.skyViewReachMetres, observerMetres: r.pedestrianHeightMetres,

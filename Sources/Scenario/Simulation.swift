@@ -276,8 +276,7 @@ public enum Simulation {
             let m = reach?.cellCount ?? 0
             let moved = reach.map { edited.coarse[pass].changes(since: before.coarse[pass], over: $0) } ?? []
             let means = moved.isEmpty ? [] : (0..<NeighbourhoodMeans.inputCount).flatMap { moved[$0]?.values ?? [Float](repeating: 0, count: m) }
-            @Sendable func airChange(_ o: Int) -> AirAnomalyTerms {
-                let c = region.x + o % region.width, row = region.y + o / region.width
+            @Sendable func airChange(_ o: Int, col c: Int, row: Int) -> AirAnomalyTerms {
                 var terms: AirAnomalyTerms
                 if let reach, reach.contains(col: c, row: row) {
                     let j = (row - reach.y) * reach.width + c - reach.x
@@ -314,10 +313,12 @@ public enum Simulation {
             // the air, the radiant and the vapour (`deltaCount` planes of the rows). A cell that does not move keeps
             // −0, which leaves any value as it is when added (+0 would turn a −0 into +0).
             let deltaCount = 13, mapValues = map.values
+            var deltas = [Float]() // one buffer for the strips (a fresh one each time costs its pages' faults)
             for y0 in stride(from: 0, to: region.height, by: 256) {
                 let rows = Window(x: 0, y: y0, width: region.width, height: min(256, region.height - y0))
                 let count = rows.cellCount
-                var deltas = [Float](repeating: -0.0, count: count * deltaCount)
+                if deltas.count == count * deltaCount { deltas.withUnsafeMutableBufferPointer { $0.update(repeating: -0.0) } }
+                else { deltas = [Float](repeating: -0.0, count: count * deltaCount) }
                 let first = rows.y * region.width
                 let chunks = Window.tiles(width: region.width, height: rows.height, size: max(16, rows.height / 8)).map { Window(x: $0.x, y: rows.y + $0.y, width: $0.width, height: $0.height) }
                 deltas.withUnsafeMutableBufferPointer { buffer in
@@ -327,7 +328,7 @@ public enum Simulation {
                         for row in chunk.y..<(chunk.y + chunk.height) { for col in chunk.x..<(chunk.x + chunk.width) {
                             let o = row * region.width + col
                             guard !recomputed.contains(col: region.x + col, row: region.y + row), !mapValues[o].isNaN else { continue }
-                            let d = airChange(o)
+                            let d = airChange(o, col: region.x + col, row: region.y + row)
                             let dTa = d.temperature, dE = d.vapour
                             guard dTa != 0 || dE != 0 else { continue }
                             let ta = Double(airs[o]), tmrt = Double(radiants[o]), e = Double(vapours[o])
