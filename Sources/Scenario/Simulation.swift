@@ -83,7 +83,7 @@ public final class SimulationBase: @unchecked Sendable {
             let entry = RunFolder.map(regime).entry
             let dataset = try mapDatasets[regime] ?? folder.open(entry, options: ["NUM_THREADS=ALL_CPUS"])
             mapDatasets[regime] = dataset
-            let read = try RunFolder.read(dataset, band: 1, window: window)
+            let read = try RunFolder.readBands(dataset, window: window, bands: [1])[0] // decoded by ictu when it can
             if passing { dataset.releaseCachedBlocks() }
             return read
         }
@@ -103,8 +103,8 @@ public final class SimulationBase: @unchecked Sendable {
     }
     private var accessCache: CoolIslandAccess?
 
-    /// The run's raster `entry`, opened once: GDAL's cache keeps its decoded blocks from one scenario to the next
-    /// (a park moved by a few metres reads what the last one read). One caller at a time, as for the layers.
+    /// The run's raster `entry`, opened once (its tiles' offsets are read once, `RasterDataset.readBands`). One
+    /// caller at a time, as for the layers.
     func dataset(_ entry: RunFolder.Entry) throws -> RasterDataset {
         try lock.withLock {
             if let open = datasets[entry] { return open }
@@ -146,7 +146,12 @@ public struct SimulationResult: Sendable {
 
     /// The ICTU of `regime` after the edits over a window (`passing`: as `SimulationBase.map`).
     public func after(_ regime: Regime, window: Window, base: SimulationBase, passing: Bool = false) throws -> Plane {
-        merged(try base.map(regime, window: window, passing: passing), entry: RunFolder.map(regime).entry, window: window)
+        after(regime, before: try base.map(regime, window: window, passing: passing), window: window)
+    }
+
+    /// The same from the run's map over the window, read by the caller.
+    public func after(_ regime: Regime, before: Plane, window: Window) -> Plane {
+        merged(before, entry: RunFolder.map(regime).entry, window: window)
     }
 }
 

@@ -77,8 +77,9 @@ public final class ScenarioService: Sendable {
         // The variant's maps: the run's COGs with the changed window drawn over them (its after values, its change).
         let dayMap = try COGLayer(folder, band: RunFolder.map(.day)), nightMap = try COGLayer(folder, band: RunFolder.map(.night))
         let window = PatchedLayer.window(around: result.region ?? Window(x: 0, y: 0, width: 1, height: 1), base: dayMap)
-        let afterDay = try result.after(.day, window: window, base: base), afterNight = try result.after(.night, window: window, base: base)
-        let dayChange = afterDay.change(since: try base.map(.day, window: window)), nightChange = afterNight.change(since: try base.map(.night, window: window))
+        let dayBefore = try base.map(.day, window: window), nightBefore = try base.map(.night, window: window)
+        let afterDay = result.after(.day, before: dayBefore, window: window), afterNight = result.after(.night, before: nightBefore, window: window)
+        let dayChange = afterDay.change(since: dayBefore), nightChange = afterNight.change(since: nightBefore)
         // Keyed by the names of TileLayer.scenarioLayers.
         let pyramids: [String: any TileSource] = [
             "after": try PatchedLayer(base: dayMap, window: window, values: afterDay, zeroOutside: false),
