@@ -124,7 +124,7 @@ public enum BlockEngine {
                                                        airResidual: residual(settings.residualSurfaces[pass.regime.rawValue], window: window, local: local, grid: grid),
                                                        neighbourhoods: neighbourhoods[p].sample(window), skyView: skyView)
                         }
-                        let fields = alone ? concurrently(passes.count, field) : passes.indices.map(field)
+                        let fields = alone ? concurrentMap(passes.count, field) : passes.indices.map(field)
                         do {
                             try lock.withLock {
                                 try io.deliver(BlockResult(core: core, local: local, layers: surface, fields: fields))
@@ -136,16 +136,6 @@ public enum BlockEngine {
                 }
             }
         }
-    }
-
-    /// `body` of 0..<count, on every core, in order.
-    public static func concurrently<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        var results = [T?](repeating: nil, count: count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer // each iteration writes its own element
-            DispatchQueue.concurrentPerform(iterations: count) { out[$0] = body($0) }
-        }
-        return results.map { $0! }
     }
 
     /// The kriged residual on the core cells only (the only ones it is read on).

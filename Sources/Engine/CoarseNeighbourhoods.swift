@@ -78,7 +78,7 @@ public struct CoarseNeighbourhoods: Sendable {
     public func changes(since before: CoarseNeighbourhoods, over window: Window) -> [Plane?] {
         precondition(before.extent == extent)
         let (planes, was, fine, factor, size, at) = (planes, before.planes, surroundings.window(window), factor, size, (extent.x, extent.y))
-        return BlockEngine.concurrently(planes.count) { k in // each mean on its own core
+        return concurrentMap(planes.count) { k in // each mean on its own core
             guard let now = planes[k], let was = was[k] else { return nil }
             return now.combined(with: was, -).sampledAtFineCells(fine, factor: factor, of: size, at: at)
         }

@@ -59,13 +59,9 @@ enum SitePredictorBuilder {
             let full = cluster.window
             let layers = try surroundings(full)
             let park = parks.sample(surroundingsWindow: full)
-            var results = [CalibrationSite?](repeating: nil, count: cluster.sites.count)
-            results.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let out = buffer.baseAddress! // each iteration writes its own site
-                DispatchQueue.concurrentPerform(iterations: cluster.sites.count) { k in
-                    let s = cluster.sites[k]
-                    out[k] = site(bySite[s].key, bySite[s].value, layers: layers, park: park, full: full)
-                }
+            let results = concurrentMap(cluster.sites.count) { k in
+                let s = cluster.sites[k]
+                return site(bySite[s].key, bySite[s].value, layers: layers, park: park, full: full)
             }
             for (k, s) in cluster.sites.enumerated() { built[s] = results[k] }
         }

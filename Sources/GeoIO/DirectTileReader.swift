@@ -58,12 +58,17 @@ struct DirectTileReader {
         self.offsets = offsets; self.sizes = sizes
     }
 
+    /// Whether the window lies inside the raster, not empty, and the bands (numbered from 1) are the raster's: what
+    /// `read` takes (GDAL reports anything else).
+    func covers(x: Int, y: Int, width w: Int, height h: Int, bands wanted: [Int]?) -> Bool {
+        x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height && (wanted ?? []).allSatisfy { (1...bands).contains($0) }
+    }
+
     /// The window's values of `wanted` bands (numbered from 1; all by default), one array per band (row-major), as
-    /// GDAL's RasterIO gives them.
+    /// GDAL's RasterIO gives them. The window and bands as `covers` says.
     func read(x: Int, y: Int, width w: Int, height h: Int, bands wanted: [Int]? = nil) throws -> [[Float]] {
+        precondition(covers(x: x, y: y, width: w, height: h, bands: wanted), "a window and bands of the raster")
         let wanted = (wanted ?? Array(1...bands)).map { $0 - 1 }
-        precondition(wanted.allSatisfy { (0..<bands).contains($0) }, "bands of the raster")
-        precondition(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "window inside the raster")
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else { throw GeoError("cannot open \(path) to read its tiles: \(String(cString: strerror(errno)))") }
         defer { close(fd) }

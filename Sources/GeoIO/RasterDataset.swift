@@ -137,7 +137,9 @@ public final class RasterDataset {
     /// GDAL a strip of `stripRows` rows at a time for all the bands at once: a pixel-interleaved file decodes each
     /// block once for all its bands, and the strip's buffer is reused.
     public func readBands(x: Int, y: Int, width: Int, height: Int, bands numbers: [Int]? = nil, stripRows: Int = 128) throws -> [[Float]] {
-        if let direct = directTiles { return try direct.read(x: x, y: y, width: width, height: height, bands: numbers) }
+        if let direct = directTiles, direct.covers(x: x, y: y, width: width, height: height, bands: numbers) {
+            return try direct.read(x: x, y: y, width: width, height: height, bands: numbers)
+        }
         return try readBandsThroughGDAL(x: x, y: y, width: width, height: height, bands: numbers, stripRows: stripRows)
     }
 

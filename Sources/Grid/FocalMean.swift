@@ -77,10 +77,7 @@ public enum FocalMean {
         }
         let rowWeights = filteredOnes(count: w, ones: pad..<(pad + first.width)), columnWeights = filteredOnes(count: h, ones: pad..<(pad + first.height))
         // The planes are filtered side by side, one per core.
-        let results = UnsafeMutableBufferPointer<Plane>.allocate(capacity: planes.count)
-        defer { results.baseAddress!.deinitialize(count: planes.count); results.deallocate() }
-        let slots = SendablePlanes(results)
-        DispatchQueue.concurrentPerform(iterations: planes.count) { k in
+        return concurrentMap(planes.count) { k in
             let plane = planes[k]
             let data = filtered { Double(plane.values[$0]) }
             var out = [Float](repeating: .nan, count: plane.count)
@@ -91,15 +88,8 @@ public enum FocalMean {
                     if weight > 1e-12 { out[row * plane.width + col] = Float(data[(row + pad) * w + col + pad] / weight) }
                 }
             }
-            (slots.base + k).initialize(to: Plane(width: plane.width, height: plane.height, values: out))
+            return Plane(width: plane.width, height: plane.height, values: out)
         }
-        return Array(results)
-    }
-
-    /// Where each plane's result goes; each index is written by one iteration only.
-    private struct SendablePlanes: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Plane>
-        init(_ buffer: UnsafeMutableBufferPointer<Plane>) { base = buffer.baseAddress! }
     }
 
     /// Each box along the rows, then down the columns, the columns a tile of 32 at a time: a row (and a tile of

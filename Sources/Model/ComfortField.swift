@@ -263,13 +263,9 @@ public enum ComfortField {
         guard bands > 1, core.height >= 2 * bands else { return skyViewInOneBand(layers: L, cellSize: cellSize, core: core, coefficients: r, rays: rays) }
         let rows = (core.height + bands - 1) / bands
         let parts = (0..<bands).map { Window(x: core.x, y: core.y + $0 * rows, width: core.width, height: min(rows, core.height - $0 * rows)) }
-        var views = [SkyView?](repeating: nil, count: bands)
-        views.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer // each band writes its own element
-            DispatchQueue.concurrentPerform(iterations: bands) { out[$0] = skyViewInOneBand(layers: L, cellSize: cellSize, core: parts[$0], coefficients: r, rays: rays) }
-        }
+        let views = concurrentMap(bands) { skyViewInOneBand(layers: L, cellSize: cellSize, core: parts[$0], coefficients: r, rays: rays) }
         func stacked(_ plane: KeyPath<SkyView, Plane>) -> Plane {
-            Plane(width: core.width, height: core.height, values: views.flatMap { $0![keyPath: plane].values })
+            Plane(width: core.width, height: core.height, values: views.flatMap { $0[keyPath: plane].values })
         }
         return SkyView(buildings: stacked(\.buildings), withCrowns: stacked(\.withCrowns), sidesBuildings: stacked(\.sidesBuildings),
                        sidesWithCrowns: stacked(\.sidesWithCrowns))
